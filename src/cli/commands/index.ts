@@ -1,0 +1,5 @@
+import type { Command } from '../command.js';
+import { checkCommand } from './check.js';
+
+/** Every command, in the order `tripline --help` lists them. */
+export const commands: readonly Command[] = [checkCommand];

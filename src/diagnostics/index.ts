@@ -1,0 +1,3 @@
+export * from './diagnostic.js';
+export * from './catalog.js';
+export * from './render.js';
