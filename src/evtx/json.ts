@@ -1,0 +1,194 @@
+/**
+ * XNode tree → the evtx JSON shape (`{"Event": {"#attributes": …, "System": …, "EventData": …}}`),
+ * following the evtx crate's rules so that our objects equal its `evtx_dump -o json` output:
+ * - an element with only text becomes that value; integers and bools stay JSON numbers/booleans
+ *   when the content is exactly one such value; with nothing at all it is null;
+ * - attributes go under "#attributes" (empty ones are dropped), text beside children or
+ *   attributes under "#text";
+ * - repeated child names get suffixes: Header, Header_1, Header_2 …;
+ * - inside EventData/UserData, Data elements with a Name attribute become Name → value pairs
+ *   (an empty Data is ""); unnamed Data elements collect under "Data": {"#text": value | [values]}.
+ */
+import type { XAttr, XElement, XNode } from './tree.js';
+import { isEmptyValue, valueJsonRust, valueTextRust } from './values.js';
+
+export type JsonValue = string | number | boolean | null | JsonObject | JsonValue[];
+export interface JsonObject {
+  [key: string]: JsonValue;
+}
+
+/** Names distinct enough to get their own suffix counter, as in the evtx crate. */
+const MAX_UNIQUE_NAMES = 64;
+
+/** Own-property assignment, safe for hostile names such as `__proto__`. */
+function put(obj: JsonObject, key: string, value: JsonValue): void {
+  if (key === '__proto__') {
+    Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+  } else obj[key] = value;
+}
+
+function hasText(nodes: readonly XNode[]): boolean {
+  for (const n of nodes) {
+    switch (n.k) {
+      case 'Text':
+      case 'CData':
+        if (n.s !== '') return true;
+        break;
+      case 'Value':
+        if (!isEmptyValue(n.v)) return true;
+        break;
+      case 'CharRef':
+      case 'EntityRef':
+        return true;
+      default:
+        break;
+    }
+  }
+  return false;
+}
+
+function textOf(nodes: readonly XNode[]): string {
+  let s = '';
+  for (const n of nodes) {
+    switch (n.k) {
+      case 'Text':
+      case 'CData':
+        s += n.s;
+        break;
+      case 'Value':
+        s += valueTextRust(n.v);
+        break;
+      case 'CharRef':
+        s += `&#${n.c};`;
+        break;
+      case 'EntityRef':
+        s += `&${n.name};`;
+        break;
+      default:
+        break;
+    }
+  }
+  return s;
+}
+
+/** Content as one JSON value: a lone integer/bool value stays native, anything else is text. */
+function contentValue(nodes: readonly XNode[]): JsonValue {
+  const only = nodes.length === 1 ? nodes[0] : undefined;
+  if (only?.k === 'Value') return valueJsonRust(only.v);
+  return textOf(nodes);
+}
+
+/** Like contentValue, but ignoring child elements and empty values (the `#text` beside children). */
+function mixedContentValue(nodes: readonly XNode[]): JsonValue {
+  let single: XNode | undefined;
+  let count = 0;
+  let plain = true;
+  for (const n of nodes) {
+    if (n.k === 'Element' || n.k === 'Pi' || n.k === 'Placeholder') continue;
+    if (n.k === 'Text' || n.k === 'CData') {
+      if (n.s !== '') plain = false;
+    } else if (n.k === 'Value') {
+      if (isEmptyValue(n.v)) continue;
+      single = n;
+      count++;
+    } else plain = false;
+  }
+  if (plain && count === 1 && single?.k === 'Value') {
+    const v = valueJsonRust(single.v);
+    if (typeof v !== 'string') return v;
+  }
+  return textOf(nodes.filter((n) => n.k !== 'Element'));
+}
+
+function attrsObject(attrs: readonly XAttr[]): JsonObject | undefined {
+  let obj: JsonObject | undefined;
+  for (const a of attrs) {
+    if (!hasText(a.value)) continue;
+    obj ??= {};
+    put(obj, a.name, contentValue(a.value));
+  }
+  return obj;
+}
+
+function nameAttr(el: XElement): XAttr | undefined {
+  for (const a of el.attrs) if (a.name === 'Name') return a;
+  return undefined;
+}
+
+function dataValue(el: XElement): JsonValue {
+  if (el.hasElem) return body(el, false);
+  if (!hasText(el.children)) return '';
+  return contentValue(el.children);
+}
+
+function elementValue(el: XElement, container: boolean): JsonValue {
+  const text = hasText(el.children);
+  let attrText = false;
+  for (const a of el.attrs) {
+    if (hasText(a.value)) {
+      attrText = true;
+      break;
+    }
+  }
+  if (!el.hasElem && !attrText) return text ? contentValue(el.children) : null;
+  return body(el, container);
+}
+
+function body(el: XElement, dataContainer: boolean): JsonObject {
+  const obj: JsonObject = {};
+  const attrs = attrsObject(el.attrs);
+  if (attrs) obj['#attributes'] = attrs;
+  if (hasText(el.children)) obj['#text'] = mixedContentValue(el.children);
+
+  let flatten = false;
+  let positional: XElement[] | undefined;
+  if (dataContainer) {
+    for (const c of el.children) {
+      if (c.k !== 'Element' || c.name !== 'Data') continue;
+      const name = nameAttr(c);
+      if (name && hasText(name.value)) {
+        flatten = true;
+        break;
+      }
+    }
+    if (!flatten) {
+      positional = [];
+      for (const c of el.children) if (c.k === 'Element' && c.name === 'Data') positional.push(c);
+    }
+  }
+
+  const counts = new Map<string, number>();
+  let positionalDone = false;
+  for (const c of el.children) {
+    if (c.k !== 'Element') continue;
+    if (dataContainer && c.name === 'Data') {
+      if (flatten) {
+        const name = nameAttr(c);
+        if (!name || !hasText(name.value)) continue;
+        put(obj, textOf(name.value), dataValue(c));
+      } else if (!positionalDone && positional && positional.length > 0) {
+        positionalDone = true;
+        const first = positional[0];
+        obj.Data = {
+          '#text': positional.length === 1 && first ? dataValue(first) : positional.map(dataValue),
+        };
+      }
+      continue;
+    }
+    let key = c.name;
+    const seen = counts.get(c.name);
+    if (seen !== undefined) {
+      if (seen > 0) key = `${c.name}_${seen}`;
+      counts.set(c.name, seen + 1);
+    } else if (counts.size < MAX_UNIQUE_NAMES) counts.set(c.name, 1);
+    put(obj, key, elementValue(c, c.name === 'EventData' || c.name === 'UserData'));
+  }
+  return obj;
+}
+
+/** The evtx JSON object of one record. */
+export function toEvtxJson(root: XElement): JsonObject {
+  const obj: JsonObject = {};
+  put(obj, root.name, elementValue(root, false));
+  return obj;
+}

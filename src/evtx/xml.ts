@@ -1,0 +1,78 @@
+/**
+ * XNode tree → XML text in python-evtx's layout: every element written as `<a …>…</a>` followed
+ * by a newline (never self-closed), attributes kept even when their substitution is empty, and
+ * values rendered as python-evtx renders them (base64 binary, `{guid}`, `True`/`False`,
+ * `YYYY-MM-DD HH:MM:SS.ffffff` times). Unlike python-evtx we always escape text and attributes,
+ * so the output is well-formed XML whatever the strings contain.
+ */
+import type { XElement, XNode } from './tree.js';
+import { valueTextPython } from './values.js';
+
+// Characters XML 1.0 cannot carry even as references; python-evtx writes them raw, we drop them.
+// eslint-disable-next-line no-control-regex
+const INVALID_XML = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g;
+
+export function escapeText(s: string): string {
+  let out = s;
+  if (/[&<>]/.test(out)) out = out.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return out.replace(INVALID_XML, '');
+}
+
+export function escapeAttr(s: string): string {
+  let out = s;
+  if (/[&<>"\r\n\t]/.test(out)) {
+    out = out
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/"/g, '&quot;')
+      .replace(/\r/g, '&#13;')
+      .replace(/\n/g, '&#10;')
+      .replace(/\t/g, '&#9;');
+  }
+  return out.replace(INVALID_XML, '');
+}
+
+function nodeText(n: XNode, attr: boolean): string {
+  switch (n.k) {
+    case 'Text':
+      return attr ? escapeAttr(n.s) : escapeText(n.s);
+    case 'Value': {
+      const s = valueTextPython(n.v);
+      return attr ? escapeAttr(s) : escapeText(s);
+    }
+    case 'CharRef':
+      return `&#${n.c};`;
+    case 'EntityRef':
+      return `&${n.name};`;
+    case 'CData':
+      return attr ? escapeAttr(n.s) : `<![CDATA[${n.s.replace(/]]>/g, ']]]]><![CDATA[>')}]]>`;
+    case 'Pi':
+      return attr ? '' : `<?${n.target} ${n.data}?>`;
+    case 'Element':
+    case 'Placeholder':
+      return '';
+  }
+}
+
+function element(el: XElement, out: string[]): void {
+  let open = '<' + el.name;
+  for (const a of el.attrs) {
+    let v = '';
+    for (const n of a.value) v += nodeText(n, true);
+    open += ` ${a.name}="${v}"`;
+  }
+  out.push(open + '>');
+  for (const c of el.children) {
+    if (c.k === 'Element') element(c, out);
+    else out.push(nodeText(c, false));
+  }
+  out.push(`</${el.name}>\n`);
+}
+
+/** The record as XML text (python-evtx layout, well-formed). */
+export function toXml(root: XElement): string {
+  const out: string[] = [];
+  element(root, out);
+  return out.join('');
+}
