@@ -91,7 +91,8 @@ export class SplunkBackend extends TextBackend {
 
   /** Field comparisons need `| where`, which cannot sit inside an OR of the search. */
   protected override printFieldRef(node: FieldMatchOf<'FieldRef'>, ctx: ConversionContext): Printed {
-    if (this.ancestorIs(ctx, 'Or')) return this.unsupported(ctx, 'field reference (|fieldref) inside OR', node);
+    if (this.ancestorIs(ctx, 'Or'))
+      return this.unsupported(ctx, 'field reference (|fieldref) inside OR', node);
     const value = this.fieldRefText(node, ctx);
     if (value === null) return null;
     const d = new DeferredText(
@@ -111,7 +112,8 @@ export class SplunkBackend extends TextBackend {
     let query: string | null;
     if (orRegex.length > 0) {
       ctx.deferred = ctx.deferred.filter((d) => d.kind !== OR_REGEX);
-      const rex = this.table.deferredStart + orRegex.map((d) => d.render()).join(this.table.deferredSeparator);
+      const rex =
+        this.table.deferredStart + orRegex.map((d) => d.render()).join(this.table.deferredSeparator);
       query = super.finalizeQuery(`${rex}\n| search ${main}`, ctx);
       // tstats searches the main expression first; the rex/eval/search pipeline follows it.
       if (query !== null) ctx.scratch.set(SUFFIX, query);

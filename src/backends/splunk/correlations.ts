@@ -18,7 +18,6 @@ export function convertSplunkCorrelation(
   rules: readonly ConvertedRule[],
   opts: BackendConvertOptions,
 ): Result<string[]> {
-
   const diagnostics: Diagnostic[] = [
     {
       code: 'TL5004',
@@ -35,7 +34,8 @@ export function convertSplunkCorrelation(
     corr.condition.bounds.length > 0
       ? corr.condition.bounds
       : [{ op: 'gte' as const, value: corr.type.startsWith('temporal') ? corr.rules.length : 1 }];
-  const cond = (name: string): string => '| search ' + bounds.map((b) => `${name} ${OPS[b.op]} ${b.value}`).join(' ');
+  const cond = (name: string): string =>
+    '| search ' + bounds.map((b) => `${name} ${OPS[b.op]} ${b.value}`).join(' ');
   const field = corr.condition.field;
   const needField = (): string | null => {
     if (field !== undefined) return field;
@@ -88,7 +88,11 @@ export function convertSplunkCorrelation(
       const f = needField();
       if (f === null) return fail(diagnostics);
       const fn =
-        corr.type === 'value_sum' ? 'sum' : corr.type === 'value_avg' ? 'avg' : `perc${corr.condition.percentile ?? 50}`;
+        corr.type === 'value_sum'
+          ? 'sum'
+          : corr.type === 'value_avg'
+            ? 'avg'
+            : `perc${corr.condition.percentile ?? 50}`;
       aggregate = `${bin}| stats ${fn}(${f}) as ${corr.type} by _time${groupby}`;
       condition = cond(corr.type);
       break;
