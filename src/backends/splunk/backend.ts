@@ -5,6 +5,8 @@
  */
 import type { Result } from '../../diagnostics/index.js';
 import type { IrCorrelation, IrNode } from '../../ir/types.js';
+import type { ConditionNode } from '../../sigma/ast.js';
+import { matchSelections, parseCondition } from '../../sigma/condition.js';
 import type { BackendConvertOptions, ConvertedRule } from '../text/backend.js';
 import { TextBackend } from '../text/backend.js';
 import type { ConversionContext, Deferred } from '../text/context.js';
@@ -30,6 +32,8 @@ const OR_REGEX = 'splunk-or-regex';
 const COUNTS = 'splunk.regexFieldCounts';
 const MAIN = 'splunk.main';
 const SUFFIX = 'splunk.suffix';
+const ROOT = 'splunk.root';
+const PHANTOM = 'splunk.phantomOr';
 
 /** A regular expression under an OR: extracted with rex, flagged with eval, searched afterwards. */
 class OrRegex implements Deferred {
@@ -54,11 +58,27 @@ export class SplunkBackend extends TextBackend {
     super('splunk', splunkTable, splunkFormats, 'default');
   }
 
+  override print(node: IrNode, ctx: ConversionContext): Printed {
+    if (ctx.ancestors.length === 0) ctx.scratch.set(ROOT, node);
+    return super.print(node, ctx);
+  }
+
+  /**
+   * The reference asks whether an item has an OR among its parents, and `1 of x*` matching a
+   * single selection leaves an OR there even though it prints as the selection alone.
+   */
+  protected underOr(node: FieldMatchOf<string>, ctx: ConversionContext): boolean {
+    if (this.ancestorIs(ctx, 'Or')) return true;
+    let phantom = ctx.scratch.get(PHANTOM) as Set<string> | undefined;
+    if (!phantom) ctx.scratch.set(PHANTOM, (phantom = singleOneOf(ctx)));
+    return node.origin.selection !== undefined && phantom.has(node.origin.selection);
+  }
+
   /** Regular expressions cannot be part of a search expression in SPL. */
   protected override printRe(node: FieldMatchOf<'Re'>, ctx: ConversionContext): Printed {
     const regex = this.reText(node, ctx);
     if (regex === null) return null;
-    if (this.ancestorIs(ctx, 'Or')) {
+    if (this.underOr(node, ctx)) {
       let counts = ctx.scratch.get(COUNTS) as Map<string, number> | undefined;
       if (!counts) ctx.scratch.set(COUNTS, (counts = new Map()));
       const n = (counts.get(node.field) ?? 0) + 1;
@@ -114,15 +134,48 @@ export class SplunkBackend extends TextBackend {
       ctx.deferred = ctx.deferred.filter((d) => d.kind !== OR_REGEX);
       const rex =
         this.table.deferredStart + orRegex.map((d) => d.render()).join(this.table.deferredSeparator);
-      query = super.finalizeQuery(`${rex}\n| search ${main}`, ctx);
-      // tstats searches the main expression first; the rex/eval/search pipeline follows it.
-      if (query !== null) ctx.scratch.set(SUFFIX, query);
+      // Leading plain conditions of the top-level AND filter events before rex runs, as in the reference.
+      const prefix = ctx.pretty ? '' : this.leadingConjuncts(ctx);
+      const rest = prefix && main.startsWith(prefix + ' ') ? main.slice(prefix.length + 1) : main;
+      const head = `${rest === main ? '' : prefix}${rex}\n| search ${rest}`;
+      query = super.finalizeQuery(head, ctx);
+      // tstats already searches the whole main expression; the rex/eval/search pipeline follows it.
+      if (query !== null) ctx.scratch.set(SUFFIX, `${rex}\n| search ${main}${query.slice(head.length)}`);
     } else {
       query = super.finalizeQuery(printed, ctx);
       if (query !== null) ctx.scratch.set(SUFFIX, query.slice(main.length));
     }
     ctx.scratch.set(MAIN, main);
     return query;
+  }
+
+  /** The printed text of the leading `field=value` conjuncts of the root AND (nested ANDs at the front included). */
+  private leadingConjuncts(ctx: ConversionContext): string {
+    const root = ctx.scratch.get(ROOT) as IrNode | undefined;
+    const parts: string[] = [];
+    if (root?.kind !== 'And') return '';
+    const walk = (n: IrNode): boolean => {
+      if (n.kind === 'And') {
+        for (const c of n.children) if (!walk(c)) return false;
+        return true;
+      }
+      if (
+        n.kind === 'FieldMatch' &&
+        (n.value.kind === 'Str' || n.value.kind === 'Num') &&
+        !(n.value.kind === 'Str' && n.value.cased)
+      ) {
+        const saved = ctx.ancestors;
+        ctx.ancestors = [root];
+        const p = this.print(n, ctx);
+        ctx.ancestors = saved;
+        if (typeof p !== 'string') return false;
+        parts.push(p);
+        return true;
+      }
+      return false;
+    };
+    walk(root);
+    return parts.join(' ');
   }
 
   override finalizeQueryFormat(query: string, ctx: ConversionContext, format: string): string | null {
@@ -193,6 +246,41 @@ export class SplunkBackend extends TextBackend {
   ): Result<string[]> {
     return convertSplunkCorrelation(this, corr, rules, opts);
   }
+}
+
+/** Selections that a `1 of …` in this condition matches alone. */
+function singleOneOf(ctx: ConversionContext): Set<string> {
+  const out = new Set<string>();
+  const det = ctx.rule.attributes['detection'];
+  if (typeof det !== 'object' || det === null) return out;
+  const d = det as Record<string, unknown>;
+  const conds = Array.isArray(d['condition']) ? d['condition'] : [d['condition']];
+  const text = conds[ctx.conditionIndex];
+  if (typeof text !== 'string') return out;
+  const names = Object.keys(d).filter((k) => k !== 'condition' && k !== 'timeframe');
+  const parsed = parseCondition(text, () => ({ line: 1, column: 1 }), ctx.rule.file);
+  const walk = (n: ConditionNode | undefined): void => {
+    if (!n) return;
+    switch (n.kind) {
+      case 'And':
+      case 'Or':
+        walk(n.left);
+        walk(n.right);
+        break;
+      case 'Not':
+        walk(n.operand);
+        break;
+      case 'Quantified': {
+        const m = matchSelections(n.pattern, names);
+        if (n.quantifier === 'one' && m.length === 1 && m[0] !== undefined) out.add(m[0]);
+        break;
+      }
+      case 'Ref':
+        break;
+    }
+  };
+  walk(parsed.ast);
+  return out;
 }
 
 function ruleFields(ctx: ConversionContext): string[] {
