@@ -96,15 +96,22 @@ function conditionNode(conditions: Obj): IrNode {
   return items.length === 1 ? items[0]! : { kind: 'And', children: items };
 }
 
+const compiled = new WeakMap<readonly Obj[], Obj[]>();
+
 /** Apply pipelines (plain objects in pySigma's YAML vocabulary), ordered by priority. */
 export function applyInterimPipelines(rule: IrRule, pipelines: readonly Obj[]): Result<InterimApplied> {
-  const sorted = [...pipelines].sort((a, b) => Number(a['priority'] ?? 0) - Number(b['priority'] ?? 0));
+  let ts = compiled.get(pipelines);
+  if (!ts) {
+    ts = [...pipelines]
+      .sort((a, b) => Number(a['priority'] ?? 0) - Number(b['priority'] ?? 0))
+      .flatMap((p) => (Array.isArray(p['transformations']) ? p['transformations'].filter(isObj) : []));
+    compiled.set(pipelines, ts);
+  }
   let current = rule;
   const state: Record<string, unknown> = {};
   const applied: string[] = [];
   const diags: Diagnostic[] = [];
-  for (const p of sorted) {
-    const ts = Array.isArray(p['transformations']) ? p['transformations'].filter(isObj) : [];
+  {
     for (const t of ts) {
       if (!ruleConditionsHold(current, t, applied)) continue;
       const id = typeof t['id'] === 'string' ? t['id'] : String(t['type']);
