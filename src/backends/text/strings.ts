@@ -9,8 +9,10 @@ import type { ReFlags, StrPart } from '../../ir/types.js';
 export type Parts = readonly StrPart[];
 
 /** Drop empty literals so "first/last element" tests see real content. */
-export function cleanParts(parts: Parts): StrPart[] {
-  return parts.filter((p) => p.kind !== 'Lit' || p.text.length > 0);
+export function cleanParts(parts: Parts): readonly StrPart[] {
+  return parts.some((p) => p.kind === 'Lit' && p.text.length === 0)
+    ? parts.filter((p) => p.kind !== 'Lit' || p.text.length > 0)
+    : parts;
 }
 
 export function containsSpecial(parts: Parts): boolean {
@@ -57,46 +59,53 @@ export interface StrConvertOptions {
 export type StrConvertError =
   { kind: 'placeholder'; name: string } | { kind: 'wildcard'; which: 'multi' | 'single' };
 
-const reCache = new Map<string, RegExp | null>();
-
-/** A global pattern matching any of the characters (cached: tables are few and fixed). */
+/** A global pattern matching any of the characters, or null when there are none. */
 function charClass(chars: string): RegExp | null {
-  let re = reCache.get(chars);
-  if (re === undefined) {
-    re = chars === '' ? null : new RegExp(`[${chars.replace(/[\\\]^-]/g, '\\$&')}]`, 'gu');
-    reCache.set(chars, re);
-  }
-  return re;
+  return chars === '' ? null : new RegExp(`[${chars.replace(/[\\\]^-]/g, '\\$&')}]`, 'gu');
 }
 
-/** SigmaString.convert: escape literal characters, write wildcards with the target's tokens. */
-export function convertStr(parts: Parts, o: StrConvertOptions): string | StrConvertError {
-  const escaped = charClass((o.wildcardMulti ?? '') + (o.wildcardSingle ?? '') + o.addEscaped);
-  const filtered = charClass(o.filterChars);
-  const esc = o.escapeChar.replace(/\$/g, '$$$$');
-  let out = '';
-  for (const p of parts) {
-    switch (p.kind) {
-      case 'Lit': {
-        let t = p.text;
-        if (filtered) t = t.replace(filtered, '');
-        if (escaped) t = t.replace(escaped, `${esc}$&`);
-        out += t;
-        break;
-      }
-      case 'WildcardMulti':
-        if (o.wildcardMulti === undefined) return { kind: 'wildcard', which: 'multi' };
-        out += o.wildcardMulti;
-        break;
-      case 'WildcardSingle':
-        if (o.wildcardSingle === undefined) return { kind: 'wildcard', which: 'single' };
-        out += o.wildcardSingle;
-        break;
-      case 'Placeholder':
-        return { kind: 'placeholder', name: p.name };
-    }
+/** SigmaString.convert prepared once per token table: escape literals, write wildcards. */
+export class StrConverter {
+  private readonly escaped: RegExp | null;
+  private readonly filtered: RegExp | null;
+  private readonly replacement: string;
+
+  constructor(private readonly o: StrConvertOptions) {
+    this.escaped = charClass((o.wildcardMulti ?? '') + (o.wildcardSingle ?? '') + o.addEscaped);
+    this.filtered = charClass(o.filterChars);
+    this.replacement = `${o.escapeChar.replace(/\$/g, '$$$$')}$&`;
   }
-  return out;
+
+  convert(parts: Parts): string | StrConvertError {
+    let out = '';
+    for (const p of parts) {
+      switch (p.kind) {
+        case 'Lit': {
+          let t = p.text;
+          if (this.filtered) t = t.replace(this.filtered, '');
+          if (this.escaped) t = t.replace(this.escaped, this.replacement);
+          out += t;
+          break;
+        }
+        case 'WildcardMulti':
+          if (this.o.wildcardMulti === undefined) return { kind: 'wildcard', which: 'multi' };
+          out += this.o.wildcardMulti;
+          break;
+        case 'WildcardSingle':
+          if (this.o.wildcardSingle === undefined) return { kind: 'wildcard', which: 'single' };
+          out += this.o.wildcardSingle;
+          break;
+        case 'Placeholder':
+          return { kind: 'placeholder', name: p.name };
+      }
+    }
+    return out;
+  }
+}
+
+/** SigmaString.convert (one-off; printers keep a StrConverter). */
+export function convertStr(parts: Parts, o: StrConvertOptions): string | StrConvertError {
+  return new StrConverter(o).convert(parts);
 }
 
 /** Characters Python's re.escape escapes (3.7+). */
