@@ -59,34 +59,59 @@ export interface StrConvertOptions {
 export type StrConvertError =
   { kind: 'placeholder'; name: string } | { kind: 'wildcard'; which: 'multi' | 'single' };
 
-/** A global pattern matching any of the characters, or null when there are none. */
-function charClass(chars: string): RegExp | null {
-  return chars === '' ? null : new RegExp(`[${chars.replace(/[\\\]^-]/g, '\\$&')}]`, 'gu');
+/** Which characters a converter escapes or filters: a flag table for ASCII, a set beyond. */
+class CharSet {
+  private readonly ascii = new Uint8Array(128);
+  private readonly other = new Set<string>();
+  readonly empty: boolean;
+  constructor(chars: string) {
+    for (const ch of chars) {
+      const c = ch.charCodeAt(0);
+      if (ch.length === 1 && c < 128) this.ascii[c] = 1;
+      else this.other.add(ch);
+    }
+    this.empty = chars === '';
+  }
+  has(text: string, i: number): boolean {
+    const c = text.charCodeAt(i);
+    if (c < 128) return this.ascii[c] === 1;
+    return this.other.size > 0 && (this.other.has(text[i]!) || this.other.has(text.slice(i, i + 2)));
+  }
 }
 
 /** SigmaString.convert prepared once per token table: escape literals, write wildcards. */
 export class StrConverter {
-  private readonly escaped: RegExp | null;
-  private readonly filtered: RegExp | null;
-  private readonly replacement: string;
+  private readonly escaped: CharSet;
+  private readonly filtered: CharSet;
 
   constructor(private readonly o: StrConvertOptions) {
-    this.escaped = charClass((o.wildcardMulti ?? '') + (o.wildcardSingle ?? '') + o.addEscaped);
-    this.filtered = charClass(o.filterChars);
-    this.replacement = `${o.escapeChar.replace(/\$/g, '$$$$')}$&`;
+    this.escaped = new CharSet((o.wildcardMulti ?? '') + (o.wildcardSingle ?? '') + o.addEscaped);
+    this.filtered = new CharSet(o.filterChars);
+  }
+
+  private literal(t: string): string {
+    if (this.escaped.empty && this.filtered.empty) return t;
+    let out = '';
+    let from = 0;
+    for (let i = 0; i < t.length; i++) {
+      if (!this.filtered.empty && this.filtered.has(t, i)) {
+        out += t.slice(from, i);
+        from = i + 1;
+      } else if (this.escaped.has(t, i)) {
+        out += t.slice(from, i) + this.o.escapeChar;
+        from = i;
+      }
+    }
+    return from === 0 ? (out === '' ? t : out + t) : out + t.slice(from);
   }
 
   convert(parts: Parts): string | StrConvertError {
     let out = '';
     for (const p of parts) {
       switch (p.kind) {
-        case 'Lit': {
-          let t = p.text;
-          if (this.filtered) t = t.replace(this.filtered, '');
-          if (this.escaped) t = t.replace(this.escaped, this.replacement);
-          out += t;
+        case 'Lit':
+          out += this.literal(p.text);
           break;
-        }
         case 'WildcardMulti':
           if (this.o.wildcardMulti === undefined) return { kind: 'wildcard', which: 'multi' };
           out += this.o.wildcardMulti;
