@@ -204,11 +204,13 @@ export function decodeValue(
     return { t: type, v: items };
   }
   const need = fixedSize(type);
-  if (need > size) throw new EvtxFormatError(`value type 0x${type.toString(16)} needs ${need} bytes, has ${size}`, pos);
+  if (need > size)
+    throw new EvtxFormatError(`value type 0x${type.toString(16)} needs ${need} bytes, has ${size}`, pos);
   if (type === VT.Sid && (size < 8 || 8 + 4 * (buf[pos + 1] ?? 0) > size)) {
     throw new EvtxFormatError('SID shorter than its sub-authority count', pos);
   }
-  if (type === VT.SizeT && size !== 4 && size !== 8) throw new EvtxFormatError('size_t must be 4 or 8 bytes', pos);
+  if (type === VT.SizeT && size !== 4 && size !== 8)
+    throw new EvtxFormatError('size_t must be 4 or 8 bytes', pos);
   const known =
     need > 0 || type === VT.Binary || type === VT.Sid || type === VT.SizeT || type === VT.EvtHandle;
   if (!known) throw new EvtxFormatError(`unknown value type 0x${type.toString(16)}`, pos);
