@@ -127,10 +127,20 @@ export function rebuildItem(item: DetectionItem, slotNodes: IrNode[]): IrNode | 
   return { kind: item.container ?? (item.linking === 'and' ? 'And' : 'Or'), children: slotNodes };
 }
 
+/** Whether every leaf under node comes from one selection: node is inside one detection. */
+function withinOneSelection(node: IrNode): boolean {
+  const ls = leaves(node);
+  if (ls.length === 0) return false;
+  const sel = ls[0]!.origin.selection;
+  return ls.every((l) => l.origin.selection === sel);
+}
+
 /**
  * Rewrite every detection item under node. fn returns a replacement subtree, null to drop the item,
- * or undefined to keep it. A parent that loses children keeps the rest; one left collapses into its
- * parent's place (pySigma's single-item detection); none left drops the parent as well.
+ * or undefined to keep it. Inside a detection, pySigma removes dropped items and a detection left
+ * with one item is that item; a detection left empty stays referenced by the condition and converts
+ * to nothing, which we represent as a Const (the neutral element of the enclosing And/Or, so the
+ * engine agrees with what the printers emit). A subtree dropped entirely returns null.
  */
 export function rewriteItems(
   node: IrNode,
@@ -149,16 +159,24 @@ export function rewriteItems(
   }
   if (node.kind === 'And' || node.kind === 'Or') {
     let changed = false;
-    const children: IrNode[] = [];
+    let dropped = false;
+    const results: (IrNode | null)[] = [];
     for (const c of node.children) {
       const r = rewriteItems(c, ids, fn);
       if (r !== c) changed = true;
-      if (r !== null) children.push(r);
+      if (r === null) dropped = true;
+      results.push(r);
     }
     if (!changed) return node;
-    if (children.length === 0) return null;
-    if (children.length === 1 && node.children.length > 1) return children[0]!;
-    return { kind: node.kind, children };
+    if (!dropped) return { kind: node.kind, children: results as IrNode[] };
+    if (withinOneSelection(node)) {
+      const kept = results.filter((r): r is IrNode => r !== null);
+      if (kept.length === 0) return null;
+      if (kept.length === 1) return kept[0]!;
+      return { kind: node.kind, children: kept };
+    }
+    const neutral: IrNode = { kind: 'Const', value: node.kind === 'And' };
+    return { kind: node.kind, children: results.map((r) => r ?? neutral) };
   }
   return node;
 }

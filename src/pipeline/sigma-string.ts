@@ -4,6 +4,7 @@
  * `*`, `?` and `%name%` and no escaping; parsing reads `\*`, `\?`, `\\` as escaped characters.
  */
 import type { IrValue, StrPart } from '../ir/types.js';
+import { parseSigmaString as parseIrString } from '../ir/strings.js';
 
 export type StrValue = Extract<IrValue, { kind: 'Str' }>;
 
@@ -45,35 +46,9 @@ export function mergeParts(parts: readonly StrPart[]): StrPart[] {
   return out;
 }
 
-/** Parse a Sigma string: `*` and `?` are wildcards, a backslash escapes `*`, `?` and itself. */
+/** Parse a Sigma string (wildcards, escapes); with placeholders, `%name%` parts as `expand` does. */
 export function parseSigmaString(text: string, placeholders = false): StrPart[] {
-  const parts: StrPart[] = [];
-  let lit = '';
-  const flush = (): void => {
-    if (lit !== '') parts.push({ kind: 'Lit', text: lit });
-    lit = '';
-  };
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (c === '\\') {
-      const n = text[i + 1];
-      if (n === '*' || n === '?' || n === '\\') {
-        lit += n;
-        i++;
-      } else {
-        lit += c;
-      }
-    } else if (c === '*') {
-      flush();
-      parts.push({ kind: 'WildcardMulti' });
-    } else if (c === '?') {
-      flush();
-      parts.push({ kind: 'WildcardSingle' });
-    } else {
-      lit += c;
-    }
-  }
-  flush();
+  const parts = parseIrString(text);
   return placeholders ? insertPlaceholders(parts) : parts;
 }
 
