@@ -3,7 +3,7 @@
  * structure as a plain object (built-in pipelines are TS data, so they load in a browser bundle).
  * Every problem is a TL40xx diagnostic; YAML input gets line and column on each.
  */
-import { isMap, LineCounter, parseDocument, type Document } from 'yaml';
+import { isMap, LineCounter, parseDocument, type Document, type ScalarTag, type Tags } from 'yaml';
 import { fail, hasErrors, ok, type Diagnostic, type Result, type Span, type YamlPath } from '../diagnostics/index.js';
 import { conditionTables, exprRefs, parseCondExpr, type ConditionLevel } from './conditions.js';
 import { isPlainObject, ParamReader } from './params.js';
@@ -370,7 +370,13 @@ export function loadPipelineObject(obj: unknown, name: string, options: LoadOpti
 export function loadPipelineYaml(text: string, file: string, options: LoadOptions = {}): Result<Pipeline> {
   const lines = new LineCounter();
   // PyYAML (yaml.safe_load) reads YAML 1.1 and lets a repeated key win.
-  const doc = parseDocument(text, { lineCounter: lines, version: '1.1', uniqueKeys: false, prettyErrors: false });
+  const doc = parseDocument(text, {
+    lineCounter: lines,
+    version: '1.1',
+    customTags: pyYamlTags,
+    uniqueKeys: false,
+    prettyErrors: false,
+  });
   const diagnostics: Diagnostic[] = [];
   for (const e of doc.errors) {
     const pos = lines.linePos(e.pos[0]);
@@ -394,6 +400,17 @@ export function loadPipelineYaml(text: string, file: string, options: LoadOption
   for (const item of p?.items ?? []) attachSpans(item, doc, lines);
   if (!p || hasErrors(loader.diagnostics)) return fail(loader.diagnostics);
   return ok(p, loader.diagnostics);
+}
+
+/** PyYAML's booleans: yes/no/on/off/true/false in three casings, but not y/n as YAML 1.1 lists. */
+function pyYamlTags(tags: Tags): Tags {
+  return tags.map((t) => {
+    if (typeof t !== 'object' || t.tag !== 'tag:yaml.org,2002:bool' || !('resolve' in t) || !t.test) return t;
+    const scalar: ScalarTag = t as ScalarTag;
+    const isTrue = scalar.test?.test('true') ?? false;
+    const test = isTrue ? /^(?:[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/ : /^(?:[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/;
+    return { ...scalar, test };
+  });
 }
 
 function attachSpans(item: ProcessingItem, doc: Document, lines: LineCounter): void {
