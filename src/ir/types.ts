@@ -87,6 +87,12 @@ export interface IrRule {
   logsource: IrLogsource;
   /** One tree per condition; several conditions in a rule are alternatives (OR). */
   conditions: IrNode[];
+  tags: string[];
+  status?: string;
+  /** File the rule came from (may be '<input>'). */
+  file: string;
+  /** Every top-level attribute of the rule document as plain data (for pipeline rule_attribute conditions). */
+  attributes: Record<string, unknown>;
 }
 
 export type CorrelationType =

@@ -1,0 +1,3 @@
+export * from './attack.js';
+export * from './coverage.js';
+export * from './navigator.js';

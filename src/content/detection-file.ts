@@ -1,0 +1,380 @@
+/** One detection file: a Sigma rule (or correlation with its base rules) plus one `tripline:` block. */
+import type { Node } from 'yaml';
+import { isMap, isScalar, isSeq } from 'yaml';
+import type { Diagnostic, DiagnosticCode } from '../diagnostics/index.js';
+import { lookupTechnique, tacticsFromTags, validateAttackTag } from '../attack/index.js';
+import type {
+  AtomicLink,
+  Detection,
+  DetectionTest,
+  EnrichmentFlag,
+  Override,
+  RiskObject,
+  Selection,
+  SigmaLogsource,
+  ThreatObject,
+  TriplineBlock,
+} from './model.js';
+import type { DetectionType, Severity, TestKind } from './model.js';
+import { DETECTION_TYPES, SEVERITIES, TRIPLINE_BLOCK } from './schemas.js';
+import { UUID_PATTERN, report, spanOf, validateNode } from './schema-dsl.js';
+import type { YamlFile } from './yaml-doc.js';
+import { asRecord, asString, asStrings, ctxFor, customKeys, keyNodeAt, nodeAt, readYaml } from './yaml-doc.js';
+
+/** Sigma modifiers an enrichment selection may use (the Sigma specification's list, aliases included). */
+const MODIFIERS = new Set([
+  'contains',
+  'startswith',
+  'endswith',
+  'all',
+  'exists',
+  'cased',
+  're',
+  'i',
+  'm',
+  's',
+  'base64',
+  'base64offset',
+  'wide',
+  'utf16',
+  'utf16le',
+  'utf16be',
+  'windash',
+  'cidr',
+  'expand',
+  'fieldref',
+  'gt',
+  'gte',
+  'lt',
+  'lte',
+  'neq',
+  'minute',
+  'hour',
+  'day',
+  'week',
+  'month',
+  'year',
+]);
+
+export function parseDetectionFile(
+  text: string,
+  file: string,
+  relPath: string,
+  diagnostics: Diagnostic[],
+): Detection | undefined {
+  const y = readYaml(text, file, diagnostics);
+  if (!y) return undefined;
+  const ctx = ctxFor(y, diagnostics);
+  const documents = y.docs.map((d) => asRecord(d.toJS({ maxAliasCount: 100 })) ?? {});
+  const carriers = y.docs.flatMap((d, i) => (isMap(d.contents) && d.contents.has('tripline') ? [i] : []));
+  if (carriers.length === 0) {
+    report(ctx, 'TL8010', "no 'tripline:' block: add one to the Sigma rule this file defines", y.docs[0]?.contents, []);
+    return undefined;
+  }
+  for (const extra of carriers.slice(1)) {
+    const root = y.docs[extra]!.contents;
+    report(ctx, 'TL8011', "only one document per file may carry 'tripline:'", keyNodeAt(root, ['tripline']), [
+      'tripline',
+    ]);
+  }
+  const primary = carriers[0]!;
+  const root = y.docs[primary]!.contents;
+  const raw = documents[primary]!;
+  const blockNode = nodeAt(root, ['tripline']);
+  const before = diagnostics.length;
+  validateNode(ctx, TRIPLINE_BLOCK, blockNode, ['tripline']);
+  const blockValid = !diagnostics.slice(before).some((d) => d.severity === 'error');
+
+  const kind = 'correlation' in raw ? 'correlation' : 'rule';
+  checkSigmaShape(y, primary, kind, diagnostics);
+  const tags = asStrings(raw.tags);
+  const techniques = checkAttackTags(y, root, tags, diagnostics);
+
+  const block = buildBlock(y, blockNode, asRecord(raw.tripline) ?? {}, asString(raw.level), diagnostics);
+  if (!blockValid && !block) return undefined;
+  if (!block) return undefined;
+  if (kind === 'rule' && block.type === 'Correlation') {
+    report(ctx, 'TL8027', "type 'Correlation' needs a Sigma correlation rule (a 'correlation:' section)", nodeAt(blockNode, ['type']), ['tripline', 'type']);
+  }
+  if (kind === 'correlation' && block.type !== 'Correlation') {
+    report(ctx, 'TL8027', "this file's detection is a correlation: set 'type: Correlation'", nodeAt(blockNode, ['type']), ['tripline', 'type']);
+  }
+  for (const a of block.atomics) {
+    if (!techniques.includes(a.technique) && !techniques.some((t) => a.technique.startsWith(`${t}.`) || t.startsWith(`${a.technique}.`))) {
+      diagnostics.push({
+        code: 'TL8023',
+        severity: 'warning',
+        message: `atomic test ${a.guid} is for ${a.technique}, which the rule's tags do not name`,
+        file,
+        span: a.span,
+        path: ['tripline', 'atomics'],
+      });
+    }
+  }
+
+  const logsource = logsourceOf(kind === 'rule' ? raw : (documents.find((d) => 'logsource' in d) ?? {}));
+  const det: Detection = {
+    file,
+    relPath,
+    id: asString(raw.id) ?? '',
+    title: asString(raw.title) ?? '',
+    tags,
+    falsepositives: asStrings(raw.falsepositives),
+    references: asStrings(raw.references),
+    kind,
+    logsource,
+    techniques,
+    tactics: tacticsFromTags(tags),
+    documents,
+    primary,
+    tripline: block,
+    span: spanOf(root, y.lineCounter),
+  };
+  for (const k of ['status', 'level', 'description', 'author', 'date', 'modified'] as const) {
+    const v = asString(raw[k]);
+    if (v !== undefined) det[k] = v;
+  }
+  return det;
+}
+
+function logsourceOf(doc: Record<string, unknown>): SigmaLogsource {
+  const ls = asRecord(doc.logsource) ?? {};
+  const out: SigmaLogsource = {};
+  for (const k of ['product', 'category', 'service'] as const) {
+    const v = asString(ls[k]);
+    if (v !== undefined) out[k] = v;
+  }
+  return out;
+}
+
+/** The Sigma keys the content model relies on. The Sigma front end validates the rest. */
+function checkSigmaShape(y: YamlFile, primary: number, kind: 'rule' | 'correlation', diagnostics: Diagnostic[]): void {
+  const ctx = ctxFor(y, diagnostics);
+  const root = y.docs[primary]!.contents;
+  const need = kind === 'rule' ? ['title', 'id', 'logsource', 'detection'] : ['title', 'id', 'correlation'];
+  for (const k of need) {
+    if (!nodeAt(root, [k])) report(ctx, 'TL8030', `the Sigma ${kind} lacks '${k}'`, root, []);
+  }
+  const id = nodeAt(root, ['id']);
+  if (isScalar(id) && (typeof id.value !== 'string' || !new RegExp(UUID_PATTERN).test(id.value))) {
+    report(ctx, 'TL8006', "the Sigma 'id' of a detection must be a UUID v4", id, ['id']);
+  }
+}
+
+/** Validate ATT&CK tags against the pinned table; returns the technique ids. */
+function checkAttackTags(y: YamlFile, root: Node | null, tags: string[], diagnostics: Diagnostic[]): string[] {
+  const ctx = ctxFor(y, diagnostics);
+  const tagsNode = nodeAt(root, ['tags']);
+  const at = (i: number): Node | undefined => (isSeq(tagsNode) ? (tagsNode.items[i] as Node) : undefined);
+  const tactics = tacticsFromTags(tags);
+  const techniques: string[] = [];
+  tags.forEach((tag, i) => {
+    const v = validateAttackTag(tag);
+    const put = (code: DiagnosticCode, message: string): void => report(ctx, code, message, at(i) ?? tagsNode, ['tags', i]);
+    switch (v.kind) {
+      case 'malformed':
+        put('TL8025', `'${tag}': ${v.reason}`);
+        break;
+      case 'unknown-tactic':
+        put('TL8025', `'${tag}' is neither an ATT&CK tactic nor a technique, group or software id`);
+        break;
+      case 'unknown-technique':
+        put('TL8016', `${v.id} is not in the pinned ATT&CK Enterprise table (revoked, deprecated or mistyped?)`);
+        break;
+      case 'technique': {
+        techniques.push(v.technique.id);
+        if (tactics.length > 0 && !v.technique.tactics.some((t) => tactics.includes(t))) {
+          put(
+            'TL8017',
+            `${v.technique.id} (${v.technique.name}) belongs to ${v.technique.tactics.join(', ')}, not to ${tactics.join(', ')}`,
+          );
+        }
+        break;
+      }
+      default:
+        break;
+    }
+  });
+  if (techniques.length === 0) {
+    report(ctx, 'TL8018', 'no ATT&CK technique tag (e.g. attack.t1119)', tagsNode ?? root, ['tags']);
+  }
+  return techniques;
+}
+
+const LEVEL_TO_SEVERITY: Record<string, Severity> = {
+  informational: 'informational',
+  low: 'low',
+  medium: 'medium',
+  high: 'high',
+  critical: 'critical',
+};
+
+function buildBlock(
+  y: YamlFile,
+  node: Node | undefined,
+  b: Record<string, unknown>,
+  level: string | undefined,
+  diagnostics: Diagnostic[],
+): TriplineBlock | undefined {
+  const ctx = ctxFor(y, diagnostics);
+  const type = asString(b.type);
+  const confidence = asString(b.confidence);
+  if (!type || !(DETECTION_TYPES as readonly string[]).includes(type)) return undefined;
+  if (confidence !== 'low' && confidence !== 'medium' && confidence !== 'high') return undefined;
+  const written = asString(b.severity);
+  const severity: Severity =
+    written && (SEVERITIES as readonly string[]).includes(written)
+      ? (written as Severity)
+      : (LEVEL_TO_SEVERITY[level ?? ''] ?? 'medium');
+
+  const enrichment: EnrichmentFlag[] = [];
+  for (const [name, sel] of Object.entries(asRecord(b.enrichment) ?? {})) {
+    const selNode = nodeAt(node, ['enrichment', name]);
+    checkSelection(y, selNode, ['tripline', 'enrichment', name], diagnostics);
+    enrichment.push({ name, selection: sel as Selection, span: spanOf(keyNodeAt(node, ['enrichment', name]), y.lineCounter) });
+  }
+  const flagNames = new Set(enrichment.map((e) => e.name));
+
+  const tests: DetectionTest[] = [];
+  (Array.isArray(b.tests) ? b.tests : []).forEach((raw: unknown, i) => {
+    const t = asRecord(raw);
+    const tNode = nodeAt(node, ['tests', i]);
+    const path = ['tripline', 'tests', i];
+    if (!t) return;
+    const kindV = asString(t.kind);
+    const kind: TestKind = kindV === 'negative' ? 'negative' : 'positive';
+    const expectRaw = asRecord(t.expect);
+    const matches = typeof expectRaw?.matches === 'number' ? expectRaw.matches : kind === 'negative' ? 0 : -1;
+    const enr = Array.isArray(expectRaw?.enrichment) ? (expectRaw.enrichment as unknown[]).map((e) => asRecord(e) ?? {}) : [];
+    const events = Array.isArray(t.events) ? (t.events as unknown[]).map((e) => asRecord(e) ?? {}) : undefined;
+    const dataset = asString(t.dataset);
+    if (events && dataset !== undefined) report(ctx, 'TL8026', "give either 'events' or 'dataset', not both", tNode, path);
+    if (!events && dataset === undefined) report(ctx, 'TL8026', "a test needs 'events' or a 'dataset'", tNode, path);
+    if (kind === 'positive' && matches < 1) {
+      report(ctx, 'TL8026', "a positive test needs 'expect: {matches: N}' with N ≥ 1", nodeAt(tNode, ['expect']) ?? tNode, path);
+    }
+    if (kind === 'negative' && matches !== 0) {
+      report(ctx, 'TL8026', 'a negative test expects 0 matches', nodeAt(tNode, ['expect', 'matches']) ?? tNode, path);
+    }
+    if (enr.length > Math.max(matches, 0)) {
+      report(ctx, 'TL8026', `${enr.length} enrichment expectations for ${matches} expected hit(s)`, nodeAt(tNode, ['expect', 'enrichment']), [...path, 'expect', 'enrichment']);
+    }
+    enr.forEach((m, j) => {
+      for (const flag of Object.keys(m)) {
+        if (!flagNames.has(flag)) {
+          report(ctx, 'TL8020', `enrichment flag '${flag}' is not defined under tripline.enrichment`, keyNodeAt(tNode, ['expect', 'enrichment', j, flag]), [...path, 'expect', 'enrichment', j, flag]);
+        }
+      }
+    });
+    const test: DetectionTest = {
+      name: asString(t.name) ?? `test ${i + 1}`,
+      kind,
+      expect: {
+        matches: Math.max(matches, 0),
+        enrichment: enr.map((m) => Object.fromEntries(Object.entries(m).filter((e): e is [string, boolean] => typeof e[1] === 'boolean'))),
+      },
+      span: spanOf(tNode, y.lineCounter),
+    };
+    const description = asString(t.description);
+    if (description !== undefined) test.description = description;
+    if (events) test.events = events;
+    if (dataset !== undefined) test.dataset = dataset;
+    tests.push(test);
+  });
+
+  const atomics: AtomicLink[] = [];
+  (Array.isArray(b.atomics) ? b.atomics : []).forEach((raw: unknown, i) => {
+    const a = asRecord(raw);
+    if (!a) return;
+    atomics.push({
+      guid: (asString(a.guid) ?? '').toLowerCase(),
+      technique: (asString(a.technique) ?? '').toUpperCase(),
+      name: asString(a.name) ?? '',
+      telemetry: (Array.isArray(a.telemetry) ? (a.telemetry as unknown[]) : []).map((x) => {
+        const r = asRecord(x) ?? {};
+        const tel = {
+          source: asString(r.source) ?? '',
+          eventId: typeof r.event_id === 'number' ? r.event_id : 0,
+          fields: asRecord(r.fields) ?? {},
+        };
+        const d = asString(r.description);
+        return d !== undefined ? { ...tel, description: d } : tel;
+      }),
+      span: spanOf(nodeAt(node, ['atomics', i]), y.lineCounter),
+    });
+    if (a.technique !== undefined && !lookupTechnique(String(a.technique))) {
+      report(ctx, 'TL8016', `atomic technique ${String(a.technique)} is not in the pinned ATT&CK table`, nodeAt(node, ['atomics', i, 'technique']), ['tripline', 'atomics', i, 'technique']);
+    }
+  });
+
+  const overrides: Record<string, Override> = {};
+  for (const [target, o] of Object.entries(asRecord(b.overrides) ?? {})) {
+    const r = asRecord(o) ?? {};
+    const ov: Override = { query: asString(r.query) ?? '' };
+    const rb = asString(r.reviewed_by);
+    if (rb !== undefined) ov.reviewedBy = rb;
+    const rv = asString(r.reviewed);
+    if (rv !== undefined) ov.reviewed = rv;
+    const rs = asString(r.reason);
+    if (rs !== undefined) ov.reason = rs;
+    overrides[target] = ov;
+  }
+
+  const entities = <T>(v: unknown, withScore: boolean): T[] =>
+    (Array.isArray(v) ? v : []).map((x: unknown) => {
+      const r = asRecord(x) ?? {};
+      const o: Record<string, unknown> = { field: asString(r.field) ?? '', type: asString(r.type) ?? 'other' };
+      if (withScore && typeof r.score === 'number') o.score = r.score;
+      if (typeof r.role === 'string') o.role = r.role;
+      return o as T;
+    });
+
+  const block: TriplineBlock = {
+    type: type as DetectionType,
+    severity,
+    severityFromLevel: written === undefined,
+    confidence,
+    dataSources: asStrings(b.data_sources),
+    enrichment,
+    riskObjects: entities<RiskObject>(b.risk_objects, true),
+    threatObjects: entities<ThreatObject>(b.threat_objects, false),
+    triage: asString(b.triage) ?? '',
+    stories: asStrings(b.stories),
+    overrides,
+    tests,
+    atomics,
+    custom: customKeys(b),
+  };
+  for (const [k, prop] of [
+    ['how_to_implement', 'howToImplement'],
+    ['response', 'response'],
+    ['tuning', 'tuning'],
+  ] as const) {
+    const v = asString(b[k]);
+    if (v !== undefined) block[prop] = v;
+  }
+  return block;
+}
+
+/** An enrichment selection: `Field|modifier…` keys with scalar or list-of-scalar values. */
+function checkSelection(y: YamlFile, node: Node | undefined, path: (string | number)[], diagnostics: Diagnostic[]): void {
+  const ctx = ctxFor(y, diagnostics);
+  const maps = isSeq(node) ? (node.items as Node[]).map((n, i) => [n, [...path, i]] as const) : [[node, path] as const];
+  for (const [m, p] of maps) {
+    if (!isMap(m)) continue;
+    if (m.items.length === 0) report(ctx, 'TL8022', 'an empty selection matches everything', m, p);
+    for (const pair of m.items) {
+      const key = isScalar(pair.key) ? String(pair.key.value) : '';
+      const [field, ...mods] = key.split('|');
+      if (!field) report(ctx, 'TL8022', 'enrichment selections name a field', pair.key as Node, [...p, key]);
+      for (const mod of mods) {
+        if (!MODIFIERS.has(mod)) report(ctx, 'TL8022', `unknown modifier '${mod}'`, pair.key as Node, [...p, key]);
+      }
+      const v = pair.value;
+      const scalarOk = (n: unknown): boolean => n === null || isScalar(n);
+      if (!(scalarOk(v) || (isSeq(v) && v.items.every(scalarOk)))) {
+        report(ctx, 'TL8022', 'values are a scalar or a list of scalars', v as Node, [...p, key]);
+      }
+    }
+  }
+}

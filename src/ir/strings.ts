@@ -1,0 +1,185 @@
+/** Sigma string values: parsing wildcards and escapes into parts, and the encodings modifiers apply. */
+import type { StrPart } from './types.js';
+
+/**
+ * `*` and `?` are wildcards; `\*`, `\?` and `\\` are the literal characters; a backslash before anything
+ * else is itself literal (so Windows paths need no doubling).
+ */
+export function parseSigmaString(s: string): StrPart[] {
+  const parts: StrPart[] = [];
+  let lit = '';
+  const flush = (): void => {
+    if (lit !== '') parts.push({ kind: 'Lit', text: lit });
+    lit = '';
+  };
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i]!;
+    if (c === '\\') {
+      const n = s[i + 1];
+      if (n === '*' || n === '?' || n === '\\') {
+        lit += n;
+        i++;
+      } else lit += c;
+    } else if (c === '*') {
+      flush();
+      parts.push({ kind: 'WildcardMulti' });
+    } else if (c === '?') {
+      flush();
+      parts.push({ kind: 'WildcardSingle' });
+    } else lit += c;
+  }
+  flush();
+  return parts;
+}
+
+/** Split literal parts on `%name%` into Placeholder parts (the `expand` modifier). */
+export function insertPlaceholders(parts: readonly StrPart[]): StrPart[] {
+  const out: StrPart[] = [];
+  for (const p of parts) {
+    if (p.kind !== 'Lit') {
+      out.push(p);
+      continue;
+    }
+    let last = 0;
+    for (const m of p.text.matchAll(/%(\w+)%/g)) {
+      if (m.index > last) out.push({ kind: 'Lit', text: p.text.slice(last, m.index) });
+      out.push({ kind: 'Placeholder', name: m[1]! });
+      last = m.index + m[0].length;
+    }
+    if (last < p.text.length) out.push({ kind: 'Lit', text: p.text.slice(last) });
+  }
+  return mergeLits(out);
+}
+
+export function mergeLits(parts: readonly StrPart[]): StrPart[] {
+  const out: StrPart[] = [];
+  for (const p of parts) {
+    const prev = out[out.length - 1];
+    if (p.kind === 'Lit' && p.text === '') continue;
+    if (p.kind === 'Lit' && prev?.kind === 'Lit')
+      out[out.length - 1] = { kind: 'Lit', text: prev.text + p.text };
+    else out.push(p);
+  }
+  return out;
+}
+
+export function hasSpecial(parts: readonly StrPart[]): boolean {
+  return parts.some((p) => p.kind !== 'Lit');
+}
+
+export function plainText(parts: readonly StrPart[]): string {
+  return parts
+    .map((p) =>
+      p.kind === 'Lit'
+        ? p.text
+        : p.kind === 'WildcardMulti'
+          ? '*'
+          : p.kind === 'WildcardSingle'
+            ? '?'
+            : `%${p.name}%`,
+    )
+    .join('');
+}
+
+/** Inverse of parseSigmaString: Sigma source text with escapes. */
+export function sigmaText(parts: readonly StrPart[]): string {
+  return parts
+    .map((p) =>
+      p.kind === 'Lit'
+        ? p.text.replace(/[*?]|\\(?=[*?\\]|$)/g, (c) => '\\' + c)
+        : p.kind === 'WildcardMulti'
+          ? '*'
+          : p.kind === 'WildcardSingle'
+            ? '?'
+            : `%${p.name}%`,
+    )
+    .join('');
+}
+
+/** Each literal char followed by NUL (UTF-16LE of ASCII, as pySigma's wide modifier writes it). */
+export function utf16Chars(text: string, order: 'le' | 'be'): string {
+  let out = '';
+  for (const ch of text) {
+    const buf = Buffer.from(ch, order === 'le' ? 'utf16le' : 'utf16le');
+    if (order === 'be') buf.swap16();
+    out += buf.toString('latin1');
+  }
+  return out;
+}
+
+/** The bytes a base64 modifier encodes: the text as UTF-8, except code units produced by utf16 modifiers. */
+export function textBytes(text: string, utf16: boolean): Buffer {
+  // Strings produced by the utf16* modifiers hold one char per byte (latin1); plain strings are UTF-8.
+  return utf16 ? Buffer.from(text, 'latin1') : Buffer.from(text, 'utf8');
+}
+
+export function base64(bytes: Buffer): string {
+  return bytes.toString('base64');
+}
+
+/** The three base64 variants that match `bytes` at any offset inside a longer encoded text. */
+export function base64Offsets(bytes: Buffer): string[] {
+  const start = [0, 2, 3];
+  const end: (number | undefined)[] = [undefined, -3, -2];
+  const out: string[] = [];
+  for (let i = 0; i < 3; i++) {
+    const enc = Buffer.concat([Buffer.alloc(i, 0x20), bytes]).toString('base64');
+    const e = end[(bytes.length + i) % 3];
+    out.push(enc.slice(start[i], e));
+  }
+  return out;
+}
+
+/** windash: every `-` or `/` that starts a word after a non-word char, in all five dash forms. */
+export function windashVariants(parts: readonly StrPart[]): StrPart[][] {
+  const DASHES = ['-', '/', '\u2013', '\u2014', '\u2015'];
+  // Split the literal text into segments around replaceable dashes, keeping non-literal parts.
+  type Seg = { kind: 'part'; part: StrPart } | { kind: 'dash' };
+  const segs: Seg[] = [];
+  const full = parts;
+  for (let pi = 0; pi < full.length; pi++) {
+    const p = full[pi]!;
+    if (p.kind !== 'Lit') {
+      segs.push({ kind: 'part', part: p });
+      continue;
+    }
+    const t = p.text;
+    let last = 0;
+    for (let i = 0; i < t.length; i++) {
+      const c = t[i]!;
+      if (c !== '-' && c !== '/') continue;
+      const before = i > 0 ? t[i - 1]! : undefined;
+      const after = t[i + 1];
+      // \B before [-/]: the position before the dash is not a word boundary; since '-' and '/' are
+      // non-word chars, that means the char before is a non-word char (or the start of the string).
+      const beforeWord = before !== undefined ? /\w/.test(before) : pi > 0 ? false : false;
+      const afterWord = after !== undefined && /\w/.test(after);
+      if (!beforeWord && afterWord) {
+        if (i > last) segs.push({ kind: 'part', part: { kind: 'Lit', text: t.slice(last, i) } });
+        segs.push({ kind: 'dash' });
+        last = i + 1;
+      }
+    }
+    if (last < t.length) segs.push({ kind: 'part', part: { kind: 'Lit', text: t.slice(last) } });
+  }
+  const n = segs.filter((s) => s.kind === 'dash').length;
+  if (n === 0) return [mergeLits(parts)];
+  const out: StrPart[][] = [];
+  const total = DASHES.length ** n;
+  for (let k = 0; k < total && out.length < 4096; k++) {
+    // First dash varies slowest (itertools.product order).
+    let rem = k;
+    const choice: number[] = [];
+    for (let j = n - 1; j >= 0; j--) {
+      choice[j] = rem % DASHES.length;
+      rem = Math.floor(rem / DASHES.length);
+    }
+    let d = 0;
+    out.push(
+      mergeLits(
+        segs.map((s) => (s.kind === 'part' ? s.part : { kind: 'Lit' as const, text: DASHES[choice[d++]!]! })),
+      ),
+    );
+  }
+  return out;
+}

@@ -1,0 +1,743 @@
+/**
+ * Sigma YAML → typed documents (rules, correlations, filters), with spans and schema diagnostics.
+ * Lint checks that need the whole document live in validate.ts; this file reports only what stops a
+ * document from being understood.
+ */
+import type { Diagnostic, Span } from '../diagnostics/index.js';
+import type {
+  Condition,
+  CorrelationCondition,
+  Detection,
+  DetectionGroup,
+  DetectionItem,
+  Logsource,
+  Modifier,
+  NamedDetection,
+  SigmaCorrelation,
+  SigmaDocument,
+  SigmaFile,
+  SigmaFilter,
+  SigmaMeta,
+  SigmaRule,
+  SigmaScalar,
+} from './ast.js';
+import { parseCondition } from './condition.js';
+import { canonicalModifier, suggestModifier } from './modifiers.js';
+import { decodeUtf8, readYaml, toPlain } from './yaml-reader.js';
+import type { YEntry, YNode } from './yaml-reader.js';
+
+export interface ParseOutput {
+  file: SigmaFile;
+  diagnostics: Diagnostic[];
+}
+
+const META_KEYS = new Set([
+  'title',
+  'id',
+  'name',
+  'related',
+  'taxonomy',
+  'status',
+  'description',
+  'license',
+  'author',
+  'references',
+  'date',
+  'modified',
+  'tags',
+  'level',
+  'falsepositives',
+  'fields',
+  'scope',
+]);
+const RULE_KEYS = new Set([...META_KEYS, 'logsource', 'detection']);
+const CORRELATION_KEYS = new Set([...META_KEYS, 'correlation', 'generate']);
+const FILTER_KEYS = new Set([...META_KEYS, 'logsource', 'filter']);
+
+/** Parse bytes (checks UTF-8 and binary content first). */
+export function parseSigmaBytes(bytes: Uint8Array, file: string): ParseOutput {
+  const dec = decodeUtf8(bytes, file);
+  if (dec.text === undefined) return { file: { file, documents: [] }, diagnostics: dec.diagnostics };
+  return parseSigmaText(dec.text, file);
+}
+
+export function parseSigmaText(text: string, file: string): ParseOutput {
+  const y = readYaml(text, file);
+  const diagnostics = [...y.diagnostics];
+  const documents: SigmaDocument[] = [];
+  const p = new DocParser(file, diagnostics, text);
+  let global: YMap | undefined;
+  let previous: YMap | undefined;
+  let index = 0;
+  for (const d of y.docs) {
+    const root = d.root;
+    if (root === undefined || (root.kind === 'scalar' && root.value === null)) continue;
+    if (root.kind !== 'map') {
+      p.diag('TL1010', 'a Sigma document must be a mapping of attributes', root.span);
+      continue;
+    }
+    const action = entry(root, 'action');
+    if (action) {
+      const a = action.value.kind === 'scalar' ? String(action.value.value) : '';
+      const rest: YMap = {
+        kind: 'map',
+        entries: root.entries.filter((e) => e.key !== 'action'),
+        span: root.span,
+      };
+      if (a === 'global') {
+        global = rest;
+      } else if (a === 'reset') {
+        global = undefined;
+      } else if (a === 'repeat') {
+        if (!previous) {
+          p.diag('TL1025', "'action: repeat' needs a rule document before it", action.keySpan);
+          continue;
+        }
+        const merged = merge(previous, rest);
+        previous = merged;
+        const doc = p.document(merged, index++);
+        if (doc) documents.push(doc);
+      } else {
+        p.diag('TL1025', `unknown action '${a}' (expected global, reset or repeat)`, action.value.span);
+      }
+      continue;
+    }
+    const merged = global ? merge(global, root) : root;
+    previous = merged;
+    const doc = p.document(merged, index++);
+    if (doc) documents.push(doc);
+  }
+  return { file: { file, documents }, diagnostics };
+}
+
+function entry(map: YNode & { kind: 'map' }, key: string): YEntry | undefined {
+  return map.entries.find((e) => e.key === key);
+}
+
+type YMap = YNode & { kind: 'map' };
+
+/** Deep merge of mappings (legacy collections): b's keys win, nested maps merge. */
+function merge(a: YMap, b: YMap): YMap {
+  return mergeNode(a, b) as YMap;
+}
+
+function mergeNode(a: YNode, b: YNode): YNode {
+  if (a.kind !== 'map' || b.kind !== 'map') return b;
+  const entries: YEntry[] = a.entries.map((e) => {
+    const o = b.entries.find((x) => x.key === e.key);
+    return o ? { ...o, value: mergeNode(e.value, o.value) } : e;
+  });
+  for (const e of b.entries) if (!a.entries.some((x) => x.key === e.key)) entries.push(e);
+  return { kind: 'map', entries, span: b.span };
+}
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const TIMESPAN_RE = /^(\d+)([smhdwMy])$/;
+const TIMESPAN_SECONDS: Record<string, number> = {
+  s: 1,
+  m: 60,
+  h: 3600,
+  d: 86400,
+  w: 604800,
+  M: 2592000,
+  y: 31536000,
+};
+
+export function timespanSeconds(t: string): number | undefined {
+  const m = TIMESPAN_RE.exec(t.trim());
+  if (!m) return undefined;
+  return Number(m[1]) * TIMESPAN_SECONDS[m[2]!]!;
+}
+
+export function isUuid(s: string): boolean {
+  return UUID_RE.test(s);
+}
+
+class DocParser {
+  constructor(
+    readonly file: string,
+    readonly diagnostics: Diagnostic[],
+    readonly text: string,
+  ) {}
+
+  diag(
+    code: Diagnostic['code'],
+    message: string,
+    span: Span,
+    path?: (string | number)[],
+    severity?: Diagnostic['severity'],
+  ): void {
+    const d: Diagnostic = {
+      code,
+      severity: severity ?? defaultSeverity(code),
+      message,
+      file: this.file,
+      span,
+    };
+    if (path) d.path = path;
+    this.diagnostics.push(d);
+  }
+
+  document(root: YNode & { kind: 'map' }, index: number): SigmaDocument | undefined {
+    if (entry(root, 'correlation')) return this.correlation(root, index);
+    if (entry(root, 'filter')) return this.filter(root, index);
+    return this.rule(root, index);
+  }
+
+  private str(e: YEntry | undefined, path: string): string | undefined {
+    if (!e) return undefined;
+    const v = e.value;
+    if (v.kind === 'scalar' && v.value !== null) {
+      if (typeof v.value === 'string') return v.value;
+      return v.raw || String(v.value);
+    }
+    if (v.kind === 'scalar') return undefined;
+    this.diag('TL1012', `'${path}' must be a string`, v.span, [path]);
+    return undefined;
+  }
+
+  private strList(e: YEntry | undefined, path: string): string[] {
+    if (!e) return [];
+    const v = e.value;
+    if (v.kind === 'scalar') return v.value === null ? [] : [String(v.value)];
+    if (v.kind === 'seq') {
+      const out: string[] = [];
+      v.items.forEach((it, i) => {
+        if (it.kind === 'scalar' && it.value !== null)
+          out.push(typeof it.value === 'string' ? it.value : it.raw || String(it.value));
+        else if (it.kind !== 'scalar')
+          this.diag('TL1012', `'${path}' items must be strings`, it.span, [path, i]);
+      });
+      return out;
+    }
+    this.diag('TL1012', `'${path}' must be a list of strings`, v.span, [path]);
+    return [];
+  }
+
+  private meta(root: YNode & { kind: 'map' }, index: number, known: Set<string>): SigmaMeta {
+    const keySpans: Record<string, Span> = {};
+    const custom: Record<string, unknown> = {};
+    for (const e of root.entries) {
+      keySpans[e.key] = e.keySpan;
+      if (!known.has(e.key)) custom[e.key] = toPlain(e.value);
+    }
+    const titleE = entry(root, 'title');
+    const title = this.str(titleE, 'title');
+    if (title === undefined)
+      this.diag('TL1011', "required attribute 'title' is missing", titleE?.value.span ?? root.span, [
+        'title',
+      ]);
+    const related: SigmaMeta['related'] = [];
+    const relE = entry(root, 'related');
+    if (relE) {
+      if (relE.value.kind !== 'seq')
+        this.diag('TL1024', "'related' must be a list of {id, type}", relE.value.span, ['related']);
+      else
+        relE.value.items.forEach((it, i) => {
+          if (it.kind !== 'map') {
+            this.diag('TL1024', "'related' entries must be mappings with 'id' and 'type'", it.span, [
+              'related',
+              i,
+            ]);
+            return;
+          }
+          const id = this.str(entry(it, 'id'), 'related.id');
+          const type = this.str(entry(it, 'type'), 'related.type');
+          if (id === undefined || type === undefined) {
+            this.diag('TL1024', "'related' entries need both 'id' and 'type'", it.span, ['related', i]);
+            return;
+          }
+          related.push({ id, type });
+        });
+    }
+    const m: SigmaMeta = {
+      file: this.file,
+      index,
+      span: root.span,
+      title: title ?? '',
+      references: this.strList(entry(root, 'references'), 'references'),
+      tags: this.strList(entry(root, 'tags'), 'tags'),
+      falsepositives: this.strList(entry(root, 'falsepositives'), 'falsepositives'),
+      fields: this.strList(entry(root, 'fields'), 'fields'),
+      related,
+      scope: this.strList(entry(root, 'scope'), 'scope'),
+      custom,
+      keySpans,
+      raw: toPlain(root) as Record<string, unknown>,
+    };
+    for (const k of [
+      'id',
+      'name',
+      'status',
+      'description',
+      'license',
+      'author',
+      'date',
+      'modified',
+      'level',
+      'taxonomy',
+    ] as const) {
+      const e = entry(root, k);
+      // YAML may read an unquoted date as a number-like or other scalar; keep the source text.
+      const v =
+        e?.value.kind === 'scalar' && e.value.value !== null
+          ? typeof e.value.value === 'string'
+            ? e.value.value
+            : e.value.raw
+          : this.str(e, k);
+      if (v !== undefined) m[k] = v;
+    }
+    return m;
+  }
+
+  private logsource(root: YNode & { kind: 'map' }, required: boolean): Logsource | undefined {
+    const e = entry(root, 'logsource');
+    if (!e) {
+      if (required)
+        this.diag('TL1011', "required attribute 'logsource' is missing", root.span, ['logsource']);
+      return undefined;
+    }
+    if (e.value.kind !== 'map') {
+      this.diag(
+        'TL1030',
+        "'logsource' must be a mapping (category, product, service, definition)",
+        e.value.span,
+        ['logsource'],
+      );
+      return undefined;
+    }
+    const ls: Logsource = { custom: {}, span: e.value.span };
+    for (const le of e.value.entries) {
+      if (le.value.kind !== 'scalar') {
+        this.diag('TL1030', `'logsource.${le.key}' must be a string`, le.value.span, ['logsource', le.key]);
+        continue;
+      }
+      const v = le.value.value === null ? undefined : String(le.value.value);
+      if (le.key === 'category' || le.key === 'product' || le.key === 'service' || le.key === 'definition') {
+        if (v !== undefined) ls[le.key] = v;
+      } else ls.custom[le.key] = le.value.value;
+    }
+    return ls;
+  }
+
+  rule(root: YNode & { kind: 'map' }, index: number): SigmaRule | undefined {
+    const meta = this.meta(root, index, RULE_KEYS);
+    const logsource = this.logsource(root, true) ?? { custom: {}, span: root.span };
+    const de = entry(root, 'detection');
+    if (!de) {
+      this.diag('TL1032', "required attribute 'detection' is missing", root.span, ['detection']);
+      return undefined;
+    }
+    const detection = this.detection(de.value, ['detection'], true);
+    if (!detection) return undefined;
+    return { ...meta, kind: 'Rule', logsource, detection };
+  }
+
+  filter(root: YNode & { kind: 'map' }, index: number): SigmaFilter | undefined {
+    const meta = this.meta(root, index, FILTER_KEYS);
+    const logsource = this.logsource(root, true) ?? { custom: {}, span: root.span };
+    const fe = entry(root, 'filter')!;
+    if (fe.value.kind !== 'map') {
+      this.diag(
+        'TL1023',
+        "'filter' must be a mapping with 'rules', selections and 'condition'",
+        fe.value.span,
+        ['filter'],
+      );
+      return undefined;
+    }
+    const rulesE = entry(fe.value, 'rules');
+    const rules = this.strList(rulesE, 'filter.rules');
+    if (!rulesE)
+      this.diag('TL1023', "filter needs 'rules' (rule ids or names, or 'any')", fe.value.span, [
+        'filter',
+        'rules',
+      ]);
+    const body: YNode = {
+      kind: 'map',
+      entries: fe.value.entries.filter((x) => x.key !== 'rules'),
+      span: fe.value.span,
+    };
+    const detection = this.detection(body, ['filter'], true);
+    if (!detection) return undefined;
+    return { ...meta, kind: 'Filter', logsource, rules, detection };
+  }
+
+  correlation(root: YNode & { kind: 'map' }, index: number): SigmaCorrelation | undefined {
+    const meta = this.meta(root, index, CORRELATION_KEYS);
+    const ce = entry(root, 'correlation')!;
+    if (ce.value.kind !== 'map') {
+      this.diag(
+        'TL1021',
+        "'correlation' must be a mapping (type, rules, group-by, timespan, condition)",
+        ce.value.span,
+        ['correlation'],
+      );
+      return undefined;
+    }
+    const c = ce.value;
+    const typeE = entry(c, 'type');
+    const type = this.str(typeE, 'correlation.type');
+    const TYPES = [
+      'event_count',
+      'value_count',
+      'temporal',
+      'temporal_ordered',
+      'value_sum',
+      'value_avg',
+      'value_percentile',
+    ];
+    let ok = true;
+    if (type === undefined) {
+      this.diag('TL1021', "correlation needs a 'type'", c.span, ['correlation', 'type']);
+      ok = false;
+    } else if (!TYPES.includes(type)) {
+      this.diag(
+        'TL1020',
+        `unknown correlation type '${type}' (expected ${TYPES.join(', ')})`,
+        typeE!.value.span,
+        ['correlation', 'type'],
+      );
+      ok = false;
+    }
+    const rulesE = entry(c, 'rules');
+    const rules = this.strList(rulesE, 'correlation.rules');
+    if (rules.length === 0) {
+      this.diag('TL1021', "correlation needs at least one rule in 'rules'", rulesE?.value.span ?? c.span, [
+        'correlation',
+        'rules',
+      ]);
+      ok = false;
+    }
+    const groupBy = this.strList(entry(c, 'group-by'), 'correlation.group-by');
+    const tsE = entry(c, 'timespan') ?? entry(c, 'timeframe');
+    const timespan = this.str(tsE, 'correlation.timespan') ?? '';
+    const secs = timespanSeconds(timespan);
+    if (!tsE) {
+      this.diag('TL1021', "correlation needs a 'timespan' (e.g. 5m)", c.span, ['correlation', 'timespan']);
+      ok = false;
+    } else if (secs === undefined) {
+      this.diag(
+        'TL1027',
+        `invalid timespan '${timespan}' (expected a number and one of s, m, h, d, w, M, y)`,
+        tsE.value.span,
+        ['correlation', 'timespan'],
+      );
+      ok = false;
+    }
+    let condition: CorrelationCondition | undefined;
+    const condE = entry(c, 'condition');
+    const temporal = type === 'temporal' || type === 'temporal_ordered';
+    if (condE) {
+      condition = this.correlationCondition(condE.value, type ?? '');
+      if (!condition) ok = false;
+    } else if (!temporal) {
+      this.diag('TL1021', `correlation type '${type ?? '?'}' needs a 'condition' (e.g. gte: 10)`, c.span, [
+        'correlation',
+        'condition',
+      ]);
+      ok = false;
+    }
+    if (
+      type &&
+      ['value_count', 'value_sum', 'value_avg', 'value_percentile'].includes(type) &&
+      condition &&
+      condition.field === undefined
+    ) {
+      this.diag('TL1021', `correlation type '${type}' needs 'field' in its condition`, condE!.value.span, [
+        'correlation',
+        'condition',
+        'field',
+      ]);
+      ok = false;
+    }
+    const aliases: Record<string, Record<string, string>> = {};
+    const alE = entry(c, 'aliases');
+    if (alE) {
+      if (alE.value.kind !== 'map') {
+        this.diag('TL1021', "'aliases' must map alias names to {rule: field}", alE.value.span, [
+          'correlation',
+          'aliases',
+        ]);
+      } else {
+        for (const a of alE.value.entries) {
+          if (a.value.kind !== 'map') {
+            this.diag('TL1021', `alias '${a.key}' must map rule ids or names to field names`, a.value.span, [
+              'correlation',
+              'aliases',
+              a.key,
+            ]);
+            continue;
+          }
+          aliases[a.key] = Object.fromEntries(
+            a.value.entries.map((x) => [x.key, x.value.kind === 'scalar' ? String(x.value.value) : '']),
+          );
+        }
+      }
+    }
+    const genE = entry(c, 'generate') ?? entry(root, 'generate');
+    let generate = false;
+    if (genE) {
+      if (genE.value.kind === 'scalar' && typeof genE.value.value === 'boolean') generate = genE.value.value;
+      else
+        this.diag('TL1012', "'generate' must be true or false", genE.value.span, ['correlation', 'generate']);
+    }
+    for (const k of c.entries) {
+      if (
+        !['type', 'rules', 'group-by', 'timespan', 'timeframe', 'condition', 'aliases', 'generate'].includes(
+          k.key,
+        )
+      ) {
+        this.diag(
+          'TL1021',
+          `unknown correlation attribute '${k.key}'`,
+          k.keySpan,
+          ['correlation', k.key],
+          'warning',
+        );
+      }
+    }
+    if (!ok || type === undefined) return undefined;
+    const corr: SigmaCorrelation = {
+      ...meta,
+      kind: 'Correlation',
+      type,
+      rules,
+      groupBy,
+      timespan,
+      timespanSeconds: secs ?? 0,
+      aliases,
+      generate,
+    };
+    if (condition) corr.condition = condition;
+    return corr;
+  }
+
+  private correlationCondition(n: YNode, type: string): CorrelationCondition | undefined {
+    if (n.kind !== 'map') {
+      this.diag('TL1021', 'correlation condition must be a mapping like {gte: 10}', n.span, [
+        'correlation',
+        'condition',
+      ]);
+      return undefined;
+    }
+    const cond: CorrelationCondition = { bounds: [] };
+    for (const e of n.entries) {
+      const path = ['correlation', 'condition', e.key];
+      if (e.key === 'field') {
+        if (e.value.kind === 'scalar' && typeof e.value.value === 'string') cond.field = e.value.value;
+        else if (e.value.kind === 'seq' && type === 'value_count')
+          cond.field = e.value.items.map((x) => (x.kind === 'scalar' ? String(x.value) : '')).join(',');
+        else this.diag('TL1021', "'field' must be a field name", e.value.span, path);
+      } else if (e.key === 'percentile') {
+        if (e.value.kind === 'scalar' && typeof e.value.value === 'number') cond.percentile = e.value.value;
+        else this.diag('TL1021', "'percentile' must be a number", e.value.span, path);
+      } else if (['gt', 'gte', 'lt', 'lte', 'eq', 'neq'].includes(e.key)) {
+        if (e.value.kind === 'scalar' && typeof e.value.value === 'number') {
+          cond.bounds.push({
+            op: e.key as CorrelationCondition['bounds'][number]['op'],
+            value: e.value.value,
+          });
+        } else this.diag('TL1021', `'${e.key}' needs a number`, e.value.span, path);
+      } else {
+        this.diag(
+          'TL1021',
+          `unknown condition operator '${e.key}' (expected gt, gte, lt, lte, eq, neq, field)`,
+          e.keySpan,
+          path,
+        );
+        return undefined;
+      }
+    }
+    if (cond.bounds.length === 0) {
+      this.diag('TL1021', 'correlation condition needs a comparison (gt, gte, lt, lte, eq or neq)', n.span, [
+        'correlation',
+        'condition',
+      ]);
+      return undefined;
+    }
+    return cond;
+  }
+
+  detection(n: YNode, path: (string | number)[], needCondition: boolean): Detection | undefined {
+    if (n.kind !== 'map') {
+      this.diag(
+        'TL1031',
+        `'${path.join('.')}' must be a mapping of selections and a 'condition'`,
+        n.span,
+        path,
+      );
+      return undefined;
+    }
+    const selections: NamedDetection[] = [];
+    const conditions: Condition[] = [];
+    let timeframe: string | undefined;
+    for (const e of n.entries) {
+      if (e.key === 'condition') {
+        const items = e.value.kind === 'seq' ? e.value.items : [e.value];
+        items.forEach((it) => {
+          if (it.kind !== 'scalar' || typeof it.value !== 'string') {
+            this.diag('TL2001', 'condition must be a string (or a list of strings)', it.span, [
+              ...path,
+              'condition',
+            ]);
+            return;
+          }
+          conditions.push(this.condition(it));
+        });
+      } else if (e.key === 'timeframe') {
+        timeframe = e.value.kind === 'scalar' ? String(e.value.value) : undefined;
+      } else {
+        const body = this.selection(e.value, [...path, e.key]);
+        if (body) selections.push({ name: e.key, span: e.keySpan, body });
+      }
+    }
+    if (conditions.length === 0 && needCondition) {
+      this.diag('TL2006', `'${path.join('.')}' has no 'condition'`, n.span, [...path, 'condition']);
+    }
+    const d: Detection = { selections, conditions, span: n.span };
+    if (timeframe !== undefined) d.timeframe = timeframe;
+    return d;
+  }
+
+  private condition(it: YNode & { kind: 'scalar' }): Condition {
+    const text = String(it.value);
+    const single =
+      !text.includes('\n') && (it.plain || it.quoted) && !it.raw.includes('\\') && !it.raw.includes("''");
+    const at = (i: number): Span =>
+      single ? { line: it.span.line, column: it.span.column + (it.quoted ? 1 : 0) + i } : it.span;
+    const r = parseCondition(text, at, this.file);
+    this.diagnostics.push(...r.diagnostics);
+    const c: Condition = { text, span: it.span };
+    if (r.ast) c.ast = r.ast;
+    return c;
+  }
+
+  /** A named selection: map (AND), list of maps/values (OR), or a single value (keyword). */
+  selection(n: YNode, path: (string | number)[]): DetectionGroup | undefined {
+    if (n.kind === 'map') {
+      const items: DetectionItem[] = [];
+      for (const e of n.entries) {
+        const it = this.item(e.key, e.keySpan, e.value, [...path, e.key]);
+        if (it) items.push(it);
+      }
+      if (n.entries.length === 0) this.diag('TL1031', 'empty selection', n.span, path);
+      return { kind: 'DetectionGroup', linking: 'and', items, span: n.span };
+    }
+    if (n.kind === 'seq') {
+      if (n.items.length === 0) {
+        this.diag('TL1031', 'empty selection list', n.span, path);
+        return { kind: 'DetectionGroup', linking: 'or', items: [], span: n.span };
+      }
+      if (n.items.every((x) => x.kind === 'scalar')) {
+        const values = n.items.map((x) => this.scalar(x as YNode & { kind: 'scalar' }));
+        return {
+          kind: 'DetectionGroup',
+          linking: 'and',
+          items: [{ kind: 'DetectionItem', key: '', modifiers: [], values, isList: true, span: n.span }],
+          span: n.span,
+        };
+      }
+      const items: (DetectionItem | DetectionGroup)[] = [];
+      n.items.forEach((x, i) => {
+        if (x.kind === 'scalar') {
+          items.push({
+            kind: 'DetectionItem',
+            key: '',
+            modifiers: [],
+            values: [this.scalar(x)],
+            isList: false,
+            span: x.span,
+          });
+        } else if (x.kind === 'map') {
+          const g = this.selection(x, [...path, i]);
+          if (g) items.push(g);
+        } else {
+          this.diag('TL1031', 'nested lists are not valid in a selection', x.span, [...path, i]);
+        }
+      });
+      return { kind: 'DetectionGroup', linking: 'or', items, span: n.span };
+    }
+    return {
+      kind: 'DetectionGroup',
+      linking: 'and',
+      items: [
+        {
+          kind: 'DetectionItem',
+          key: '',
+          modifiers: [],
+          values: [this.scalar(n)],
+          isList: false,
+          span: n.span,
+        },
+      ],
+      span: n.span,
+    };
+  }
+
+  private scalar(x: YNode & { kind: 'scalar' }): SigmaScalar {
+    const v = x.value;
+    if (v === null) return { kind: 'null', span: x.span };
+    if (typeof v === 'boolean') return { kind: 'boolean', value: v, span: x.span };
+    if (typeof v === 'number') return { kind: 'number', value: v, raw: x.raw || String(v), span: x.span };
+    return { kind: 'string', value: v, span: x.span };
+  }
+
+  private item(
+    key: string,
+    keySpan: Span,
+    value: YNode,
+    path: (string | number)[],
+  ): DetectionItem | undefined {
+    const parts = key.split('|');
+    const fieldName = parts[0]!;
+    const modifiers: Modifier[] = [];
+    let col = keySpan.column + fieldName.length + 1;
+    let ok = true;
+    for (const w of parts.slice(1)) {
+      const span = { line: keySpan.line, column: col, endLine: keySpan.line, endColumn: col + w.length };
+      const name = canonicalModifier(w);
+      if (!name) {
+        const hint = suggestModifier(w);
+        this.diag('TL3001', `unknown modifier '${w}'${hint ? ` (did you mean '${hint}'?)` : ''}`, span, path);
+        ok = false;
+      } else modifiers.push({ name, written: w, span });
+      col += w.length + 1;
+    }
+    let values: SigmaScalar[];
+    let isList = false;
+    if (value.kind === 'scalar') values = [this.scalar(value)];
+    else if (value.kind === 'seq') {
+      isList = true;
+      values = [];
+      value.items.forEach((x, i) => {
+        if (x.kind === 'scalar') values.push(this.scalar(x));
+        else {
+          this.diag(
+            'TL1031',
+            `values of '${key}' must be plain values, not ${x.kind === 'map' ? 'mappings' : 'lists'}`,
+            x.span,
+            [...path, i],
+          );
+          ok = false;
+        }
+      });
+    } else {
+      this.diag(
+        'TL1031',
+        `the value of '${key}' must be a value or a list of values, not a mapping (check the indentation)`,
+        value.span,
+        path,
+      );
+      return undefined;
+    }
+    if (!ok) return undefined;
+    const it: DetectionItem = { kind: 'DetectionItem', key, modifiers, values, isList, span: keySpan };
+    if (fieldName !== '') it.field = fieldName;
+    return it;
+  }
+}
+
+function defaultSeverity(code: Diagnostic['code']): Diagnostic['severity'] {
+  return code === 'TL1004' || code === 'TL1028' ? 'warning' : code === 'TL1022' ? 'warning' : 'error';
+}

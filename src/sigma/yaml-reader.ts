@@ -1,0 +1,280 @@
+/**
+ * YAML text → a small positioned tree (YNode). Every guard against hostile input lives here: binary and
+ * invalid UTF-8, size, nesting depth, alias bombs. Nothing in this file throws on user input.
+ */
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, Scalar } from 'yaml';
+import type { Node as YamlNode, Document } from 'yaml';
+import type { Diagnostic, Span } from '../diagnostics/index.js';
+
+export type YScalarValue = string | number | boolean | null;
+
+export type YNode =
+  | { kind: 'map'; entries: YEntry[]; span: Span }
+  | { kind: 'seq'; items: YNode[]; span: Span }
+  | {
+      kind: 'scalar';
+      value: YScalarValue;
+      /** Source text of the scalar (for numbers: as written). */
+      raw: string;
+      /** Plain (unquoted, single-line) scalars map columns 1:1 to characters. */
+      plain: boolean;
+      quoted: boolean;
+      span: Span;
+      /** Offset of the first content character in the source. */
+      offset: number;
+    };
+
+export interface YEntry {
+  key: string;
+  keySpan: Span;
+  value: YNode;
+}
+
+export interface YamlDoc {
+  root: YNode | undefined;
+  span: Span;
+}
+
+export const MAX_FILE_BYTES = 8 * 1024 * 1024;
+const MAX_DEPTH = 64;
+const MAX_NODES = 200_000;
+
+class Budget {
+  nodes = 0;
+  exceeded: 'depth' | 'nodes' | undefined;
+}
+
+export function decodeUtf8(bytes: Uint8Array, file: string): { text?: string; diagnostics: Diagnostic[] } {
+  if (bytes.length > MAX_FILE_BYTES) {
+    return {
+      diagnostics: [
+        {
+          code: 'TL1005',
+          severity: 'error',
+          message: `file is ${bytes.length} bytes; Sigma files larger than ${MAX_FILE_BYTES} bytes are not read`,
+          file,
+        },
+      ],
+    };
+  }
+  const nul = bytes.indexOf(0);
+  if (nul >= 0) {
+    return {
+      diagnostics: [
+        {
+          code: 'TL1003',
+          severity: 'error',
+          message: `binary file (NUL byte at offset ${nul})`,
+          file,
+          offset: nul,
+        },
+      ],
+    };
+  }
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return { diagnostics: [{ code: 'TL1003', severity: 'error', message: 'file is not valid UTF-8', file }] };
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  return { text, diagnostics: [] };
+}
+
+export function readYaml(
+  text: string,
+  file: string,
+): { docs: YamlDoc[]; diagnostics: Diagnostic[]; lines: LineCounter } {
+  const lines = new LineCounter();
+  const diagnostics: Diagnostic[] = [];
+  const pos = (offset: number): Span => {
+    const p = lines.linePos(Math.max(0, Math.min(offset, text.length)));
+    return { line: p.line, column: p.col };
+  };
+  if (text.trim() === '') {
+    diagnostics.push({
+      code: 'TL1004',
+      severity: 'warning',
+      message: 'file is empty',
+      file,
+      span: { line: 1, column: 1 },
+    });
+    return { docs: [], diagnostics, lines };
+  }
+  let parsed: Document.Parsed[];
+  try {
+    parsed = parseAllDocuments(text, {
+      lineCounter: lines,
+      uniqueKeys: true,
+      prettyErrors: false,
+      strict: true,
+    }) as Document.Parsed[];
+  } catch (e) {
+    diagnostics.push({
+      code: e instanceof RangeError ? 'TL1006' : 'TL1001',
+      severity: 'error',
+      message:
+        e instanceof RangeError
+          ? 'YAML nested too deeply'
+          : `YAML could not be parsed: ${(e as Error).message}`,
+      file,
+      span: { line: 1, column: 1 },
+    });
+    return { docs: [], diagnostics, lines };
+  }
+  if (!Array.isArray(parsed)) parsed = [parsed];
+  const docs: YamlDoc[] = [];
+  for (const doc of parsed) {
+    let broken = false;
+    for (const err of doc.errors) {
+      broken = true;
+      const dup = err.code === 'DUPLICATE_KEY';
+      diagnostics.push({
+        code: dup ? 'TL1002' : 'TL1001',
+        severity: 'error',
+        message: dup ? 'duplicate key in mapping' : firstLine(err.message),
+        file,
+        span: pos(err.pos[0]),
+      });
+    }
+    for (const w of doc.warnings) {
+      diagnostics.push({
+        code: 'TL1001',
+        severity: 'warning',
+        message: firstLine(w.message),
+        file,
+        span: pos(w.pos[0]),
+      });
+    }
+    if (broken) continue;
+    const budget = new Budget();
+    const root = doc.contents ? convert(doc.contents as YamlNode, doc, 0, budget, pos, text) : undefined;
+    if (budget.exceeded) {
+      diagnostics.push({
+        code: 'TL1006',
+        severity: 'error',
+        message:
+          budget.exceeded === 'depth'
+            ? `YAML nested deeper than ${MAX_DEPTH} levels`
+            : `YAML expands to more than ${MAX_NODES} nodes (alias bomb?)`,
+        file,
+        span: pos(doc.range[0]),
+      });
+      continue;
+    }
+    docs.push({ root, span: pos(doc.contents?.range?.[0] ?? doc.range[0]) });
+  }
+  return { docs, diagnostics, lines };
+}
+
+function firstLine(s: string): string {
+  return s.split('\n')[0] ?? s;
+}
+
+function convert(
+  node: YamlNode,
+  doc: Document.Parsed,
+  depth: number,
+  budget: Budget,
+  pos: (o: number) => Span,
+  text: string,
+): YNode | undefined {
+  if (budget.exceeded) return undefined;
+  if (depth > MAX_DEPTH) {
+    budget.exceeded = 'depth';
+    return undefined;
+  }
+  if (++budget.nodes > MAX_NODES) {
+    budget.exceeded = 'nodes';
+    return undefined;
+  }
+  if (isAlias(node)) {
+    const target = node.resolve(doc);
+    if (!target)
+      return {
+        kind: 'scalar',
+        value: null,
+        raw: '',
+        plain: false,
+        quoted: false,
+        span: pos(node.range?.[0] ?? 0),
+        offset: node.range?.[0] ?? 0,
+      };
+    return convert(target as YamlNode, doc, depth + 1, budget, pos, text);
+  }
+  const start = node.range?.[0] ?? 0;
+  const span = pos(start);
+  if (isMap(node)) {
+    const entries: YEntry[] = [];
+    for (const pair of node.items) {
+      const k = pair.key as YamlNode | null;
+      let key: string;
+      if (k && isScalar(k)) key = k.value === null ? '' : String(k.value);
+      else key = k ? String(k) : '';
+      const keyStart = k?.range?.[0] ?? start;
+      const v = pair.value as YamlNode | null;
+      const value: YNode | undefined = v
+        ? convert(v, doc, depth + 1, budget, pos, text)
+        : {
+            kind: 'scalar',
+            value: null,
+            raw: '',
+            plain: true,
+            quoted: false,
+            span: pos(k?.range?.[1] ?? keyStart),
+            offset: k?.range?.[1] ?? keyStart,
+          };
+      if (!value) return undefined;
+      entries.push({ key, keySpan: pos(keyStart), value });
+    }
+    return { kind: 'map', entries, span };
+  }
+  if (isSeq(node)) {
+    const items: YNode[] = [];
+    for (const it of node.items) {
+      const c = it
+        ? convert(it as YamlNode, doc, depth + 1, budget, pos, text)
+        : ({
+            kind: 'scalar',
+            value: null,
+            raw: '',
+            plain: true,
+            quoted: false,
+            span,
+            offset: start,
+          } as const);
+      if (!c) return undefined;
+      items.push(c);
+    }
+    return { kind: 'seq', items, span };
+  }
+  if (isScalar(node)) {
+    const s = node as Scalar;
+    const v = s.value;
+    const raw = s.source ?? (node.range ? text.slice(node.range[0], node.range[1]) : String(v));
+    const quoted = s.type === Scalar.QUOTE_DOUBLE || s.type === Scalar.QUOTE_SINGLE;
+    const plain = s.type === Scalar.PLAIN;
+    let value: YScalarValue;
+    if (v === null || v === undefined) value = null;
+    else if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') value = v;
+    else if (typeof v === 'bigint') value = Number(v);
+    else value = String(v as object);
+    return { kind: 'scalar', value, raw, plain, quoted, span, offset: start + (quoted ? 1 : 0) };
+  }
+  return { kind: 'scalar', value: null, raw: '', plain: false, quoted: false, span, offset: start };
+}
+
+/** Plain JS value of a node (for custom attributes and raw documents). */
+export function toPlain(n: YNode): unknown {
+  switch (n.kind) {
+    case 'scalar':
+      return n.value;
+    case 'seq':
+      return n.items.map(toPlain);
+    case 'map': {
+      const o: Record<string, unknown> = {};
+      for (const e of n.entries) o[e.key] = toPlain(e.value);
+      return o;
+    }
+  }
+}
