@@ -36,6 +36,9 @@ const MAX_ELEMENT_DEPTH = 512;
 /** Nodes one record may build; real records have a few hundred. */
 export const NODE_BUDGET = 200_000;
 
+/** Marks a template being parsed, so a template that instantiates itself is caught. */
+const IN_PROGRESS = Symbol('in progress');
+
 interface Template {
   nodes: XNode[];
 }
@@ -53,7 +56,7 @@ type SubValue = string | EvtxValue | LazyBinXml;
 export class ChunkDecoder {
   readonly dv: DataView;
   private readonly names = new Map<number, string>();
-  private readonly templates = new Map<number, Template | EvtxFormatError>();
+  private readonly templates = new Map<number, Template | EvtxFormatError | typeof IN_PROGRESS>();
   /** Remaining node budget of the record being decoded. */
   private budget = NODE_BUDGET;
 
@@ -113,6 +116,7 @@ export class ChunkDecoder {
 
   private template(defOff: number, depth: number): Template {
     const hit = this.templates.get(defOff);
+    if (hit === IN_PROGRESS) throw new EvtxFormatError('template refers to itself', defOff);
     if (hit instanceof EvtxFormatError) throw hit;
     if (hit) return hit;
     let result: Template | EvtxFormatError;
@@ -121,7 +125,7 @@ export class ChunkDecoder {
       const start = defOff + 24;
       if (start + size > this.buf.length) throw new EvtxFormatError('template definition runs past the end of the chunk', defOff);
       // Guards against a template that (directly or not) instantiates itself.
-      this.templates.set(defOff, new EvtxFormatError('template refers to itself', defOff));
+      this.templates.set(defOff, IN_PROGRESS);
       result = { nodes: this.parse(start, start + size, true, depth + 1).nodes };
     } catch (e) {
       if (!(e instanceof EvtxFormatError)) throw e;
@@ -323,15 +327,21 @@ export class ChunkDecoder {
 
   private clone(el: XElement, values: SubValue[], depth: number): XElement {
     this.spend(1, 0);
-    const attrs: XAttr[] = el.attrs.map((a) => {
+    const attrs: XAttr[] = [];
+    for (const a of el.attrs) {
       const value: XNode[] = [];
       this.resolve(a.value, values, value, depth);
-      return { name: a.name, value };
-    });
+      attrs.push({ name: a.name, value });
+    }
     const children: XNode[] = [];
     this.resolve(el.children, values, children, depth);
     let hasElem = false;
-    for (const c of children) if (c.k === 'Element') hasElem = true;
+    for (const c of children) {
+      if (c.k === 'Element') {
+        hasElem = true;
+        break;
+      }
+    }
     return { k: 'Element', name: el.name, attrs, children, hasElem, dyn: false };
   }
 
