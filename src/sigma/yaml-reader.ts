@@ -5,6 +5,7 @@
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, Scalar } from 'yaml';
 import type { Node as YamlNode, Document } from 'yaml';
 import type { Diagnostic, Span } from '../diagnostics/index.js';
+import { readYamlFast } from './yaml-fast.js';
 
 export type YScalarValue = string | number | boolean | null;
 
@@ -81,10 +82,14 @@ export function decodeUtf8(bytes: Uint8Array, file: string): { text?: string; di
   return { text, diagnostics: [] };
 }
 
-export function readYaml(
-  text: string,
-  file: string,
-): { docs: YamlDoc[]; diagnostics: Diagnostic[]; lines: LineCounter } {
+/** Fast path for the YAML rules are usually written in; the full parser for everything else. */
+export function readYaml(text: string, file: string): { docs: YamlDoc[]; diagnostics: Diagnostic[] } {
+  const fast = text.trim() === '' ? undefined : readYamlFast(text);
+  if (fast) return { docs: fast, diagnostics: [] };
+  return readYamlFull(text, file);
+}
+
+export function readYamlFull(text: string, file: string): { docs: YamlDoc[]; diagnostics: Diagnostic[] } {
   const lines = new LineCounter();
   const diagnostics: Diagnostic[] = [];
   const pos = (offset: number): Span => {
@@ -99,7 +104,7 @@ export function readYaml(
       file,
       span: { line: 1, column: 1 },
     });
-    return { docs: [], diagnostics, lines };
+    return { docs: [], diagnostics };
   }
   let parsed: Document.Parsed[];
   try {
@@ -120,7 +125,7 @@ export function readYaml(
       file,
       span: { line: 1, column: 1 },
     });
-    return { docs: [], diagnostics, lines };
+    return { docs: [], diagnostics };
   }
   if (!Array.isArray(parsed)) parsed = [parsed];
   const docs: YamlDoc[] = [];
@@ -164,7 +169,7 @@ export function readYaml(
     }
     docs.push({ root, span: pos(doc.contents?.range?.[0] ?? doc.range[0]) });
   }
-  return { docs, diagnostics, lines };
+  return { docs, diagnostics };
 }
 
 function firstLine(s: string): string {
