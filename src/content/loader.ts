@@ -11,6 +11,7 @@ import { join, relative, resolve, sep } from 'node:path';
 import type { Diagnostic, Result, Span } from '../diagnostics/index.js';
 import { catalog, compareDiagnostics, fail, ok } from '../diagnostics/index.js';
 import { walkFiles } from '../util/files.js';
+import { crossChecks } from '../sigma/index.js';
 import type { AtomicIndex } from './atomics.js';
 import { parseDetectionFile } from './detection-file.js';
 import type { ContentSet, DataSource, Detection, Story, TargetMapping } from './model.js';
@@ -136,7 +137,8 @@ function duplicateCheck<T extends { file: string }>(
 }
 
 function crossCheck(set: ContentSet, options: LoadOptions, diagnostics: Diagnostic[]): void {
-  duplicateCheck(set.detections, (d) => d.id, 'detection id', diagnostics);
+  // Duplicate Sigma ids/names and correlation references, across every detection file.
+  diagnostics.push(...crossChecks(set.detections.flatMap((d) => d.sigma)));
   duplicateCheck(set.stories, (s) => s.id, 'story id', diagnostics);
   duplicateCheck(set.stories, (s) => s.name, 'story name', diagnostics);
   duplicateCheck(set.dataSources, (s) => s.name, 'data source name', diagnostics);
