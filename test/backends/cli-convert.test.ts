@@ -91,7 +91,7 @@ test('convert --without-pipeline and usage errors', async () => {
   assert.equal(await main(['convert', join(dir, 'good.yml')], d.io), 2);
   const e = capture(dir);
   assert.equal(await main(['convert', '-t', 'splunk', '-p', 'nope', join(dir, 'good.yml')], e.io), 2);
-  assert.match(e.err(), /TL5005/);
+  assert.match(e.err(), /TL4201/);
 });
 
 test('convert --list-targets names splunk', async () => {

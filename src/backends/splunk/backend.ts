@@ -283,9 +283,8 @@ function singleOneOf(ctx: ConversionContext): Set<string> {
   return out;
 }
 
-function ruleFields(ctx: ConversionContext): string[] {
-  const f = ctx.rule.attributes['fields'];
-  return Array.isArray(f) ? f.map(String) : [];
+function ruleFields(ctx: ConversionContext): readonly string[] {
+  return ctx.fields;
 }
 
 /** savedsearches.conf settings: `key = value`, continuation lines escaped with a backslash. */
