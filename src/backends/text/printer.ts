@@ -211,9 +211,9 @@ export class TextPrinter {
   }
 
   /** decide_convert_condition_as_in_expression */
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- a hook for subclasses
   protected decideIn(
     node: Extract<IrNode, { kind: 'And' | 'Or' }>,
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars -- a hook for subclasses
     ctx: ConversionContext | undefined,
   ): boolean {
     const t = this.table;
