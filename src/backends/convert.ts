@@ -48,6 +48,8 @@ export interface DocResult {
   kind: SigmaDocument['kind'];
   /** Queries (finalized for the format); undefined when the document failed. */
   output?: string[];
+  /** A rule that a correlation in the run refers to and that is therefore not output on its own. */
+  referenced?: boolean;
   diagnostics: Diagnostic[];
 }
 
@@ -209,6 +211,7 @@ export class Converter {
       const generate = doc.raw['generate'] === true;
       // Rules a correlation refers to are not output on their own unless they ask to be.
       result.output = isRef && !generate ? [] : r.value.queries;
+      if (isRef && !generate) result.referenced = true;
       queries.push(...result.output);
     }
     for (const { doc, result } of pending) {

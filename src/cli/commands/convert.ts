@@ -166,9 +166,9 @@ export const convertCommand: Command = {
       diags.push(...doc.diagnostics);
       if (doc.output === undefined) failed = true;
       if (!json) continue;
-      const base = { path: shownPath(doc.file), id: doc.id, target };
+      const base = { path: shownPath(doc.file), id: doc.id === '' ? null : doc.id, target };
       if (doc.output !== undefined) {
-        if (doc.output.length === 0 && doc.kind === 'Rule') continue;
+        if (doc.referenced) continue;
         write(io.stdout, JSON.stringify({ ...base, format: conv.value.format, output: doc.output }));
       } else {
         const err = doc.diagnostics.find((d) => d.severity === 'error');
