@@ -306,3 +306,22 @@ export function convertSigmaText(
   if (hasErrors(diags) || run.docs.some((d) => d.output === undefined)) return fail(diags);
   return ok(run.output, diags);
 }
+
+/**
+ * Convert one parsed Sigma document (with the other documents of its collection, so a correlation
+ * finds its rules): the queries of that document, or one text for whole-output formats.
+ */
+export function convertRule(
+  doc: SigmaDocument,
+  opts: ConvertOptions,
+  collection: readonly SigmaDocument[] = [doc],
+): Result<string[] | string> {
+  const c = Converter.create(opts);
+  if (!c.ok) return fail(c.diagnostics);
+  const others = collection.includes(doc) ? collection : [...collection, doc];
+  const run = c.value.convertFiles([{ file: doc.file, documents: [...others] }]);
+  const mine = run.docs[others.indexOf(doc)];
+  if (!mine || mine.output === undefined) return fail(mine?.diagnostics ?? []);
+  if (typeof run.output === 'string' && others.length === 1) return ok(run.output, mine.diagnostics);
+  return ok(mine.output, mine.diagnostics);
+}
