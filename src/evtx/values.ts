@@ -204,11 +204,13 @@ export function decodeValue(
     return { t: type, v: items };
   }
   const need = fixedSize(type);
-  if (need > size) throw new EvtxFormatError(`value type 0x${type.toString(16)} needs ${need} bytes, has ${size}`, pos);
+  if (need > size)
+    throw new EvtxFormatError(`value type 0x${type.toString(16)} needs ${need} bytes, has ${size}`, pos);
   if (type === VT.Sid && (size < 8 || 8 + 4 * (buf[pos + 1] ?? 0) > size)) {
     throw new EvtxFormatError('SID shorter than its sub-authority count', pos);
   }
-  if (type === VT.SizeT && size !== 4 && size !== 8) throw new EvtxFormatError('size_t must be 4 or 8 bytes', pos);
+  if (type === VT.SizeT && size !== 4 && size !== 8)
+    throw new EvtxFormatError('size_t must be 4 or 8 bytes', pos);
   const known =
     need > 0 || type === VT.Binary || type === VT.Sid || type === VT.SizeT || type === VT.EvtHandle;
   if (!known) throw new EvtxFormatError(`unknown value type 0x${type.toString(16)}`, pos);
@@ -238,7 +240,9 @@ function civil(unixSeconds: number): string {
   const z = days + 719468;
   const era = Math.floor(z / 146097);
   const doe = z - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365,
+  );
   const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
   const mp = Math.floor((5 * doy + 2) / 153);
   const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
@@ -533,7 +537,7 @@ export function valueJsonRust(value: EvtxValue): string | number | boolean {
       return v as number;
     case VT.Int64:
     case VT.UInt64:
-      return Number(v as bigint);
+      return Number(v);
     case VT.Bool:
       return v === true;
     default:
