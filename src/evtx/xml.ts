@@ -9,18 +9,22 @@ import type { XElement, XNode } from './tree.js';
 import { valueTextPython } from './values.js';
 
 // Characters XML 1.0 cannot carry even as references; python-evtx writes them raw, we drop them.
-// eslint-disable-next-line no-control-regex
-const INVALID_XML = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g;
+
+const INVALID_XML = /[\u0000-\u0008\v\f\u000e-\u001f\ufffe\uffff]/g;
+
+const TEXT_SPECIAL = /[&<>\u0000-\u0008\v\f\u000e-\u001f\ufffe\uffff]/;
+
+const ATTR_SPECIAL = /[&<>"\u0000-\u001f\ufffe\uffff]/;
 
 export function escapeText(s: string): string {
-  let out = s;
-  if (/[&<>]/.test(out)) out = out.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-  return out.replace(INVALID_XML, '');
+  if (!TEXT_SPECIAL.test(s)) return s;
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(INVALID_XML, '');
 }
 
 export function escapeAttr(s: string): string {
+  if (!ATTR_SPECIAL.test(s)) return s;
   let out = s;
-  if (/[&<>"\r\n\t]/.test(out)) {
+  {
     out = out
       .replace(/&/g, '&amp;')
       .replace(/</g, '&lt;')
@@ -46,7 +50,7 @@ function nodeText(n: XNode, attr: boolean): string {
     case 'EntityRef':
       return `&${n.name};`;
     case 'CData':
-      return attr ? escapeAttr(n.s) : `<![CDATA[${n.s.replace(/]]>/g, ']]]]><![CDATA[>')}]]>`;
+      return attr ? escapeAttr(n.s) : `<![CDATA[${n.s.replace(/\]\]>/g, ']]]]><![CDATA[>')}]]>`;
     case 'Pi':
       return attr ? '' : `<?${n.target} ${n.data}?>`;
     case 'Element':
@@ -55,24 +59,19 @@ function nodeText(n: XNode, attr: boolean): string {
   }
 }
 
-function element(el: XElement, out: string[]): void {
-  let open = '<' + el.name;
+function element(el: XElement): string {
+  let out = '<' + el.name;
   for (const a of el.attrs) {
-    let v = '';
-    for (const n of a.value) v += nodeText(n, true);
-    open += ` ${a.name}="${v}"`;
+    out += ' ' + a.name + '="';
+    for (const n of a.value) out += nodeText(n, true);
+    out += '"';
   }
-  out.push(open + '>');
-  for (const c of el.children) {
-    if (c.k === 'Element') element(c, out);
-    else out.push(nodeText(c, false));
-  }
-  out.push(`</${el.name}>\n`);
+  out += '>';
+  for (const c of el.children) out += c.k === 'Element' ? element(c) : nodeText(c, false);
+  return out + '</' + el.name + '>\n';
 }
 
 /** The record as XML text (python-evtx layout, well-formed). */
 export function toXml(root: XElement): string {
-  const out: string[] = [];
-  element(root, out);
-  return out.join('');
+  return element(root);
 }
