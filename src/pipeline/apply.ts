@@ -15,7 +15,6 @@ import {
 import {
   isLeaf,
   markApplied,
-  OriginIds,
   rebuildItem,
   rewriteItems,
   withField,
@@ -71,8 +70,8 @@ function newEnv(pipelines: readonly Pipeline[], ctx: PipelineContext, file: stri
     ruleApplied: new Set(),
     fieldApplied: new Map(),
     fieldMappings: new Map(),
+    itemMemo: new WeakMap(),
     fields,
-    ids: new OriginIds(),
     diagnostics: [],
     failed: false,
     file,
@@ -107,7 +106,8 @@ export function applyPipelines(
   pipelines: readonly Pipeline[],
   ctx: PipelineContext = {},
 ): Result<ApplyOutput<IrRule>> {
-  const working = structuredClone(rule);
+  // Nodes are never changed in place (rewrites build new ones), so copying the containers suffices.
+  const working: IrRule = { ...rule, logsource: { ...rule.logsource }, conditions: [...rule.conditions], tags: [...rule.tags] };
   const env = newEnv(pipelines, ctx, rule.file, initialFields(rule.attributes));
   const applied: string[] = [];
   const items = orderPipelines(pipelines).flatMap((p) => p.items);
@@ -122,7 +122,13 @@ export function applyPipelinesToCorrelation(
   ctx: PipelineContext = {},
   file = '<input>',
 ): Result<ApplyOutput<IrCorrelation>> {
-  const working = structuredClone(correlation);
+  const working: IrCorrelation = {
+    ...correlation,
+    rules: [...correlation.rules],
+    groupBy: [...correlation.groupBy],
+    condition: { ...correlation.condition, bounds: [...correlation.condition.bounds] },
+    aliases: Object.fromEntries(Object.entries(correlation.aliases).map(([k, v]) => [k, { ...v }])),
+  };
   const env = newEnv(pipelines, ctx, file, []);
   const applied: string[] = [];
   const items = orderPipelines(pipelines).flatMap((p) => p.items);
@@ -190,7 +196,11 @@ function rewriteRule(
 ): void {
   if (target.kind !== 'Rule') return;
   target.rule.conditions = target.rule.conditions.map((tree) => {
-    const r = rewriteItems(tree, env.ids, (it) => (env.failed || !itemMatches(item, it, env) ? undefined : fn(it)));
+    const r = rewriteItems(
+      tree,
+      (it) => (env.failed || !itemMatches(item, it, env) ? undefined : fn(it)),
+      env.itemMemo,
+    );
     // Every item of the condition was dropped: nothing left to test, the printers drop constants.
     return r ?? { kind: 'Const', value: true };
   });

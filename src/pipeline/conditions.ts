@@ -446,5 +446,5 @@ export function matchFieldName(g: ConditionGroup, field: string | undefined, env
 
 /** Does any item of the rule match? (used by conditions that search the detection) */
 export function anyItem(target: Target, env: ApplyEnv, fn: (it: DetectionItem) => boolean): boolean {
-  return allConditionTrees(target).some((t) => forEachItem(t, env.ids, fn));
+  return allConditionTrees(target).some((t) => forEachItem(t, fn, env.itemMemo));
 }

@@ -9,7 +9,6 @@ import type { IrCorrelation, IrRule } from '../ir/types.js';
 import type { PipelineContext } from './apply.js';
 import { orderPipelines } from './apply.js';
 import { matchRuleConditions } from './conditions.js';
-import { OriginIds } from './detection-items.js';
 import type { ApplyEnv, Target } from './env.js';
 import { compilePyRegex, pySub } from './py-regex.js';
 import type { ApplyOutput, Finalizer, Pipeline, PostprocessingItem } from './types.js';
@@ -78,8 +77,8 @@ function postEnv(applied: ApplyOutput<unknown>, ctx: PipelineContext): ApplyEnv 
     ruleApplied: new Set(applied.applied),
     fieldApplied: new Map(),
     fieldMappings: new Map(),
+    itemMemo: new WeakMap(),
     fields: applied.fields,
-    ids: new OriginIds(),
     diagnostics: [],
     failed: false,
   };
