@@ -58,4 +58,6 @@ for (let i = 0; i < 7; i++) {
 runs.sort((a, b) => a - b);
 const median = runs[Math.floor(runs.length / 2)]!;
 console.log(`rules: ${rules.length} (parse + lower ${(t1 - t0).toFixed(0)} ms)`);
-console.log(`apply 6-item pipeline: median ${median.toFixed(1)} ms per corpus, ${((median / rules.length) * 1000).toFixed(1)} µs/rule`);
+console.log(
+  `apply 6-item pipeline: median ${median.toFixed(1)} ms per corpus, ${((median / rules.length) * 1000).toFixed(1)} µs/rule`,
+);

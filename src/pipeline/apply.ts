@@ -21,11 +21,7 @@ import {
   type DetectionItem,
 } from './detection-items.js';
 import { envError, type ApplyEnv, type Target } from './env.js';
-import type {
-  FieldTransformation,
-  TransformationDef,
-  ValueTransformation,
-} from './transformation-def.js';
+import type { FieldTransformation, TransformationDef, ValueTransformation } from './transformation-def.js';
 import { builtinTransformations } from './transformations.js';
 import type { ApplyOutput, Pipeline, ProcessingItem } from './types.js';
 
@@ -61,7 +57,12 @@ export function checkAllowedBackends(pipelines: readonly Pipeline[], target: str
   return out;
 }
 
-function newEnv(pipelines: readonly Pipeline[], ctx: PipelineContext, file: string, fields: string[]): ApplyEnv {
+function newEnv(
+  pipelines: readonly Pipeline[],
+  ctx: PipelineContext,
+  file: string,
+  fields: string[],
+): ApplyEnv {
   const vars: Record<string, unknown> = {};
   for (const p of orderPipelines(pipelines)) Object.assign(vars, p.vars);
   const env: ApplyEnv = {
@@ -107,7 +108,12 @@ export function applyPipelines(
   ctx: PipelineContext = {},
 ): Result<ApplyOutput<IrRule>> {
   // Nodes are never changed in place (rewrites build new ones), so copying the containers suffices.
-  const working: IrRule = { ...rule, logsource: { ...rule.logsource }, conditions: [...rule.conditions], tags: [...rule.tags] };
+  const working: IrRule = {
+    ...rule,
+    logsource: { ...rule.logsource },
+    conditions: [...rule.conditions],
+    tags: [...rule.tags],
+  };
   const env = newEnv(pipelines, ctx, rule.file, initialFields(rule.attributes));
   const applied: string[] = [];
   const items = orderPipelines(pipelines).flatMap((p) => p.items);
@@ -152,7 +158,11 @@ function runItems(
     const def = lookup(item.type, ctx);
     if (!def) {
       env.item = item;
-      envError(env, 'TL4003', `transformation type '${item.type}' is not available here (a backend-specific type?)`);
+      envError(
+        env,
+        'TL4003',
+        `transformation type '${item.type}' is not available here (a backend-specific type?)`,
+      );
       return;
     }
     if (!matchRuleConditions(item.ruleConditions, target, env)) continue;
@@ -283,7 +293,12 @@ function wrapWildcards(parts: readonly StrPart[]): StrPart[] {
   return out;
 }
 
-function applyFieldMapping(def: FieldTransformation<unknown>, item: ProcessingItem, target: Target, env: ApplyEnv): void {
+function applyFieldMapping(
+  def: FieldTransformation<unknown>,
+  item: ProcessingItem,
+  target: Target,
+  env: ApplyEnv,
+): void {
   const track = (src: string, dest: readonly string[]): void => {
     if (dest.length === 1 && dest[0] === src) return;
     const ids = env.fieldApplied.get(src) ?? new Set<string>();
@@ -319,7 +334,8 @@ function applyFieldMapping(def: FieldTransformation<unknown>, item: ProcessingIt
       for (const ref of Object.keys(alias)) alias[ref] = single(alias[ref]!, 'alias mapping');
     }
     c.groupBy = c.groupBy.flatMap((f) => (aliasNames.has(f) ? [f] : mapName(f)));
-    if (c.condition.field !== undefined) c.condition.field = single(c.condition.field, 'condition field reference');
+    if (c.condition.field !== undefined)
+      c.condition.field = single(c.condition.field, 'condition field reference');
     return;
   }
 
@@ -327,11 +343,19 @@ function applyFieldMapping(def: FieldTransformation<unknown>, item: ProcessingIt
     let node = it.node;
     let changed = false;
     // Field references in values (|fieldref) are mapped like field names.
-    if (it.slots.some((s) => s.value?.kind === 'FieldRef' && matchFieldName(item.fieldNameConditions, s.value.field, env))) {
+    if (
+      it.slots.some(
+        (s) => s.value?.kind === 'FieldRef' && matchFieldName(item.fieldNameConditions, s.value.field, env),
+      )
+    ) {
       const nodes: IrNode[] = [];
       for (const s of it.slots) {
         const v = s.value;
-        if (v?.kind === 'FieldRef' && isLeaf(s.node) && matchFieldName(item.fieldNameConditions, v.field, env)) {
+        if (
+          v?.kind === 'FieldRef' &&
+          isLeaf(s.node) &&
+          matchFieldName(item.fieldNameConditions, v.field, env)
+        ) {
           const leaf = s.node;
           for (const f of mapName(v.field)) nodes.push({ ...leaf, value: { ...v, field: f } });
         } else nodes.push(s.node);

@@ -184,24 +184,6 @@ function rewrite(
   return node;
 }
 
-/** Visit every detection item (read-only). */
-export function forEachItem(
-  node: IrNode,
-  fn: (item: DetectionItem) => boolean | void,
-  memo: ItemMemo = new WeakMap(),
-): boolean {
-  let stop = false;
-  rewriteItems(
-    node,
-    (item) => {
-      if (!stop && fn(item) === true) stop = true;
-      return undefined;
-    },
-    memo,
-  );
-  return stop;
-}
-
 /** Rebuild node with every leaf origin passed through f, once per distinct origin object. */
 function mapOrigins(node: IrNode, f: (o: Origin) => Origin, leafFn?: (l: Leaf, o: Origin) => IrNode): IrNode {
   const seen = new Map<Origin, Origin>();
@@ -241,7 +223,9 @@ export function withField(node: IrNode, field: string, appliedBy: string): IrNod
 
 /** Mark every leaf under node as changed by item id. */
 export function markApplied(node: IrNode, id: string): IrNode {
-  return mapOrigins(node, (o) => (o.appliedBy?.includes(id) ? o : { ...o, appliedBy: addOnce(o.appliedBy, id) }));
+  return mapOrigins(node, (o) =>
+    o.appliedBy?.includes(id) ? o : { ...o, appliedBy: addOnce(o.appliedBy, id) },
+  );
 }
 
 function addOnce(list: readonly string[] | undefined, id: string): string[] {

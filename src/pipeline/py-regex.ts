@@ -54,7 +54,8 @@ export function pySub(rx: PyRegex, replacement: string, text: string): string {
   rx.global ??= new RegExp(rx.re.source, rx.re.flags.includes('g') ? rx.re.flags : rx.re.flags + 'g');
   return text.replace(rx.global, (...args: unknown[]) => {
     const last = args[args.length - 1];
-    const named = typeof last === 'object' && last !== null ? (last as Record<string, string | undefined>) : {};
+    const named =
+      typeof last === 'object' && last !== null ? (last as Record<string, string | undefined>) : {};
     const groupCount = args.length - (typeof last === 'object' && last !== null ? 3 : 2);
     const groups = args.slice(0, groupCount) as (string | undefined)[];
     return expandPyReplacement(replacement, groups, named);

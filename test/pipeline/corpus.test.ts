@@ -46,9 +46,14 @@ transformations:
 
 function loadCorpus(): IrRule[] {
   const { files } = walkFiles(
-    ['rules', 'rules-emerging-threats', 'rules-threat-hunting', 'rules-placeholder', 'rules-compliance', 'rules-dfir'].map(
-      (d) => join(corpus, d),
-    ),
+    [
+      'rules',
+      'rules-emerging-threats',
+      'rules-threat-hunting',
+      'rules-placeholder',
+      'rules-compliance',
+      'rules-dfir',
+    ].map((d) => join(corpus, d)),
     ['.yml', '.yaml'],
   );
   const rules: IrRule[] = [];

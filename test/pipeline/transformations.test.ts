@@ -32,7 +32,9 @@ transformations:
 `,
   );
   assert.ok(r.ok);
-  assert.deepEqual(r.value.rule.conditions.map(printIr), ['and(process.executable="*x.exe", CommandLine="foo")']);
+  assert.deepEqual(r.value.rule.conditions.map(printIr), [
+    'and(process.executable="*x.exe", CommandLine="foo")',
+  ]);
   const mapped = leafAt(r.value.rule.conditions[0]!, 0);
   assert.ok(mapped.kind === 'FieldMatch');
   assert.deepEqual(mapped.origin.appliedBy, ['ecs']);
@@ -182,7 +184,9 @@ transformations:
       Channel: [a, b]
 `,
   );
-  assert.deepEqual(out, ['and(and(EventID=1, or(Channel="a", Channel="b")), or(Image="*x.exe", CommandLine="foo"))']);
+  assert.deepEqual(out, [
+    'and(and(EventID=1, or(Channel="a", Channel="b")), or(Image="*x.exe", CommandLine="foo"))',
+  ]);
 });
 
 test('add_condition negated, with modifiers and logsource templates', () => {
@@ -197,7 +201,9 @@ transformations:
       source|startswith: "$product-\${category}-$service-$$"
 `,
   );
-  assert.deepEqual(out, ['and(not(source="windows-process_creation-None-$*"), and(Image="*x.exe", CommandLine="foo"))']);
+  assert.deepEqual(out, [
+    'and(not(source="windows-process_creation-None-$*"), and(Image="*x.exe", CommandLine="foo"))',
+  ]);
 });
 
 test('change_logsource replaces the whole log source and later logsource conditions see it', () => {
@@ -410,7 +416,10 @@ transformations:
   const leaf = r.value.rule.conditions[0]!;
   assert.ok(leaf.kind === 'FieldMatch');
   assert.deepEqual(leaf.value, { kind: 'QueryExpr', expr: '{field} in list {id}', id: 'admin_list' });
-  const mixed = apply(placeholderRule, `transformations: [{type: query_expression_placeholders, expression: x}]`);
+  const mixed = apply(
+    placeholderRule,
+    `transformations: [{type: query_expression_placeholders, expression: x}]`,
+  );
   assert.equal(mixed.ok, false);
 });
 
