@@ -385,3 +385,20 @@ function applyFieldMapping(
     return changed ? markApplied(node, item.id) : undefined;
   });
 }
+
+/**
+ * Fields tested by the rule that no field mapping produced or consumed (what
+ * strict_field_mapping_failure rejects): for "unmapped field" reports in backends.
+ */
+export function unmappedFields(out: ApplyOutput<IrRule>): string[] {
+  const targets = new Set(Object.values(out.fieldMappings).flat());
+  const seen = new Set<string>();
+  const walk = (n: IrNode): void => {
+    if (n.kind === 'And' || n.kind === 'Or') n.children.forEach(walk);
+    else if (n.kind === 'Not') walk(n.child);
+    else if (n.kind === 'FieldMatch' && !(n.field in out.fieldMappings) && !targets.has(n.field))
+      seen.add(n.field);
+  };
+  out.rule.conditions.forEach(walk);
+  return [...seen];
+}

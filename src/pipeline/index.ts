@@ -16,6 +16,7 @@ export {
   applyPipelinesToCorrelation,
   checkAllowedBackends,
   orderPipelines,
+  unmappedFields,
   type PipelineContext,
 } from './apply.js';
 export { finalizeQueries, postprocessQuery } from './postprocess.js';

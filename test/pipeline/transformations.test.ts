@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { printIr } from '../../src/ir/print.js';
 import type { IrNode } from '../../src/ir/types.js';
-import { applyPipelines } from '../../src/pipeline/index.js';
+import { applyPipelines, unmappedFields } from '../../src/pipeline/index.js';
 import { apply, applied, lower, pipeline, rule } from './helpers.js';
 
 const procRule = rule(`
@@ -42,6 +42,7 @@ transformations:
   assert.ok(untouched.kind === 'FieldMatch' && untouched.origin.appliedBy === undefined);
   assert.deepEqual(r.value.fieldMappings, { Image: ['process.executable'] });
   assert.deepEqual(r.value.applied, ['ecs']);
+  assert.deepEqual(unmappedFields(r.value), ['CommandLine']);
 });
 
 test('field_name_mapping one-to-many makes an Or of the whole item per field, in mapping order', () => {
