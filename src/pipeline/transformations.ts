@@ -46,7 +46,8 @@ interface FieldMapParams {
 const fieldNameMapping = def<FieldMapParams>({
   scope: 'field',
   parse: (r) => ({ mapping: r.strMapping('mapping') }),
-  mapField: (p, field) => (field === undefined ? undefined : p.mapping.get(field)),
+  // A null key (`~:` in YAML, '' in data) maps keywords, as pySigma's None key does.
+  mapField: (p, field) => p.mapping.get(field ?? ''),
 });
 
 const fieldNamePrefixMapping = def<FieldMapParams>({

@@ -610,3 +610,24 @@ transformations:
   assert.match(out[0]!, /CommandLine="\*-enc\*"/);
   assert.match(out[0]!, /Image="\+x"/);
 });
+
+test('a null key maps keywords to a field (substring search) and adds keyword conditions', () => {
+  const out = applied(
+    rule(`
+keywords:
+    - evil
+    - 'bad*'
+condition: keywords`),
+    `
+transformations:
+  - type: add_condition
+    conditions:
+      ~: ParentProcessGuid
+  - type: field_name_mapping
+    mapping:
+      ~: message
+`,
+  );
+  // The added keyword is mapped too, since add_condition ran first.
+  assert.deepEqual(out, ['and(message="*ParentProcessGuid*", or(message="*evil*", message="*bad*"))']);
+});
