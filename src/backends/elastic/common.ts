@@ -41,7 +41,10 @@ export class ElasticTextBackend extends TextBackend {
   }
 
   /** windash/base64offset variants of one value become one list, as the reference does. */
-  protected override decideIn(node: Extract<IrNode, { kind: 'And' | 'Or' }>, ctx: ConversionContext): boolean {
+  protected override decideIn(
+    node: Extract<IrNode, { kind: 'And' | 'Or' }>,
+    ctx: ConversionContext,
+  ): boolean {
     if (!this.isExpansion(node)) return super.decideIn(node, ctx);
     const t = this.table;
     if (node.kind === 'Or' ? !t.convertOrAsIn : !t.convertAndAsIn) return false;
@@ -111,7 +114,7 @@ function expandIpv6(addr: string): number[] | null {
 function compressIpv6(groups: number[]): string {
   let best = -1;
   let bestLen = 0;
-  for (let i = 0; i < groups.length; ) {
+  for (let i = 0; i < groups.length;) {
     if (groups[i] !== 0) {
       i++;
       continue;
