@@ -18,7 +18,16 @@ import type { ContentSet, DataSource, Detection, Story, TargetMapping } from './
 import { DATA_SOURCE, STORY } from './schemas.js';
 import { report, validateNode } from './schema-dsl.js';
 import { readDatasetText } from './datasets.js';
-import { asRecord, asString, asStrings, ctxFor, customKeys, keyNodeAt, nodeAt, readYaml } from './yaml-doc.js';
+import {
+  asRecord,
+  asString,
+  asStrings,
+  ctxFor,
+  customKeys,
+  keyNodeAt,
+  nodeAt,
+  readYaml,
+} from './yaml-doc.js';
 
 export interface LoadOptions {
   /** Resolve atomic GUIDs against this index (from loadAtomicIndex); unknown GUIDs are errors. */
@@ -64,10 +73,16 @@ export function loadContent(dir: string, options: LoadOptions = {}): Result<Cont
   // A folder without the standard sub-folders is taken to be a folder of detections.
   const standard = ['detections', 'stories', 'data-sources'].some((d) => existsSync(join(root, d)));
   const detDirs = standard ? [join(root, 'detections')] : [root];
-  const detFiles = walkFiles(detDirs.filter((d) => existsSync(d)), YAML_EXT).files;
-  const storyFiles = standard && existsSync(join(root, 'stories')) ? walkFiles([join(root, 'stories')], YAML_EXT).files : [];
+  const detFiles = walkFiles(
+    detDirs.filter((d) => existsSync(d)),
+    YAML_EXT,
+  ).files;
+  const storyFiles =
+    standard && existsSync(join(root, 'stories')) ? walkFiles([join(root, 'stories')], YAML_EXT).files : [];
   const dsFiles =
-    standard && existsSync(join(root, 'data-sources')) ? walkFiles([join(root, 'data-sources')], YAML_EXT).files : [];
+    standard && existsSync(join(root, 'data-sources'))
+      ? walkFiles([join(root, 'data-sources')], YAML_EXT).files
+      : [];
 
   const detections: Detection[] = [];
   for (const f of detFiles) {
@@ -239,7 +254,12 @@ function locate(text: string, needle: string, from: number): Span | undefined {
   return { line, column };
 }
 
-function parseStory(text: string, file: string, relPath: string, diagnostics: Diagnostic[]): Story | undefined {
+function parseStory(
+  text: string,
+  file: string,
+  relPath: string,
+  diagnostics: Diagnostic[],
+): Story | undefined {
   const y = readYaml(text, file, diagnostics);
   const doc = y?.docs[0];
   if (!y || !doc) return undefined;
@@ -288,7 +308,9 @@ function parseDataSource(
     const m = asRecord(v) ?? {};
     const tm: TargetMapping = {
       fields: Object.fromEntries(
-        Object.entries(asRecord(m.fields) ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string'),
+        Object.entries(asRecord(m.fields) ?? {}).filter(
+          (e): e is [string, string] => typeof e[1] === 'string',
+        ),
       ),
     };
     for (const k of ['table', 'index', 'sourcetype', 'source', 'notes'] as const) {
