@@ -276,7 +276,7 @@ function editDistance(a: string, b: string): number {
   return prev[b.length]!;
 }
 
-/** JSON Schema (draft 2020-12 subset) for a shape. */
+/** JSON Schema (draft-07 subset, which editors support best) for a shape. */
 export function toJsonSchema(shape: Shape): Record<string, unknown> {
   const withDoc = (o: Record<string, unknown>): Record<string, unknown> =>
     shape.doc !== undefined ? { description: shape.doc, ...o } : o;
