@@ -99,7 +99,10 @@ test('expecting an enrichment flag the detection does not define is an error', (
 });
 
 test('enrichment selections with unknown modifiers are errors', () => {
-  const text = detectionText().replace("CommandLine|contains: ['-Recurse'", "CommandLine|contians: ['-Recurse'");
+  const text = detectionText().replace(
+    "CommandLine|contains: ['-Recurse'",
+    "CommandLine|contians: ['-Recurse'",
+  );
   find(load(text).diagnostics, 'TL8022');
 });
 
