@@ -22,8 +22,11 @@ interface Line {
   empty: boolean;
 }
 
-class GiveUp {}
-const GIVE_UP = new GiveUp();
+/** Thrown inside the reader to abandon the fast path; never escapes readYamlFast. */
+class GiveUp extends Error {
+  override name = 'GiveUp';
+}
+const GIVE_UP = new GiveUp('not in the fast subset');
 
 function giveUp(): never {
   throw GIVE_UP;
@@ -44,8 +47,8 @@ export function readYamlFast(text: string): YamlDoc[] | undefined {
 const NULLS = new Set(['', '~', 'null', 'Null', 'NULL']);
 const TRUES = new Set(['true', 'True', 'TRUE']);
 const FALSES = new Set(['false', 'False', 'FALSE']);
-const INT_RE = /^[-+]?[0-9]+$/;
-const FLOAT_RE = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/;
+const INT_RE = /^[-+]?\d+$/;
+const FLOAT_RE = /^[-+]?(?:\.\d+|\d+(?:\.\d*)?)(?:e[-+]?\d+)?$/i;
 
 export function coreScalar(s: string): YScalarValue {
   if (NULLS.has(s)) return null;

@@ -153,7 +153,7 @@ export function readYamlFull(text: string, file: string): { docs: YamlDoc[]; dia
     }
     if (broken) continue;
     const budget = new Budget();
-    const root = doc.contents ? convert(doc.contents as YamlNode, doc, 0, budget, pos, text) : undefined;
+    const root = doc.contents ? convert(doc.contents, doc, 0, budget, pos, text) : undefined;
     if (budget.exceeded) {
       diagnostics.push({
         code: 'TL1006',
@@ -205,7 +205,7 @@ function convert(
         span: pos(node.range?.[0] ?? 0),
         offset: node.range?.[0] ?? 0,
       };
-    return convert(target as YamlNode, doc, depth + 1, budget, pos, text);
+    return convert(target, doc, depth + 1, budget, pos, text);
   }
   const start = node.range?.[0] ?? 0;
   const span = pos(start);
@@ -214,7 +214,7 @@ function convert(
     for (const pair of node.items) {
       const k = pair.key as YamlNode | null;
       let key: string;
-      if (k && isScalar(k)) key = k.value === null ? '' : String(k.value);
+      if (k && isScalar(k)) key = k.value === null ? '' : scalarKey(k.value);
       else key = k ? String(k) : '';
       const keyStart = k?.range?.[0] ?? start;
       const v = pair.value as YamlNode | null;
@@ -254,7 +254,7 @@ function convert(
     return { kind: 'seq', items, span };
   }
   if (isScalar(node)) {
-    const s = node as Scalar;
+    const s = node;
     const v = s.value;
     const raw = s.source ?? (node.range ? text.slice(node.range[0], node.range[1]) : String(v));
     const quoted = s.type === Scalar.QUOTE_DOUBLE || s.type === Scalar.QUOTE_SINGLE;
@@ -263,7 +263,7 @@ function convert(
     if (v === null || v === undefined) value = null;
     else if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') value = v;
     else if (typeof v === 'bigint') value = Number(v);
-    else value = String(v as object);
+    else value = v instanceof Date ? v.toISOString() : JSON.stringify(v);
     return { kind: 'scalar', value, raw, plain, quoted, span, offset: start + (quoted ? 1 : 0) };
   }
   return { kind: 'scalar', value: null, raw: '', plain: false, quoted: false, span, offset: start };
@@ -282,4 +282,8 @@ export function toPlain(n: YNode): unknown {
       return o;
     }
   }
+}
+
+function scalarKey(v: unknown): string {
+  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v);
 }
