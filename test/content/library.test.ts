@@ -6,6 +6,8 @@ import { formatDiagnostic } from '../../src/diagnostics/index.js';
 import { loadAtomicIndex, loadContent, summarizeStory, testEvents } from '../../src/content/index.js';
 import type { ContentSet } from '../../src/content/index.js';
 import { lowerCorrelation, lowerRule } from '../../src/ir/lower.js';
+import { Converter } from '../../src/backends/convert.js';
+import { listTargets } from '../../src/backends/registry.js';
 import { contentDir, sharedDir } from './helpers.js';
 
 let cached: ContentSet | undefined;
@@ -159,4 +161,25 @@ test('every atomic GUID in the library exists in ../shared Atomic Red Team with 
   assert.deepEqual(r.diagnostics.map(formatDiagnostic), []);
   const linked = library().detections.flatMap((d) => d.tripline.atomics);
   assert.ok(linked.length >= 40, `${linked.length} atomic links`);
+});
+
+test('every detection converts for every registered target, or says why not with TL5001', () => {
+  const files = library().detections.map((d) => ({ file: d.file, documents: d.sigma }));
+  // Base rules of a correlation are embedded in the correlation's query, not emitted alone.
+  const primaries = new Set(library().detections.map((d) => d.id));
+  const targets = listTargets();
+  assert.ok(targets.length > 0);
+  for (const target of targets) {
+    const c = Converter.create({ target: target.name });
+    assert.ok(c.ok, target.name);
+    const run = c.value.convertFiles(files);
+    for (const doc of run.docs) {
+      const errors = doc.diagnostics.filter((d) => d.severity === 'error');
+      if (doc.kind === 'Correlation' && errors.every((d) => d.code === 'TL5001')) continue;
+      assert.deepEqual(errors.map(formatDiagnostic), [], `${target.name}: ${doc.title}`);
+      if (primaries.has(doc.id)) {
+        assert.ok(doc.output && doc.output.length > 0, `${target.name}: ${doc.title} produced no query`);
+      }
+    }
+  }
 });
