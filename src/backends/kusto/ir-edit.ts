@@ -152,11 +152,18 @@ export function plainValue(leaf: FieldMatch): string | null {
   return null;
 }
 
-/** Replace a regular expression in the literal text of a value (ReplaceStringTransformation). */
+/**
+ * Replace a regular expression in a value (ReplaceStringTransformation). The reference replaces in
+ * the plain text and reads the result back as Sigma text, so a literal backslash before a wildcard
+ * turns the wildcard into a literal character (and `\\` into one backslash) even where nothing
+ * matched; reproduced for byte compatibility, listed in docs/targets/kusto.md.
+ */
 export function replaceInParts(parts: readonly StrPart[], re: RegExp, replacement: string): StrPart[] {
-  // The reference matches against the plain text; our patterns are anchored at a literal start.
-  const first = parts[0];
-  if (first?.kind !== 'Lit') return [...parts];
-  const text = first.text.replace(re, replacement);
-  return text === '' ? parts.slice(1) : [{ kind: 'Lit', text }, ...parts.slice(1)];
+  if (parts.some((p) => p.kind === 'Placeholder')) return [...parts];
+  let text = '';
+  for (const p of parts) {
+    if (p.kind === 'Lit') text += p.text.replace(/[*?]/g, '\\$&');
+    else text += p.kind === 'WildcardMulti' ? '*' : '?';
+  }
+  return parseSigmaString(text.replace(re, replacement));
 }
