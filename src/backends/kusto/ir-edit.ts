@@ -74,11 +74,31 @@ export function editLeaves(node: IrNode, edit: (leaf: FieldMatch) => LeafEdit): 
         if (c === null) dropped = true;
         else children.push(c);
       }
-      if (children.length === 0) return null;
-      if (dropped && children.length === 1) return children[0] ?? null;
-      return { kind: node.kind, children };
+      return rebuilt(node, children, dropped);
     }
   }
+}
+
+/** The selection every leaf under the node comes from, or null when they come from several. */
+function soleSelection(node: IrNode): string | null | undefined {
+  let sel: string | null | undefined;
+  walkLeaves(node, (leaf) => {
+    const s = leaf.origin.selection ?? '';
+    if (sel === undefined) sel = s;
+    else if (sel !== s) sel = null;
+  });
+  return sel;
+}
+
+/**
+ * An And/Or after some children were dropped. Within one selection the reference rebuilds the
+ * detection, so one remaining item stands alone; an operator of the condition keeps its shape (and
+ * the remaining operand keeps its parentheses).
+ */
+function rebuilt(node: Extract<IrNode, { kind: 'And' | 'Or' }>, children: IrNode[], dropped: boolean): IrNode | null {
+  if (children.length === 0) return null;
+  if (dropped && children.length === 1 && typeof soleSelection(node) === 'string') return children[0] ?? null;
+  return { kind: node.kind, children };
 }
 
 /** Rewrite every detection item (a value list as a whole, or a lone leaf) whose field passes the test. */
@@ -110,9 +130,7 @@ export function editItems(
         if (c === null) dropped = true;
         else children.push(c);
       }
-      if (children.length === 0) return null;
-      if (dropped && children.length === 1) return children[0] ?? null;
-      return { kind: node.kind, children };
+      return rebuilt(node, children, dropped);
     }
   }
 }
