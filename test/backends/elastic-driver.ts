@@ -123,6 +123,11 @@ export function applyMini(
               mark(fm, item['id']);
             }
           }
+          for (const fm of fieldMatches(rule)) {
+            if (fm.value.kind !== 'FieldRef') continue;
+            const ref = mapping[fm.value.field];
+            if (typeof ref === 'string') fm.value = { ...fm.value, field: ref };
+          }
           break;
         }
         case 'field_name_prefix':
