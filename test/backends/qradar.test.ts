@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { QradarBackend } from '../../src/backends/qradar/backend.js';
-import { qradarPipelines, qradarTransformations } from '../../src/backends/qradar/pipelines.js';
+import { qradarPipelines, qradarTransformationDefs } from '../../src/backends/qradar/pipelines.js';
 import type { MiniPipeline } from './elastic-driver.js';
 import type { Vector } from './elastic-conformance.js';
 import { SHARED, hasShared, runCorpus, runVectors } from './elastic-conformance.js';
@@ -19,7 +19,7 @@ function pipelineFor(v: Vector): MiniPipeline[] | null {
   return p ? [p] : null;
 }
 
-const custom = qradarTransformations;
+const custom = qradarTransformationDefs;
 
 test('qradar-aql: reference vectors', (t) => {
   if (!hasShared) return t.skip('../shared not found');

@@ -7,6 +7,7 @@
  */
 import type { Diagnostic } from '../../diagnostics/index.js';
 import type { IrNode, IrRule, IrValue, StrPart } from '../../ir/types.js';
+import { defineTransformation, type TransformationDef } from '../../pipeline/index.js';
 import {
   AQL_FIELD_MAPPING,
   EVENT_SOURCE_TYPES,
@@ -342,3 +343,26 @@ export const qradarTransformations: Readonly<Record<string, QradarTransform>> = 
     return [];
   },
 };
+
+/**
+ * The QRadar transformations as pipeline transformation types (rule scope), for the pipeline
+ * loader and applyPipelines: pass them as `transformations` in the load options and the context.
+ */
+export const qradarTransformationDefs: Readonly<Record<string, TransformationDef>> = Object.fromEntries(
+  Object.entries(qradarTransformations).map(([type, fn]) => [
+    type,
+    defineTransformation<null>({
+      scope: 'rule',
+      parse: () => null,
+      apply(_p, target, env) {
+        if (target.kind !== 'Rule') return;
+        const diags = fn(target.rule, {}, env.state);
+        for (const d of diags) {
+          if (env.file !== undefined && d.file === undefined) d.file = env.file;
+          env.diagnostics.push(d);
+          if (d.severity === 'error') env.failed = true;
+        }
+      },
+    }),
+  ]),
+);
