@@ -139,7 +139,8 @@ function readScalar(dv: DataView, buf: Uint8Array, base: number, pos: number, si
     case VT.Real64:
       return dv.getFloat64(pos, true);
     case VT.Bool:
-      return size >= 4 ? dv.getInt32(pos, true) !== 0 : size > 0 && buf[pos] !== 0;
+      // Kept as the raw int32: evtx prints non-zero as true, python-evtx only positive as True.
+      return size >= 4 ? dv.getInt32(pos, true) : (buf[pos] ?? 0);
     case VT.SizeT:
       return size === 4 ? BigInt(dv.getUint32(pos, true)) : dv.getBigUint64(pos, true);
     case VT.Guid:
@@ -424,7 +425,7 @@ function scalarPython(base: number, v: Scalar): string {
     case VT.Real64:
       return pythonFloat(v as number);
     case VT.Bool:
-      return v === true ? 'True' : 'False';
+      return (v as number) > 0 ? 'True' : 'False';
     case VT.Binary:
       return base64(v as Uint8Array);
     case VT.Guid:
@@ -440,7 +441,7 @@ function scalarPython(base: number, v: Scalar): string {
     case VT.HexInt64:
       return hexPadded(v as bigint, 16);
     case VT.SizeT:
-      return hexPadded(v as bigint, 16);
+      return String(v);
     default:
       return typeof v === 'string' ? v : String(v);
   }
@@ -493,7 +494,7 @@ function scalarRust(base: number, v: Scalar): string {
     case VT.Real64:
       return rustFloat(v as number);
     case VT.Bool:
-      return v === true ? 'true' : 'false';
+      return v !== 0 ? 'true' : 'false';
     case VT.Binary:
       return hexUpper(v as Uint8Array);
     case VT.Guid:
@@ -539,7 +540,7 @@ export function valueJsonRust(value: EvtxValue): string | number | boolean {
     case VT.UInt64:
       return Number(v);
     case VT.Bool:
-      return v === true;
+      return v !== 0;
     default:
       return valueTextRust(value);
   }

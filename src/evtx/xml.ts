@@ -8,33 +8,38 @@
 import type { XElement, XNode } from './tree.js';
 import { valueTextPython } from './values.js';
 
-// Characters XML 1.0 cannot carry even as references; python-evtx writes them raw, we drop them.
+// Control characters python-evtx deletes from values (XML 1.0 cannot carry them), DEL included.
+const DELETED = /[\x01-\x08\v\f\x0e-\x1f\x7f]/g;
+// U+FFFE/U+FFFF are written as character references, as python-evtx's ASCII encoding does.
+const NONCHARS = /[\ufffe\uffff]/g;
+const TEXT_SPECIAL = /[&<>\x01-\x08\v\f\x0e-\x1f\x7f\ufffe\uffff]/;
+const ATTR_SPECIAL = /[&<>"\x01-\x1f\x7f\ufffe\uffff]/;
 
-const INVALID_XML = /[\u0000-\u0008\v\f\u000e-\u001f\ufffe\uffff]/g;
-
-const TEXT_SPECIAL = /[&<>\u0000-\u0008\v\f\u000e-\u001f\ufffe\uffff]/;
-
-const ATTR_SPECIAL = /[&<>"\u0000-\u001f\ufffe\uffff]/;
+function charRef(c: string): string {
+  return `&#${c.charCodeAt(0)};`;
+}
 
 export function escapeText(s: string): string {
   if (!TEXT_SPECIAL.test(s)) return s;
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(INVALID_XML, '');
+  return s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(DELETED, '')
+    .replace(NONCHARS, charRef);
 }
 
+/** Like escapeText, plus quotes and the whitespace an attribute would otherwise normalise. */
 export function escapeAttr(s: string): string {
   if (!ATTR_SPECIAL.test(s)) return s;
-  let out = s;
-  {
-    out = out
-      .replace(/&/g, '&amp;')
-      .replace(/</g, '&lt;')
-      .replace(/>/g, '&gt;')
-      .replace(/"/g, '&quot;')
-      .replace(/\r/g, '&#13;')
-      .replace(/\n/g, '&#10;')
-      .replace(/\t/g, '&#9;');
-  }
-  return out.replace(INVALID_XML, '');
+  return s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(DELETED, '')
+    .replace(/[\t\n\r]/g, charRef)
+    .replace(NONCHARS, charRef);
 }
 
 function nodeText(n: XNode, attr: boolean): string {

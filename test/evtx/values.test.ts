@@ -107,7 +107,13 @@ test('integers and bools: native JSON numbers/booleans; 64-bit values exact in t
   assert.equal(valueJsonRust(t), true);
   assert.equal(valueTextPython(t), 'True');
   assert.equal(valueTextPython(value(VT.Bool, [0, 0, 0, 0])), 'False');
-  assert.equal(valueTextPython(value(VT.SizeT, [0x10, 0, 0, 0, 0, 0, 0, 0])), '0x0000000000000010');
+  // python-evtx prints a negative int32 bool as False; evtx treats any non-zero as true
+  const negative = value(VT.Bool, [0xff, 0xff, 0xff, 0xff]);
+  assert.equal(valueTextPython(negative), 'False');
+  assert.equal(valueJsonRust(negative), true);
+  const size = value(VT.SizeT, [0x10, 0, 0, 0, 0, 0, 0, 0]);
+  assert.equal(valueTextPython(size), '16');
+  assert.equal(valueTextRust(size), '0x10');
 });
 
 test('floats: python repr and Rust shortest forms', () => {
@@ -156,4 +162,13 @@ test('strings stop at the first NUL; truncated values are errors, not exceptions
   assert.equal(decode(VT.AnsiString, [0x68, 0x69, 0, 0x78]), 'hi');
   assert.throws(() => decode(VT.UInt64, [1, 2, 3]), { name: 'EvtxFormatError' });
   assert.throws(() => decode(0x77, [1, 2, 3, 4]), /unknown value type/);
+});
+
+test('XML escaping: markup escaped, control characters dropped, noncharacters as references', async () => {
+  const { escapeAttr, escapeText } = await import('../../src/evtx/xml.js');
+  assert.equal(escapeText('a<b>&c'), 'a&lt;b&gt;&amp;c');
+  assert.equal(escapeText('tab\tnl\nbell\u0007del\u007f'), 'tab\tnl\nbelldel');
+  assert.equal(escapeText('x\uffffy'), 'x&#65535;y');
+  assert.equal(escapeAttr('say "hi"\n'), 'say &quot;hi&quot;&#10;');
+  assert.equal(escapeText('plain'), 'plain');
 });
