@@ -223,7 +223,7 @@ class Loader {
         this.diagnostics.push({
           code: 'TL4007',
           severity: 'warning',
-          message: `'${keys.op}' should be 'and' or 'or'; '${String(op)}' links the conditions with 'and'`,
+          message: `'${keys.op}' should be 'and' or 'or'; '${JSON.stringify(op)}' links the conditions with 'and'`,
           path: [...path, keys.op],
         });
       }
