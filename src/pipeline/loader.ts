@@ -218,7 +218,15 @@ class Loader {
     const op = raw[keys.op];
     if (op !== undefined && op !== null) {
       if (op === 'and' || op === 'or') group.op = op;
-      else this.error('TL4007', `'${keys.op}' must be 'and' or 'or'`, [...path, keys.op]);
+      else {
+        // pySigma silently links with "and" for any other value; say so, but keep loading.
+        this.diagnostics.push({
+          code: 'TL4007',
+          severity: 'warning',
+          message: `'${keys.op}' should be 'and' or 'or'; '${JSON.stringify(op)}' links the conditions with 'and'`,
+          path: [...path, keys.op],
+        });
+      }
     }
     const not = raw[keys.not];
     if (not !== undefined && not !== null) {
