@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { EqlBackend } from '../../src/backends/elastic/eql.js';
 import { EsqlBackend } from '../../src/backends/elastic/esql.js';
@@ -23,7 +24,10 @@ function pipelineFor(v: Vector): MiniPipeline[] | null {
   return p ? [p] : null;
 }
 
-const verbose = process.env['TL_CONFORMANCE_VERBOSE'] === '1';
+const dump = process.env['TL_CONFORMANCE_DUMP'];
+function dumpMismatches(name: string, rows: readonly unknown[]): void {
+  if (dump) writeFileSync(resolve(dump, `${name}.jsonl`), rows.map((r) => JSON.stringify(r) + '\n').join(''));
+}
 
 for (const [vectors, corpus, make] of targets) {
   test(`${vectors}: reference vectors`, (t) => {
@@ -31,7 +35,7 @@ for (const [vectors, corpus, make] of targets) {
     const out = runVectors(resolve(SHARED, 'conformance/vectors', `${vectors}.jsonl`), make(), pipelineFor);
     const good = out.filter((o) => o.ok).length;
     t.diagnostic(`${vectors} vectors: ${String(good)}/${String(out.length)} identical`);
-    if (verbose) for (const o of out.filter((x) => !x.ok)) console.log(JSON.stringify(o));
+    dumpMismatches(`vectors-${vectors}`, out.filter((x) => !x.ok));
     assert.ok(good / out.length >= 0.95, `${String(good)}/${String(out.length)}`);
   });
 
@@ -44,7 +48,7 @@ for (const [vectors, corpus, make] of targets) {
       `${corpus}: ${String(f.identical)}/${String(f.referenceConverts)} identical, we fail ${String(f.weFail)}, ` +
         `extra ${String(f.weConvertExtra)}, crashes ${String(f.crashes)}, silent ${String(f.silent)}`,
     );
-    if (verbose) for (const o of f.mismatches) console.log(JSON.stringify(o));
+    dumpMismatches(`corpus-${corpus}`, f.mismatches);
     assert.equal(f.crashes, 0);
     assert.equal(f.silent, 0);
     assert.ok(f.identical / f.referenceConverts >= 0.95);

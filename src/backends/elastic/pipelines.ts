@@ -56,6 +56,12 @@ export const WINDOWS_CHANNELS: Readonly<Record<string, string | readonly string[
   'shell-core': 'Microsoft-Windows-Shell-Core/Operational',
   openssh: 'OpenSSH/Operational',
   bitlocker: 'Microsoft-Windows-BitLocker/BitLocker Management',
+  'appmodel-runtime': 'Microsoft-Windows-AppModel-Runtime/Admin',
+  'appxdeployment-server': 'Microsoft-Windows-AppXDeploymentServer/Operational',
+  'appxpackaging-om': 'Microsoft-Windows-AppxPackaging/Operational',
+  capi2: 'Microsoft-Windows-CAPI2/Operational',
+  'dns-client': 'Microsoft-Windows-DNS Client Events/Operational',
+  'lsa-server': 'Microsoft-Windows-LSA/Operational',
 };
 
 /** One add_condition item per Windows service: `<channelField> = <channel>` first in the rule. */
@@ -212,15 +218,15 @@ export const ecsWindows: PipelineObject = {
       mapping: { ...ECS_WINDOWS_FIELDS },
       rule_conditions: WINDOWS,
     },
-    // event.code is a keyword in ECS: event ids are compared as strings.
+    prefixItem('ecs_windows_winlog_eventdata_prefix', 'ecs_windows_field_mapping', 'winlog.event_data.'),
+    // event.code and the event data fields are keywords: numbers in rules are compared as strings.
     {
-      id: 'ecs_windows_event_code_str',
+      id: 'ecs_windows_keyword_values',
       type: 'convert_type',
       target_type: 'str',
-      field_name_conditions: [{ type: 'include_fields', fields: ['event.code'] }],
+      field_name_conditions: [{ type: 'include_fields', fields: ['event\\.code$', 'winlog\\.event_data\\.'], mode: 're' }],
       rule_conditions: WINDOWS,
     },
-    prefixItem('ecs_windows_winlog_eventdata_prefix', 'ecs_windows_field_mapping', 'winlog.event_data.'),
   ],
 };
 

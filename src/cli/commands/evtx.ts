@@ -114,7 +114,7 @@ export const evtxCommand: Command = {
       code: 'TL7001',
       severity: 'error',
       message: 'cannot read the file: no such file or folder',
-      file: m,
+      file: relativeGiven ? relative(io.cwd, m) : m,
     }));
     const recover = flag(values, 'recover');
     const inputs = files.map((path) => ({ path, name: display(path) }));
