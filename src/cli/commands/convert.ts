@@ -144,12 +144,15 @@ export const convertCommand: Command = {
       return Promise.resolve(EXIT_USAGE);
     }
     const { files, missing } = walkFiles(positionals, ['.yml', '.yaml']);
-    const diags: Diagnostic[] = missing.map((m) => ({
-      code: 'TL9003',
-      severity: 'error',
-      message: 'path not found or unreadable',
-      file: m,
-    }));
+    const diags: Diagnostic[] = [...conv.value.setupDiagnostics];
+    diags.push(
+      ...missing.map((m): Diagnostic => ({
+        code: 'TL9003',
+        severity: 'error',
+        message: 'path not found or unreadable',
+        file: m,
+      })),
+    );
     const sigmaFiles: SigmaFile[] = [];
     const sources = new Map<string, string>();
     for (const f of files) {
