@@ -184,7 +184,9 @@ export class KustoBackend extends TextBackend {
   protected override queryExpression(query: string, ctx: ConversionContext): string {
     const table = ctx.options[QUERY_TABLE] ?? ctx.state[QUERY_TABLE];
     if (typeof table !== 'string' || table === '') return query;
-    return `${table}\n| where ${query}`;
+    // --pretty: the clauses of the where line are indented under it.
+    const body = ctx.pretty ? query.replaceAll('\n', '\n    ') : query;
+    return `${table}\n| where ${body}`;
   }
 
   convertCorrelation(
