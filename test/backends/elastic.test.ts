@@ -6,6 +6,7 @@ import { EqlBackend } from '../../src/backends/elastic/eql.js';
 import { EsqlBackend } from '../../src/backends/elastic/esql.js';
 import { LuceneBackend } from '../../src/backends/elastic/lucene.js';
 import { elasticPipelines } from '../../src/backends/elastic/pipelines.js';
+import { elasticTransformations } from '../../src/backends/elastic/transformations.js';
 import type { Backend } from '../../src/backends/text/index.js';
 import type { MiniPipeline } from './elastic-driver.js';
 import type { Vector } from './elastic-conformance.js';
@@ -32,7 +33,9 @@ function dumpMismatches(name: string, rows: readonly unknown[]): void {
 for (const [vectors, corpus, make] of targets) {
   test(`${vectors}: reference vectors`, (t) => {
     if (!hasShared) return t.skip('../shared not found');
-    const out = runVectors(resolve(SHARED, 'conformance/vectors', `${vectors}.jsonl`), make(), pipelineFor);
+    const out = runVectors(resolve(SHARED, 'conformance/vectors', `${vectors}.jsonl`), make(), pipelineFor, {
+      custom: elasticTransformations,
+    });
     const good = out.filter((o) => o.ok).length;
     t.diagnostic(`${vectors} vectors: ${String(good)}/${String(out.length)} identical`);
     dumpMismatches(`vectors-${vectors}`, out.filter((x) => !x.ok));
@@ -43,7 +46,9 @@ for (const [vectors, corpus, make] of targets) {
     if (!hasShared) return t.skip('../shared not found');
     const ecs = elasticPipelines['ecs_windows'];
     assert.ok(ecs);
-    const f = runCorpus(resolve(SHARED, 'conformance/corpus', `${corpus}.jsonl`), make(), [ecs]);
+    const f = runCorpus(resolve(SHARED, 'conformance/corpus', `${corpus}.jsonl`), make(), [ecs], {
+      custom: elasticTransformations,
+    });
     t.diagnostic(
       `${corpus}: ${String(f.identical)}/${String(f.referenceConverts)} identical, we fail ${String(f.weFail)}, ` +
         `extra ${String(f.weConvertExtra)}, crashes ${String(f.crashes)}, silent ${String(f.silent)}`,
