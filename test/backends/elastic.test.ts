@@ -7,15 +7,23 @@ import { EsqlBackend } from '../../src/backends/elastic/esql.js';
 import { LuceneBackend } from '../../src/backends/elastic/lucene.js';
 import { elasticPipelines } from '../../src/backends/elastic/pipelines.js';
 import { elasticTransformations } from '../../src/backends/elastic/transformations.js';
+import type { AttackResolver } from '../../src/backends/elastic/rule-formats.js';
 import type { Backend } from '../../src/backends/text/index.js';
+import { lookupTactic, lookupTechnique } from '../../src/attack/index.js';
 import type { MiniPipeline } from './elastic-driver.js';
 import type { Vector } from './elastic-conformance.js';
 import { SHARED, hasShared, runCorpus, runVectors } from './elastic-conformance.js';
 
+/** The threat block of Security rules needs ATT&CK names; the tests use the pinned table. */
+const attack: AttackResolver = {
+  tacticId: (s) => lookupTactic(s)?.id,
+  techniqueName: (id) => lookupTechnique(id)?.name,
+};
+
 const targets: [string, string, () => Backend][] = [
-  ['elasticsearch-lucene', 'elasticsearch-lucene', () => new LuceneBackend()],
-  ['elasticsearch-eql', 'elasticsearch-eql', () => new EqlBackend()],
-  ['elasticsearch-esql', 'elasticsearch-esql', () => new EsqlBackend()],
+  ['elasticsearch-lucene', 'elasticsearch-lucene', () => new LuceneBackend(attack)],
+  ['elasticsearch-eql', 'elasticsearch-eql', () => new EqlBackend(attack)],
+  ['elasticsearch-esql', 'elasticsearch-esql', () => new EsqlBackend(attack)],
 ];
 
 function pipelineFor(v: Vector): MiniPipeline[] | null {

@@ -5,6 +5,7 @@
  * The mappings are facts of the ECS/Winlogbeat schema as the reference pipelines state them.
  */
 import { ecsKubernetes, ecsMacosEsf } from './pipelines-other.js';
+import { ecsZeekBeats, ecsZeekCorelight, zeekRaw } from './pipelines-zeek.js';
 
 export interface PipelineObject {
   name: string;
@@ -259,4 +260,7 @@ export const elasticPipelines: Readonly<Record<string, PipelineObject>> = {
   ecs_windows_old: ecsWindowsOld,
   ecs_kubernetes: ecsKubernetes,
   ecs_macos_esf: ecsMacosEsf,
+  ecs_zeek_beats: ecsZeekBeats,
+  ecs_zeek_corelight: ecsZeekCorelight,
+  zeek: zeekRaw,
 };
