@@ -4,7 +4,7 @@
 import { splunkTarget } from './splunk/index.js';
 import type { TargetDef } from './target.js';
 
-export type { PipelineDef, TargetDef } from './target.js';
+export type { TargetDef } from './target.js';
 
 const targets: readonly TargetDef[] = [splunkTarget];
 

@@ -15,18 +15,13 @@ import {
 import {
   isLeaf,
   markApplied,
-  OriginIds,
   rebuildItem,
   rewriteItems,
   withField,
   type DetectionItem,
 } from './detection-items.js';
 import { envError, type ApplyEnv, type Target } from './env.js';
-import type {
-  FieldTransformation,
-  TransformationDef,
-  ValueTransformation,
-} from './transformation-def.js';
+import type { FieldTransformation, TransformationDef, ValueTransformation } from './transformation-def.js';
 import { builtinTransformations } from './transformations.js';
 import type { ApplyOutput, Pipeline, ProcessingItem } from './types.js';
 
@@ -62,7 +57,12 @@ export function checkAllowedBackends(pipelines: readonly Pipeline[], target: str
   return out;
 }
 
-function newEnv(pipelines: readonly Pipeline[], ctx: PipelineContext, file: string, fields: string[]): ApplyEnv {
+function newEnv(
+  pipelines: readonly Pipeline[],
+  ctx: PipelineContext,
+  file: string,
+  fields: string[],
+): ApplyEnv {
   const vars: Record<string, unknown> = {};
   for (const p of orderPipelines(pipelines)) Object.assign(vars, p.vars);
   const env: ApplyEnv = {
@@ -71,8 +71,8 @@ function newEnv(pipelines: readonly Pipeline[], ctx: PipelineContext, file: stri
     ruleApplied: new Set(),
     fieldApplied: new Map(),
     fieldMappings: new Map(),
+    itemMemo: new WeakMap(),
     fields,
-    ids: new OriginIds(),
     diagnostics: [],
     failed: false,
     file,
@@ -107,7 +107,13 @@ export function applyPipelines(
   pipelines: readonly Pipeline[],
   ctx: PipelineContext = {},
 ): Result<ApplyOutput<IrRule>> {
-  const working = structuredClone(rule);
+  // Nodes are never changed in place (rewrites build new ones), so copying the containers suffices.
+  const working: IrRule = {
+    ...rule,
+    logsource: { ...rule.logsource },
+    conditions: [...rule.conditions],
+    tags: [...rule.tags],
+  };
   const env = newEnv(pipelines, ctx, rule.file, initialFields(rule.attributes));
   const applied: string[] = [];
   const items = orderPipelines(pipelines).flatMap((p) => p.items);
@@ -122,7 +128,13 @@ export function applyPipelinesToCorrelation(
   ctx: PipelineContext = {},
   file = '<input>',
 ): Result<ApplyOutput<IrCorrelation>> {
-  const working = structuredClone(correlation);
+  const working: IrCorrelation = {
+    ...correlation,
+    rules: [...correlation.rules],
+    groupBy: [...correlation.groupBy],
+    condition: { ...correlation.condition, bounds: [...correlation.condition.bounds] },
+    aliases: Object.fromEntries(Object.entries(correlation.aliases).map(([k, v]) => [k, { ...v }])),
+  };
   const env = newEnv(pipelines, ctx, file, []);
   const applied: string[] = [];
   const items = orderPipelines(pipelines).flatMap((p) => p.items);
@@ -146,7 +158,11 @@ function runItems(
     const def = lookup(item.type, ctx);
     if (!def) {
       env.item = item;
-      envError(env, 'TL4003', `transformation type '${item.type}' is not available here (a backend-specific type?)`);
+      envError(
+        env,
+        'TL4003',
+        `transformation type '${item.type}' is not available here (a backend-specific type?)`,
+      );
       return;
     }
     if (!matchRuleConditions(item.ruleConditions, target, env)) continue;
@@ -190,7 +206,11 @@ function rewriteRule(
 ): void {
   if (target.kind !== 'Rule') return;
   target.rule.conditions = target.rule.conditions.map((tree) => {
-    const r = rewriteItems(tree, env.ids, (it) => (env.failed || !itemMatches(item, it, env) ? undefined : fn(it)));
+    const r = rewriteItems(
+      tree,
+      (it) => (env.failed || !itemMatches(item, it, env) ? undefined : fn(it)),
+      env.itemMemo,
+    );
     // Every item of the condition was dropped: nothing left to test, the printers drop constants.
     return r ?? { kind: 'Const', value: true };
   });
@@ -273,7 +293,12 @@ function wrapWildcards(parts: readonly StrPart[]): StrPart[] {
   return out;
 }
 
-function applyFieldMapping(def: FieldTransformation<unknown>, item: ProcessingItem, target: Target, env: ApplyEnv): void {
+function applyFieldMapping(
+  def: FieldTransformation<unknown>,
+  item: ProcessingItem,
+  target: Target,
+  env: ApplyEnv,
+): void {
   const track = (src: string, dest: readonly string[]): void => {
     if (dest.length === 1 && dest[0] === src) return;
     const ids = env.fieldApplied.get(src) ?? new Set<string>();
@@ -309,7 +334,8 @@ function applyFieldMapping(def: FieldTransformation<unknown>, item: ProcessingIt
       for (const ref of Object.keys(alias)) alias[ref] = single(alias[ref]!, 'alias mapping');
     }
     c.groupBy = c.groupBy.flatMap((f) => (aliasNames.has(f) ? [f] : mapName(f)));
-    if (c.condition.field !== undefined) c.condition.field = single(c.condition.field, 'condition field reference');
+    if (c.condition.field !== undefined)
+      c.condition.field = single(c.condition.field, 'condition field reference');
     return;
   }
 
@@ -317,11 +343,19 @@ function applyFieldMapping(def: FieldTransformation<unknown>, item: ProcessingIt
     let node = it.node;
     let changed = false;
     // Field references in values (|fieldref) are mapped like field names.
-    if (it.slots.some((s) => s.value?.kind === 'FieldRef' && matchFieldName(item.fieldNameConditions, s.value.field, env))) {
+    if (
+      it.slots.some(
+        (s) => s.value?.kind === 'FieldRef' && matchFieldName(item.fieldNameConditions, s.value.field, env),
+      )
+    ) {
       const nodes: IrNode[] = [];
       for (const s of it.slots) {
         const v = s.value;
-        if (v?.kind === 'FieldRef' && isLeaf(s.node) && matchFieldName(item.fieldNameConditions, v.field, env)) {
+        if (
+          v?.kind === 'FieldRef' &&
+          isLeaf(s.node) &&
+          matchFieldName(item.fieldNameConditions, v.field, env)
+        ) {
           const leaf = s.node;
           for (const f of mapName(v.field)) nodes.push({ ...leaf, value: { ...v, field: f } });
         } else nodes.push(s.node);
@@ -350,4 +384,21 @@ function applyFieldMapping(def: FieldTransformation<unknown>, item: ProcessingIt
     }
     return changed ? markApplied(node, item.id) : undefined;
   });
+}
+
+/**
+ * Fields tested by the rule that no field mapping produced or consumed (what
+ * strict_field_mapping_failure rejects): for "unmapped field" reports in backends.
+ */
+export function unmappedFields(out: ApplyOutput<IrRule>): string[] {
+  const targets = new Set(Object.values(out.fieldMappings).flat());
+  const seen = new Set<string>();
+  const walk = (n: IrNode): void => {
+    if (n.kind === 'And' || n.kind === 'Or') n.children.forEach(walk);
+    else if (n.kind === 'Not') walk(n.child);
+    else if (n.kind === 'FieldMatch' && !(n.field in out.fieldMappings) && !targets.has(n.field))
+      seen.add(n.field);
+  };
+  out.rule.conditions.forEach(walk);
+  return [...seen];
 }

@@ -25,12 +25,16 @@ export type BuiltinTable = Readonly<Record<string, BuiltinPipeline>>;
  */
 export function definePipeline(
   meta: { targets: readonly string[]; description: string },
-  data: unknown | ((options: Readonly<Record<string, unknown>>) => unknown),
+  /** The pipeline object, or a function of the options that returns it. */
+  data: unknown,
 ): BuiltinPipeline {
   return {
     ...meta,
     load: (options, loadOptions) => {
-      const obj: unknown = typeof data === 'function' ? (data as (o: Readonly<Record<string, unknown>>) => unknown)(options) : data;
+      const obj: unknown =
+        typeof data === 'function'
+          ? (data as (o: Readonly<Record<string, unknown>>) => unknown)(options)
+          : data;
       return loadPipelineObject(obj, '<builtin>', loadOptions);
     },
   };
@@ -45,7 +49,11 @@ export function combineBuiltins(...tables: readonly BuiltinTable[]): BuiltinTabl
 }
 
 /** A context with one more transformation type (a new object; ctx is not changed). */
-export function registerTransformation(ctx: PipelineContext, type: string, def: TransformationDef): PipelineContext {
+export function registerTransformation(
+  ctx: PipelineContext,
+  type: string,
+  def: TransformationDef,
+): PipelineContext {
   return { ...ctx, transformations: { ...ctx.transformations, [type]: def } };
 }
 
@@ -57,7 +65,9 @@ export interface ResolveContext extends PipelineContext {
 }
 
 /** Parse `name(key='value', flag=False, n=3)` as sigma-cli / the reference test-suites write them. */
-export function parsePipelineRef(ref: string): { name: string; options: Record<string, unknown> } | undefined {
+export function parsePipelineRef(
+  ref: string,
+): { name: string; options: Record<string, unknown> } | undefined {
   const m = /^([\w.-]+)\s*(?:\((.*)\))?$/s.exec(ref.trim());
   if (!m) return undefined;
   const options: Record<string, unknown> = {};
@@ -76,7 +86,7 @@ export function parsePipelineRef(ref: string): { name: string; options: Record<s
       else if (raw === 'True' || raw === 'true') v = true;
       else if (raw === 'False' || raw === 'false') v = false;
       else if (raw === 'None') v = null;
-      else if (/^-?\d+(\.\d+)?$/.test(raw)) v = Number(raw);
+      else if (/^-?\d+(?:\.\d+)?$/.test(raw)) v = Number(raw);
       options[a[1]!] = v;
     }
   }

@@ -46,7 +46,8 @@ export const WINDOWS_CHANNELS: Readonly<Record<string, string | readonly string[
   'firewall-as': 'Microsoft-Windows-Windows Firewall With Advanced Security/Firewall',
   'bits-client': 'Microsoft-Windows-Bits-Client/Operational',
   windefend: 'Microsoft-Windows-Windows Defender/Operational',
-  'terminalservices-localsessionmanager': 'Microsoft-Windows-TerminalServices-LocalSessionManager/Operational',
+  'terminalservices-localsessionmanager':
+    'Microsoft-Windows-TerminalServices-LocalSessionManager/Operational',
   'microsoft-servicebus-client': 'Microsoft-ServiceBus-Client',
   ldap_debug: 'Microsoft-Windows-LDAP-Client/Debug',
   'security-mitigations': [

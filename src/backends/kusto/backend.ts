@@ -11,6 +11,7 @@ import { TextBackend } from '../text/backend.js';
 import type { ConversionContext } from '../text/context.js';
 import type { Printed } from '../text/printer.js';
 import { isDeferred } from '../text/printer.js';
+import { parseSigmaString } from '../../ir/strings.js';
 import { cleanParts, containsSpecial, dropFirst, dropLast, pyNumber } from '../text/strings.js';
 import { convertKustoCorrelation } from './correlations.js';
 import { kustoTable } from './table.js';
@@ -27,6 +28,23 @@ export const kustoOptions = {
 /** Pipeline state key holding the table a query reads (set by the kusto pipelines). */
 export const QUERY_TABLE = 'query_table';
 
+const RE_SPECIAL = new Set('.*+?^$[](){}\\|');
+
+/** The literal runs of a value between its wildcards. */
+function literalRuns(parts: readonly StrPart[]): string[] {
+  const runs: string[] = [];
+  let cur: string | null = null;
+  for (const p of parts) {
+    if (p.kind === 'Lit') cur = (cur ?? '') + p.text;
+    else if (cur !== null) {
+      runs.push(cur);
+      cur = null;
+    }
+  }
+  if (cur !== null) runs.push(cur);
+  return runs;
+}
+
 export class KustoBackend extends TextBackend {
   constructor() {
     super('kusto', kustoTable, kustoFormats, 'default');
@@ -35,8 +53,9 @@ export class KustoBackend extends TextBackend {
   /** KQL's `not` is a function: the reference writes `not(expr)` and `not((a or b))`. */
   protected override printNot(node: Extract<IrNode, { kind: 'Not' }>, ctx: ConversionContext): Printed {
     const child = node.child;
+    // A windash/base64offset expansion was one detection item for the reference: no extra group.
     const inner =
-      child.kind === 'And' || child.kind === 'Or' || child.kind === 'Not'
+      (child.kind === 'And' || child.kind === 'Or' || child.kind === 'Not') && !this.isExpansion(child)
         ? this.printGroup(child, ctx)
         : this.print(child, ctx);
     if (inner === null) return null;
@@ -96,9 +115,9 @@ export class KustoBackend extends TextBackend {
       }
       if (containsSpecial(dropLast(dropFirst(parts)))) {
         const pieces: string[] = [];
-        for (const p of parts) {
-          if (p.kind !== 'Lit') continue;
-          const s = this.convertValueStr([p], ctx, leaf);
+        // Each literal run is read back as Sigma text (`\\` becomes one backslash), as the reference does.
+        for (const text of literalRuns(parts)) {
+          const s = this.convertValueStr(parseSigmaString(text), ctx, leaf);
           if (s === null) return null;
           pieces.push(t.containsExpression?.({ field, value: s, regex: '' }) ?? '');
         }
@@ -113,6 +132,20 @@ export class KustoBackend extends TextBackend {
     if (plain.length > 0) parts.push(`${field} ${op} (${plain.join(', ')})`);
     parts.push(...wild);
     return parts.join(ctx.pretty ? this.joiner(join, ctx) : ` ${join} `);
+  }
+
+  /**
+   * A plain value as a regular expression (for values with a wildcard inside): the reference escapes
+   * only `.*+?^$[](){}\\|`, then the usual regex escaping for the KQL string applies.
+   */
+  protected override strRegex(parts: readonly StrPart[]): string {
+    let rx = '';
+    for (const p of parts) {
+      if (p.kind === 'Lit') for (const ch of p.text) rx += RE_SPECIAL.has(ch) ? '\\' + ch : ch;
+      else if (p.kind === 'WildcardMulti') rx += '.*';
+      else if (p.kind === 'WildcardSingle') rx += '.';
+    }
+    return this.convertRegex(rx, { i: false, m: false, s: false });
   }
 
   /** The reference's postprocessing: `Table\n| where <expr>` once a table is known. */

@@ -132,8 +132,8 @@ export class SplunkBackend extends TextBackend {
     let query: string | null;
     if (orRegex.length > 0) {
       ctx.deferred = ctx.deferred.filter((d) => d.kind !== OR_REGEX);
-      const rex =
-        this.table.deferredStart + orRegex.map((d) => d.render()).join(this.table.deferredSeparator);
+      const sep = this.table.deferredSeparator ?? '\n| ';
+      const rex = (this.table.deferredStart ?? sep) + orRegex.map((d) => d.render()).join(sep);
       // Leading plain conditions of the top-level AND filter events before rex runs, as in the reference.
       const prefix = ctx.pretty ? '' : this.leadingConjuncts(ctx);
       const rest = prefix && main.startsWith(prefix + ' ') ? main.slice(prefix.length + 1) : main;
@@ -254,7 +254,7 @@ function singleOneOf(ctx: ConversionContext): Set<string> {
   const det = ctx.rule.attributes['detection'];
   if (typeof det !== 'object' || det === null) return out;
   const d = det as Record<string, unknown>;
-  const conds = Array.isArray(d['condition']) ? d['condition'] : [d['condition']];
+  const conds: unknown[] = Array.isArray(d['condition']) ? d['condition'] : [d['condition']];
   const text = conds[ctx.conditionIndex];
   if (typeof text !== 'string') return out;
   const names = Object.keys(d).filter((k) => k !== 'condition' && k !== 'timeframe');
@@ -283,9 +283,8 @@ function singleOneOf(ctx: ConversionContext): Set<string> {
   return out;
 }
 
-function ruleFields(ctx: ConversionContext): string[] {
-  const f = ctx.rule.attributes['fields'];
-  return Array.isArray(f) ? f.map(String) : [];
+function ruleFields(ctx: ConversionContext): readonly string[] {
+  return ctx.fields;
 }
 
 /** savedsearches.conf settings: `key = value`, continuation lines escaped with a backslash. */
