@@ -548,6 +548,7 @@ transformations:
   assert.ok(r.ok);
   assert.deepEqual(r.value.rule.conditions.map(printIr), ['and(img="*x.exe", CommandLine="foo")']);
   assert.deepEqual(r.value.state, { nested: 1 });
+  assert.deepEqual(r.value.applied, ['pipeline#1', 'inner_map', 'pipeline#1#2']);
   const linux = apply(procRule.replace('product: windows', 'product: linux'), p);
   assert.ok(linux.ok);
   assert.deepEqual(linux.value.state, {});
