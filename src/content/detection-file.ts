@@ -17,9 +17,21 @@ import type {
 } from './model.js';
 import type { DetectionType, Severity, TestKind } from './model.js';
 import { DETECTION_TYPES, SEVERITIES, TRIPLINE_BLOCK } from './schemas.js';
-import { UUID_PATTERN, report, spanOf, validateNode } from './schema-dsl.js';
+import { report, spanOf, validateNode } from './schema-dsl.js';
+import { parseSigmaText, validateDocument } from '../sigma/index.js';
 import type { YamlFile } from './yaml-doc.js';
-import { asRecord, asString, asStrings, ctxFor, customKeys, keyNodeAt, nodeAt, readYaml } from './yaml-doc.js';
+import {
+  asRecord,
+  asString,
+  asStrings,
+  ctxFor,
+  customKeys,
+  keyNodeAt,
+  nodeAt,
+  readYaml,
+} from './yaml-doc.js';
+
+const YAML_LEVEL = new Set<string>(['TL1001', 'TL1002', 'TL1003', 'TL1005', 'TL1006']);
 
 /** Sigma modifiers an enrichment selection may use (the Sigma specification's list, aliases included). */
 const MODIFIERS = new Set([
@@ -62,13 +74,29 @@ export function parseDetectionFile(
   relPath: string,
   diagnostics: Diagnostic[],
 ): Detection | undefined {
-  const y = readYaml(text, file, diagnostics);
+  // The Sigma front end owns the Sigma part: its YAML, schema and lint diagnostics come first.
+  const sig = parseSigmaText(text, file);
+  const yamlBroken = sig.diagnostics.some((d) => YAML_LEVEL.has(d.code));
+  diagnostics.push(...sig.diagnostics);
+  for (const doc of sig.file.documents) {
+    // Our ATT&CK check against the pinned table is stricter than the Sigma lint (TL1019).
+    diagnostics.push(...validateDocument(doc).filter((d) => d.code !== 'TL1019'));
+  }
+  const own: Diagnostic[] = [];
+  const y = readYaml(text, file, own);
+  if (!yamlBroken) diagnostics.push(...own);
   if (!y) return undefined;
   const ctx = ctxFor(y, diagnostics);
   const documents = y.docs.map((d) => asRecord(d.toJS({ maxAliasCount: 100 })) ?? {});
   const carriers = y.docs.flatMap((d, i) => (isMap(d.contents) && d.contents.has('tripline') ? [i] : []));
   if (carriers.length === 0) {
-    report(ctx, 'TL8010', "no 'tripline:' block: add one to the Sigma rule this file defines", y.docs[0]?.contents, []);
+    report(
+      ctx,
+      'TL8010',
+      "no 'tripline:' block: add one to the Sigma rule this file defines",
+      y.docs[0]?.contents,
+      [],
+    );
     return undefined;
   }
   for (const extra of carriers.slice(1)) {
@@ -86,7 +114,7 @@ export function parseDetectionFile(
   const blockValid = !diagnostics.slice(before).some((d) => d.severity === 'error');
 
   const kind = 'correlation' in raw ? 'correlation' : 'rule';
-  checkSigmaShape(y, primary, kind, diagnostics);
+  checkSigmaShape(y, primary, diagnostics);
   const tags = asStrings(raw.tags);
   const techniques = checkAttackTags(y, root, tags, diagnostics);
 
@@ -94,13 +122,28 @@ export function parseDetectionFile(
   if (!blockValid && !block) return undefined;
   if (!block) return undefined;
   if (kind === 'rule' && block.type === 'Correlation') {
-    report(ctx, 'TL8027', "type 'Correlation' needs a Sigma correlation rule (a 'correlation:' section)", nodeAt(blockNode, ['type']), ['tripline', 'type']);
+    report(
+      ctx,
+      'TL8027',
+      "type 'Correlation' needs a Sigma correlation rule (a 'correlation:' section)",
+      nodeAt(blockNode, ['type']),
+      ['tripline', 'type'],
+    );
   }
   if (kind === 'correlation' && block.type !== 'Correlation') {
-    report(ctx, 'TL8027', "this file's detection is a correlation: set 'type: Correlation'", nodeAt(blockNode, ['type']), ['tripline', 'type']);
+    report(
+      ctx,
+      'TL8027',
+      "this file's detection is a correlation: set 'type: Correlation'",
+      nodeAt(blockNode, ['type']),
+      ['tripline', 'type'],
+    );
   }
   for (const a of block.atomics) {
-    if (!techniques.includes(a.technique) && !techniques.some((t) => a.technique.startsWith(`${t}.`) || t.startsWith(`${a.technique}.`))) {
+    if (
+      !techniques.includes(a.technique) &&
+      !techniques.some((t) => a.technique.startsWith(`${t}.`) || t.startsWith(`${a.technique}.`))
+    ) {
       diagnostics.push({
         code: 'TL8023',
         severity: 'warning',
@@ -129,6 +172,7 @@ export function parseDetectionFile(
     primary,
     tripline: block,
     span: spanOf(root, y.lineCounter),
+    sigma: sig.file.documents,
   };
   for (const k of ['status', 'level', 'description', 'author', 'date', 'modified'] as const) {
     const v = asString(raw[k]);
@@ -147,22 +191,22 @@ function logsourceOf(doc: Record<string, unknown>): SigmaLogsource {
   return out;
 }
 
-/** The Sigma keys the content model relies on. The Sigma front end validates the rest. */
-function checkSigmaShape(y: YamlFile, primary: number, kind: 'rule' | 'correlation', diagnostics: Diagnostic[]): void {
+/** Sigma makes `id` optional; a shipped detection needs one (the library, tests and site key on it). */
+function checkSigmaShape(y: YamlFile, primary: number, diagnostics: Diagnostic[]): void {
   const ctx = ctxFor(y, diagnostics);
   const root = y.docs[primary]!.contents;
-  const need = kind === 'rule' ? ['title', 'id', 'logsource', 'detection'] : ['title', 'id', 'correlation'];
-  for (const k of need) {
-    if (!nodeAt(root, [k])) report(ctx, 'TL8030', `the Sigma ${kind} lacks '${k}'`, root, []);
-  }
-  const id = nodeAt(root, ['id']);
-  if (isScalar(id) && (typeof id.value !== 'string' || !new RegExp(UUID_PATTERN).test(id.value))) {
-    report(ctx, 'TL8006', "the Sigma 'id' of a detection must be a UUID v4", id, ['id']);
+  for (const k of ['title', 'id']) {
+    if (!nodeAt(root, [k])) report(ctx, 'TL8030', `a detection needs a Sigma '${k}'`, root, []);
   }
 }
 
 /** Validate ATT&CK tags against the pinned table; returns the technique ids. */
-function checkAttackTags(y: YamlFile, root: Node | null, tags: string[], diagnostics: Diagnostic[]): string[] {
+function checkAttackTags(
+  y: YamlFile,
+  root: Node | null,
+  tags: string[],
+  diagnostics: Diagnostic[],
+): string[] {
   const ctx = ctxFor(y, diagnostics);
   const tagsNode = nodeAt(root, ['tags']);
   const at = (i: number): Node | undefined => (isSeq(tagsNode) ? (tagsNode.items[i] as Node) : undefined);
@@ -170,7 +214,8 @@ function checkAttackTags(y: YamlFile, root: Node | null, tags: string[], diagnos
   const techniques: string[] = [];
   tags.forEach((tag, i) => {
     const v = validateAttackTag(tag);
-    const put = (code: DiagnosticCode, message: string): void => report(ctx, code, message, at(i) ?? tagsNode, ['tags', i]);
+    const put = (code: DiagnosticCode, message: string): void =>
+      report(ctx, code, message, at(i) ?? tagsNode, ['tags', i]);
     switch (v.kind) {
       case 'malformed':
         put('TL8025', `'${tag}': ${v.reason}`);
@@ -179,7 +224,10 @@ function checkAttackTags(y: YamlFile, root: Node | null, tags: string[], diagnos
         put('TL8025', `'${tag}' is neither an ATT&CK tactic nor a technique, group or software id`);
         break;
       case 'unknown-technique':
-        put('TL8016', `${v.id} is not in the pinned ATT&CK Enterprise table (revoked, deprecated or mistyped?)`);
+        put(
+          'TL8016',
+          `${v.id} is not in the pinned ATT&CK Enterprise table (revoked, deprecated or mistyped?)`,
+        );
         break;
       case 'technique': {
         techniques.push(v.technique.id);
@@ -231,7 +279,11 @@ function buildBlock(
   for (const [name, sel] of Object.entries(asRecord(b.enrichment) ?? {})) {
     const selNode = nodeAt(node, ['enrichment', name]);
     checkSelection(y, selNode, ['tripline', 'enrichment', name], diagnostics);
-    enrichment.push({ name, selection: sel as Selection, span: spanOf(keyNodeAt(node, ['enrichment', name]), y.lineCounter) });
+    enrichment.push({
+      name,
+      selection: sel as Selection,
+      span: spanOf(keyNodeAt(node, ['enrichment', name]), y.lineCounter),
+    });
   }
   const flagNames = new Set(enrichment.map((e) => e.name));
 
@@ -245,24 +297,54 @@ function buildBlock(
     const kind: TestKind = kindV === 'negative' ? 'negative' : 'positive';
     const expectRaw = asRecord(t.expect);
     const matches = typeof expectRaw?.matches === 'number' ? expectRaw.matches : kind === 'negative' ? 0 : -1;
-    const enr = Array.isArray(expectRaw?.enrichment) ? (expectRaw.enrichment as unknown[]).map((e) => asRecord(e) ?? {}) : [];
-    const events = Array.isArray(t.events) ? (t.events as unknown[]).map((e) => asRecord(e) ?? {}) : undefined;
+    const enr = Array.isArray(expectRaw?.enrichment)
+      ? (expectRaw.enrichment as unknown[]).map((e) => asRecord(e) ?? {})
+      : [];
+    const events = Array.isArray(t.events)
+      ? (t.events as unknown[]).map((e) => asRecord(e) ?? {})
+      : undefined;
     const dataset = asString(t.dataset);
-    if (events && dataset !== undefined) report(ctx, 'TL8026', "give either 'events' or 'dataset', not both", tNode, path);
-    if (!events && dataset === undefined) report(ctx, 'TL8026', "a test needs 'events' or a 'dataset'", tNode, path);
+    if (events && dataset !== undefined)
+      report(ctx, 'TL8026', "give either 'events' or 'dataset', not both", tNode, path);
+    if (!events && dataset === undefined)
+      report(ctx, 'TL8026', "a test needs 'events' or a 'dataset'", tNode, path);
     if (kind === 'positive' && matches < 1) {
-      report(ctx, 'TL8026', "a positive test needs 'expect: {matches: N}' with N ≥ 1", nodeAt(tNode, ['expect']) ?? tNode, path);
+      report(
+        ctx,
+        'TL8026',
+        "a positive test needs 'expect: {matches: N}' with N ≥ 1",
+        nodeAt(tNode, ['expect']) ?? tNode,
+        path,
+      );
     }
     if (kind === 'negative' && matches !== 0) {
-      report(ctx, 'TL8026', 'a negative test expects 0 matches', nodeAt(tNode, ['expect', 'matches']) ?? tNode, path);
+      report(
+        ctx,
+        'TL8026',
+        'a negative test expects 0 matches',
+        nodeAt(tNode, ['expect', 'matches']) ?? tNode,
+        path,
+      );
     }
     if (enr.length > Math.max(matches, 0)) {
-      report(ctx, 'TL8026', `${enr.length} enrichment expectations for ${matches} expected hit(s)`, nodeAt(tNode, ['expect', 'enrichment']), [...path, 'expect', 'enrichment']);
+      report(
+        ctx,
+        'TL8026',
+        `${enr.length} enrichment expectations for ${matches} expected hit(s)`,
+        nodeAt(tNode, ['expect', 'enrichment']),
+        [...path, 'expect', 'enrichment'],
+      );
     }
     enr.forEach((m, j) => {
       for (const flag of Object.keys(m)) {
         if (!flagNames.has(flag)) {
-          report(ctx, 'TL8020', `enrichment flag '${flag}' is not defined under tripline.enrichment`, keyNodeAt(tNode, ['expect', 'enrichment', j, flag]), [...path, 'expect', 'enrichment', j, flag]);
+          report(
+            ctx,
+            'TL8020',
+            `enrichment flag '${flag}' is not defined under tripline.enrichment`,
+            keyNodeAt(tNode, ['expect', 'enrichment', j, flag]),
+            [...path, 'expect', 'enrichment', j, flag],
+          );
         }
       }
     });
@@ -271,7 +353,11 @@ function buildBlock(
       kind,
       expect: {
         matches: Math.max(matches, 0),
-        enrichment: enr.map((m) => Object.fromEntries(Object.entries(m).filter((e): e is [string, boolean] => typeof e[1] === 'boolean'))),
+        enrichment: enr.map((m) =>
+          Object.fromEntries(
+            Object.entries(m).filter((e): e is [string, boolean] => typeof e[1] === 'boolean'),
+          ),
+        ),
       },
       span: spanOf(tNode, y.lineCounter),
     };
@@ -302,8 +388,15 @@ function buildBlock(
       }),
       span: spanOf(nodeAt(node, ['atomics', i]), y.lineCounter),
     });
-    if (a.technique !== undefined && !lookupTechnique(String(a.technique))) {
-      report(ctx, 'TL8016', `atomic technique ${String(a.technique)} is not in the pinned ATT&CK table`, nodeAt(node, ['atomics', i, 'technique']), ['tripline', 'atomics', i, 'technique']);
+    const tech = asString(a.technique);
+    if (tech !== undefined && !lookupTechnique(tech)) {
+      report(
+        ctx,
+        'TL8016',
+        `atomic technique ${tech} is not in the pinned ATT&CK table`,
+        nodeAt(node, ['atomics', i, 'technique']),
+        ['tripline', 'atomics', i, 'technique'],
+      );
     }
   });
 
@@ -323,7 +416,10 @@ function buildBlock(
   const entities = <T>(v: unknown, withScore: boolean): T[] =>
     (Array.isArray(v) ? v : []).map((x: unknown) => {
       const r = asRecord(x) ?? {};
-      const o: Record<string, unknown> = { field: asString(r.field) ?? '', type: asString(r.type) ?? 'other' };
+      const o: Record<string, unknown> = {
+        field: asString(r.field) ?? '',
+        type: asString(r.type) ?? 'other',
+      };
       if (withScore && typeof r.score === 'number') o.score = r.score;
       if (typeof r.role === 'string') o.role = r.role;
       return o as T;
@@ -357,9 +453,16 @@ function buildBlock(
 }
 
 /** An enrichment selection: `Field|modifier…` keys with scalar or list-of-scalar values. */
-function checkSelection(y: YamlFile, node: Node | undefined, path: (string | number)[], diagnostics: Diagnostic[]): void {
+function checkSelection(
+  y: YamlFile,
+  node: Node | undefined,
+  path: (string | number)[],
+  diagnostics: Diagnostic[],
+): void {
   const ctx = ctxFor(y, diagnostics);
-  const maps = isSeq(node) ? (node.items as Node[]).map((n, i) => [n, [...path, i]] as const) : [[node, path] as const];
+  const maps = isSeq(node)
+    ? (node.items as Node[]).map((n, i) => [n, [...path, i]] as const)
+    : [[node, path] as const];
   for (const [m, p] of maps) {
     if (!isMap(m)) continue;
     if (m.items.length === 0) report(ctx, 'TL8022', 'an empty selection matches everything', m, p);
@@ -368,7 +471,8 @@ function checkSelection(y: YamlFile, node: Node | undefined, path: (string | num
       const [field, ...mods] = key.split('|');
       if (!field) report(ctx, 'TL8022', 'enrichment selections name a field', pair.key as Node, [...p, key]);
       for (const mod of mods) {
-        if (!MODIFIERS.has(mod)) report(ctx, 'TL8022', `unknown modifier '${mod}'`, pair.key as Node, [...p, key]);
+        if (!MODIFIERS.has(mod))
+          report(ctx, 'TL8022', `unknown modifier '${mod}'`, pair.key as Node, [...p, key]);
       }
       const v = pair.value;
       const scalarOk = (n: unknown): boolean => n === null || isScalar(n);

@@ -15,7 +15,7 @@ import type { ConversionContext, Deferred } from './context.js';
 import {
   cleanParts,
   containsSpecial,
-  convertStr,
+  StrConverter,
   dropFirst,
   dropLast,
   endsWithMulti,
@@ -42,7 +42,17 @@ type FieldMatchOf<K extends IrValueKind> = FieldMatch & { value: ValueOf<K> };
 const EXPANDING_MODIFIERS = new Set(['windash', 'base64offset']);
 
 export class TextPrinter {
-  constructor(readonly table: TokenTable) {}
+  private readonly strConverter: StrConverter;
+
+  constructor(readonly table: TokenTable) {
+    this.strConverter = new StrConverter({
+      escapeChar: table.escapeChar ?? '',
+      wildcardMulti: table.wildcardMulti,
+      wildcardSingle: table.wildcardSingle,
+      addEscaped: table.strQuote + (table.addEscaped ?? ''),
+      filterChars: table.filterChars ?? '',
+    });
+  }
 
   // ---------------------------------------------------------------- diagnostics
 
@@ -119,7 +129,11 @@ export class TextPrinter {
   }
 
   /** compare_precedence: true when the child needs no grouping inside the parent. */
-  protected noGroupNeeded(outer: IrNode, inner: IrNode): boolean {
+  protected noGroupNeeded(outer: IrNode, inner: IrNode, ctx?: ConversionContext): boolean {
+    // --pretty is for people: an AND inside an OR (or the reverse) always gets its parentheses.
+    if (ctx?.pretty && (inner.kind === 'And' || inner.kind === 'Or') && inner.kind !== outer.kind) {
+      return this.decideInFor(inner);
+    }
     const leaf = inner.kind === 'FieldMatch' || inner.kind === 'Keyword' || inner.kind === 'Const';
     if (this.table.parenthesize && !leaf && !this.isExpansion(inner)) return false;
     return this.precedenceIndex(inner.kind) <= this.precedenceIndex(outer.kind);
@@ -156,7 +170,7 @@ export class TextPrinter {
     const token = node.kind === 'And' ? this.table.andToken : this.table.orToken;
     const parts: string[] = [];
     for (const child of node.children) {
-      const p = this.noGroupNeeded(node, child) ? this.print(child, ctx) : this.printGroup(child, ctx);
+      const p = this.noGroupNeeded(node, child, ctx) ? this.print(child, ctx) : this.printGroup(child, ctx);
       if (p !== null && !isDeferred(p)) parts.push(p);
     }
     if (parts.length === 0) {
@@ -191,9 +205,17 @@ export class TextPrinter {
 
   // ---------------------------------------------------------------- IN lists
 
+  /** Whether a node prints as one IN list (which needs no parentheses of its own in --pretty). */
+  private decideInFor(node: Extract<IrNode, { kind: 'And' | 'Or' }>): boolean {
+    return this.decideIn(node, undefined);
+  }
+
   /** decide_convert_condition_as_in_expression */
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- a hook for subclasses
-  protected decideIn(node: Extract<IrNode, { kind: 'And' | 'Or' }>, ctx: ConversionContext): boolean {
+  protected decideIn(
+    node: Extract<IrNode, { kind: 'And' | 'Or' }>,
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars -- a hook for subclasses
+    ctx: ConversionContext | undefined,
+  ): boolean {
     const t = this.table;
     if (node.kind === 'Or' ? !t.convertOrAsIn : !t.convertAndAsIn) return false;
     if (node.children.length === 0 || this.isExpansion(node)) return false;
@@ -281,13 +303,7 @@ export class TextPrinter {
   /** convert_value_str: escape, write wildcards, quote. Null (with a diagnostic) when impossible. */
   convertValueStr(parts: readonly StrPart[], ctx: ConversionContext, node?: IrNode): string | null {
     const t = this.table;
-    const r = convertStr(parts, {
-      escapeChar: t.escapeChar ?? '',
-      wildcardMulti: t.wildcardMulti,
-      wildcardSingle: t.wildcardSingle,
-      addEscaped: t.strQuote + (t.addEscaped ?? ''),
-      filterChars: t.filterChars ?? '',
-    });
+    const r = this.strConverter.convert(parts);
     if (typeof r !== 'string') {
       if (r.kind === 'placeholder') {
         this.report(ctx, 'TL5003', `placeholder '%${r.name}%' was not replaced by any pipeline`, node);
@@ -374,7 +390,7 @@ export class TextPrinter {
     const ends = neg ? t.notEndswithExpression : t.endswithExpression;
     const contains = neg ? t.notContainsExpression : t.containsExpression;
     let expr: Template<StrMatchArgs>;
-    let value: StrPart[];
+    let value: readonly StrPart[];
     if (
       starts &&
       endsWithMulti(parts) &&
@@ -415,7 +431,7 @@ export class TextPrinter {
   protected applyStrTemplate(
     expr: Template<StrMatchArgs>,
     node: FieldMatch,
-    value: StrPart[],
+    value: readonly StrPart[],
     ctx: ConversionContext,
   ): Printed {
     const converted = this.convertValueStr(value, ctx, node);
