@@ -3,7 +3,7 @@
  * exercises every kind of rewrite to every rule, several runs, print the median.
  * Run: npx tsc -p . && node build/bench/pipeline.js
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { lowerRule } from '../src/ir/lower.js';
 import type { IrRule } from '../src/ir/types.js';
@@ -11,7 +11,11 @@ import { parseSigmaText } from '../src/sigma/parse.js';
 import { walkFiles } from '../src/util/files.js';
 import { applyPipelines, loadPipelineYaml } from '../src/pipeline/index.js';
 
-const shared = process.env.TRIPLINE_SHARED ?? resolve(import.meta.dirname, '../..', '../shared');
+const root = resolve(import.meta.dirname, '../..');
+const shared =
+  process.env.TRIPLINE_SHARED ??
+  [resolve(root, '../shared'), resolve(root, '../../shared')].find((d) => existsSync(d)) ??
+  resolve(root, '../shared');
 const corpus = join(shared, 'corpus', 'sigmahq', 'rules');
 
 const yaml = `
