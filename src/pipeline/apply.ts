@@ -398,3 +398,23 @@ export function unmappedFields(out: ApplyOutput<IrRule>): string[] {
   out.rule.conditions.forEach(walk);
   return [...seen];
 }
+
+/** The processing item with this id (nested items included), to say where a rewrite came from. */
+export function findItem(pipelines: readonly Pipeline[], id: string): ProcessingItem | undefined {
+  const search = (items: readonly ProcessingItem[]): ProcessingItem | undefined => {
+    for (const it of items) {
+      if (it.id === id) return it;
+      if (it.type === 'nest') {
+        const nested = (it.params as { items?: ProcessingItem[] }).items;
+        const found = nested ? search(nested) : undefined;
+        if (found) return found;
+      }
+    }
+    return undefined;
+  };
+  for (const p of pipelines) {
+    const found = search(p.items);
+    if (found) return found;
+  }
+  return undefined;
+}

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { printIr } from '../../src/ir/print.js';
 import type { IrNode } from '../../src/ir/types.js';
-import { applyPipelines, unmappedFields } from '../../src/pipeline/index.js';
+import { applyPipelines, findItem, unmappedFields } from '../../src/pipeline/index.js';
 import { apply, applied, lower, pipeline, rule } from './helpers.js';
 
 const procRule = rule(`
@@ -43,6 +43,13 @@ transformations:
   assert.deepEqual(r.value.fieldMappings, { Image: ['process.executable'] });
   assert.deepEqual(r.value.applied, ['ecs']);
   assert.deepEqual(unmappedFields(r.value), ['CommandLine']);
+  // Provenance leads back to the item and where it was written.
+  const p = pipeline(
+    'transformations:\n  - id: ecs\n    type: field_name_mapping\n    mapping: {Image: img}\n',
+    'ecs.yml',
+  );
+  const src = findItem([p], 'ecs')?.source;
+  assert.deepEqual([src?.file, src?.span?.line], ['ecs.yml', 2]);
 });
 
 test('field_name_mapping one-to-many makes an Or of the whole item per field, in mapping order', () => {
