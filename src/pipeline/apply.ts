@@ -76,19 +76,19 @@ function newEnv(
     diagnostics: [],
     failed: false,
     file,
-    applyItems: (items, target, e) => runItems(items, target, e, ctx, undefined),
+    applyItems: (items, target, e) => runItems(items, target, e, ctx),
   };
   if (ctx.resolveRule) env.resolveRule = ctx.resolveRule;
   return env;
 }
 
-function output<T>(value: T, env: ApplyEnv, applied: string[]): Result<ApplyOutput<T>> {
+function output<T>(value: T, env: ApplyEnv): Result<ApplyOutput<T>> {
   if (env.failed) return fail(env.diagnostics);
   return ok(
     {
       rule: value,
       state: env.state,
-      applied,
+      applied: [...env.ruleApplied],
       fields: env.fields,
       fieldMappings: Object.fromEntries(env.fieldMappings),
     },
@@ -115,10 +115,9 @@ export function applyPipelines(
     tags: [...rule.tags],
   };
   const env = newEnv(pipelines, ctx, rule.file, initialFields(rule.attributes));
-  const applied: string[] = [];
   const items = orderPipelines(pipelines).flatMap((p) => p.items);
-  runItems(items, { kind: 'Rule', rule: working }, env, ctx, applied);
-  return output(working, env, applied);
+  runItems(items, { kind: 'Rule', rule: working }, env, ctx);
+  return output(working, env);
 }
 
 /** Apply pipelines to a correlation: field mappings reach group-by, aliases and the condition field. */
@@ -136,10 +135,9 @@ export function applyPipelinesToCorrelation(
     aliases: Object.fromEntries(Object.entries(correlation.aliases).map(([k, v]) => [k, { ...v }])),
   };
   const env = newEnv(pipelines, ctx, file, []);
-  const applied: string[] = [];
   const items = orderPipelines(pipelines).flatMap((p) => p.items);
-  runItems(items, { kind: 'Correlation', correlation: working }, env, ctx, applied);
-  return output(working, env, applied);
+  runItems(items, { kind: 'Correlation', correlation: working }, env, ctx);
+  return output(working, env);
 }
 
 function lookup(type: string, ctx: PipelineContext): TransformationDef | undefined {
@@ -151,7 +149,6 @@ function runItems(
   target: Target,
   env: ApplyEnv,
   ctx: PipelineContext,
-  applied: string[] | undefined,
 ): void {
   for (const item of items) {
     if (env.failed) return;
@@ -169,7 +166,6 @@ function runItems(
     const outer = env.item;
     env.item = item;
     env.ruleApplied.add(item.id);
-    applied?.push(item.id);
     switch (def.scope) {
       case 'rule':
         def.apply(item.params, target, env);
@@ -401,4 +397,24 @@ export function unmappedFields(out: ApplyOutput<IrRule>): string[] {
   };
   out.rule.conditions.forEach(walk);
   return [...seen];
+}
+
+/** The processing item with this id (nested items included), to say where a rewrite came from. */
+export function findItem(pipelines: readonly Pipeline[], id: string): ProcessingItem | undefined {
+  const search = (items: readonly ProcessingItem[]): ProcessingItem | undefined => {
+    for (const it of items) {
+      if (it.id === id) return it;
+      if (it.type === 'nest') {
+        const nested = (it.params as { items?: ProcessingItem[] }).items;
+        const found = nested ? search(nested) : undefined;
+        if (found) return found;
+      }
+    }
+    return undefined;
+  };
+  for (const p of pipelines) {
+    const found = search(p.items);
+    if (found) return found;
+  }
+  return undefined;
 }

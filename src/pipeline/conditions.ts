@@ -235,7 +235,7 @@ export const ruleConditions: Record<string, RuleConditionDef> = {
   }),
   tag: rule({
     parse: (r) => ({ tag: r.str('tag') }),
-    match: (p, t) => t.kind === 'Rule' && t.rule.tags.some((x) => x.toLowerCase() === p.tag.toLowerCase()),
+    match: (p, t) => t.kind === 'Rule' && t.rule.tags.includes(p.tag),
   }),
 };
 

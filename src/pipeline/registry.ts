@@ -8,6 +8,7 @@ import type { PipelineContext } from './apply.js';
 import { loadPipelineObject, loadPipelineYaml, type LoadOptions } from './loader.js';
 import type { TransformationDef } from './transformation-def.js';
 import type { Pipeline } from './types.js';
+import { sysmonPipeline } from './builtins/sysmon.js';
 
 export interface BuiltinPipeline {
   /** Targets the pipeline is meant for (e.g. ['splunk']); empty for any. */
@@ -41,7 +42,12 @@ export function definePipeline(
 }
 
 /** Pipelines that belong to no target. Backends keep theirs in their own folders. */
-export const builtinPipelines: BuiltinTable = {};
+export const builtinPipelines: BuiltinTable = {
+  sysmon: definePipeline(
+    { targets: [], description: 'generic Windows log sources to Sysmon event ids (pySigma-pipeline-sysmon)' },
+    sysmonPipeline,
+  ),
+};
 
 /** Merge pipeline tables; later tables win on equal names. */
 export function combineBuiltins(...tables: readonly BuiltinTable[]): BuiltinTable {

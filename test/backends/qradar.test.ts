@@ -15,7 +15,9 @@ function dumpMismatches(name: string, rows: readonly unknown[]): void {
 
 function pipelineFor(v: Vector): MiniPipeline[] | null {
   if (v.pipeline === null) return [];
-  const p = qradarPipelines[v.pipeline];
+  // The reference's pipeline names.
+  const name = v.pipeline === 'qradar-aql-fields' ? 'qradar_fields' : v.pipeline === 'qradar-aql-payload' ? 'qradar_payload' : v.pipeline;
+  const p = qradarPipelines[name];
   return p ? [p] : null;
 }
 

@@ -7,6 +7,7 @@ import { loadAtomicIndex, loadContent, summarizeStory, testEvents } from '../../
 import type { ContentSet } from '../../src/content/index.js';
 import { lowerCorrelation, lowerRule } from '../../src/ir/lower.js';
 import { Converter } from '../../src/backends/convert.js';
+import { checkFiles } from '../../src/sigma/index.js';
 import { listTargets } from '../../src/backends/registry.js';
 import { contentDir, sharedDir } from './helpers.js';
 
@@ -182,4 +183,10 @@ test('every detection converts for every registered target, or says why not with
       }
     }
   }
+});
+
+test("'tripline check' finds nothing to report in the detection files", () => {
+  const res = checkFiles(library().detections.map((d) => d.file));
+  assert.deepEqual(res.diagnostics.map(formatDiagnostic), []);
+  assert.equal(res.correlations, 2);
 });

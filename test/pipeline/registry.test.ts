@@ -211,3 +211,21 @@ finalizers:
   assert.equal(j.ok, false);
   assert.equal(j.diagnostics[0]?.code, 'TL4104');
 });
+
+test('the built-in sysmon pipeline adds Sysmon event ids and the sysmon service', () => {
+  const p = resolvePipeline('sysmon');
+  assert.ok(p.ok);
+  const r = applyPipelines(lower(procRule), [p.value]);
+  assert.ok(r.ok);
+  assert.deepEqual(r.value.rule.conditions.map(printIr), ['and(EventID=1, Image="*x.exe")']);
+  assert.deepEqual(r.value.rule.logsource, {
+    category: 'process_creation',
+    product: 'windows',
+    service: 'sysmon',
+  });
+  const reg = applyPipelines(lower(procRule.replace('process_creation', 'registry_event')), [p.value]);
+  assert.ok(reg.ok);
+  assert.deepEqual(reg.value.rule.conditions.map(printIr), [
+    'and(or(EventID=12, EventID=13, EventID=14), Image="*x.exe")',
+  ]);
+});

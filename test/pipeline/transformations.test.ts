@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { printIr } from '../../src/ir/print.js';
 import type { IrNode } from '../../src/ir/types.js';
-import { applyPipelines, unmappedFields } from '../../src/pipeline/index.js';
+import { applyPipelines, findItem, unmappedFields } from '../../src/pipeline/index.js';
 import { apply, applied, lower, pipeline, rule } from './helpers.js';
 
 const procRule = rule(`
@@ -43,6 +43,13 @@ transformations:
   assert.deepEqual(r.value.fieldMappings, { Image: ['process.executable'] });
   assert.deepEqual(r.value.applied, ['ecs']);
   assert.deepEqual(unmappedFields(r.value), ['CommandLine']);
+  // Provenance leads back to the item and where it was written.
+  const p = pipeline(
+    'transformations:\n  - id: ecs\n    type: field_name_mapping\n    mapping: {Image: img}\n',
+    'ecs.yml',
+  );
+  const src = findItem([p], 'ecs')?.source;
+  assert.deepEqual([src?.file, src?.span?.line], ['ecs.yml', 2]);
 });
 
 test('field_name_mapping one-to-many makes an Or of the whole item per field, in mapping order', () => {
@@ -548,6 +555,7 @@ transformations:
   assert.ok(r.ok);
   assert.deepEqual(r.value.rule.conditions.map(printIr), ['and(img="*x.exe", CommandLine="foo")']);
   assert.deepEqual(r.value.state, { nested: 1 });
+  assert.deepEqual(r.value.applied, ['pipeline#1', 'inner_map', 'pipeline#1#2']);
   const linux = apply(procRule.replace('product: windows', 'product: linux'), p);
   assert.ok(linux.ok);
   assert.deepEqual(linux.value.state, {});

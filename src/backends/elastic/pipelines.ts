@@ -4,6 +4,8 @@
  * Windows event logs, with the Windows channel of each Sigma service added as a condition.
  * The mappings are facts of the ECS/Winlogbeat schema as the reference pipelines state them.
  */
+import { ecsKubernetes, ecsMacosEsf } from './pipelines-other.js';
+import { ecsZeekBeats, ecsZeekCorelight, zeekRaw } from './pipelines-zeek.js';
 
 export interface PipelineObject {
   name: string;
@@ -219,6 +221,12 @@ export const ecsWindows: PipelineObject = {
       rule_conditions: WINDOWS,
     },
     prefixItem('ecs_windows_winlog_eventdata_prefix', 'ecs_windows_field_mapping', 'winlog.event_data.'),
+    {
+      id: 'ecs_windows_network_direction',
+      type: 'elastic_network_direction',
+      field_name_conditions: [{ type: 'include_fields', fields: ['network.direction'] }],
+      rule_conditions: WINDOWS,
+    },
     // event.code and the event data fields are keywords: numbers in rules are compared as strings.
     {
       id: 'ecs_windows_keyword_values',
@@ -251,4 +259,9 @@ export const ecsWindowsOld: PipelineObject = {
 export const elasticPipelines: Readonly<Record<string, PipelineObject>> = {
   ecs_windows: ecsWindows,
   ecs_windows_old: ecsWindowsOld,
+  ecs_kubernetes: ecsKubernetes,
+  ecs_macos_esf: ecsMacosEsf,
+  ecs_zeek_beats: ecsZeekBeats,
+  ecs_zeek_corelight: ecsZeekCorelight,
+  zeek: zeekRaw,
 };

@@ -95,7 +95,11 @@ function soleSelection(node: IrNode): string | null | undefined {
  * detection, so one remaining item stands alone; an operator of the condition keeps its shape (and
  * the remaining operand keeps its parentheses).
  */
-function rebuilt(node: Extract<IrNode, { kind: 'And' | 'Or' }>, children: IrNode[], dropped: boolean): IrNode | null {
+function rebuilt(
+  node: Extract<IrNode, { kind: 'And' | 'Or' }>,
+  children: IrNode[],
+  dropped: boolean,
+): IrNode | null {
   if (children.length === 0) return null;
   if (dropped && children.length === 1 && typeof soleSelection(node) === 'string') return children[0] ?? null;
   return { kind: node.kind, children };

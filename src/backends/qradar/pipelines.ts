@@ -58,9 +58,6 @@ export const qradarPayloadPipeline: QradarPipeline = {
 export const qradarPipelines: Readonly<Record<string, QradarPipeline>> = {
   qradar_fields: qradarFieldsPipeline,
   qradar_payload: qradarPayloadPipeline,
-  // the reference's names
-  'qradar-aql-fields': qradarFieldsPipeline,
-  'qradar-aql-payload': qradarPayloadPipeline,
 };
 
 type Leaf = Extract<IrNode, { kind: 'FieldMatch' | 'Keyword' }>;

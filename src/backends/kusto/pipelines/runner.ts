@@ -178,6 +178,13 @@ function isValueList(node: Extract<IrNode, { kind: 'And' | 'Or' }>): boolean {
   );
 }
 
+/** A field name as the pipeline maps it for a table (the first of several alternatives). */
+export function mapFieldName(spec: KustoPipelineSpec, table: string, field: string): string {
+  const t = mappingOf(field, spec.tableMappings[table] ?? {}, spec.genericMappings);
+  if (t === undefined) return field;
+  return typeof t === 'string' ? t : (t[0] ?? field);
+}
+
 /** The fields a table accepts after mapping: its columns, the mapping keys, and Hashes. */
 export function validFields(spec: KustoPipelineSpec, table: string): Set<string> | null {
   const columns = spec.tables[table];
