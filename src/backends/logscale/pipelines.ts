@@ -5,7 +5,11 @@
  */
 import type { PipelineCondition, PipelineItem, PipelineSpec } from '../text/pipeline-spec.js';
 
-const ls = (category: string, product: string): PipelineCondition => ({ type: 'logsource', category, product });
+const ls = (category: string, product: string): PipelineCondition => ({
+  type: 'logsource',
+  category,
+  product,
+});
 const WIN_PROC = ls('process_creation', 'windows');
 const LIN_PROC = ls('process_creation', 'linux');
 const MAC_PROC = ls('process_creation', 'macos');
@@ -22,7 +26,12 @@ const initiated = (v: boolean): PipelineCondition => ({
 const fields = (...f: string[]): PipelineCondition => ({ type: 'include_fields', fields: f });
 
 /** The reference's wording differs between process fields ("Crowdstrike") and the others. */
-function unsupportedField(scope: string, cond: PipelineCondition, field: string, brand: string): PipelineItem {
+function unsupportedField(
+  scope: string,
+  cond: PipelineCondition,
+  field: string,
+  brand: string,
+): PipelineItem {
   return {
     id: `cql_fail_${scope}_${field}`,
     transformation: {
@@ -41,7 +50,9 @@ function baseNameOnly(field: string, message: string, prefix: string): PipelineI
       id: `${prefix}_${field.toLowerCase()}_fail_completepath`,
       transformation: { type: 'detection_item_failure', message },
       field_name_conditions: [fields(field)],
-      detection_item_conditions: [{ type: 'match_string', cond: 'any', pattern: '^\\*\\\\?[^\\\\]+$', negate: true }],
+      detection_item_conditions: [
+        { type: 'match_string', cond: 'any', pattern: '^\\*\\\\?[^\\\\]+$', negate: true },
+      ],
     },
     {
       id: `${prefix}_${field.toLowerCase()}_executable_only`,
@@ -51,20 +62,41 @@ function baseNameOnly(field: string, message: string, prefix: string): PipelineI
   ];
 }
 
-const INTEGRITY = { Protected: '20480', System: '16384', High: '12288', Medium_Plus: '8448', Medium: '8192', Low: '4096', Untrusted: '0' };
+const INTEGRITY = {
+  Protected: '20480',
+  System: '16384',
+  High: '12288',
+  Medium_Plus: '8448',
+  Medium: '8192',
+  Low: '4096',
+  Untrusted: '0',
+};
 const DNS_TYPES = { A: '1', NS: '2', CNAME: '5', PTR: '12', MX: '15', TXT: '16', AAAA: '28', ANY: '255' };
 
-function enumItems(field: string, values: Record<string, string>, message: string, id: string): PipelineItem[] {
+function enumItems(
+  field: string,
+  values: Record<string, string>,
+  message: string,
+  id: string,
+): PipelineItem[] {
   return [
     {
       id: `${id}_unknown`,
       transformation: { type: 'detection_item_failure', message },
       field_name_conditions: [fields(field)],
-      rule_conditions: Object.keys(values).map((value) => ({ type: 'contains_detection_item', field, value })),
+      rule_conditions: Object.keys(values).map((value) => ({
+        type: 'contains_detection_item',
+        field,
+        value,
+      })),
       rule_cond_op: 'or',
       rule_cond_not: true,
     },
-    { id: `${id}_replace`, transformation: { type: 'map_string', mapping: values }, field_name_conditions: [fields(field)] },
+    {
+      id: `${id}_replace`,
+      transformation: { type: 'map_string', mapping: values },
+      field_name_conditions: [fields(field)],
+    },
   ];
 }
 
@@ -75,7 +107,10 @@ export const crowdstrikeFalconPipeline: PipelineSpec = {
   transformations: [
     {
       id: 'cql_process_creation_eventtype',
-      transformation: { type: 'add_condition', conditions: { '#event_simpleName': ['ProcessRollup2', 'SyntheticProcessRollup2'] } },
+      transformation: {
+        type: 'add_condition',
+        conditions: { '#event_simpleName': ['ProcessRollup2', 'SyntheticProcessRollup2'] },
+      },
       rule_conditions: [WIN_PROC, LIN_PROC, MAC_PROC],
       rule_cond_op: 'or',
     },
@@ -86,7 +121,10 @@ export const crowdstrikeFalconPipeline: PipelineSpec = {
     },
     {
       id: 'cql_network_connection_eventtype_accept',
-      transformation: { type: 'add_condition', conditions: { '#event_simpleName': 'NetworkReceiveAcceptIP4' } },
+      transformation: {
+        type: 'add_condition',
+        conditions: { '#event_simpleName': 'NetworkReceiveAcceptIP4' },
+      },
       rule_conditions: [WIN_NET, initiated(false)],
     },
     {
@@ -159,7 +197,11 @@ export const crowdstrikeFalconPipeline: PipelineSpec = {
       'ParentProcessGuid',
       'ParentProcessId',
     ].map((f) => unsupportedField('process_start', WIN_PROC, f, 'Crowdstrike')),
-    ...baseNameOnly('ParentBaseFileName', 'Only file name of parent image is available in CrowdStrike Query Language events.', 'cql'),
+    ...baseNameOnly(
+      'ParentBaseFileName',
+      'Only file name of parent image is available in CrowdStrike Query Language events.',
+      'cql',
+    ),
     ...enumItems(
       'IntegrityLevel',
       INTEGRITY,
@@ -170,7 +212,12 @@ export const crowdstrikeFalconPipeline: PipelineSpec = {
       id: 'cql_network_connection_fieldmapping',
       transformation: {
         type: 'field_name_mapping',
-        mapping: { DestinationIp: 'RemoteAddressIP4', DestinationPort: 'RemotePort', Image: 'ContextBaseFileName', SourcePort: 'LocalPort' },
+        mapping: {
+          DestinationIp: 'RemoteAddressIP4',
+          DestinationPort: 'RemotePort',
+          Image: 'ContextBaseFileName',
+          SourcePort: 'LocalPort',
+        },
       },
       rule_conditions: [WIN_NET],
     },
@@ -184,11 +231,21 @@ export const crowdstrikeFalconPipeline: PipelineSpec = {
       id: 'cql_dns_query_fieldmapping',
       transformation: {
         type: 'field_name_mapping',
-        mapping: { QueryName: 'DomainName', record_type: 'RequestType', Image: 'ContextBaseFileName', QueryResults: ['IP4Records', 'IP6Records'] },
+        mapping: {
+          QueryName: 'DomainName',
+          record_type: 'RequestType',
+          Image: 'ContextBaseFileName',
+          QueryResults: ['IP4Records', 'IP6Records'],
+        },
       },
       rule_conditions: [WIN_DNS],
     },
-    ...enumItems('RequestType', DNS_TYPES, 'record_type needs to be one of A,NS,CNAME,PTR,MX,TXT,AAAA,ANY', 'cql_dns_request_type'),
+    ...enumItems(
+      'RequestType',
+      DNS_TYPES,
+      'record_type needs to be one of A,NS,CNAME,PTR,MX,TXT,AAAA,ANY',
+      'cql_dns_request_type',
+    ),
     {
       id: 'cql_dns_wildcard_query_results',
       transformation: { type: 'replace_string', regex: '(.*)', replacement: '*\\1' },
@@ -196,12 +253,19 @@ export const crowdstrikeFalconPipeline: PipelineSpec = {
       field_name_cond_op: 'or',
       rule_conditions: [WIN_DNS],
     },
-    ...['ProcessId', 'QueryStatus', 'answer'].map((f) => unsupportedField('dns_event', WIN_DNS, f, 'CrowdStrike')),
+    ...['ProcessId', 'QueryStatus', 'answer'].map((f) =>
+      unsupportedField('dns_event', WIN_DNS, f, 'CrowdStrike'),
+    ),
     {
       id: 'cql_imageload_fieldmapping',
       transformation: {
         type: 'field_name_mapping',
-        mapping: { Image: 'TargetImageFileName', ImageLoaded: 'ImageFileName', sha256: 'SHA256HashData', md5: 'MD5HashData' },
+        mapping: {
+          Image: 'TargetImageFileName',
+          ImageLoaded: 'ImageFileName',
+          sha256: 'SHA256HashData',
+          md5: 'MD5HashData',
+        },
       },
       rule_conditions: [WIN_IMG],
     },
@@ -212,23 +276,41 @@ export const crowdstrikeFalconPipeline: PipelineSpec = {
       id: 'cql_driverload_fieldmapping',
       transformation: {
         type: 'field_name_mapping',
-        mapping: { ImageLoaded: 'ImageFileName', sha256: 'SHA256HashData', md5: 'MD5HashData', OriginalFileName: 'OriginalFilename' },
+        mapping: {
+          ImageLoaded: 'ImageFileName',
+          sha256: 'SHA256HashData',
+          md5: 'MD5HashData',
+          OriginalFileName: 'OriginalFilename',
+        },
       },
       rule_conditions: [WIN_DRV],
     },
-    ...['Hashes', 'Imphash', 'Image'].map((f) => unsupportedField('driverload_event', WIN_DRV, f, 'CrowdStrike')),
+    ...['Hashes', 'Imphash', 'Image'].map((f) =>
+      unsupportedField('driverload_event', WIN_DRV, f, 'CrowdStrike'),
+    ),
     {
       id: 'cql_powershell_script_fieldmapping',
       transformation: {
         type: 'field_name_mapping',
-        mapping: { Payload: ['CommandHistory', 'ScriptContent'], ScriptBlockText: ['CommandHistory', 'ScriptContent'] },
+        mapping: {
+          Payload: ['CommandHistory', 'ScriptContent'],
+          ScriptBlockText: ['CommandHistory', 'ScriptContent'],
+        },
       },
       rule_conditions: [WIN_PS],
     },
-    ...baseNameOnly('ContextBaseFileName', 'Only file name of image is available in CrowdStrike Query Language events.', 'cql'),
+    ...baseNameOnly(
+      'ContextBaseFileName',
+      'Only file name of image is available in CrowdStrike Query Language events.',
+      'cql',
+    ),
     {
       id: 'cql_imagefilename_replace_disk_name',
-      transformation: { type: 'replace_string', regex: '^[C-Z]:', replacement: '\\\\Device\\\\HarddiskVolume?\\\\' },
+      transformation: {
+        type: 'replace_string',
+        regex: '^[C-Z]:',
+        replacement: '\\\\Device\\\\HarddiskVolume?\\\\',
+      },
       field_name_conditions: [fields('ImageFileName'), fields('TargetImageFileName')],
       field_name_cond_op: 'or',
     },
@@ -238,13 +320,11 @@ export const crowdstrikeFalconPipeline: PipelineSpec = {
       field_name_conditions: [fields('ImageFileName'), fields('TargetImageFileName')],
       field_name_cond_op: 'or',
     },
-    ...(['process_creation', 'network_connection', 'dns_query'] as const).map(
-      (category): PipelineItem => ({
-        id: `crowdstrike_${category}_logsource`,
-        transformation: { type: 'change_logsource', category, product: 'windows', service: 'crowdstrike' },
-        rule_conditions: [ls(category, 'windows')],
-      }),
-    ),
+    ...(['process_creation', 'network_connection', 'dns_query'] as const).map((category): PipelineItem => ({
+      id: `crowdstrike_${category}_logsource`,
+      transformation: { type: 'change_logsource', category, product: 'windows', service: 'crowdstrike' },
+      rule_conditions: [ls(category, 'windows')],
+    })),
   ],
 };
 
@@ -254,12 +334,18 @@ export const crowdstrikeFdrPipeline: PipelineSpec = {
   transformations: [
     {
       id: 'cs_process_creation_eventtype',
-      transformation: { type: 'add_condition', conditions: { event_simpleName: ['ProcessRollup2', 'SyntheticProcessRollup2'] } },
+      transformation: {
+        type: 'add_condition',
+        conditions: { event_simpleName: ['ProcessRollup2', 'SyntheticProcessRollup2'] },
+      },
       rule_conditions: [WIN_PROC],
     },
     {
       id: 'cs_process_creation_fieldmapping',
-      transformation: { type: 'field_name_mapping', mapping: { Image: 'ImageFileName', ParentImage: 'ParentBaseFileName' } },
+      transformation: {
+        type: 'field_name_mapping',
+        mapping: { Image: 'ImageFileName', ParentImage: 'ParentBaseFileName' },
+      },
       rule_conditions: [WIN_PROC],
     },
     {
@@ -274,7 +360,10 @@ export const crowdstrikeFdrPipeline: PipelineSpec = {
     },
     {
       id: 'cs_network_connection_fieldmapping',
-      transformation: { type: 'field_name_mapping', mapping: { DestinationIp: 'RemoteAddressIP4', DestinationPort: 'RemotePort' } },
+      transformation: {
+        type: 'field_name_mapping',
+        mapping: { DestinationIp: 'RemoteAddressIP4', DestinationPort: 'RemotePort' },
+      },
       rule_conditions: [WIN_NET],
     },
     {
@@ -290,16 +379,21 @@ export const crowdstrikeFdrPipeline: PipelineSpec = {
     },
     {
       id: 'cs_dns_query_fieldmapping',
-      transformation: { type: 'field_name_mapping', mapping: { QueryName: 'DomainName', QueryResults: 'IP4Records' } },
+      transformation: {
+        type: 'field_name_mapping',
+        mapping: { QueryName: 'DomainName', QueryResults: 'IP4Records' },
+      },
       rule_conditions: [WIN_DNS],
     },
-    ...baseNameOnly('ParentBaseFileName', 'Only file name of parent image is available in CrowdStrike events.', 'cs'),
-    ...(['process_creation', 'network_connection', 'dns_query'] as const).map(
-      (category): PipelineItem => ({
-        id: `crowdstrike_${category}_logsource`,
-        transformation: { type: 'change_logsource', category, product: 'windows', service: 'crowdstrike' },
-        rule_conditions: [ls(category, 'windows')],
-      }),
+    ...baseNameOnly(
+      'ParentBaseFileName',
+      'Only file name of parent image is available in CrowdStrike events.',
+      'cs',
     ),
+    ...(['process_creation', 'network_connection', 'dns_query'] as const).map((category): PipelineItem => ({
+      id: `crowdstrike_${category}_logsource`,
+      transformation: { type: 'change_logsource', category, product: 'windows', service: 'crowdstrike' },
+      rule_conditions: [ls(category, 'windows')],
+    })),
   ],
 };
