@@ -344,6 +344,11 @@ export class Engine {
     return set;
   }
 
+  /** The rules whose logsource can apply to this event (what both interpreters are run on). */
+  candidatesFor(ev: EventView): readonly CompiledRule[] {
+    return this.candidates(ev.channel, ev.eventId).rules;
+  }
+
   /** Evaluate one parsed event (any shape). */
   matchObject(obj: unknown, source: EventRef, meta: EventMeta = {}): void {
     this.stats.events++;
