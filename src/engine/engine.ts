@@ -367,6 +367,11 @@ export class Engine {
     while (e > s && (buf[e - 1] === 0x20 || buf[e - 1] === 0x09 || buf[e - 1] === 0x0d)) e--;
     if (s === e) return true;
     this.stats.events++;
+    // Lines the prefilter decides are never parsed; the cheap shape check catches truncated lines.
+    if (buf[s] !== 0x7b || buf[e - 1] !== 0x7d) {
+      this.stats.corrupt++;
+      return false;
+    }
     const scan = this.scan;
     this.scanner.scan(buf, s, e, scan);
     let set: CandidateSet | undefined;
