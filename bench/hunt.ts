@@ -20,7 +20,8 @@ import { walkFiles } from '../src/util/files.js';
 
 const repo = resolve(import.meta.dirname, '../..');
 const shared =
-  [resolve(repo, '../shared'), resolve(repo, '../../shared')].find((p) => existsSync(p)) ?? resolve(repo, '../shared');
+  [resolve(repo, '../shared'), resolve(repo, '../../shared')].find((p) => existsSync(p)) ??
+  resolve(repo, '../shared');
 
 async function buildInput(copies: number): Promise<string> {
   const dir = join(tmpdir(), 'tripline-bench');
@@ -38,7 +39,11 @@ async function buildInput(copies: number): Promise<string> {
   for (let k = 0; k < copies; k++) {
     const add = k * 10_000_000;
     const chunk = base
-      .map((l) => (k === 0 ? l : l.replace(/"EventRecordID":(\d+)/, (_m, n: string) => `"EventRecordID":${Number(n) + add}`)))
+      .map((l) =>
+        k === 0
+          ? l
+          : l.replace(/"EventRecordID":(\d+)/, (_m, n: string) => `"EventRecordID":${Number(n) + add}`),
+      )
       .join('\n');
     if (!out.write(chunk + '\n')) await new Promise<void>((r) => out.once('drain', r));
   }
@@ -49,7 +54,14 @@ async function buildInput(copies: number): Promise<string> {
 
 function loadRules(): SigmaDocument[] {
   const root = join(shared, 'corpus/sigmahq');
-  const dirs = ['rules', 'rules-emerging-threats', 'rules-threat-hunting', 'rules-placeholder', 'rules-compliance', 'rules-dfir']
+  const dirs = [
+    'rules',
+    'rules-emerging-threats',
+    'rules-threat-hunting',
+    'rules-placeholder',
+    'rules-compliance',
+    'rules-dfir',
+  ]
     .map((d) => join(root, d, 'windows'))
     .filter(existsSync);
   const docs: SigmaDocument[] = [];

@@ -174,7 +174,10 @@ export class Engine {
    * Compile Sigma documents (rules, correlations, filters). Every rule either compiles or is reported in
    * `diagnostics`; one bad rule never stops the others.
    */
-  static compile(docs: readonly SigmaDocument[], opts: EngineOptions = {}): { engine: Engine; diagnostics: Diagnostic[] } {
+  static compile(
+    docs: readonly SigmaDocument[],
+    opts: EngineOptions = {},
+  ): { engine: Engine; diagnostics: Diagnostic[] } {
     const diagnostics: Diagnostic[] = [];
     const ph = opts.placeholders ?? new Map<string, string[]>();
     const filters = docs.filter((d): d is SigmaFilter => d.kind === 'Filter');
@@ -215,8 +218,7 @@ export class Engine {
       if (!lowered.ok) continue;
       const ir = lowered.value;
       const inputOf = referenced.has(ir.id) || (ir.name !== undefined && referenced.has(ir.name));
-      const report =
-        selected(ir) && !silent.has(ir.id) && !(ir.name !== undefined && silent.has(ir.name));
+      const report = selected(ir) && !silent.has(ir.id) && !(ir.name !== undefined && silent.has(ir.name));
       if (!report && !inputOf) continue;
       const missing = new Set<string>();
       let tree: IrNode = normalize(
@@ -242,6 +244,13 @@ export class Engine {
       }
       const match = compileTree(tree, { file: ir.file, ruleId: ir.id, diagnostics });
       if (!match) continue;
+      if (windowsRoutes(ir.logsource) === undefined)
+        diagnostics.push({
+          code: 'TL6005',
+          severity: 'info',
+          message: `${ir.id}: logsource ${JSON.stringify(ir.logsource)} has no Windows channel; the rule runs on events without a channel only`,
+          file: ir.file,
+        });
       const lits = requiredLiterals(tree);
       const info: CompiledRule = {
         index: rules.length,
@@ -272,7 +281,11 @@ export class Engine {
     }
     for (const f of filters)
       for (const r of f.rules)
-        if (r !== 'any' && !ruleLookup.has(r) && !docs.some((d) => d.kind === 'Rule' && (d.id === r || d.name === r)))
+        if (
+          r !== 'any' &&
+          !ruleLookup.has(r) &&
+          !docs.some((d) => d.kind === 'Rule' && (d.id === r || d.name === r))
+        )
           diagnostics.push({
             code: 'TL6006',
             severity: 'warning',
@@ -291,7 +304,8 @@ export class Engine {
             code: 'TL6007',
             severity: 'error',
             message: `correlation ${c.id} references ${bad.map((b) => `'${b}'`).join(', ')}, not loaded or not compiled`,
-            file: (docs.find((d) => d.kind === 'Correlation' && (d.id ?? '') === c.id)?.file ?? undefined) as string,
+            file: (docs.find((d) => d.kind === 'Correlation' && (d.id ?? '') === c.id)?.file ??
+              undefined) as string,
           });
           continue;
         }
@@ -336,7 +350,11 @@ export class Engine {
     if (set) return set;
     const lc = channel.toLowerCase();
     const c = this.byChannel.get(lc);
-    const list = [...(c?.any ?? []), ...(eventId !== undefined ? (c?.byEid.get(eventId) ?? []) : []), ...this.anyChannel];
+    const list = [
+      ...(c?.any ?? []),
+      ...(eventId !== undefined ? (c?.byEid.get(eventId) ?? []) : []),
+      ...this.anyChannel,
+    ];
     // Security 4688 gets derived fields (IntegrityLevel from MandatoryLabel …) not in the raw text.
     set = this.makeSet(list, lc === 'security' && eventId === 4688);
     if (this.candidateCache.size > 10000) this.candidateCache.clear();
@@ -377,7 +395,8 @@ export class Engine {
     let set: CandidateSet | undefined;
     if (scan.channelAt >= 0) {
       const ch = readChannel(buf, scan.channelAt, e);
-      const eid = scan.eventIdAt >= 0 ? readEventId(buf, scan.eventIdAt, e) : scan.eventIdAt === -1 ? undefined : null;
+      const eid =
+        scan.eventIdAt >= 0 ? readEventId(buf, scan.eventIdAt, e) : scan.eventIdAt === -1 ? undefined : null;
       if (ch !== null && eid !== null) set = this.candidates(ch, eid);
     } else if (scan.channelAt === -1 && scan.eventIdAt === -1 && !scan.unsafe) set = this.allRules;
     let rules: readonly CompiledRule[] | undefined = set?.rules;

@@ -75,7 +75,7 @@ function attackEvents(every: number): unknown[] {
   return out;
 }
 
-test('whole SigmaHQ corpus: every rule compiles or is reported; the interpreters agree on real events', async (t) => {
+test('whole SigmaHQ corpus: every rule compiles or is reported; the interpreters agree on real events', (t) => {
   if (!existsSync(corpus)) return t.skip('../shared not found');
   const { docs, loadErrors } = loadCorpus();
   const { engine, diagnostics } = Engine.compile(docs);
@@ -83,8 +83,13 @@ test('whole SigmaHQ corpus: every rule compiles or is reported; the interpreters
   assert.ok(rules.length > 3000, `only ${rules.length} rules`);
   // Every rule either compiled or has an error diagnostic for its file.
   const compiled = new Set(engine.rules.map((r) => `${r.file}#${r.id}`));
-  const reported = new Set([...diagnostics.filter((d) => d.severity === 'error').map((d) => d.file), ...loadErrors]);
-  const silent = rules.filter((r) => !compiled.has(`${r.file}#${r.id ?? `${r.file}#${r.index}`}`) && !reported.has(r.file));
+  const reported = new Set([
+    ...diagnostics.filter((d) => d.severity === 'error').map((d) => d.file),
+    ...loadErrors,
+  ]);
+  const silent = rules.filter(
+    (r) => !compiled.has(`${r.file}#${r.id ?? `${r.file}#${r.index}`}`) && !reported.has(r.file),
+  );
   assert.deepEqual(
     silent.map((r) => r.file),
     [],
@@ -94,7 +99,10 @@ test('whole SigmaHQ corpus: every rule compiles or is reported; the interpreters
   for (const c of codes) assert.match(c, /^TL[1-3,6]\d{3}$/);
   assert.ok(engine.rules.length / rules.length > 0.98, `${engine.rules.length} of ${rules.length} compiled`);
 
-  const events = [...regressionEvents(), ...(existsSync(join(shared, 'evtx/attack-samples')) ? attackEvents(10) : [])];
+  const events = [
+    ...regressionEvents(),
+    ...(existsSync(join(shared, 'evtx/attack-samples')) ? attackEvents(10) : []),
+  ];
   assert.ok(events.length > 1000);
   const viaObjects: string[] = [];
   const viaLines: string[] = [];
@@ -113,7 +121,8 @@ test('whole SigmaHQ corpus: every rule compiles or is reported; the interpreters
     const ev = toEventView(o);
     for (const r of engine.candidatesFor(ev)) {
       const fast = r.match(toEventView(o));
-      if (fast !== referenceMatch(r.tree, toEventView(o))) disagreements.push(`event ${current}: ${r.id} fast=${fast}`);
+      if (fast !== referenceMatch(r.tree, toEventView(o)))
+        disagreements.push(`event ${current}: ${r.id} fast=${fast}`);
     }
   }
   assert.deepEqual(disagreements, []);

@@ -41,7 +41,12 @@ level: high
 }
 
 const at = (s: number): string => new Date(Date.UTC(2024, 0, 1, 0, 0, s)).toISOString();
-const ev = (eid: number, user: string, s: number, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
+const ev = (
+  eid: number,
+  user: string,
+  s: number,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> => ({
   EventID: eid,
   User: user,
   '@timestamp': at(s),
@@ -51,7 +56,9 @@ const corrHits = (hits: Hit[]): CorrHit[] => hits.filter((h): h is CorrHit => h.
 
 test('event_count: sliding window per group, events consumed by a hit, base rules silent without generate', () => {
   const { engine } = compileText(
-    correlation('  type: event_count\n  rules: [failed_logon]\n  group-by: [User]\n  timespan: 60s\n  condition:\n    gte: 3'),
+    correlation(
+      '  type: event_count\n  rules: [failed_logon]\n  group-by: [User]\n  timespan: 60s\n  condition:\n    gte: 3',
+    ),
   );
   const hits = huntObjects(engine, [
     ev(4625, 'alice', 0),
@@ -74,7 +81,10 @@ test('event_count: sliding window per group, events consumed by a hit, base rule
 
 test('generate: true keeps the base-rule hits', () => {
   const { engine } = compileText(
-    correlation('  type: event_count\n  rules: [failed_logon]\n  group-by: [User]\n  timespan: 60s\n  condition:\n    gte: 2', true),
+    correlation(
+      '  type: event_count\n  rules: [failed_logon]\n  group-by: [User]\n  timespan: 60s\n  condition:\n    gte: 2',
+      true,
+    ),
   );
   const hits = huntObjects(engine, [ev(4625, 'a', 0), ev(4625, 'a', 1)]);
   assert.equal(hits.filter((h) => h.kind === 'rule').length, 2);
@@ -83,14 +93,18 @@ test('generate: true keeps the base-rule hits', () => {
 
 test('out-of-order events within the skew bound are put back in time order', () => {
   const { engine } = compileText(
-    correlation('  type: temporal_ordered\n  rules: [failed_logon, success_logon]\n  group-by: [User]\n  timespan: 60s'),
+    correlation(
+      '  type: temporal_ordered\n  rules: [failed_logon, success_logon]\n  group-by: [User]\n  timespan: 60s',
+    ),
     { skewSeconds: 300 },
   );
   // The success arrives first in the file but happened after the failure.
   const hits = huntObjects(engine, [ev(4624, 'a', 20), ev(4625, 'a', 10)]);
   assert.equal(corrHits(hits).length, 1);
   const late = compileText(
-    correlation('  type: temporal_ordered\n  rules: [failed_logon, success_logon]\n  group-by: [User]\n  timespan: 60s'),
+    correlation(
+      '  type: temporal_ordered\n  rules: [failed_logon, success_logon]\n  group-by: [User]\n  timespan: 60s',
+    ),
   ).engine;
   // Success before failure in time: no ordered sequence.
   assert.equal(corrHits(huntObjects(late, [ev(4625, 'a', 30), ev(4624, 'a', 20)])).length, 0);
@@ -98,7 +112,9 @@ test('out-of-order events within the skew bound are put back in time order', () 
 
 test('events later than the skew bound are counted as late and still used', () => {
   const { engine } = compileText(
-    correlation('  type: event_count\n  rules: [failed_logon]\n  group-by: [User]\n  timespan: 600s\n  condition:\n    gte: 2'),
+    correlation(
+      '  type: event_count\n  rules: [failed_logon]\n  group-by: [User]\n  timespan: 600s\n  condition:\n    gte: 2',
+    ),
     { skewSeconds: 5 },
   );
   huntObjects(engine, [ev(4625, 'a', 100), ev(4625, 'b', 200), ev(4625, 'a', 50)]);
@@ -107,7 +123,9 @@ test('events later than the skew bound are counted as late and still used', () =
 
 test('temporal: all rules within the window, in any order', () => {
   const { engine } = compileText(
-    correlation('  type: temporal\n  rules: [failed_logon, success_logon]\n  group-by: [User]\n  timespan: 10s'),
+    correlation(
+      '  type: temporal\n  rules: [failed_logon, success_logon]\n  group-by: [User]\n  timespan: 10s',
+    ),
   );
   const hits = huntObjects(engine, [ev(4624, 'a', 0), ev(4625, 'b', 1), ev(4625, 'a', 5), ev(4624, 'b', 30)]);
   const c = corrHits(hits);
@@ -132,7 +150,9 @@ test('value_count counts distinct values; lt conditions are decided when the win
   assert.deepEqual([...(c[0]!.hit.values ?? [])].sort(), ['a', 'b', 'c']);
 
   const few = compileText(
-    correlation('  type: event_count\n  rules: [failed_logon]\n  group-by: [User]\n  timespan: 60s\n  condition:\n    lt: 2'),
+    correlation(
+      '  type: event_count\n  rules: [failed_logon]\n  group-by: [User]\n  timespan: 60s\n  condition:\n    lt: 2',
+    ),
   ).engine;
   const h2 = corrHits(huntObjects(few, [ev(4625, 'a', 0), ev(4625, 'b', 1), ev(4625, 'b', 2)]));
   assert.deepEqual(
@@ -144,21 +164,44 @@ test('value_count counts distinct values; lt conditions are decided when the win
 test('value_sum, value_avg and value_percentile aggregate the field', () => {
   const run = (type: string, cond: string, values: number[]): number => {
     const { engine } = compileText(
-      correlation(`  type: ${type}\n  rules: [failed_logon]\n  group-by: [User]\n  timespan: 60s\n  condition:\n${cond}`),
+      correlation(
+        `  type: ${type}\n  rules: [failed_logon]\n  group-by: [User]\n  timespan: 60s\n  condition:\n${cond}`,
+      ),
     );
-    return corrHits(huntObjects(engine, values.map((v, i) => ev(4625, 'a', i, { Bytes: v })))).length;
+    return corrHits(
+      huntObjects(
+        engine,
+        values.map((v, i) => ev(4625, 'a', i, { Bytes: v })),
+      ),
+    ).length;
   };
   assert.equal(run('value_sum', '    field: Bytes\n    gte: 100', [40, 40, 30]), 1);
   assert.equal(run('value_sum', '    field: Bytes\n    gte: 100', [40, 40]), 0);
   assert.equal(run('value_avg', '    field: Bytes\n    gt: 50', [10, 100, 100]), 1);
   assert.equal(run('value_avg', '    field: Bytes\n    gt: 50', [10, 20, 100]), 0);
-  assert.equal(run('value_percentile', '    field: Bytes\n    percentile: 95\n    gte: 1000', [1, 2, 3, 4, 5, 6, 7, 8, 9, 5000]), 1);
-  assert.equal(run('value_percentile', '    field: Bytes\n    percentile: 90\n    gte: 1000', [1, 2, 3, 4, 5, 6, 7, 8, 9, 5000]), 0);
+  assert.equal(
+    run(
+      'value_percentile',
+      '    field: Bytes\n    percentile: 95\n    gte: 1000',
+      [1, 2, 3, 4, 5, 6, 7, 8, 9, 5000],
+    ),
+    1,
+  );
+  assert.equal(
+    run(
+      'value_percentile',
+      '    field: Bytes\n    percentile: 90\n    gte: 1000',
+      [1, 2, 3, 4, 5, 6, 7, 8, 9, 5000],
+    ),
+    0,
+  );
 });
 
 test('events without a group-by field or without a time do not enter windows', () => {
   const { engine } = compileText(
-    correlation('  type: event_count\n  rules: [failed_logon]\n  group-by: [User]\n  timespan: 60s\n  condition:\n    gte: 2'),
+    correlation(
+      '  type: event_count\n  rules: [failed_logon]\n  group-by: [User]\n  timespan: 60s\n  condition:\n    gte: 2',
+    ),
   );
   const hits = huntObjects(engine, [
     { EventID: 4625, '@timestamp': at(0) },
@@ -171,7 +214,9 @@ test('events without a group-by field or without a time do not enter windows', (
 
 test('a correlation naming a missing rule is reported (TL6007)', () => {
   const { diagnostics, engine } = compileText(
-    correlation('  type: event_count\n  rules: [nope]\n  group-by: [User]\n  timespan: 60s\n  condition:\n    gte: 2'),
+    correlation(
+      '  type: event_count\n  rules: [nope]\n  group-by: [User]\n  timespan: 60s\n  condition:\n    gte: 2',
+    ),
   );
   assert.equal(engine.correlations.length, 0);
   assert.ok(diagnostics.some((d) => d.code === 'TL6007'));

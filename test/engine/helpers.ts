@@ -12,7 +12,10 @@ export const shared =
   [resolve(repoRoot, '../shared'), resolve(repoRoot, '../../shared')].find((p) => existsSync(p)) ??
   resolve(repoRoot, '../shared');
 
-export function compileText(yaml: string, opts: EngineOptions = {}): { engine: Engine; diagnostics: Diagnostic[] } {
+export function compileText(
+  yaml: string,
+  opts: EngineOptions = {},
+): { engine: Engine; diagnostics: Diagnostic[] } {
   const parsed = parseSigmaText(yaml, 'test.yml');
   const errors = parsed.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0) throw new Error(`rule text has errors: ${JSON.stringify(errors)}`);

@@ -30,7 +30,10 @@ function fixture(): { dir: string; rules: string } {
   const rules = join(dir, 'rule.yml');
   writeFileSync(
     rules,
-    rule("  sel:\n    Image|endswith: '\\whoami.exe'\n  condition: sel", 'product: windows\n  category: process_creation'),
+    rule(
+      "  sel:\n    Image|endswith: '\\whoami.exe'\n  condition: sel",
+      'product: windows\n  category: process_creation',
+    ),
   );
   const sysmon = (id: number, image: string): object => ({
     Event: {
@@ -107,7 +110,10 @@ test('tripline hunt: csv, min-level, rule-id, time filters and summary', async (
   const csv = capture();
   assert.equal(await main(['hunt', '-r', rules, '-f', 'csv', join(dir, 'a.jsonl')], csv.io), 0);
   const rows = csv.out().trim().split('\n');
-  assert.equal(rows[0], 'rule_id,rule_title,level,file,record_id,timestamp,computer,channel,event_id,correlation');
+  assert.equal(
+    rows[0],
+    'rule_id,rule_title,level,file,record_id,timestamp,computer,channel,event_id,correlation',
+  );
   assert.equal(rows.length, 3);
 
   const high = capture();

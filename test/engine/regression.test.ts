@@ -106,7 +106,9 @@ test('SigmaHQ regression data: every case gives its match_count (JSON events)', 
       if (!json) continue;
       const path = join(c.dir, json);
       const hits = await countHits(engine, () =>
-        feedJsonText(engine, path, readFileSync(path), (line, m) => failures.push(`${c.name}: corrupt ${line} ${m}`)),
+        feedJsonText(engine, path, readFileSync(path), (line, m) =>
+          failures.push(`${c.name}: corrupt ${line} ${m}`),
+        ),
       );
       const stale = STALE_COUNTS[c.ruleId];
       const want = stale?.hits ?? tc.match_count;
@@ -131,7 +133,9 @@ test('SigmaHQ regression data: the .evtx beside each case, read by our EVTX read
     if (!evtx || !json) continue;
     const docs = loadSigmaFile(c.rulePath).file.documents;
     const a = Engine.compile(docs).engine;
-    const fromJson = await countHits(a, () => feedJsonText(a, json, readFileSync(join(c.dir, json)), () => undefined));
+    const fromJson = await countHits(a, () =>
+      feedJsonText(a, json, readFileSync(join(c.dir, json)), () => undefined),
+    );
     const b = Engine.compile(docs).engine;
     let diags: unknown[] = [];
     const fromEvtx = await countHits(b, async () => {
@@ -141,7 +145,9 @@ test('SigmaHQ regression data: the .evtx beside each case, read by our EVTX read
     const ids = (hs: Hit[]): string[] =>
       hs.map((h) => (h.kind === 'rule' ? String(h.event.recordId) : '')).sort();
     if (fromJson.length !== fromEvtx.length || ids(fromJson).join() !== ids(fromEvtx).join())
-      failures.push(`${c.name}: json ${ids(fromJson).join(' ')} vs evtx ${ids(fromEvtx).join(' ')} ${JSON.stringify(diags)}`);
+      failures.push(
+        `${c.name}: json ${ids(fromJson).join(' ')} vs evtx ${ids(fromEvtx).join(' ')} ${JSON.stringify(diags)}`,
+      );
   }
   assert.ok(compared >= 100);
   assert.deepEqual(failures, []);

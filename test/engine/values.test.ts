@@ -238,7 +238,8 @@ const vectors: Vector[] = [
   },
   {
     name: 'non-ASCII values, homoglyphs and emoji',
-    detection: "  sel:\n    A|contains:\n      - '\u0430'\n      - '\u{1F600}'\n      - 'plain'\n  condition: sel",
+    detection:
+      "  sel:\n    A|contains:\n      - '\u0430'\n      - '\u{1F600}'\n      - 'plain'\n  condition: sel",
     events: [
       [{ A: 'p\u0430ypal' }, true],
       [{ A: 'smile \u{1F600}' }, true],
@@ -248,7 +249,7 @@ const vectors: Vector[] = [
   },
   {
     name: 'dotted names reach nested fields (flat JSON from cloud logs)',
-    detection: "  sel:\n    userIdentity.type: Root\n  condition: sel",
+    detection: '  sel:\n    userIdentity.type: Root\n  condition: sel',
     events: [
       [{ userIdentity: { type: 'Root' } }, true],
       [{ userIdentity: { type: 'IAMUser' } }, false],
@@ -265,9 +266,17 @@ for (const v of vectors) {
     v.events.forEach(([event, want], i) => {
       const { fast, reference } = bothInterpreters(engine, event);
       assert.equal(fast.length === 1, want, `fast matcher, event ${i}: ${JSON.stringify(event)}`);
-      assert.equal(reference.length === 1, want, `reference interpreter, event ${i}: ${JSON.stringify(event)}`);
+      assert.equal(
+        reference.length === 1,
+        want,
+        `reference interpreter, event ${i}: ${JSON.stringify(event)}`,
+      );
       assert.equal(huntObjects(compileText(rule(v.detection), opts).engine, [event]).length, want ? 1 : 0);
-      assert.equal(huntLines(compileText(rule(v.detection), opts).engine, [event]).length, want ? 1 : 0, `JSONL path, event ${i}`);
+      assert.equal(
+        huntLines(compileText(rule(v.detection), opts).engine, [event]).length,
+        want ? 1 : 0,
+        `JSONL path, event ${i}`,
+      );
     });
   });
 }
