@@ -3,7 +3,9 @@
  * special cases for null values (`NOT NOT _exists_` becomes `_exists_`), windash/base64offset
  * expansions written as one value list, and CIDR networks normalized as Python's ipaddress does.
  */
-import type { IrNode } from '../../ir/types.js';
+import type { Result } from '../../diagnostics/index.js';
+import type { IrNode, IrRule } from '../../ir/types.js';
+import type { BackendConvertOptions } from '../text/backend.js';
 import { TextBackend } from '../text/backend.js';
 import type { ConversionContext } from '../text/context.js';
 import type { Printed } from '../text/printer.js';
@@ -23,12 +25,21 @@ function isExpanding(node: IrNode): boolean {
   return node.kind === 'FieldMatch' && (node.origin.modifiers ?? []).some((m) => EXPANDING.has(m));
 }
 
+/** Conversion-state key of the caller's ATT&CK lookups (see convertRule). */
+export const ATTACK_STATE = 'elastic.attack';
+
 export class ElasticTextBackend extends TextBackend {
   /** How `not field: null` is written (`_exists_:f`, `?f != null`); absent: the generic NOT. */
   protected notNullExpression?: (field: string) => string;
 
   constructor(target: string, table: TokenTable, formats: Readonly<Record<string, string>>) {
     super(target, table, formats, 'default');
+  }
+
+  /** The caller's ATT&CK lookups travel to the format step in the conversion state. */
+  override convertRule(rule: IrRule, opts: BackendConvertOptions): Result<{ queries: string[]; raw: string[] }> {
+    if (!opts.attack) return super.convertRule(rule, opts);
+    return super.convertRule(rule, { ...opts, state: { ...(opts.state ?? {}), [ATTACK_STATE]: opts.attack } });
   }
 
   protected override printNot(node: Extract<IrNode, { kind: 'Not' }>, ctx: ConversionContext): Printed {

@@ -230,8 +230,7 @@ export const ecsWindows: PipelineObject = {
     // event.code and the event data fields are keywords: numbers in rules are compared as strings.
     {
       id: 'ecs_windows_keyword_values',
-      type: 'convert_type',
-      target_type: 'str',
+      type: 'elastic_numbers_as_text',
       field_name_conditions: [{ type: 'include_fields', fields: ['event\\.code$', 'winlog\\.event_data\\.'], mode: 're' }],
       rule_conditions: WINDOWS,
     },

@@ -5,14 +5,10 @@
  * Python's json.dumps (`", "` and `": "` separators, non-ASCII escaped).
  */
 import type { IrRule } from '../../ir/types.js';
+import type { AttackLookup } from '../text/backend.js';
 
-/** ATT&CK lookups for the `threat` block; injected because backends do not depend on the ATT&CK table. */
-export interface AttackResolver {
-  /** Tactic id (TA0011) for a shortname (command-and-control). */
-  tacticId(shortname: string): string | undefined;
-  /** Technique or sub-technique name for an id (T1568, T1059.001). */
-  techniqueName(id: string): string | undefined;
-}
+/** ATT&CK lookups for the `threat` block; passed in because backends do not depend on the ATT&CK table. */
+export type AttackResolver = AttackLookup;
 
 export interface RuleFormatOptions {
   indexNames: readonly string[];

@@ -18,6 +18,18 @@ const networkDirection = defineTransformation<null>({
   },
 });
 
+/** Numbers compared with keyword fields are compared as their text (booleans stay booleans). */
+const numbersAsText = defineTransformation<null>({
+  scope: 'value',
+  parse: () => null,
+  expansions: 'skip',
+  applyValue(_p, value) {
+    if (value.kind !== 'Num') return undefined;
+    return [{ kind: 'Str', cased: false, parts: [{ kind: 'Lit', text: value.raw }] }];
+  },
+});
+
 export const elasticTransformations: Readonly<Record<string, TransformationDef>> = {
   elastic_network_direction: networkDirection,
+  elastic_numbers_as_text: numbersAsText,
 };
