@@ -60,7 +60,8 @@ export function runVectors(
 ): Outcome[] {
   return readJsonl<Vector>(file).map((v) => {
     const pipelines = pipelineFor(v);
-    if (pipelines === null) return { id: v.id, ok: false, expected: v.output ?? v.error, actual: 'no pipeline' };
+    if (pipelines === null)
+      return { id: v.id, ok: false, expected: v.output ?? v.error, actual: 'no pipeline' };
     let r;
     try {
       r = convertText(backend, v.rule, { ...extra, pipelines, format: v.output_format });

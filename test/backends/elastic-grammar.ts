@@ -12,7 +12,25 @@ const ESQL_ESCAPES = new Set(['"', '\\', 'n', 'r', 't']);
 function tokenize(src: string, escapes: ReadonlySet<string>, lang: 'eql' | 'esql'): Tok[] {
   const out: Tok[] = [];
   let i = 0;
-  const ops = ['==', '!=', '<=', '>=', 'like~', 'regex~', '<', '>', ':', '(', ')', ',', '|', '=', '[', ']', '?'];
+  const ops = [
+    '==',
+    '!=',
+    '<=',
+    '>=',
+    'like~',
+    'regex~',
+    '<',
+    '>',
+    ':',
+    '(',
+    ')',
+    ',',
+    '|',
+    '=',
+    '[',
+    ']',
+    '?',
+  ];
   while (i < src.length) {
     const c = src.charAt(i);
     if (c === '\n') {
@@ -59,7 +77,7 @@ function tokenize(src: string, escapes: ReadonlySet<string>, lang: 'eql' | 'esql
       continue;
     }
     // ES|QL time spans (15minutes) and index patterns are words too.
-    const word = lang === 'esql' ? /^[@\w.*-]+/.exec(src.slice(i)) : /^[A-Za-z_@][\w.@-]*/.exec(src.slice(i));
+    const word = lang === 'esql' ? /^[@\w.*-]+/.exec(src.slice(i)) : /^[A-Z_@][\w.@-]*/i.exec(src.slice(i));
     if (word && !(src.startsWith('like~', i) || src.startsWith('regex~', i))) {
       out.push({ t: 'id', v: word[0], at: i });
       i += word[0].length;

@@ -32,7 +32,9 @@ test('grammar recognizers reject what Elasticsearch rejects', () => {
   assert.doesNotThrow(() => checkEql('any where a like~ ("x*", "y") and not ?b != null'));
   assert.throws(() => checkEsql('from * | where a=="x" and'), /expected/);
   assert.throws(() => checkEsql('from * | where a like x'), /pattern string/);
-  assert.doesNotThrow(() => checkEsql('from * metadata _id, _index | where starts_with(a, "x") or b in ("1", "2")'));
+  assert.doesNotThrow(() =>
+    checkEsql('from * metadata _id, _index | where starts_with(a, "x") or b in ("1", "2")'),
+  );
   assert.throws(() => checkLucene('a:(b OR'));
   // A regular expression that ends at an escaped backslash followed by a slash leaves garbage.
   assert.throws(() => checkLucene('a:/x\\\\/y/'));
@@ -46,11 +48,16 @@ for (const [target, check] of Object.entries(checks)) {
     }
     const conv = Converter.create({ target, pipelines: ['ecs_windows'] });
     assert.ok(conv.ok);
-    const entries = readJsonl<{ path: string }>(resolve(sharedDir, 'conformance/corpus/elasticsearch-lucene.jsonl'));
+    const entries = readJsonl<{ path: string }>(
+      resolve(sharedDir, 'conformance/corpus/elasticsearch-lucene.jsonl'),
+    );
     let queries = 0;
     const bad: string[] = [];
     for (const e of entries) {
-      const parsed = parseSigmaText(readFileSync(resolve(sharedDir, 'corpus/sigmahq', e.path), 'utf8'), e.path);
+      const parsed = parseSigmaText(
+        readFileSync(resolve(sharedDir, 'corpus/sigmahq', e.path), 'utf8'),
+        e.path,
+      );
       for (const doc of conv.value.convertFiles([parsed.file]).docs) {
         for (const q of doc.output ?? []) {
           queries++;

@@ -14,7 +14,11 @@ const attack = {
   techniqueName: (id: string) => lookupTechnique(id)?.name,
 };
 
-function rule(detection: string, extra = '', logsource = 'category: test_category\n    product: test_product'): string {
+function rule(
+  detection: string,
+  extra = '',
+  logsource = 'category: test_category\n    product: test_product',
+): string {
   return `title: Test\nid: 5f2b5a6e-1b1a-4f3e-9a4e-0c1d2e3f4a5b\nstatus: test\n${extra}logsource:\n    ${logsource}\ndetection:\n${detection}`;
 }
 
@@ -31,22 +35,31 @@ function codes(text: string, o: ConvertOptions): string[] {
 }
 
 test('lucene: reserved characters, spaces and wildcards are escaped, the empty string is quoted', () => {
-  const q = convert(rule("    sel:\n        a: 'x y:(z)'\n        b: ''\n        c|endswith: '\\cmd.exe'\n    condition: sel\n"), {
-    target: 'elastic-lucene',
-  });
+  const q = convert(
+    rule(
+      "    sel:\n        a: 'x y:(z)'\n        b: ''\n        c|endswith: '\\cmd.exe'\n    condition: sel\n",
+    ),
+    {
+      target: 'elastic-lucene',
+    },
+  );
   assert.deepEqual(q, ['a:x\\ y\\:\\(z\\) AND b:"" AND c:*\\\\cmd.exe']);
 });
 
 test('lucene: null and not-null use _exists_, IPv6 networks escape their colons', () => {
   const q = convert(
-    rule("    sel:\n        a: null\n    f:\n        b: null\n    net:\n        ip|cidr: '::1/128'\n    condition: sel and not f and net\n"),
+    rule(
+      "    sel:\n        a: null\n    f:\n        b: null\n    net:\n        ip|cidr: '::1/128'\n    condition: sel and not f and net\n",
+    ),
     { target: 'elastic-lucene' },
   );
   assert.deepEqual(q, ['(NOT _exists_:a) AND _exists_:b AND ip:\\:\\:1\\/128']);
 });
 
 test('lucene: an already escaped slash in a regular expression stays one escape', () => {
-  const q = convert(rule("    sel:\n        a|re: 'x\\/y/z'\n    condition: sel\n"), { target: 'elastic-lucene' });
+  const q = convert(rule("    sel:\n        a|re: 'x\\/y/z'\n    condition: sel\n"), {
+    target: 'elastic-lucene',
+  });
   assert.deepEqual(q, ['a:/x\\/y\\/z/']);
 });
 
@@ -77,8 +90,12 @@ test('esql: index from the pipeline state, wildcard values as like with escaped 
     target: 'elastic-esql',
     pipelines: [{ file: 'p.yml', text: pipeline }],
   });
-  assert.deepEqual(q, ['from logs-a-*,logs-b-* metadata _id, _index, _version | where starts_with(a, "x*") and b=="y"']);
-  const q2 = convert(rule("    sel:\n        a: '*x\\*y*'\n    condition: sel\n"), { target: 'elastic-esql' });
+  assert.deepEqual(q, [
+    'from logs-a-*,logs-b-* metadata _id, _index, _version | where starts_with(a, "x*") and b=="y"',
+  ]);
+  const q2 = convert(rule("    sel:\n        a: '*x\\*y*'\n    condition: sel\n"), {
+    target: 'elastic-esql',
+  });
   assert.deepEqual(q2, ['from * metadata _id, _index, _version | where a like "*x\\\\*y*"']);
 });
 
@@ -106,7 +123,10 @@ test('siem_rule_ndjson: a Kibana Security rule with metadata, ATT&CK threat and 
   assert.equal(r['language'], 'lucene');
   assert.equal(r['query'], 'a:b');
   assert.ok(Array.isArray(r['index']));
-  const threat = r['threat'] as { tactic: { id: string }; technique: { id: string; subtechnique: { id: string }[] }[] }[];
+  const threat = r['threat'] as {
+    tactic: { id: string };
+    technique: { id: string; subtechnique: { id: string }[] }[];
+  }[];
   assert.equal(threat[0]?.tactic.id, 'TA0002');
   assert.equal(threat[0]?.technique[0]?.id, 'T1059');
   assert.equal(threat[0]?.technique[0]?.subtechnique[0]?.id, 'T1059.001');
@@ -118,7 +138,9 @@ test('kibana_ndjson: the saved search embeds the query in parseable searchSource
     format: 'kibana_ndjson',
   });
   const r = JSON.parse(out ?? '') as { attributes: { kibanaSavedObjectMeta: { searchSourceJSON: string } } };
-  const src = JSON.parse(r.attributes.kibanaSavedObjectMeta.searchSourceJSON) as { query: { query_string: { query: string } } };
+  const src = JSON.parse(r.attributes.kibanaSavedObjectMeta.searchSourceJSON) as {
+    query: { query_string: { query: string } };
+  };
   assert.equal(src.query.query_string.query, 'a:b');
 });
 
@@ -139,9 +161,12 @@ test('esql: value_sum correlations aggregate with sum() per time bucket; tempora
   assert.deepEqual(q, [
     'from * metadata _id, _index, _version | where a=="x"\n| eval timebucket=date_trunc(1hours, @timestamp) | stats value_sum=sum(bytes) by timebucket, host\n| where value_sum > 100',
   ]);
-  const c = codes(`${base('r1', 'x')}---\n${base('r2', 'y')}---\n${corr('temporal_ordered').replace('        - r1\n', '        - r1\n        - r2\n')}`, {
-    target: 'elastic-esql',
-  });
+  const c = codes(
+    `${base('r1', 'x')}---\n${base('r2', 'y')}---\n${corr('temporal_ordered').replace('        - r1\n', '        - r1\n        - r2\n')}`,
+    {
+      target: 'elastic-esql',
+    },
+  );
   assert.ok(c.includes('TL5001'));
 });
 
@@ -168,12 +193,18 @@ test('qradar: unmapped fields are searched in the payload, or refused by qradar_
 });
 
 test('qradar: a rule that only names its log source has nothing to search and says so', () => {
-  const text = rule("    sel:\n        eventSource: 'WindowsAuthServer'\n    condition: sel\n", '', 'category: test_category');
+  const text = rule(
+    "    sel:\n        eventSource: 'WindowsAuthServer'\n    condition: sel\n",
+    '',
+    'category: test_category',
+  );
   assert.ok(codes(text, { target: 'qradar', pipelines: ['qradar_payload'] }).includes('TL5001'));
 });
 
 test('every Elastic and QRadar target writes multi-line output with --pretty', () => {
-  const text = rule('    a:\n        x: 1\n    b:\n        y: 2\n    c:\n        z: 3\n    condition: a and (b or c)\n');
+  const text = rule(
+    '    a:\n        x: 1\n    b:\n        y: 2\n    c:\n        z: 3\n    condition: a and (b or c)\n',
+  );
   for (const target of ['elastic-lucene', 'elastic-eql', 'elastic-esql', 'qradar']) {
     const [q] = convert(text, { target, pretty: true });
     assert.ok(q?.includes('\n'), `${target}: ${q ?? ''}`);

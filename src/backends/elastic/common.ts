@@ -37,9 +37,15 @@ export class ElasticTextBackend extends TextBackend {
   }
 
   /** The caller's ATT&CK lookups travel to the format step in the conversion state. */
-  override convertRule(rule: IrRule, opts: BackendConvertOptions): Result<{ queries: string[]; raw: string[] }> {
+  override convertRule(
+    rule: IrRule,
+    opts: BackendConvertOptions,
+  ): Result<{ queries: string[]; raw: string[] }> {
     if (!opts.attack) return super.convertRule(rule, opts);
-    return super.convertRule(rule, { ...opts, state: { ...(opts.state ?? {}), [ATTACK_STATE]: opts.attack } });
+    return super.convertRule(rule, {
+      ...opts,
+      state: { ...(opts.state ?? {}), [ATTACK_STATE]: opts.attack },
+    });
   }
 
   protected override printNot(node: Extract<IrNode, { kind: 'Not' }>, ctx: ConversionContext): Printed {
@@ -77,7 +83,10 @@ export class ElasticTextBackend extends TextBackend {
   }
 
   /** windash/base64offset variants of one value become one list, as the reference does. */
-  protected override decideIn(node: Extract<IrNode, { kind: 'And' | 'Or' }>, ctx: ConversionContext): boolean {
+  protected override decideIn(
+    node: Extract<IrNode, { kind: 'And' | 'Or' }>,
+    ctx: ConversionContext,
+  ): boolean {
     // Expansions are values of their own for the reference: a list of them is not one IN list.
     if (!this.isExpansion(node) && node.children.some(isExpanding)) return false;
     if (!this.isExpansion(node)) return super.decideIn(node, ctx);
@@ -149,7 +158,7 @@ function expandIpv6(addr: string): number[] | null {
 function compressIpv6(groups: number[]): string {
   let best = -1;
   let bestLen = 0;
-  for (let i = 0; i < groups.length; ) {
+  for (let i = 0; i < groups.length;) {
     if (groups[i] !== 0) {
       i++;
       continue;

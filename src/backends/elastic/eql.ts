@@ -24,7 +24,13 @@ export const eqlFormats = {
   siem_rule_ndjson: 'Elastic Security EQL rules for the rules import (NDJSON)',
 } as const;
 
-const EQL_ESCAPES: Readonly<Record<string, string>> = { '\\': '\\\\', '"': '\\"', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+const EQL_ESCAPES: Readonly<Record<string, string>> = {
+  '\\': '\\\\',
+  '"': '\\"',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\t': '\\t',
+};
 
 function eqlEscape(text: string): string {
   return text.replace(/[\\"\n\r\t]/g, (c) => EQL_ESCAPES[c] ?? c);
@@ -69,7 +75,12 @@ export class EqlBackend extends ElasticTextBackend {
 
   /** A regular expression inside an EQL string: only the string's own escaping applies. */
   protected override convertRegex(pattern: string, flags: { i: boolean; m: boolean; s: boolean }): string {
-    return escapeRegex(eqlEscape(pattern), flags, { escaped: [], escapeChar: '\\', escapeEscapeChar: false, flagPrefix: true });
+    return escapeRegex(eqlEscape(pattern), flags, {
+      escaped: [],
+      escapeChar: '\\',
+      escapeEscapeChar: false,
+      flagPrefix: true,
+    });
   }
 
   override finalizeQueryFormat(query: string, ctx: ConversionContext, format: string): string | null {

@@ -71,7 +71,7 @@ export function threatModel(meta: RuleMeta, attack: AttackResolver | undefined):
   const attackTags = meta.tags.filter((t) => t.toLowerCase().startsWith('attack.'));
   if (attackTags.length < 2) return [];
   const names = attackTags.map((t) => t.slice('attack.'.length));
-  const isTech = (n: string): boolean => /^[tT]\d{4}/.test(n);
+  const isTech = (n: string): boolean => /^t\d{4}/i.test(n);
   const techniques = names.filter(isTech).map((n) => n.toUpperCase());
   const tactics = names.filter((n) => !isTech(n)).map((n) => n.toLowerCase());
   const out: unknown[] = [];
@@ -115,7 +115,7 @@ export function threatModel(meta: RuleMeta, attack: AttackResolver | undefined):
 
 /** Python's str.title(): upper-case the first letter of every run of letters. */
 function pyTitle(s: string): string {
-  return s.replace(/[A-Za-z]+/g, (w) => w.charAt(0).toUpperCase() + w.slice(1).toLowerCase());
+  return s.replace(/[A-Z]+/gi, (w) => w.charAt(0).toUpperCase() + w.slice(1).toLowerCase());
 }
 
 /** Tags as `namespace-name`. */

@@ -14,7 +14,9 @@ const networkDirection = defineTransformation<null>({
   expansions: 'skip',
   applyValue(_p, value) {
     if (value.kind !== 'Bool') return undefined;
-    return [{ kind: 'Str', cased: false, parts: [{ kind: 'Lit', text: value.value ? 'egress' : 'ingress' }] }];
+    return [
+      { kind: 'Str', cased: false, parts: [{ kind: 'Lit', text: value.value ? 'egress' : 'ingress' }] },
+    ];
   },
 });
 
