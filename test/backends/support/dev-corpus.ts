@@ -1,5 +1,6 @@
 /** Dev helper: node build/test/backends/support/dev-corpus.js <target> [n] prints corpus figures and diffs. */
 import { LogScaleBackend, crowdstrikeFalconPipeline } from '../../../src/backends/logscale/index.js';
+import { SecOpsBackend, secopsUdmPipeline } from '../../../src/backends/secops/index.js';
 import { convertText, runCorpus } from './local-convert.js';
 import type { CorpusStats } from './local-convert.js';
 
@@ -9,6 +10,10 @@ let st: CorpusStats;
 if (target === 'logscale') {
   const b = new LogScaleBackend();
   st = runCorpus('logscale.jsonl', (t) => convertText(t, b, [crowdstrikeFalconPipeline]), undefined, (qs) => qs.join('\n'));
+} else if (target === 'secops-udm' || target === 'secops-yaral') {
+  const b = new SecOpsBackend();
+  const format = target === 'secops-udm' ? 'default' : 'yara_l';
+  st = runCorpus(`${target}.jsonl`, (t) => convertText(t, b, [secopsUdmPipeline()], { format }));
 } else throw new Error('unknown target');
 for (const d of st.diffs.slice(0, n)) console.log(`--- ${d.path}\nwant ${d.want.slice(0, 600)}\ngot  ${d.got.slice(0, 600)}`);
 for (const c of st.crashes.slice(0, 3)) console.log('CRASH', c.path, c.error);
