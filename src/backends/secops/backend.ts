@@ -45,6 +45,20 @@ function plainEscaped(parts: readonly StrPart[]): string {
   return out;
 }
 
+function keywordsAsNone(n: IrNode): IrNode {
+  switch (n.kind) {
+    case 'Keyword':
+      return { kind: 'FieldMatch', field: 'None', value: n.value, origin: n.origin };
+    case 'And':
+    case 'Or':
+      return { kind: n.kind, children: n.children.map(keywordsAsNone) };
+    case 'Not':
+      return { kind: 'Not', child: keywordsAsNone(n.child) };
+    default:
+      return n;
+  }
+}
+
 /** Stands for pySigma's ConditionIdentifier, the parent of a selection's tree. */
 const IDENTIFIER: IrNode = { kind: 'Const', value: true };
 
@@ -94,6 +108,8 @@ export class SecOpsBackend extends TextBackend {
 
   override convertRule(rule: IrRule, opts: BackendConvertOptions): Result<{ queries: string[]; raw: string[] }> {
     const prefix = opts.format === 'yara_l' ? (opts.options?.['event_variable'] ?? '$event1') + '.' : '';
+    // The reference's YARA-L event-variable mapping turns keywords into a field named `None`.
+    if (prefix !== '') rule = { ...rule, conditions: rule.conditions.map(keywordsAsNone) };
     const queries: string[] = [];
     const raw: string[] = [];
     const diags: ConversionContext['diagnostics'] = [];
@@ -233,7 +249,9 @@ export class SecOpsBackend extends TextBackend {
           return tpl(udmRegexValue(parts));
         }
         const special = containsSpecial(parts);
-        const value = special ? udmRegexValue(parts) : `"${plainEscaped(parts)}"`;
+        // The reference leaves a value unquoted when it contains a literal `*` or `?` too.
+        const quote = !special && !parts.some((p) => p.kind === 'Lit' && /[*?]/.test(p.text));
+        const value = special ? udmRegexValue(parts) : quote ? `"${plainEscaped(parts)}"` : plainEscaped(parts);
         if (endsWithMulti(parts) && !containsSpecial(dropLast(parts))) return `${field} ${eq} /^${value}/ nocase`;
         if (startsWithMulti(parts) && !containsSpecial(dropFirst(parts))) return `${field} ${eq} /${value}$/ nocase`;
         if (startsWithMulti(parts) && endsWithMulti(parts) && !containsSpecial(dropLast(dropFirst(parts))))
@@ -271,8 +289,6 @@ export class SecOpsBackend extends TextBackend {
 
   private keyword(n: Extract<IrNode, { kind: 'Keyword' }>, ctx: ConversionContext): Printed {
     const v = n.value;
-    // The reference's YARA-L event-variable mapping turns a keyword into a field named `None`.
-    if (this.prefix(ctx) !== '') return this.fieldEq({ kind: 'FieldMatch', field: 'None', value: v, origin: n.origin }, ctx, false);
     if (v.kind === 'Str') {
       const parts = cleanParts(v.parts);
       const value = containsSpecial(parts) ? udmRegexValue(parts) : `"${plainEscaped(parts)}"`;

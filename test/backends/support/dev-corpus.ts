@@ -15,6 +15,11 @@ if (target === 'logscale') {
   const format = target === 'secops-udm' ? 'default' : 'yara_l';
   st = runCorpus(`${target}.jsonl`, (t) => convertText(t, b, [secopsUdmPipeline()], { format }));
 } else throw new Error('unknown target');
-for (const d of st.diffs.slice(0, n)) console.log(`--- ${d.path}\nwant ${d.want.slice(0, 600)}\ngot  ${d.got.slice(0, 600)}`);
+for (const d of st.diffs.slice(0, n)) {
+  let k = 0;
+  while (k < d.want.length && d.want[k] === d.got[k]) k++;
+  const from = Math.max(0, k - 150);
+  console.log(`--- ${d.path}\nwant ${d.want.slice(from, k + 250)}\ngot  ${d.got.slice(from, k + 250)}`);
+}
 for (const c of st.crashes.slice(0, 3)) console.log('CRASH', c.path, c.error);
 console.log({ ...st, diffs: st.diffs.length, crashes: st.crashes.length });
