@@ -101,3 +101,24 @@ export function runCorpus(
   }
   return st;
 }
+
+export interface VectorCase {
+  id: string;
+  backend_options: { args: unknown[]; kwargs: Record<string, unknown> };
+  pipeline: string | null;
+  output_format: string;
+  rule: string;
+  output?: string | string[] | null;
+  error?: string | null;
+  replay?: string;
+  volatile?: string | null;
+}
+
+export function readVectors(name: string): VectorCase[] {
+  return readJsonl<VectorCase>(resolve(SHARED, 'conformance/vectors', name));
+}
+
+/** Mask ISO-8601 timestamps (volatile vectors embed the conversion time). */
+export function maskTimestamps(s: string): string {
+  return s.replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})?/g, '<TS>');
+}
