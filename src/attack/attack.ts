@@ -133,7 +133,9 @@ export function validateAttackTag(tag: string): AttackTag {
       return { kind: 'malformed', reason: 'technique ids look like t1234 or t1234.001' };
     }
     const technique = lookupTechnique(rest);
-    return technique ? { kind: 'technique', technique } : { kind: 'unknown-technique', id: rest.toUpperCase() };
+    return technique
+      ? { kind: 'technique', technique }
+      : { kind: 'unknown-technique', id: rest.toUpperCase() };
   }
   const other = OTHER_RE.exec(rest);
   if (other) {

@@ -15,7 +15,12 @@ export interface AtomicIndex {
 
 export function loadAtomicIndex(dir: string): Result<AtomicIndex> {
   if (!existsSync(dir)) {
-    return fail({ code: 'TL8028', severity: 'error', message: `atomics directory '${dir}' not found`, file: dir });
+    return fail({
+      code: 'TL8028',
+      severity: 'error',
+      message: `atomics directory '${dir}' not found`,
+      file: dir,
+    });
   }
   const diagnostics: Diagnostic[] = [];
   const tests: AtomicTestRef[] = [];
@@ -26,7 +31,12 @@ export function loadAtomicIndex(dir: string): Result<AtomicIndex> {
     try {
       doc = asRecord(parse(readFileSync(file, 'utf8'), { maxAliasCount: 100 }));
     } catch (e) {
-      diagnostics.push({ code: 'TL8001', severity: 'warning', message: (e as Error).message.split('\n')[0] ?? '', file });
+      diagnostics.push({
+        code: 'TL8001',
+        severity: 'warning',
+        message: (e as Error).message.split('\n')[0] ?? '',
+        file,
+      });
       continue;
     }
     const technique = asString(doc?.attack_technique) ?? name;

@@ -12,7 +12,8 @@ export interface DatasetEvent {
 export function readDatasetText(text: string, file: string): Result<DatasetEvent[]> {
   const diagnostics: Diagnostic[] = [];
   const events: DatasetEvent[] = [];
-  const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+  const isObject = (v: unknown): v is Record<string, unknown> =>
+    v !== null && typeof v === 'object' && !Array.isArray(v);
   if (file.toLowerCase().endsWith('.json')) {
     try {
       const v: unknown = JSON.parse(text);
@@ -42,5 +43,11 @@ export function readDatasetText(text: string, file: string): Result<DatasetEvent
 }
 
 function bad(file: string, line: number, why: string): Diagnostic {
-  return { code: 'TL8015', severity: 'error', message: `dataset event: ${why}`, file, span: { line, column: 1 } };
+  return {
+    code: 'TL8015',
+    severity: 'error',
+    message: `dataset event: ${why}`,
+    file,
+    span: { line, column: 1 },
+  };
 }

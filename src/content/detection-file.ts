@@ -17,9 +17,12 @@ import type {
 } from './model.js';
 import type { DetectionType, Severity, TestKind } from './model.js';
 import { DETECTION_TYPES, SEVERITIES, TRIPLINE_BLOCK } from './schemas.js';
-import { UUID_PATTERN, report, spanOf, validateNode } from './schema-dsl.js';
+import { report, spanOf, validateNode } from './schema-dsl.js';
+import { parseSigmaText, validateDocument } from '../sigma/index.js';
 import type { YamlFile } from './yaml-doc.js';
 import { asRecord, asString, asStrings, ctxFor, customKeys, keyNodeAt, nodeAt, readYaml } from './yaml-doc.js';
+
+const YAML_LEVEL = new Set<string>(['TL1001', 'TL1002', 'TL1003', 'TL1005', 'TL1006']);
 
 /** Sigma modifiers an enrichment selection may use (the Sigma specification's list, aliases included). */
 const MODIFIERS = new Set([
@@ -62,7 +65,17 @@ export function parseDetectionFile(
   relPath: string,
   diagnostics: Diagnostic[],
 ): Detection | undefined {
-  const y = readYaml(text, file, diagnostics);
+  // The Sigma front end owns the Sigma part: its YAML, schema and lint diagnostics come first.
+  const sig = parseSigmaText(text, file);
+  const yamlBroken = sig.diagnostics.some((d) => YAML_LEVEL.has(d.code));
+  diagnostics.push(...sig.diagnostics);
+  for (const doc of sig.file.documents) {
+    // Our ATT&CK check against the pinned table is stricter than the Sigma lint (TL1019).
+    diagnostics.push(...validateDocument(doc).filter((d) => d.code !== 'TL1019'));
+  }
+  const own: Diagnostic[] = [];
+  const y = readYaml(text, file, own);
+  if (!yamlBroken) diagnostics.push(...own);
   if (!y) return undefined;
   const ctx = ctxFor(y, diagnostics);
   const documents = y.docs.map((d) => asRecord(d.toJS({ maxAliasCount: 100 })) ?? {});
@@ -86,7 +99,7 @@ export function parseDetectionFile(
   const blockValid = !diagnostics.slice(before).some((d) => d.severity === 'error');
 
   const kind = 'correlation' in raw ? 'correlation' : 'rule';
-  checkSigmaShape(y, primary, kind, diagnostics);
+  checkSigmaShape(y, primary, diagnostics);
   const tags = asStrings(raw.tags);
   const techniques = checkAttackTags(y, root, tags, diagnostics);
 
@@ -129,6 +142,7 @@ export function parseDetectionFile(
     primary,
     tripline: block,
     span: spanOf(root, y.lineCounter),
+    sigma: sig.file.documents,
   };
   for (const k of ['status', 'level', 'description', 'author', 'date', 'modified'] as const) {
     const v = asString(raw[k]);
@@ -147,17 +161,12 @@ function logsourceOf(doc: Record<string, unknown>): SigmaLogsource {
   return out;
 }
 
-/** The Sigma keys the content model relies on. The Sigma front end validates the rest. */
-function checkSigmaShape(y: YamlFile, primary: number, kind: 'rule' | 'correlation', diagnostics: Diagnostic[]): void {
+/** Sigma makes `id` optional; a shipped detection needs one (the library, tests and site key on it). */
+function checkSigmaShape(y: YamlFile, primary: number, diagnostics: Diagnostic[]): void {
   const ctx = ctxFor(y, diagnostics);
   const root = y.docs[primary]!.contents;
-  const need = kind === 'rule' ? ['title', 'id', 'logsource', 'detection'] : ['title', 'id', 'correlation'];
-  for (const k of need) {
-    if (!nodeAt(root, [k])) report(ctx, 'TL8030', `the Sigma ${kind} lacks '${k}'`, root, []);
-  }
-  const id = nodeAt(root, ['id']);
-  if (isScalar(id) && (typeof id.value !== 'string' || !new RegExp(UUID_PATTERN).test(id.value))) {
-    report(ctx, 'TL8006', "the Sigma 'id' of a detection must be a UUID v4", id, ['id']);
+  for (const k of ['title', 'id']) {
+    if (!nodeAt(root, [k])) report(ctx, 'TL8030', `a detection needs a Sigma '${k}'`, root, []);
   }
 }
 

@@ -11,13 +11,23 @@ import { join, relative, resolve, sep } from 'node:path';
 import type { Diagnostic, Result, Span } from '../diagnostics/index.js';
 import { catalog, compareDiagnostics, fail, ok } from '../diagnostics/index.js';
 import { walkFiles } from '../util/files.js';
+import { crossChecks } from '../sigma/index.js';
 import type { AtomicIndex } from './atomics.js';
 import { parseDetectionFile } from './detection-file.js';
 import type { ContentSet, DataSource, Detection, Story, TargetMapping } from './model.js';
 import { DATA_SOURCE, STORY } from './schemas.js';
 import { report, validateNode } from './schema-dsl.js';
 import { readDatasetText } from './datasets.js';
-import { asRecord, asString, asStrings, ctxFor, customKeys, keyNodeAt, nodeAt, readYaml } from './yaml-doc.js';
+import {
+  asRecord,
+  asString,
+  asStrings,
+  ctxFor,
+  customKeys,
+  keyNodeAt,
+  nodeAt,
+  readYaml,
+} from './yaml-doc.js';
 
 export interface LoadOptions {
   /** Resolve atomic GUIDs against this index (from loadAtomicIndex); unknown GUIDs are errors. */
@@ -63,10 +73,16 @@ export function loadContent(dir: string, options: LoadOptions = {}): Result<Cont
   // A folder without the standard sub-folders is taken to be a folder of detections.
   const standard = ['detections', 'stories', 'data-sources'].some((d) => existsSync(join(root, d)));
   const detDirs = standard ? [join(root, 'detections')] : [root];
-  const detFiles = walkFiles(detDirs.filter((d) => existsSync(d)), YAML_EXT).files;
-  const storyFiles = standard && existsSync(join(root, 'stories')) ? walkFiles([join(root, 'stories')], YAML_EXT).files : [];
+  const detFiles = walkFiles(
+    detDirs.filter((d) => existsSync(d)),
+    YAML_EXT,
+  ).files;
+  const storyFiles =
+    standard && existsSync(join(root, 'stories')) ? walkFiles([join(root, 'stories')], YAML_EXT).files : [];
   const dsFiles =
-    standard && existsSync(join(root, 'data-sources')) ? walkFiles([join(root, 'data-sources')], YAML_EXT).files : [];
+    standard && existsSync(join(root, 'data-sources'))
+      ? walkFiles([join(root, 'data-sources')], YAML_EXT).files
+      : [];
 
   const detections: Detection[] = [];
   for (const f of detFiles) {
@@ -121,7 +137,8 @@ function duplicateCheck<T extends { file: string }>(
 }
 
 function crossCheck(set: ContentSet, options: LoadOptions, diagnostics: Diagnostic[]): void {
-  duplicateCheck(set.detections, (d) => d.id, 'detection id', diagnostics);
+  // Duplicate Sigma ids/names and correlation references, across every detection file.
+  diagnostics.push(...crossChecks(set.detections.flatMap((d) => d.sigma)));
   duplicateCheck(set.stories, (s) => s.id, 'story id', diagnostics);
   duplicateCheck(set.stories, (s) => s.name, 'story name', diagnostics);
   duplicateCheck(set.dataSources, (s) => s.name, 'data source name', diagnostics);
@@ -237,7 +254,12 @@ function locate(text: string, needle: string, from: number): Span | undefined {
   return { line, column };
 }
 
-function parseStory(text: string, file: string, relPath: string, diagnostics: Diagnostic[]): Story | undefined {
+function parseStory(
+  text: string,
+  file: string,
+  relPath: string,
+  diagnostics: Diagnostic[],
+): Story | undefined {
   const y = readYaml(text, file, diagnostics);
   const doc = y?.docs[0];
   if (!y || !doc) return undefined;
@@ -286,7 +308,9 @@ function parseDataSource(
     const m = asRecord(v) ?? {};
     const tm: TargetMapping = {
       fields: Object.fromEntries(
-        Object.entries(asRecord(m.fields) ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string'),
+        Object.entries(asRecord(m.fields) ?? {}).filter(
+          (e): e is [string, string] => typeof e[1] === 'string',
+        ),
       ),
     };
     for (const k of ['table', 'index', 'sourcetype', 'source', 'notes'] as const) {

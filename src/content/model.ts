@@ -1,5 +1,6 @@
 /** The detection content model: detections (Sigma + `tripline:` block), stories, data sources. */
 import type { Span } from '../diagnostics/index.js';
+import type { SigmaDocument } from '../sigma/index.js';
 import type { CONFIDENCES, DETECTION_TYPES, RISK_OBJECT_TYPES, SEVERITIES, TEST_KINDS, THREAT_OBJECT_TYPES } from './schemas.js';
 
 export type DetectionType = (typeof DETECTION_TYPES)[number];
@@ -135,6 +136,8 @@ export interface Detection {
   primary: number;
   tripline: TriplineBlock;
   span: Span;
+  /** The file's documents as the Sigma front end parsed them (base rules of a correlation included). */
+  sigma: SigmaDocument[];
 }
 
 export interface Story {

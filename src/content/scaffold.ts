@@ -61,7 +61,7 @@ detection:
     CommandLine|contains: 'example-argument'
   condition: selection
 falsepositives:
-  - TODO: legitimate software that behaves alike
+  - 'TODO: legitimate software that behaves alike'
 level: medium
 tripline:
   type: TTP

@@ -20,7 +20,8 @@ export type Shape =
   | { t: 'oneOf'; of: readonly Shape[]; doc?: string }
   | { t: 'any'; doc?: string };
 
-export const UUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$';
+export const UUID_PATTERN =
+  '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$';
 export const DATE_PATTERN = '^\\d{4}-\\d{2}-\\d{2}$';
 
 export interface ValidationContext {
@@ -114,7 +115,12 @@ function keyText(pair: Pair<unknown, unknown>): string | undefined {
 }
 
 /** Validate a YAML node against a shape, reporting TL8002–TL8006 with positions. */
-export function validateNode(ctx: ValidationContext, shape: Shape, node: Node | null | undefined, path: YamlPath): void {
+export function validateNode(
+  ctx: ValidationContext,
+  shape: Shape,
+  node: Node | null | undefined,
+  path: YamlPath,
+): void {
   switch (shape.t) {
     case 'string': {
       if (!isScalar(node) || typeof node.value !== 'string') {
@@ -139,8 +145,17 @@ export function validateNode(ctx: ValidationContext, shape: Shape, node: Node | 
         report(ctx, 'TL8004', `expected an integer, found ${typeName(node)}`, node, path);
         return;
       }
-      if ((shape.min !== undefined && node.value < shape.min) || (shape.max !== undefined && node.value > shape.max)) {
-        report(ctx, 'TL8005', `${node.value} is outside ${shape.min ?? '-∞'}..${shape.max ?? '∞'}`, node, path);
+      if (
+        (shape.min !== undefined && node.value < shape.min) ||
+        (shape.max !== undefined && node.value > shape.max)
+      ) {
+        report(
+          ctx,
+          'TL8005',
+          `${node.value} is outside ${shape.min ?? '-∞'}..${shape.max ?? '∞'}`,
+          node,
+          path,
+        );
       }
       return;
     }
@@ -204,7 +219,10 @@ export function validateNode(ctx: ValidationContext, shape: Shape, node: Node | 
           continue;
         }
         if (re && !re.test(key)) {
-          report(ctx, 'TL8006', `key '${key}' does not match ${shape.keyPattern!}`, pair.key as Node, [...path, key]);
+          report(ctx, 'TL8006', `key '${key}' does not match ${shape.keyPattern!}`, pair.key as Node, [
+            ...path,
+            key,
+          ]);
           continue;
         }
         validateNode(ctx, shape.values, pair.value as Node, [...path, key]);

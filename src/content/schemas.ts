@@ -6,7 +6,11 @@ import type { Shape } from './schema-dsl.js';
 import { toJsonSchema } from './schema-dsl.js';
 
 const str = (doc?: string): Shape => (doc !== undefined ? { t: 'string', doc } : { t: 'string' });
-const strList = (doc?: string): Shape => ({ t: 'array', items: { t: 'string' }, ...(doc !== undefined ? { doc } : {}) });
+const strList = (doc?: string): Shape => ({
+  t: 'array',
+  items: { t: 'string' },
+  ...(doc !== undefined ? { doc } : {}),
+});
 const markdown = (doc: string): Shape => ({ t: 'string', doc: `${doc} (Markdown)` });
 
 export const DETECTION_TYPES = ['TTP', 'Anomaly', 'Hunting', 'Correlation'] as const;
@@ -70,7 +74,11 @@ const entity = (types: readonly string[], withScore: boolean): Shape => ({
   required: ['field', 'type'],
 });
 
-const eventObject: Shape = { t: 'map', values: { t: 'any' }, doc: 'One event: evtx JSON shape or flat fields' };
+const eventObject: Shape = {
+  t: 'map',
+  values: { t: 'any' },
+  doc: 'One event: evtx JSON shape or flat fields',
+};
 
 const testShape: Shape = {
   t: 'object',
@@ -111,7 +119,11 @@ const atomicShape: Shape = {
         props: {
           source: str('Log source, e.g. Sysmon, Security, PowerShell'),
           event_id: { t: 'integer', min: 0 },
-          fields: { t: 'map', values: { t: 'any' }, doc: 'Field values (Sigma selection syntax) the event carries' },
+          fields: {
+            t: 'map',
+            values: { t: 'any' },
+            doc: 'Field values (Sigma selection syntax) the event carries',
+          },
           description: str(),
         },
         required: ['source', 'event_id'],

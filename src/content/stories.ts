@@ -14,10 +14,14 @@ export interface StorySummary {
 }
 
 export function summarizeStory(set: ContentSet, story: Story): StorySummary {
-  const detections = set.detections.filter((d) => d.tripline.stories.some((s) => s === story.name || s === story.id));
+  const detections = set.detections.filter((d) =>
+    d.tripline.stories.some((s) => s === story.name || s === story.id),
+  );
   const dsNames = new Set(detections.flatMap((d) => d.tripline.dataSources));
   const ls = new Set(
-    detections.map((d) => [d.logsource.product, d.logsource.category ?? d.logsource.service].filter(Boolean).join('/')),
+    detections.map((d) =>
+      [d.logsource.product, d.logsource.category ?? d.logsource.service].filter(Boolean).join('/'),
+    ),
   );
   return {
     story,

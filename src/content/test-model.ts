@@ -63,11 +63,19 @@ export function testEvents(test: DetectionTest, readEvtx?: EvtxEventReader): Res
   }
   if (path.toLowerCase().endsWith('.evtx')) {
     if (!readEvtx) {
-      return fail({ code: 'TL8014', severity: 'error', message: `no EVTX reader given for ${test.dataset}`, file: path });
+      return fail({
+        code: 'TL8014',
+        severity: 'error',
+        message: `no EVTX reader given for ${test.dataset}`,
+        file: path,
+      });
     }
     const r = readEvtx(path);
     if (!r.ok) return r;
-    return ok(r.value.map((event, i) => ({ event, origin: `${test.dataset!}#${i + 1}` })), r.diagnostics);
+    return ok(
+      r.value.map((event, i) => ({ event, origin: `${test.dataset!}#${i + 1}` })),
+      r.diagnostics,
+    );
   }
   let text: string;
   try {
@@ -77,7 +85,10 @@ export function testEvents(test: DetectionTest, readEvtx?: EvtxEventReader): Res
   }
   const r = readDatasetText(text, path);
   if (!r.ok) return r;
-  return ok(r.value.map((e) => ({ event: e.event, origin: `${test.dataset!}:${e.line}` })), r.diagnostics);
+  return ok(
+    r.value.map((e) => ({ event: e.event, origin: `${test.dataset!}:${e.line}` })),
+    r.diagnostics,
+  );
 }
 
 /** Compare an evaluator's hits with a test's expectations. */
@@ -98,7 +109,10 @@ export function judgeTest(
     diagnostics: hits.diagnostics,
   };
   if (!hits.ok) {
-    verdict.failures.push({ reason: 'evaluator', message: 'the detection could not be evaluated (see diagnostics)' });
+    verdict.failures.push({
+      reason: 'evaluator',
+      message: 'the detection could not be evaluated (see diagnostics)',
+    });
     return verdict;
   }
   const list = hits.value;

@@ -64,7 +64,11 @@ export function ctxFor(y: YamlFile, diagnostics: Diagnostic[]): ValidationContex
   return { file: y.file, lineCounter: y.lineCounter, diagnostics };
 }
 
-export function spanAt(y: YamlFile, root: Node | null | undefined, path: YamlPath): ReturnType<typeof spanOf> {
+export function spanAt(
+  y: YamlFile,
+  root: Node | null | undefined,
+  path: YamlPath,
+): ReturnType<typeof spanOf> {
   return spanOf(nodeAt(root, path) ?? root, y.lineCounter);
 }
 

@@ -25,8 +25,14 @@ export const contentCodes = {
   TL8023: { severity: 'warning', title: "atomic test's technique is not among the detection's tags" },
   TL8024: { severity: 'error', title: 'atomic test GUID not found in the Atomic Red Team index' },
   TL8025: { severity: 'error', title: 'malformed ATT&CK tag' },
-  TL8026: { severity: 'error', title: 'test is inconsistent (no events, both events and dataset, or bad count)' },
-  TL8027: { severity: 'warning', title: "detection type does not fit the rule (e.g. 'Correlation' on a plain rule)" },
+  TL8026: {
+    severity: 'error',
+    title: 'test is inconsistent (no events, both events and dataset, or bad count)',
+  },
+  TL8027: {
+    severity: 'warning',
+    title: "detection type does not fit the rule (e.g. 'Correlation' on a plain rule)",
+  },
   TL8028: { severity: 'error', title: 'content directory not found' },
   TL8029: { severity: 'warning', title: 'atomic test name differs from the Atomic Red Team index' },
   TL8030: { severity: 'error', title: 'Sigma part of the detection is missing required keys' },

@@ -31,13 +31,18 @@ const TOKEN = {
 } as const;
 
 /** Nesting of template instances / BinXML values, and of elements. */
-const MAX_DEPTH = 48;
-const MAX_ELEMENT_DEPTH = 512;
+const MAX_DEPTH = 16;
+const MAX_ELEMENT_DEPTH = 256;
 /** Nodes one record may build; real records have a few hundred. */
 export const NODE_BUDGET = 200_000;
 
+/** Marks a template being parsed, so a template that instantiates itself is caught. */
+const IN_PROGRESS = Symbol('in progress');
+
 interface Template {
   nodes: XNode[];
+  /** Nodes built while parsing the definition: charged again on every use. */
+  cost: number;
 }
 
 /** A BinXML substitution value, parsed on first use and then shared by every reference. */
@@ -45,6 +50,8 @@ interface LazyBinXml {
   pos: number;
   size: number;
   nodes: XNode[] | undefined;
+  /** Nodes its parse built; reuses are charged too, so shared subtrees cannot blow up output. */
+  cost: number;
 }
 
 type SubValue = string | EvtxValue | LazyBinXml;
@@ -53,7 +60,7 @@ type SubValue = string | EvtxValue | LazyBinXml;
 export class ChunkDecoder {
   readonly dv: DataView;
   private readonly names = new Map<number, string>();
-  private readonly templates = new Map<number, Template | EvtxFormatError>();
+  private readonly templates = new Map<number, Template | EvtxFormatError | typeof IN_PROGRESS>();
   /** Remaining node budget of the record being decoded. */
   private budget = NODE_BUDGET;
 
@@ -113,6 +120,7 @@ export class ChunkDecoder {
 
   private template(defOff: number, depth: number): Template {
     const hit = this.templates.get(defOff);
+    if (hit === IN_PROGRESS) throw new EvtxFormatError('template refers to itself', defOff);
     if (hit instanceof EvtxFormatError) throw hit;
     if (hit) return hit;
     let result: Template | EvtxFormatError;
@@ -121,8 +129,10 @@ export class ChunkDecoder {
       const start = defOff + 24;
       if (start + size > this.buf.length) throw new EvtxFormatError('template definition runs past the end of the chunk', defOff);
       // Guards against a template that (directly or not) instantiates itself.
-      this.templates.set(defOff, new EvtxFormatError('template refers to itself', defOff));
-      result = { nodes: this.parse(start, start + size, true, depth + 1).nodes };
+      this.templates.set(defOff, IN_PROGRESS);
+      const before = this.budget;
+      const nodes = this.parse(start, start + size, true, depth + 1).nodes;
+      result = { nodes, cost: Math.max(1, before - this.budget) };
     } catch (e) {
       if (!(e instanceof EvtxFormatError)) throw e;
       result = new EvtxFormatError(`template at chunk offset 0x${defOff.toString(16)} is unreadable: ${e.message}`, e.offset);
@@ -293,6 +303,7 @@ export class ChunkDecoder {
       if (e instanceof EvtxFormatError) throw new EvtxFormatError(`missing or unreadable template: ${e.message}`, at);
       throw e;
     }
+    this.spend(tpl.cost, at);
     const count = this.u32(pos, end);
     pos += 4;
     if (pos + count * 4 > end) throw new EvtxFormatError(`${count} substitution descriptors do not fit in the record`, at);
@@ -302,7 +313,7 @@ export class ChunkDecoder {
       const size = this.dv.getUint16(pos + i * 4, true);
       const type = this.dv.getUint8(pos + i * 4 + 2);
       if (vpos + size > end) throw new EvtxFormatError(`substitution ${i} runs past the end of the record`, vpos);
-      if (type === VT.BinXml) values[i] = { pos: vpos, size, nodes: undefined };
+      if (type === VT.BinXml) values[i] = { pos: vpos, size, nodes: undefined, cost: 0 };
       else if (type === VT.EvtXml || type === VT.EvtHandle) values[i] = { t: type, v: null };
       else values[i] = decodeValue(this.buf, this.dv, type, vpos, size, end);
       // Always advance by the declared size: values may be padded, and NULL slots keep their bytes.
@@ -323,15 +334,21 @@ export class ChunkDecoder {
 
   private clone(el: XElement, values: SubValue[], depth: number): XElement {
     this.spend(1, 0);
-    const attrs: XAttr[] = el.attrs.map((a) => {
+    const attrs: XAttr[] = [];
+    for (const a of el.attrs) {
       const value: XNode[] = [];
       this.resolve(a.value, values, value, depth);
-      return { name: a.name, value };
-    });
+      attrs.push({ name: a.name, value });
+    }
     const children: XNode[] = [];
     this.resolve(el.children, values, children, depth);
     let hasElem = false;
-    for (const c of children) if (c.k === 'Element') hasElem = true;
+    for (const c of children) {
+      if (c.k === 'Element') {
+        hasElem = true;
+        break;
+      }
+    }
     return { k: 'Element', name: el.name, attrs, children, hasElem, dyn: false };
   }
 
@@ -343,7 +360,12 @@ export class ChunkDecoder {
       if (!(optional && v === '')) out.push({ k: 'Text', s: v });
     } else if ('pos' in v) {
       if (v.size === 0) return;
-      v.nodes ??= this.parse(v.pos, v.pos + v.size, false, depth + 1).nodes;
+      if (v.nodes) this.spend(v.cost, v.pos);
+      else {
+        const before = this.budget;
+        v.nodes = this.parse(v.pos, v.pos + v.size, false, depth + 1).nodes;
+        v.cost = Math.max(1, before - this.budget);
+      }
       for (const n of v.nodes) out.push(n);
     } else if (!(optional && isEmptyValue(v))) {
       out.push({ k: 'Value', v });

@@ -71,11 +71,19 @@ function textOf(nodes: readonly XNode[]): string {
   return s;
 }
 
+// Rust's `char::is_whitespace` (Unicode White_Space): unlike JS `trim`, U+0085 yes, U+FEFF no.
+const EDGE_SPACE = /^[\t-\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t-\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g;
+
+/** The evtx crate trims text content at both ends (attribute values are kept as they are). */
+function rustTrim(s: string): string {
+  return s.replace(EDGE_SPACE, '');
+}
+
 /** Content as one JSON value: a lone integer/bool value stays native, anything else is text. */
-function contentValue(nodes: readonly XNode[]): JsonValue {
+function contentValue(nodes: readonly XNode[], trim = true): JsonValue {
   const only = nodes.length === 1 ? nodes[0] : undefined;
   if (only?.k === 'Value') return valueJsonRust(only.v);
-  return textOf(nodes);
+  return trim ? rustTrim(textOf(nodes)) : textOf(nodes);
 }
 
 /** Like contentValue, but ignoring child elements and empty values (the `#text` beside children). */
@@ -97,7 +105,7 @@ function mixedContentValue(nodes: readonly XNode[]): JsonValue {
     const v = valueJsonRust(single.v);
     if (typeof v !== 'string') return v;
   }
-  return textOf(nodes.filter((n) => n.k !== 'Element'));
+  return rustTrim(textOf(nodes.filter((n) => n.k !== 'Element')));
 }
 
 function attrsObject(attrs: readonly XAttr[]): JsonObject | undefined {
@@ -105,7 +113,7 @@ function attrsObject(attrs: readonly XAttr[]): JsonObject | undefined {
   for (const a of attrs) {
     if (!hasText(a.value)) continue;
     obj ??= {};
-    put(obj, a.name, contentValue(a.value));
+    put(obj, a.name, contentValue(a.value, false));
   }
   return obj;
 }

@@ -272,9 +272,12 @@ class Reader {
       const tree = decoder.decodeRecord(pos + 24, pos + size - 4);
       return new Record(this.file, recordNumber(buf, pos + 8), u64(buf, pos + 16), recovered, off + pos, tree);
     } catch (e) {
-      if (!(e instanceof EvtxFormatError)) throw e;
+      // Anything thrown while decoding (our format errors, a RangeError from a view) means the
+      // bytes are malformed: report it for this record and carry on with the next one.
       if (!recovered) {
-        this.diag('TL7021', `chunk ${index}: record ${String(recordNumber(buf, pos + 8))} could not be decoded: ${e.message}`, off + (e.offset || pos));
+        const at = e instanceof EvtxFormatError && e.offset > 0 ? e.offset : pos;
+        const why = e instanceof Error ? e.message : String(e);
+        this.diag('TL7021', `chunk ${index}: record ${String(recordNumber(buf, pos + 8))} could not be decoded: ${why}`, off + at);
       }
       return undefined;
     }

@@ -204,11 +204,13 @@ export function decodeValue(
     return { t: type, v: items };
   }
   const need = fixedSize(type);
-  if (need > size) throw new EvtxFormatError(`value type 0x${type.toString(16)} needs ${need} bytes, has ${size}`, pos);
+  if (need > size)
+    throw new EvtxFormatError(`value type 0x${type.toString(16)} needs ${need} bytes, has ${size}`, pos);
   if (type === VT.Sid && (size < 8 || 8 + 4 * (buf[pos + 1] ?? 0) > size)) {
     throw new EvtxFormatError('SID shorter than its sub-authority count', pos);
   }
-  if (type === VT.SizeT && size !== 4 && size !== 8) throw new EvtxFormatError('size_t must be 4 or 8 bytes', pos);
+  if (type === VT.SizeT && size !== 4 && size !== 8)
+    throw new EvtxFormatError('size_t must be 4 or 8 bytes', pos);
   const known =
     need > 0 || type === VT.Binary || type === VT.Sid || type === VT.SizeT || type === VT.EvtHandle;
   if (!known) throw new EvtxFormatError(`unknown value type 0x${type.toString(16)}`, pos);
@@ -229,11 +231,25 @@ function pad(n: number, w: number): string {
   return String(n).padStart(w, '0');
 }
 
-/** Calendar fields of whole seconds since 1970 (UTC), without Date's ±8.64e15 ms limit issues. */
+const TWO = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
+
+/** `YYYY-MM-DDTHH:MM:SS` of whole seconds since 1970 (UTC), proleptic Gregorian (days-from-civil inverse). */
 function civil(unixSeconds: number): string {
-  const d = new Date(unixSeconds * 1000);
-  if (Number.isNaN(d.getTime())) return '0000-00-00T00:00:00';
-  return `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1, 2)}-${pad(d.getUTCDate(), 2)}T${pad(d.getUTCHours(), 2)}:${pad(d.getUTCMinutes(), 2)}:${pad(d.getUTCSeconds(), 2)}`;
+  const days = Math.floor(unixSeconds / 86400);
+  const rem = unixSeconds - days * 86400;
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  const h = Math.floor(rem / 3600);
+  const m = Math.floor((rem % 3600) / 60);
+  const s = rem % 60;
+  return `${pad(year, 4)}-${TWO[month] ?? ''}-${TWO[day] ?? ''}T${TWO[h] ?? ''}:${TWO[m] ?? ''}:${TWO[s] ?? ''}`;
 }
 
 /** FILETIME → ISO 8601 UTC with 7 fractional digits (every 100 ns tick kept): record timestamps. */
@@ -304,10 +320,10 @@ export function systimePython(b: Uint8Array): string {
 // ---------------------------------------------------------------------------------------------
 // Structured values
 
-const HEX = '0123456789abcdef';
+const HEX2 = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 function hexByte(b: number): string {
-  return (HEX[b >> 4] ?? '0') + (HEX[b & 15] ?? '0');
+  return HEX2[b] ?? '00';
 }
 
 /** GUID from its 16 little-endian-mixed bytes, lowercase, no braces. */

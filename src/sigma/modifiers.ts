@@ -93,11 +93,6 @@ function editDistance(a: string, b: string): number {
 
 /** Pairs of modifier classes that cannot be combined on one field, with the reason. */
 const CONFLICTS: readonly [ModifierClass, ModifierClass, string][] = [
-  [
-    'regex',
-    'string',
-    'a regular expression already says where it matches; use .* instead of contains/startswith/endswith',
-  ],
   ['regex', 'encoding', 'a regular expression cannot be base64-encoded'],
   ['regex', 'windash', 'windash expands plain strings, not regular expressions'],
   ['regex', 'cidr', 'cidr and re are different match types'],
@@ -143,6 +138,17 @@ export function checkModifierChain(mods: readonly string[]): ModifierProblem[] {
       index: mods.lastIndexOf(stringMods[stringMods.length - 1]!),
       message: `only one of contains/startswith/endswith may be used (got ${stringMods.join(', ')})`,
     });
+  }
+  // re, cidr and exists read the value as written: no value modifier may come before them.
+  for (const c of ['regex', 'cidr', 'exists'] as const) {
+    const at = firstOf(c);
+    const before = mods.slice(0, Math.max(0, at)).filter((m) => !['all', 'neq', 'cased'].includes(m));
+    if (at > 0 && before.length > 0) {
+      problems.push({
+        index: at,
+        message: `'${mods[at]!}' applies to the value as written and must come before '${before[0]!}'`,
+      });
+    }
   }
   const exists = firstOf('exists');
   if (exists >= 0 && mods.length > 1) {

@@ -630,7 +630,7 @@ class DocParser {
         return { kind: 'DetectionGroup', linking: 'or', items: [], span: n.span };
       }
       if (n.items.every((x) => x.kind === 'scalar')) {
-        const values = n.items.map((x) => this.scalar(x as YNode & { kind: 'scalar' }));
+        const values = n.items.map((x) => this.scalar(x));
         return {
           kind: 'DetectionGroup',
           linking: 'and',

@@ -5,6 +5,7 @@
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, Scalar } from 'yaml';
 import type { Node as YamlNode, Document } from 'yaml';
 import type { Diagnostic, Span } from '../diagnostics/index.js';
+import { readYamlFast } from './yaml-fast.js';
 
 export type YScalarValue = string | number | boolean | null;
 
@@ -81,10 +82,14 @@ export function decodeUtf8(bytes: Uint8Array, file: string): { text?: string; di
   return { text, diagnostics: [] };
 }
 
-export function readYaml(
-  text: string,
-  file: string,
-): { docs: YamlDoc[]; diagnostics: Diagnostic[]; lines: LineCounter } {
+/** Fast path for the YAML rules are usually written in; the full parser for everything else. */
+export function readYaml(text: string, file: string): { docs: YamlDoc[]; diagnostics: Diagnostic[] } {
+  const fast = text.trim() === '' ? undefined : readYamlFast(text);
+  if (fast) return { docs: fast, diagnostics: [] };
+  return readYamlFull(text, file);
+}
+
+export function readYamlFull(text: string, file: string): { docs: YamlDoc[]; diagnostics: Diagnostic[] } {
   const lines = new LineCounter();
   const diagnostics: Diagnostic[] = [];
   const pos = (offset: number): Span => {
@@ -99,7 +104,7 @@ export function readYaml(
       file,
       span: { line: 1, column: 1 },
     });
-    return { docs: [], diagnostics, lines };
+    return { docs: [], diagnostics };
   }
   let parsed: Document.Parsed[];
   try {
@@ -120,7 +125,7 @@ export function readYaml(
       file,
       span: { line: 1, column: 1 },
     });
-    return { docs: [], diagnostics, lines };
+    return { docs: [], diagnostics };
   }
   if (!Array.isArray(parsed)) parsed = [parsed];
   const docs: YamlDoc[] = [];
@@ -148,7 +153,7 @@ export function readYaml(
     }
     if (broken) continue;
     const budget = new Budget();
-    const root = doc.contents ? convert(doc.contents as YamlNode, doc, 0, budget, pos, text) : undefined;
+    const root = doc.contents ? convert(doc.contents, doc, 0, budget, pos, text) : undefined;
     if (budget.exceeded) {
       diagnostics.push({
         code: 'TL1006',
@@ -164,7 +169,7 @@ export function readYaml(
     }
     docs.push({ root, span: pos(doc.contents?.range?.[0] ?? doc.range[0]) });
   }
-  return { docs, diagnostics, lines };
+  return { docs, diagnostics };
 }
 
 function firstLine(s: string): string {
@@ -200,7 +205,7 @@ function convert(
         span: pos(node.range?.[0] ?? 0),
         offset: node.range?.[0] ?? 0,
       };
-    return convert(target as YamlNode, doc, depth + 1, budget, pos, text);
+    return convert(target, doc, depth + 1, budget, pos, text);
   }
   const start = node.range?.[0] ?? 0;
   const span = pos(start);
@@ -209,7 +214,7 @@ function convert(
     for (const pair of node.items) {
       const k = pair.key as YamlNode | null;
       let key: string;
-      if (k && isScalar(k)) key = k.value === null ? '' : String(k.value);
+      if (k && isScalar(k)) key = k.value === null ? '' : scalarKey(k.value);
       else key = k ? String(k) : '';
       const keyStart = k?.range?.[0] ?? start;
       const v = pair.value as YamlNode | null;
@@ -249,7 +254,7 @@ function convert(
     return { kind: 'seq', items, span };
   }
   if (isScalar(node)) {
-    const s = node as Scalar;
+    const s = node;
     const v = s.value;
     const raw = s.source ?? (node.range ? text.slice(node.range[0], node.range[1]) : String(v));
     const quoted = s.type === Scalar.QUOTE_DOUBLE || s.type === Scalar.QUOTE_SINGLE;
@@ -258,7 +263,7 @@ function convert(
     if (v === null || v === undefined) value = null;
     else if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') value = v;
     else if (typeof v === 'bigint') value = Number(v);
-    else value = String(v as object);
+    else value = v instanceof Date ? v.toISOString() : JSON.stringify(v);
     return { kind: 'scalar', value, raw, plain, quoted, span, offset: start + (quoted ? 1 : 0) };
   }
   return { kind: 'scalar', value: null, raw: '', plain: false, quoted: false, span, offset: start };
@@ -277,4 +282,8 @@ export function toPlain(n: YNode): unknown {
       return o;
     }
   }
+}
+
+function scalarKey(v: unknown): string {
+  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v);
 }

@@ -95,7 +95,8 @@ export function diffXml(a: XmlTree, b: XmlTree, path = ''): string | undefined {
   const bk = Object.keys(b.attrs);
   if (ak.join(' ') !== bk.join(' ')) return `${here}: attributes [${ak.join(' ')}] ≠ [${bk.join(' ')}]`;
   for (const k of ak) {
-    if (a.attrs[k] !== b.attrs[k]) return `${here}@${k}: ${JSON.stringify(a.attrs[k])} ≠ ${JSON.stringify(b.attrs[k])}`;
+    if (a.attrs[k] !== b.attrs[k])
+      return `${here}@${k}: ${JSON.stringify(a.attrs[k])} ≠ ${JSON.stringify(b.attrs[k])}`;
   }
   if (a.children.length !== b.children.length) {
     return `${here}: ${a.children.length} children ≠ ${b.children.length}: ${JSON.stringify(a.children.map((c) => (typeof c === 'string' ? c : `<${c.name}>`)))} vs ${JSON.stringify(b.children.map((c) => (typeof c === 'string' ? c : `<${c.name}>`)))}`;

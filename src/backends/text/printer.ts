@@ -119,7 +119,11 @@ export class TextPrinter {
   }
 
   /** compare_precedence: true when the child needs no grouping inside the parent. */
-  protected noGroupNeeded(outer: IrNode, inner: IrNode): boolean {
+  protected noGroupNeeded(outer: IrNode, inner: IrNode, ctx?: ConversionContext): boolean {
+    // --pretty is for people: an AND inside an OR (or the reverse) always gets its parentheses.
+    if (ctx?.pretty && (inner.kind === 'And' || inner.kind === 'Or') && inner.kind !== outer.kind) {
+      return this.decideInFor(inner);
+    }
     const leaf = inner.kind === 'FieldMatch' || inner.kind === 'Keyword' || inner.kind === 'Const';
     if (this.table.parenthesize && !leaf && !this.isExpansion(inner)) return false;
     return this.precedenceIndex(inner.kind) <= this.precedenceIndex(outer.kind);
@@ -156,7 +160,7 @@ export class TextPrinter {
     const token = node.kind === 'And' ? this.table.andToken : this.table.orToken;
     const parts: string[] = [];
     for (const child of node.children) {
-      const p = this.noGroupNeeded(node, child) ? this.print(child, ctx) : this.printGroup(child, ctx);
+      const p = this.noGroupNeeded(node, child, ctx) ? this.print(child, ctx) : this.printGroup(child, ctx);
       if (p !== null && !isDeferred(p)) parts.push(p);
     }
     if (parts.length === 0) {
@@ -191,9 +195,17 @@ export class TextPrinter {
 
   // ---------------------------------------------------------------- IN lists
 
+  /** Whether a node prints as one IN list (which needs no parentheses of its own in --pretty). */
+  private decideInFor(node: Extract<IrNode, { kind: 'And' | 'Or' }>): boolean {
+    return this.decideIn(node, undefined);
+  }
+
   /** decide_convert_condition_as_in_expression */
   // eslint-disable-next-line @typescript-eslint/no-unused-vars -- a hook for subclasses
-  protected decideIn(node: Extract<IrNode, { kind: 'And' | 'Or' }>, ctx: ConversionContext): boolean {
+  protected decideIn(
+    node: Extract<IrNode, { kind: 'And' | 'Or' }>,
+    ctx: ConversionContext | undefined,
+  ): boolean {
     const t = this.table;
     if (node.kind === 'Or' ? !t.convertOrAsIn : !t.convertAndAsIn) return false;
     if (node.children.length === 0 || this.isExpansion(node)) return false;

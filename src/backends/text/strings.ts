@@ -57,23 +57,33 @@ export interface StrConvertOptions {
 export type StrConvertError =
   { kind: 'placeholder'; name: string } | { kind: 'wildcard'; which: 'multi' | 'single' };
 
+const reCache = new Map<string, RegExp | null>();
+
+/** A global pattern matching any of the characters (cached: tables are few and fixed). */
+function charClass(chars: string): RegExp | null {
+  let re = reCache.get(chars);
+  if (re === undefined) {
+    re = chars === '' ? null : new RegExp(`[${chars.replace(/[\\\]^-]/g, '\\$&')}]`, 'gu');
+    reCache.set(chars, re);
+  }
+  return re;
+}
+
 /** SigmaString.convert: escape literal characters, write wildcards with the target's tokens. */
 export function convertStr(parts: Parts, o: StrConvertOptions): string | StrConvertError {
-  const escaped = (o.wildcardMulti ?? '') + (o.wildcardSingle ?? '') + o.addEscaped;
+  const escaped = charClass((o.wildcardMulti ?? '') + (o.wildcardSingle ?? '') + o.addEscaped);
+  const filtered = charClass(o.filterChars);
+  const esc = o.escapeChar.replace(/\$/g, '$$$$');
   let out = '';
   for (const p of parts) {
     switch (p.kind) {
-      case 'Lit':
-        if (escaped === '' && o.filterChars === '') {
-          out += p.text;
-          break;
-        }
-        for (const ch of p.text) {
-          if (o.filterChars.includes(ch)) continue;
-          if (escaped.includes(ch)) out += o.escapeChar;
-          out += ch;
-        }
+      case 'Lit': {
+        let t = p.text;
+        if (filtered) t = t.replace(filtered, '');
+        if (escaped) t = t.replace(escaped, `${esc}$&`);
+        out += t;
         break;
+      }
       case 'WildcardMulti':
         if (o.wildcardMulti === undefined) return { kind: 'wildcard', which: 'multi' };
         out += o.wildcardMulti;

@@ -1,0 +1,289 @@
+/**
+ * The conversion driver shared by the CLI, the build and the browser: Sigma documents in, target
+ * queries out. Per rule: lower → apply pipelines → print → finalize; correlations then embed the
+ * converted rules they reference; finally the output format assembles the whole run.
+ *
+ * Nothing here touches the file system: pipeline files arrive as text (the CLI reads them).
+ */
+import { parse as parseYaml } from 'yaml';
+import type { Diagnostic, Result } from '../diagnostics/index.js';
+import { fail, hasErrors, ok } from '../diagnostics/index.js';
+import { lowerCorrelation, lowerRule } from '../ir/lower.js';
+import type { IrNode, IrRule } from '../ir/types.js';
+import type { SigmaDocument, SigmaFile } from '../sigma/ast.js';
+import { parseSigmaText } from '../sigma/parse.js';
+import { applyInterimPipelines } from './interim-pipeline.js';
+import { getTarget } from './registry.js';
+import type { TargetDef } from './target.js';
+import type { Backend, BackendConvertOptions, ConvertedRule } from './text/backend.js';
+
+/** A built-in pipeline name, or a pipeline YAML file already read. */
+export type PipelineRef = string | { file: string; text: string };
+
+export interface ConvertOptions {
+  target: string;
+  /** Pipelines to apply; when absent (and not withoutPipeline) the target's defaults apply. */
+  pipelines?: readonly PipelineRef[];
+  withoutPipeline?: boolean;
+  format?: string;
+  /** Backend options (-O key=value). */
+  options?: Readonly<Record<string, string>>;
+  pretty?: boolean;
+  /** Unmapped fields are errors instead of warnings. */
+  strict?: boolean;
+}
+
+export interface DocResult {
+  file: string;
+  id: string;
+  title: string;
+  kind: SigmaDocument['kind'];
+  /** Queries (finalized for the format); undefined when the document failed. */
+  output?: string[];
+  diagnostics: Diagnostic[];
+}
+
+export interface ConvertRun {
+  docs: DocResult[];
+  /** The assembled output of the run (a list of queries, or one text such as savedsearches.conf). */
+  output: string[] | string;
+}
+
+type PipelineData = Record<string, unknown>;
+
+/** A conversion set up once (target, format, pipelines resolved) and run over many documents. */
+export class Converter {
+  private readonly backend: Backend;
+  private readonly bopts: BackendConvertOptions;
+
+  private constructor(
+    readonly target: TargetDef,
+    readonly format: string,
+    private readonly pipelines: readonly PipelineData[],
+    private readonly opts: ConvertOptions,
+  ) {
+    this.backend = target.create();
+    this.bopts = { format, pretty: opts.pretty ?? false, options: opts.options ?? {} };
+  }
+
+  static create(opts: ConvertOptions): Result<Converter> {
+    const target = getTarget(opts.target);
+    if (!target) {
+      return fail({ code: 'TL5005', severity: 'error', message: `unknown target '${opts.target}'` });
+    }
+    const format = opts.format ?? target.defaultFormat;
+    if (!(format in target.formats)) {
+      return fail({
+        code: 'TL5006',
+        severity: 'error',
+        message: `target '${target.name}' has no output format '${format}' (formats: ${Object.keys(target.formats).join(', ')})`,
+      });
+    }
+    for (const k of Object.keys(opts.options ?? {})) {
+      if (!(k in target.options) && !k.startsWith('output.')) {
+        return fail({
+          code: 'TL5007',
+          severity: 'error',
+          message: `target '${target.name}' has no option '${k}'${Object.keys(target.options).length ? ` (options: ${Object.keys(target.options).join(', ')})` : ''}`,
+        });
+      }
+    }
+    const refs: readonly PipelineRef[] = opts.withoutPipeline
+      ? []
+      : (opts.pipelines ?? target.formatPipelines?.[format] ?? target.defaultPipelines);
+    const pipelines: PipelineData[] = [];
+    for (const ref of refs) {
+      const r = resolvePipeline(target, ref);
+      if (!r.ok) return fail(r.diagnostics);
+      pipelines.push(r.value);
+    }
+    return ok(new Converter(target, format, pipelines, opts));
+  }
+
+  /** Convert a rule already lowered to the IR (pipelines applied here). */
+  convertIr(rule: IrRule): Result<{ queries: string[]; raw: string[] }> {
+    const applied = applyInterimPipelines(rule, this.pipelines);
+    if (!applied.ok) return fail(applied.diagnostics);
+    const diags = [...applied.diagnostics, ...this.unmappedFields(applied.value.rule, applied.value.state)];
+    if (hasErrors(diags)) return fail(diags);
+    const r = this.backend.convertRule(applied.value.rule, { ...this.bopts, state: applied.value.state });
+    return r.ok ? ok(r.value, [...diags, ...r.diagnostics]) : fail([...diags, ...r.diagnostics]);
+  }
+
+  private unmappedFields(rule: IrRule, state: Record<string, unknown>): Diagnostic[] {
+    const known = this.target.knownFields?.(rule, state);
+    if (!known) return [];
+    const out: Diagnostic[] = [];
+    const seen = new Set<string>();
+    const walk = (n: IrNode): void => {
+      if (n.kind === 'And' || n.kind === 'Or') n.children.forEach(walk);
+      else if (n.kind === 'Not') walk(n.child);
+      else if (n.kind === 'FieldMatch' && !known.has(n.field) && !seen.has(n.field)) {
+        seen.add(n.field);
+        const d: Diagnostic = {
+          code: 'TL5002',
+          severity: this.opts.strict ? 'error' : 'warning',
+          message: `field '${n.field}' is not mapped to a ${this.target.name} field`,
+          file: rule.file,
+        };
+        if (n.origin.span) d.span = n.origin.span;
+        out.push(d);
+      }
+    };
+    rule.conditions.forEach(walk);
+    return out;
+  }
+
+  /** Convert parsed Sigma files as one collection (correlations may refer to rules in other files). */
+  convertFiles(files: readonly SigmaFile[]): ConvertRun {
+    const docs: DocResult[] = [];
+    const converted = new Map<string, ConvertedRule>();
+    const referenced = new Set<string>();
+    const all = files.flatMap((f) => f.documents);
+    for (const d of all) if (d.kind === 'Correlation') d.rules.forEach((r) => referenced.add(r));
+    const queries: string[] = [];
+    const pending: { doc: SigmaDocument; result: DocResult }[] = [];
+    for (const doc of all) {
+      const result: DocResult = {
+        file: doc.file,
+        id: doc.id ?? '',
+        title: doc.title,
+        kind: doc.kind,
+        diagnostics: [],
+      };
+      docs.push(result);
+      if (doc.kind === 'Filter') {
+        result.diagnostics.push({
+          code: 'TL5001',
+          severity: 'error',
+          message: 'unsupported by target: Sigma filters in conversion (apply them with a pipeline)',
+          file: doc.file,
+          span: doc.span,
+        });
+        continue;
+      }
+      if (doc.kind === 'Correlation') {
+        pending.push({ doc, result });
+        continue;
+      }
+      const lowered = lowerRule(doc);
+      result.diagnostics.push(...lowered.diagnostics);
+      if (!lowered.ok) continue;
+      const r = this.convertIr(lowered.value);
+      result.diagnostics.push(...r.diagnostics);
+      if (!r.ok) continue;
+      const entry = { rule: lowered.value, queries: r.value.raw };
+      converted.set(lowered.value.id, entry);
+      if (lowered.value.name !== undefined) converted.set(lowered.value.name, entry);
+      const isRef =
+        referenced.has(lowered.value.id) ||
+        (lowered.value.name !== undefined && referenced.has(lowered.value.name));
+      const generate = doc.raw['generate'] === true;
+      // Rules a correlation refers to are not output on their own unless they ask to be.
+      result.output = isRef && !generate ? [] : r.value.queries;
+      queries.push(...result.output);
+    }
+    for (const { doc, result } of pending) {
+      if (doc.kind !== 'Correlation') continue;
+      const out = this.convertCorrelation(doc, converted);
+      result.diagnostics.push(...out.diagnostics);
+      if (out.ok) {
+        result.output = out.value;
+        queries.push(...out.value);
+      }
+    }
+    return { docs, output: this.backend.finalizeOutput(queries, this.bopts) };
+  }
+
+  private convertCorrelation(
+    doc: Extract<SigmaDocument, { kind: 'Correlation' }>,
+    converted: ReadonlyMap<string, ConvertedRule>,
+  ): Result<string[]> {
+    const lowered = lowerCorrelation(doc);
+    if (!lowered.ok) return fail(lowered.diagnostics);
+    if (!this.backend.convertCorrelation) {
+      return fail({
+        code: 'TL5001',
+        severity: 'error',
+        message: `unsupported by target: correlation rules on ${this.target.name}`,
+        file: doc.file,
+        span: doc.span,
+      });
+    }
+    const rules: ConvertedRule[] = [];
+    for (const ref of lowered.value.rules) {
+      const r = converted.get(ref);
+      if (!r) {
+        return fail({
+          code: 'TL5008',
+          severity: 'error',
+          message: `correlation refers to rule '${ref}', which is not in the input or did not convert`,
+          file: doc.file,
+          span: doc.span,
+        });
+      }
+      rules.push(r);
+    }
+    const r = this.backend.convertCorrelation(lowered.value, rules, this.bopts);
+    return r.ok
+      ? ok(
+          r.value,
+          r.diagnostics.map((d) => ({ ...d, file: doc.file })),
+        )
+      : r;
+  }
+
+  /** Parse and convert one Sigma text (one or more YAML documents). */
+  convertText(text: string, file = '<input>'): ConvertRun & { parseDiagnostics: Diagnostic[] } {
+    const parsed = parseSigmaText(text, file);
+    return { ...this.convertFiles([parsed.file]), parseDiagnostics: parsed.diagnostics };
+  }
+}
+
+function resolvePipeline(target: TargetDef, ref: PipelineRef): Result<PipelineData> {
+  if (typeof ref === 'string') {
+    const p = target.pipelines[ref];
+    if (p) return ok(p.data);
+    return fail({
+      code: 'TL5005',
+      severity: 'error',
+      message: `unknown pipeline '${ref}' for target '${target.name}' (built-in: ${Object.keys(target.pipelines).join(', ') || 'none'})`,
+    });
+  }
+  try {
+    const data: unknown = parseYaml(ref.text);
+    if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+      return fail({
+        code: 'TL5007',
+        severity: 'error',
+        message: 'a pipeline file must hold a mapping',
+        file: ref.file,
+      });
+    }
+    return ok(data as PipelineData);
+  } catch (e) {
+    return fail({
+      code: 'TL5007',
+      severity: 'error',
+      message: `cannot read pipeline: ${e instanceof Error ? e.message : String(e)}`,
+      file: ref.file,
+    });
+  }
+}
+
+/**
+ * Convert one Sigma text to one target: the whole output (a list of queries, or one text).
+ * Fails when any document fails; the diagnostics say which.
+ */
+export function convertSigmaText(
+  text: string,
+  opts: ConvertOptions,
+  file = '<input>',
+): Result<string[] | string> {
+  const c = Converter.create(opts);
+  if (!c.ok) return fail(c.diagnostics);
+  const run = c.value.convertText(text, file);
+  const diags = [...run.parseDiagnostics, ...run.docs.flatMap((d) => d.diagnostics)];
+  if (hasErrors(diags) || run.docs.some((d) => d.output === undefined)) return fail(diags);
+  return ok(run.output, diags);
+}

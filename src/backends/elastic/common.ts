@@ -1,0 +1,138 @@
+/**
+ * What the three Elastic languages share beyond their token tables: the reference backends'
+ * special cases for null values (`NOT NOT _exists_` becomes `_exists_`), windash/base64offset
+ * expansions written as one value list, and CIDR networks normalized as Python's ipaddress does.
+ */
+import type { IrNode } from '../../ir/types.js';
+import { TextBackend } from '../text/backend.js';
+import type { ConversionContext } from '../text/context.js';
+import type { Printed } from '../text/printer.js';
+import { containsSpecial } from '../text/strings.js';
+import type { TokenTable } from '../text/token-table.js';
+
+type FieldMatch = Extract<IrNode, { kind: 'FieldMatch' }>;
+type FieldMatchOf<K extends string> = FieldMatch & { value: { kind: K } };
+
+export function isNullMatch(node: IrNode): node is FieldMatch {
+  return node.kind === 'FieldMatch' && node.value.kind === 'Null';
+}
+
+export class ElasticTextBackend extends TextBackend {
+  /** How `not field: null` is written (`_exists_:f`, `?f != null`); absent: the generic NOT. */
+  protected notNullExpression?: (field: string) => string;
+
+  constructor(target: string, table: TokenTable, formats: Readonly<Record<string, string>>) {
+    super(target, table, formats, 'default');
+  }
+
+  protected override printNot(node: Extract<IrNode, { kind: 'Not' }>, ctx: ConversionContext): Printed {
+    // The reference writes the raw field name here, without escaping or quoting.
+    if (this.notNullExpression && isNullMatch(node.child)) return this.notNullExpression(node.child.field);
+    return super.printNot(node, ctx);
+  }
+
+  protected override noGroupNeeded(outer: IrNode, inner: IrNode): boolean {
+    if (this.notNullExpression) {
+      if (inner.kind === 'Not' && isNullMatch(inner.child)) return true;
+      // `NOT _exists_:f` is itself a negation: keep it apart from its neighbours.
+      if (isNullMatch(inner)) return false;
+    }
+    return super.noGroupNeeded(outer, inner);
+  }
+
+  /** windash/base64offset variants of one value become one list, as the reference does. */
+  protected override decideIn(node: Extract<IrNode, { kind: 'And' | 'Or' }>, ctx: ConversionContext): boolean {
+    if (!this.isExpansion(node)) return super.decideIn(node, ctx);
+    const t = this.table;
+    if (node.kind === 'Or' ? !t.convertOrAsIn : !t.convertAndAsIn) return false;
+    let field: string | undefined;
+    for (const c of node.children) {
+      if (c.kind !== 'FieldMatch' || (field !== undefined && c.field !== field)) return false;
+      field = c.field;
+      if (c.value.kind === 'Str') {
+        if (!t.inExpressionsAllowWildcards && containsSpecial(c.value.parts)) return false;
+      } else if (c.value.kind !== 'Num') return false;
+    }
+    return true;
+  }
+
+  /** CIDR with the network address normalized (host bits cleared, IPv6 compressed). */
+  protected override printCidr(node: FieldMatchOf<'Cidr'>, ctx: ConversionContext): Printed {
+    const net = normalizeCidr(node.value.cidr, node.value.version);
+    const n: FieldMatchOf<'Cidr'> = net === null ? node : { ...node, value: { ...node.value, cidr: net } };
+    return super.printCidr(n, ctx);
+  }
+}
+
+/** network/prefixlen with the network as Python's ipaddress.ip_network(strict=False) prints it. */
+export function normalizeCidr(cidr: string, version: 4 | 6): string | null {
+  const [addr = '', lenText = ''] = cidr.split('/');
+  const len = Number(lenText);
+  if (!Number.isInteger(len)) return null;
+  if (version === 4) {
+    const o = addr.split('.').map(Number);
+    if (o.length !== 4 || o.some((x) => !Number.isInteger(x) || x < 0 || x > 255)) return null;
+    const n = (((o[0] ?? 0) << 24) | ((o[1] ?? 0) << 16) | ((o[2] ?? 0) << 8) | (o[3] ?? 0)) >>> 0;
+    const mask = len === 0 ? 0 : (0xffffffff << (32 - len)) >>> 0;
+    const m = (n & mask) >>> 0;
+    return `${[24, 16, 8, 0].map((s) => (m >>> s) & 255).join('.')}/${String(len)}`;
+  }
+  const groups = expandIpv6(addr);
+  if (groups === null) return null;
+  const masked = groups.map((g, i) => {
+    const bits = Math.max(0, Math.min(16, len - i * 16));
+    return g & ((0xffff << (16 - bits)) & 0xffff);
+  });
+  return `${compressIpv6(masked)}/${String(len)}`;
+}
+
+function expandIpv6(addr: string): number[] | null {
+  const halves = addr.split('::');
+  if (halves.length > 2) return null;
+  const parse = (s: string): number[] | null => {
+    if (s === '') return [];
+    const out: number[] = [];
+    for (const g of s.split(':')) {
+      if (!/^[0-9a-f]{1,4}$/i.test(g)) return null;
+      out.push(parseInt(g, 16));
+    }
+    return out;
+  };
+  const head = parse(halves[0] ?? '');
+  const tail = halves.length === 2 ? parse(halves[1] ?? '') : [];
+  if (head === null || tail === null) return null;
+  if (halves.length === 1) return head.length === 8 ? head : null;
+  const fill = 8 - head.length - tail.length;
+  if (fill < 1) return null;
+  return [...head, ...Array<number>(fill).fill(0), ...tail];
+}
+
+/** RFC 5952 text, as Python prints IPv6 addresses: longest run (≥ 2) of zero groups becomes `::`. */
+function compressIpv6(groups: number[]): string {
+  let best = -1;
+  let bestLen = 0;
+  for (let i = 0; i < groups.length; ) {
+    if (groups[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < groups.length && groups[j] === 0) j++;
+    if (j - i > bestLen) {
+      best = i;
+      bestLen = j - i;
+    }
+    i = j;
+  }
+  const hex = groups.map((g) => g.toString(16));
+  if (bestLen < 2) return hex.join(':');
+  return `${hex.slice(0, best).join(':')}::${hex.slice(best + bestLen).join(':')}`;
+}
+
+/** Python's ipaddress.ip_address accepts the text (no leading zeros in IPv4 octets). */
+export function isIpAddress(s: string): boolean {
+  if (/^\d{1,3}(?:\.\d{1,3}){3}$/.test(s)) {
+    return s.split('.').every((o) => Number(o) <= 255 && (o === '0' || !o.startsWith('0')));
+  }
+  return s.includes(':') && expandIpv6(s) !== null;
+}

@@ -1,0 +1,59 @@
+/**
+ * The elastic-esql target: ES|QL queries `from <index> metadata … | where …`, plain, as Kibana
+ * saved searches or as Elastic Security rules; correlations with `stats … by` over time buckets.
+ */
+import type { Result } from '../../diagnostics/index.js';
+import type { IrCorrelation, IrRule } from '../../ir/types.js';
+import type { BackendConvertOptions, ConvertedRule } from '../text/backend.js';
+import type { ConversionContext } from '../text/context.js';
+import { ElasticTextBackend } from './common.js';
+import { convertEsqlCorrelation } from './esql-correlations.js';
+import { formatOptions } from './options.js';
+import type { AttackResolver } from './rule-formats.js';
+import { esqlKibanaSearch, esqlSiemRule, esqlSiemRuleNdjson } from './rule-formats.js';
+import { DEFAULT_INDEX, esqlFrom, esqlIndex } from './esql-index.js';
+import { esqlTable } from './tables.js';
+
+export const esqlFormats = {
+  default: 'plain ES|QL queries',
+  kibana_ndjson: 'Kibana saved ES|QL searches (NDJSON import file)',
+  siem_rule: 'Elastic Security ES|QL rules for the Kibana create-rule API (JSON)',
+  siem_rule_ndjson: 'Elastic Security ES|QL rules for the rules import (NDJSON)',
+} as const;
+
+export class EsqlBackend extends ElasticTextBackend {
+  /** The `from` index each converted rule used, for correlations that combine rules. */
+  private readonly ruleIndex = new WeakMap<IrRule, string>();
+
+  constructor(private readonly attack?: AttackResolver) {
+    super('elastic-esql', esqlTable, esqlFormats);
+  }
+
+  override finalizeQueryFormat(query: string, ctx: ConversionContext, format: string): string | null {
+    const index = esqlIndex(ctx.state);
+    this.ruleIndex.set(ctx.rule, index);
+    const q = esqlFrom(index, ctx.state['metadata']) + query;
+    switch (format) {
+      case 'default':
+        return q;
+      case 'kibana_ndjson':
+        return JSON.stringify(esqlKibanaSearch(ctx.rule, q, index));
+      case 'siem_rule':
+        return JSON.stringify(esqlSiemRule(ctx.rule, q, formatOptions(ctx, this.attack)));
+      case 'siem_rule_ndjson':
+        return JSON.stringify(esqlSiemRuleNdjson(ctx.rule, q, formatOptions(ctx, this.attack)));
+      default:
+        this.report(ctx, 'TL5006', `unknown output format '${format}' for elastic-esql`);
+        return null;
+    }
+  }
+
+  convertCorrelation(
+    corr: IrCorrelation,
+    rules: readonly ConvertedRule[],
+    opts: BackendConvertOptions,
+  ): Result<string[]> {
+    const indices = rules.map((r) => this.ruleIndex.get(r.rule) ?? DEFAULT_INDEX);
+    return convertEsqlCorrelation(this, corr, rules, indices, opts);
+  }
+}

@@ -1,0 +1,19 @@
+/**
+ * The target registry: every conversion target, by name. A new target adds one line to `targets`.
+ */
+import { splunkTarget } from './splunk/index.js';
+import type { TargetDef } from './target.js';
+
+export type { PipelineDef, TargetDef } from './target.js';
+
+const targets: readonly TargetDef[] = [splunkTarget];
+
+const byName = new Map(targets.map((t) => [t.name, t]));
+
+export function getTarget(name: string): TargetDef | undefined {
+  return byName.get(name);
+}
+
+export function listTargets(): readonly TargetDef[] {
+  return targets;
+}

@@ -1,0 +1,38 @@
+import type { TargetDef } from '../target.js';
+import { SplunkBackend, splunkFormats, splunkOptions } from './backend.js';
+import { splunkCim, splunkSysmonAcceleration, splunkWindows } from './pipelines.js';
+
+export { SplunkBackend } from './backend.js';
+export { splunkTable } from './table.js';
+
+export const splunkTarget: TargetDef = {
+  name: 'splunk',
+  description: 'Splunk SPL (search, savedsearches.conf, tstats over CIM data models)',
+  create: () => new SplunkBackend(),
+  formats: splunkFormats,
+  defaultFormat: 'default',
+  defaultPipelines: ['splunk_windows'],
+  formatPipelines: { data_model: ['splunk_cim'] },
+  pipelines: {
+    splunk_windows: {
+      name: 'splunk_windows',
+      description: 'Windows event log sources (source="WinEventLog:…") and EventID → EventCode',
+      data: splunkWindows,
+    },
+    splunk_sysmon_acceleration: {
+      name: 'splunk_sysmon_acceleration',
+      description: 'adds a characteristic keyword to Sysmon searches so Splunk can use its index',
+      data: splunkSysmonAcceleration,
+    },
+    splunk_cim: {
+      name: 'splunk_cim',
+      description: 'Sigma fields → CIM data model fields (Endpoint, Network_Resolution), for -f data_model',
+      data: splunkCim,
+    },
+  },
+  options: splunkOptions,
+  knownFields(_rule, state) {
+    const f = state['fields'];
+    return Array.isArray(f) ? new Set(f.map(String)) : undefined;
+  },
+};

@@ -1,0 +1,330 @@
+/**
+ * IR → closures. Each tree is compiled once into predicates over an EventView; nothing walks the IR per
+ * event. String values of one field under one Or are batched: the field is read and lowercased once
+ * (the lowercase copy is cached on the event for every other rule), equality values go into a Set, and
+ * the rest run as native startsWith/endsWith/includes over the folded text.
+ */
+import type { Diagnostic } from '../diagnostics/index.js';
+import type { IrNode, IrValue } from '../ir/index.js';
+import { translateRegex } from '../sigma/index.js';
+import type { EventView } from './event.js';
+import { allValues, fieldValue } from './event.js';
+import type { StrTest } from './strings.js';
+import { runStrTest, strTest } from './strings.js';
+import { cidrTester, hostileRegex, numEquals, numericValue, timePart } from './values.js';
+
+export type Pred = (ev: EventView) => boolean;
+
+export interface CompileContext {
+  file: string;
+  ruleId: string;
+  diagnostics: Diagnostic[];
+}
+
+/** Thrown inside compilation only, caught by compileTree: the rule is reported, never half-compiled. */
+class RuleError extends Error {
+  constructor(readonly diagnostic: Diagnostic) {
+    super(diagnostic.message);
+  }
+}
+
+/** Compile one (normalized) tree; undefined when the rule cannot be evaluated (diagnostics say why). */
+export function compileTree(node: IrNode, ctx: CompileContext): Pred | undefined {
+  try {
+    return compileNode(node, ctx);
+  } catch (e) {
+    if (e instanceof RuleError) {
+      ctx.diagnostics.push(e.diagnostic);
+      return undefined;
+    }
+    throw e;
+  }
+}
+
+function reject(ctx: CompileContext, node: IrNode, code: Diagnostic['code'], message: string): never {
+  const d: Diagnostic = { code, severity: 'error', message: `${ctx.ruleId}: ${message}`, file: ctx.file };
+  if ((node.kind === 'FieldMatch' || node.kind === 'Keyword') && node.origin.span) d.span = node.origin.span;
+  throw new RuleError(d);
+}
+
+/** String form of a scalar for string matching (numbers and booleans as JSON writes them). */
+function scalarText(v: unknown): string | undefined {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return undefined;
+}
+
+function compileNode(n: IrNode, ctx: CompileContext): Pred {
+  switch (n.kind) {
+    case 'And': {
+      const kids = n.children.map((c) => compileNode(c, ctx));
+      if (kids.length === 2) {
+        const [a, b] = kids as [Pred, Pred];
+        return (ev) => a(ev) && b(ev);
+      }
+      return (ev) => {
+        for (const k of kids) if (!k(ev)) return false;
+        return true;
+      };
+    }
+    case 'Or': {
+      const kids = batchOr(n.children, ctx);
+      if (kids.length === 1) return kids[0]!;
+      return (ev) => {
+        for (const k of kids) if (k(ev)) return true;
+        return false;
+      };
+    }
+    case 'Not': {
+      const c = compileNode(n.child, ctx);
+      return (ev) => !c(ev);
+    }
+    case 'Const': {
+      const v = n.value;
+      return () => v;
+    }
+    case 'FieldMatch':
+      return compileField(n.field, [n.value], n, ctx);
+    case 'Keyword':
+      return compileKeyword([n.value], n, ctx);
+  }
+}
+
+/** Group Or children that test string values of the same field (or keywords) into one predicate each. */
+function batchOr(children: readonly IrNode[], ctx: CompileContext): Pred[] {
+  const groups = new Map<string, { node: IrNode; values: IrValue[] }>();
+  const out: (Pred | string)[] = [];
+  for (const c of children) {
+    if ((c.kind === 'FieldMatch' || c.kind === 'Keyword') && c.value.kind === 'Str') {
+      const key = (c.kind === 'Keyword' ? '\u0000kw' : 'f:' + c.field) + (c.value.cased ? ':c' : ':i');
+      let g = groups.get(key);
+      if (!g) {
+        g = { node: c, values: [] };
+        groups.set(key, g);
+        out.push(key);
+      }
+      g.values.push(c.value);
+    } else out.push(compileNode(c, ctx));
+  }
+  return out.map((x) => {
+    if (typeof x !== 'string') return x;
+    const g = groups.get(x)!;
+    return g.node.kind === 'FieldMatch'
+      ? compileField(g.node.field, g.values, g.node, ctx)
+      : compileKeyword(g.values, g.node, ctx);
+  });
+}
+
+/** Several Str values (alternatives) → one test over a folded string. */
+function strBatch(values: readonly IrValue[], fold: boolean): (s: string) => boolean {
+  const eq = new Set<string>();
+  const tests: StrTest[] = [];
+  for (const v of values) {
+    if (v.kind !== 'Str') continue;
+    const t = strTest(v.parts, fold);
+    if (t.kind === 'any') return () => true;
+    if (t.kind === 'eq') eq.add(t.needle);
+    else tests.push(t);
+  }
+  if (tests.length === 0) {
+    if (eq.size === 1) {
+      const only = eq.values().next().value as string;
+      return (s) => s === only;
+    }
+    return (s) => eq.has(s);
+  }
+  if (tests.length === 1 && eq.size === 0) {
+    const t = tests[0]!;
+    if (t.kind === 'contains') {
+      const needle = t.needle;
+      return (s) => s.includes(needle);
+    }
+    if (t.kind === 'suffix') {
+      const needle = t.needle;
+      return (s) => s.endsWith(needle);
+    }
+    if (t.kind === 'prefix') {
+      const needle = t.needle;
+      return (s) => s.startsWith(needle);
+    }
+  }
+  return (s) => {
+    if (eq.has(s)) return true;
+    for (const t of tests) if (runStrTest(t, s)) return true;
+    return false;
+  };
+}
+
+/** A scalar test (v is never an array here). */
+type ScalarTest = (v: unknown, ev: EventView) => boolean;
+
+function compileField(field: string, values: readonly IrValue[], node: IrNode, ctx: CompileContext): Pred {
+  const first = values[0]!;
+  if (first.kind === 'Null') {
+    return (ev) => {
+      const v = fieldValue(ev, field);
+      return v === undefined || v === null;
+    };
+  }
+  if (first.kind === 'Exists') {
+    const want = first.value;
+    return (ev) => {
+      const v = fieldValue(ev, field);
+      return (v !== undefined && v !== null) === want;
+    };
+  }
+  if (first.kind === 'Str') {
+    const fold = !first.cased;
+    const test = strBatch(values, fold);
+    if (!fold) {
+      return (ev) => {
+        const v = fieldValue(ev, field);
+        if (typeof v === 'string') return test(v);
+        return anyScalar(v, (x) => {
+          const s = scalarText(x);
+          return s !== undefined && test(s);
+        });
+      };
+    }
+    return (ev) => {
+      const v = fieldValue(ev, field);
+      if (typeof v === 'string') {
+        let l = ev.lower[field];
+        if (l === undefined) ev.lower[field] = l = v.toLowerCase();
+        return test(l);
+      }
+      return anyScalar(v, (x) => {
+        const s = scalarText(x);
+        return s !== undefined && test(s.toLowerCase());
+      });
+    };
+  }
+  const t = scalarTest(first, node, ctx);
+  return (ev) => {
+    const v = fieldValue(ev, field);
+    return anyScalar(v, (x) => t(x, ev));
+  };
+}
+
+/** Arrays match when any element does; undefined/null never match a value test. */
+function anyScalar(v: unknown, f: (x: unknown) => boolean): boolean {
+  if (v === undefined || v === null) return false;
+  if (Array.isArray(v)) {
+    for (const x of v) if (anyScalar(x, f)) return true;
+    return false;
+  }
+  return f(v);
+}
+
+function compileRegex(value: Extract<IrValue, { kind: 'Re' }>, node: IrNode, ctx: CompileContext): RegExp {
+  const t = translateRegex(value.pattern, value.flags);
+  if (!t.ok) reject(ctx, node, 'TL6004', `invalid regular expression: ${t.message}`);
+  const why = hostileRegex(t.value.source);
+  if (why !== undefined) reject(ctx, node, 'TL6003', `regular expression /${value.pattern}/ rejected: ${why}`);
+  const f = t.value.flags;
+  return new RegExp(t.value.source, (f.i ? 'i' : '') + (f.m ? 'm' : '') + (f.s ? 's' : ''));
+}
+
+function scalarTest(value: IrValue, node: IrNode, ctx: CompileContext): ScalarTest {
+  switch (value.kind) {
+    case 'Num': {
+      const { value: n, raw } = value;
+      return (v) => numEquals(v, n, raw);
+    }
+    case 'Bool': {
+      const b = value.value;
+      const text = String(b);
+      return (v) => (typeof v === 'boolean' ? v === b : typeof v === 'string' && v.toLowerCase() === text);
+    }
+    case 'Re': {
+      const re = compileRegex(value, node, ctx);
+      return (v) => {
+        const s = scalarText(v);
+        return s !== undefined && re.test(s);
+      };
+    }
+    case 'Cidr': {
+      const test = cidrTester(value.cidr);
+      if (!test) return reject(ctx, node, 'TL6001', `'${value.cidr}' is not a CIDR network`);
+      return (v) => typeof v === 'string' && test(v);
+    }
+    case 'Compare': {
+      const { op, value: bound } = value;
+      const cmp = COMPARE[op];
+      return (v) => {
+        const x = numericValue(v);
+        return x !== undefined && cmp(x, bound);
+      };
+    }
+    case 'FieldRef': {
+      const other = value.field;
+      const how = value.parts;
+      return (v, ev) => {
+        const s = scalarText(v)?.toLowerCase();
+        if (s === undefined) return false;
+        return anyScalar(fieldValue(ev, other), (o) => {
+          const r = scalarText(o)?.toLowerCase();
+          if (r === undefined) return false;
+          if (how === 'contains') return s.includes(r);
+          if (how === 'startswith') return s.startsWith(r);
+          if (how === 'endswith') return s.endsWith(r);
+          return s === r;
+        });
+      };
+    }
+    case 'TimePart': {
+      const { part, value: want } = value;
+      return (v) => timePart(v, part) === want;
+    }
+    case 'QueryExpr':
+      return reject(ctx, node, 'TL6001', 'query expression placeholders can only be printed, not evaluated');
+    case 'Str':
+    case 'Null':
+    case 'Exists':
+      return reject(ctx, node, 'TL6000', `value kind ${value.kind} reached scalarTest`);
+  }
+}
+
+export const COMPARE: Record<'lt' | 'lte' | 'gt' | 'gte', (a: number, b: number) => boolean> = {
+  lt: (a, b) => a < b,
+  lte: (a, b) => a <= b,
+  gt: (a, b) => a > b,
+  gte: (a, b) => a >= b,
+};
+
+/**
+ * Keywords search every scalar value of the event. A keyword without wildcards matches anywhere in a
+ * value (full-text search, as SIEM backends and other Sigma engines treat unbound values).
+ */
+function compileKeyword(values: readonly IrValue[], node: IrNode, ctx: CompileContext): Pred {
+  const first = values[0]!;
+  if (first.kind === 'Str') {
+    const fold = !first.cased;
+    const test = strBatch(values.map(keywordPattern), fold);
+    return (ev) => {
+      for (const s of allValues(ev)) if (test(fold ? s.toLowerCase() : s)) return true;
+      return false;
+    };
+  }
+  if (first.kind === 'Num' || first.kind === 'Bool') {
+    const text = first.kind === 'Num' ? first.raw : String(first.value);
+    return compileKeyword(
+      [{ kind: 'Str', parts: [{ kind: 'Lit', text }], cased: false }, ...values.slice(1)],
+      node,
+      ctx,
+    );
+  }
+  if (first.kind === 'Re') {
+    const re = compileRegex(first, node, ctx);
+    return (ev) => allValues(ev).some((s) => re.test(s));
+  }
+  return reject(ctx, node, 'TL6001', `a keyword of kind ${first.kind} cannot be evaluated`);
+}
+
+export function keywordPattern(v: IrValue): IrValue {
+  if (v.kind !== 'Str') return v;
+  const parts = [...v.parts];
+  if (parts[0]?.kind !== 'WildcardMulti') parts.unshift({ kind: 'WildcardMulti' });
+  if (parts[parts.length - 1]?.kind !== 'WildcardMulti') parts.push({ kind: 'WildcardMulti' });
+  return { ...v, parts };
+}

@@ -1,0 +1,437 @@
+/**
+ * The evaluation engine: Sigma documents in, a frozen set of compiled rules out, then events in and hits
+ * out. Rules are indexed by Windows channel and EventID so that an event is tested only against rules
+ * whose logsource can apply to it; JSONL lines additionally go through the raw prefilter
+ * (src/engine/prefilter.ts) so most lines are never parsed.
+ */
+import type { Diagnostic } from '../diagnostics/index.js';
+import type { IrCorrelation, IrLogsource, IrNode } from '../ir/index.js';
+import { lowerCorrelation, lowerFilter, lowerRule, normalize } from '../ir/index.js';
+import type { SigmaDocument, SigmaFilter } from '../sigma/index.js';
+import type { Pred } from './compile.js';
+import { compileTree } from './compile.js';
+import type { CorrelationHit, EventRef } from './correlation.js';
+import { CorrelationState, ReorderBuffer } from './correlation.js';
+import type { EventMeta, EventView } from './event.js';
+import { toEventView } from './event.js';
+import { ANY_CHANNEL, windowsRoutes } from './logsource.js';
+import type { ScanResult } from './prefilter.js';
+import { LiteralScanner, readChannel, readEventId, requiredLiterals } from './prefilter.js';
+import type { Placeholders } from './strings.js';
+import { expandPlaceholders } from './strings.js';
+
+export const LEVELS = ['informational', 'low', 'medium', 'high', 'critical'] as const;
+
+export interface RuleInfo {
+  id: string;
+  name?: string;
+  title: string;
+  level?: string;
+  file: string;
+}
+
+export interface CompiledRule extends RuleInfo {
+  readonly index: number;
+  readonly logsource: IrLogsource;
+  /** The normalized tree after placeholders and filters (what both interpreters evaluate). */
+  readonly tree: IrNode;
+  readonly match: Pred;
+  /** Literal ids for the raw prefilter; undefined: this rule cannot be prefiltered. */
+  readonly literals: Int32Array | undefined;
+  /** Report hits (false for rules only feeding correlations, or filtered out by level / id). */
+  readonly report: boolean;
+  /** Correlations fed by this rule: [state index, reference index]. */
+  readonly feeds: readonly (readonly [number, number])[];
+}
+
+export interface RuleHit {
+  kind: 'rule';
+  rule: RuleInfo;
+  event: EventView;
+  source: EventRef;
+}
+
+export interface CorrHit {
+  kind: 'correlation';
+  rule: RuleInfo;
+  hit: CorrelationHit;
+}
+
+export type Hit = RuleHit | CorrHit;
+
+export interface EngineOptions {
+  /** `expand` placeholder values: name → list of Sigma strings. */
+  placeholders?: Placeholders;
+  /** Report only rules at or above this level (correlated base rules still run). */
+  minLevel?: string;
+  /** Report only these rule ids or names (their correlation inputs still run). */
+  ruleIds?: readonly string[];
+  /** Only events at or after / before these times (ms since epoch) count. */
+  from?: number;
+  to?: number;
+  /** Out-of-order bound for correlations, in seconds (default 300). */
+  skewSeconds?: number;
+  /** Do not use the raw-line prefilter (for tests that compare both paths). */
+  noPrefilter?: boolean;
+}
+
+export interface EngineStats {
+  events: number;
+  /** Lines the raw prefilter decided without parsing. */
+  skipped: number;
+  corrupt: number;
+  /** Events that reached correlations out of order beyond the bound. */
+  late: number;
+  /** Events without a readable time (ignored by correlations and time filters). */
+  untimed: number;
+}
+
+interface CandidateSet {
+  rules: readonly CompiledRule[];
+  /** Every rule here has literals and the channel needs no derived fields: the prefilter may skip. */
+  prefilter: boolean;
+}
+
+interface CorrInput {
+  time: number;
+  corr: number;
+  ref: number;
+  ev: EventView;
+  source: EventRef;
+}
+
+function levelRank(l: string | undefined): number {
+  return l === undefined ? -1 : LEVELS.indexOf(l.toLowerCase() as (typeof LEVELS)[number]);
+}
+
+function filterApplies(f: SigmaFilter, ls: IrLogsource): boolean {
+  const eq = (a: string | undefined, b: string | undefined): boolean =>
+    a === undefined || a.toLowerCase() === b?.toLowerCase();
+  return (
+    eq(f.logsource.product, ls.product) &&
+    eq(f.logsource.category, ls.category) &&
+    eq(f.logsource.service, ls.service)
+  );
+}
+
+export class Engine {
+  readonly rules: readonly CompiledRule[];
+  readonly correlations: readonly CorrelationState[];
+  readonly stats: EngineStats = { events: 0, skipped: 0, corrupt: 0, late: 0, untimed: 0 };
+  private readonly byChannel = new Map<string, { any: CompiledRule[]; byEid: Map<number, CompiledRule[]> }>();
+  private readonly anyChannel: CompiledRule[] = [];
+  private readonly candidateCache = new Map<string, CandidateSet>();
+  private readonly allRules: CandidateSet;
+  private readonly scanner: LiteralScanner;
+  private readonly scan: ScanResult = { channelAt: -1, eventIdAt: -1, unsafe: false };
+  private readonly reorder: ReorderBuffer<CorrInput>;
+  private sink: (h: Hit) => void = () => undefined;
+  private readonly from: number;
+  private readonly to: number;
+  private readonly noPrefilter: boolean;
+
+  private constructor(
+    rules: CompiledRule[],
+    literals: string[],
+    correlations: (ctx: Engine) => CorrelationState[],
+    opts: EngineOptions,
+  ) {
+    this.rules = rules;
+    this.scanner = new LiteralScanner(literals);
+    this.from = opts.from ?? -Infinity;
+    this.to = opts.to ?? Infinity;
+    this.noPrefilter = opts.noPrefilter === true;
+    this.correlations = correlations(this);
+    this.reorder = new ReorderBuffer<CorrInput>((opts.skewSeconds ?? 300) * 1000, (x) =>
+      this.correlations[x.corr]!.add(x.ref, x.ev, x.source),
+    );
+    for (const r of rules) {
+      const routes = windowsRoutes(r.logsource);
+      for (const rt of routes ?? []) {
+        if (rt.channel === ANY_CHANNEL) {
+          this.anyChannel.push(r);
+          continue;
+        }
+        let c = this.byChannel.get(rt.channel);
+        if (!c) this.byChannel.set(rt.channel, (c = { any: [], byEid: new Map() }));
+        if (rt.eventIds === undefined) c.any.push(r);
+        else
+          for (const id of rt.eventIds) {
+            const l = c.byEid.get(id);
+            if (l) l.push(r);
+            else c.byEid.set(id, [r]);
+          }
+      }
+    }
+    this.allRules = this.makeSet(rules, false);
+    Object.freeze(this.rules);
+  }
+
+  /**
+   * Compile Sigma documents (rules, correlations, filters). Every rule either compiles or is reported in
+   * `diagnostics`; one bad rule never stops the others.
+   */
+  static compile(docs: readonly SigmaDocument[], opts: EngineOptions = {}): { engine: Engine; diagnostics: Diagnostic[] } {
+    const diagnostics: Diagnostic[] = [];
+    const ph = opts.placeholders ?? new Map<string, string[]>();
+    const filters = docs.filter((d): d is SigmaFilter => d.kind === 'Filter');
+    const corrDocs: IrCorrelation[] = [];
+    for (const d of docs)
+      if (d.kind === 'Correlation') {
+        const c = lowerCorrelation(d);
+        diagnostics.push(...c.diagnostics);
+        if (c.ok) corrDocs.push(c.value);
+      }
+    const minRank = opts.minLevel === undefined ? -1 : levelRank(opts.minLevel);
+    const wanted = opts.ruleIds ? new Set(opts.ruleIds) : undefined;
+    const selected = (x: { id: string; name?: string; level?: string }): boolean =>
+      levelRank(x.level) >= minRank &&
+      (wanted === undefined || wanted.has(x.id) || (x.name !== undefined && wanted.has(x.name)));
+    const usedCorrs = corrDocs.filter(selected);
+    const referenced = new Set(usedCorrs.flatMap((c) => c.rules));
+    // Rules referenced by a correlation that does not `generate` are correlation inputs only.
+    const silent = new Set(usedCorrs.filter((c) => !c.generate).flatMap((c) => c.rules));
+
+    const filterTrees = new Map<SigmaFilter, IrNode[] | undefined>();
+    const filterFor = (f: SigmaFilter): IrNode[] | undefined => {
+      if (!filterTrees.has(f)) {
+        const r = lowerFilter(f);
+        diagnostics.push(...r.diagnostics);
+        filterTrees.set(f, r.ok ? r.value : undefined);
+      }
+      return filterTrees.get(f);
+    };
+
+    const rules: CompiledRule[] = [];
+    const literalIds = new Map<string, number>();
+    const ruleLookup = new Map<string, CompiledRule>();
+    for (const d of docs) {
+      if (d.kind !== 'Rule') continue;
+      const lowered = lowerRule(d);
+      diagnostics.push(...lowered.diagnostics.filter((x) => x.severity === 'error'));
+      if (!lowered.ok) continue;
+      const ir = lowered.value;
+      const inputOf = referenced.has(ir.id) || (ir.name !== undefined && referenced.has(ir.name));
+      const report =
+        selected(ir) && !silent.has(ir.id) && !(ir.name !== undefined && silent.has(ir.name));
+      if (!report && !inputOf) continue;
+      const missing = new Set<string>();
+      let tree: IrNode = normalize(
+        ir.conditions.length === 1 ? ir.conditions[0]! : { kind: 'Or', children: ir.conditions },
+      );
+      for (const f of filters) {
+        if (!f.rules.some((x) => x === ir.id || x === ir.name || x === 'any')) continue;
+        if (!filterApplies(f, ir.logsource)) continue;
+        const ft = filterFor(f);
+        if (!ft) continue;
+        const fnode: IrNode = ft.length === 1 ? ft[0]! : { kind: 'Or', children: ft };
+        tree = { kind: 'And', children: [tree, fnode] };
+      }
+      tree = normalize(expandPlaceholders(tree, ph, missing));
+      if (missing.size > 0) {
+        diagnostics.push({
+          code: 'TL6002',
+          severity: 'error',
+          message: `${ir.id}: placeholder(s) ${[...missing].map((m) => `%${m}%`).join(', ')} not defined (use --placeholders FILE)`,
+          file: ir.file,
+        });
+        continue;
+      }
+      const match = compileTree(tree, { file: ir.file, ruleId: ir.id, diagnostics });
+      if (!match) continue;
+      const lits = requiredLiterals(tree);
+      const info: CompiledRule = {
+        index: rules.length,
+        id: ir.id,
+        title: ir.title,
+        file: ir.file,
+        logsource: ir.logsource,
+        tree,
+        match,
+        literals:
+          lits === undefined
+            ? undefined
+            : Int32Array.from(
+                lits.map((l) => {
+                  let id = literalIds.get(l);
+                  if (id === undefined) literalIds.set(l, (id = literalIds.size));
+                  return id;
+                }),
+              ),
+        report,
+        feeds: [],
+      };
+      if (ir.name !== undefined) info.name = ir.name;
+      if (ir.level !== undefined) info.level = ir.level;
+      rules.push(info);
+      ruleLookup.set(ir.id, info);
+      if (ir.name !== undefined && !ruleLookup.has(ir.name)) ruleLookup.set(ir.name, info);
+    }
+    for (const f of filters)
+      for (const r of f.rules)
+        if (r !== 'any' && !ruleLookup.has(r) && !docs.some((d) => d.kind === 'Rule' && (d.id === r || d.name === r)))
+          diagnostics.push({
+            code: 'TL6006',
+            severity: 'warning',
+            message: `filter '${f.title}' names rule '${r}', which is not loaded`,
+            file: f.file,
+            span: f.span,
+          });
+
+    const makeCorrs = (engine: Engine): CorrelationState[] => {
+      const states: CorrelationState[] = [];
+      for (const c of usedCorrs) {
+        const refs = c.rules.map((r) => ruleLookup.get(r));
+        const bad = c.rules.filter((_, i) => refs[i] === undefined);
+        if (bad.length > 0) {
+          diagnostics.push({
+            code: 'TL6007',
+            severity: 'error',
+            message: `correlation ${c.id} references ${bad.map((b) => `'${b}'`).join(', ')}, not loaded or not compiled`,
+            file: (docs.find((d) => d.kind === 'Correlation' && (d.id ?? '') === c.id)?.file ?? undefined) as string,
+          });
+          continue;
+        }
+        const idx = states.length;
+        const info: RuleInfo = { id: c.id, title: c.title, file: '' };
+        const doc = docs.find((d) => d.kind === 'Correlation' && (d.id === c.id || d.name === c.name));
+        info.file = doc?.file ?? '';
+        if (c.name !== undefined) info.name = c.name;
+        if (c.level !== undefined) info.level = c.level;
+        states.push(
+          new CorrelationState(
+            c,
+            refs.map((r) => (r!.name !== undefined ? { id: r!.id, name: r!.name } : { id: r!.id })),
+            (hit) => engine.sink({ kind: 'correlation', rule: info, hit }),
+          ),
+        );
+        refs.forEach((r, i) => (r!.feeds as [number, number][]).push([idx, i]));
+      }
+      return states;
+    };
+    const literals = [...literalIds.keys()];
+    const engine = new Engine(rules, literals, makeCorrs, opts);
+    for (const r of rules) Object.freeze(r);
+    return { engine, diagnostics };
+  }
+
+  /** Where hits go (set before feeding events). */
+  onHit(sink: (h: Hit) => void): void {
+    this.sink = sink;
+  }
+
+  private makeSet(rules: readonly CompiledRule[], derived: boolean): CandidateSet {
+    const sorted = [...new Set(rules)].sort((a, b) => a.index - b.index);
+    return { rules: sorted, prefilter: !derived && !this.noPrefilter };
+  }
+
+  /** Candidate rules for an event with this channel and EventID. */
+  private candidates(channel: string | undefined, eventId: number | undefined): CandidateSet {
+    if (channel === undefined) return this.allRules;
+    const key = `${channel}\u0000${eventId ?? ''}`;
+    let set = this.candidateCache.get(key);
+    if (set) return set;
+    const lc = channel.toLowerCase();
+    const c = this.byChannel.get(lc);
+    const list = [...(c?.any ?? []), ...(eventId !== undefined ? (c?.byEid.get(eventId) ?? []) : []), ...this.anyChannel];
+    // Security 4688 gets derived fields (IntegrityLevel from MandatoryLabel …) not in the raw text.
+    set = this.makeSet(list, lc === 'security' && eventId === 4688);
+    if (this.candidateCache.size > 10000) this.candidateCache.clear();
+    this.candidateCache.set(key, set);
+    return set;
+  }
+
+  /** Evaluate one parsed event (any shape). */
+  matchObject(obj: unknown, source: EventRef, meta: EventMeta = {}): void {
+    this.stats.events++;
+    const ev = toEventView(obj, meta);
+    this.evaluate(ev, this.candidates(ev.channel, ev.eventId).rules, source);
+  }
+
+  /**
+   * Evaluate one JSON text line held in buf[start, end). Returns false when the line is not a JSON object
+   * (the caller reports it); blank lines count as nothing.
+   */
+  matchLine(buf: Buffer, start: number, end: number, source: EventRef): boolean {
+    let s = start;
+    while (s < end && (buf[s] === 0x20 || buf[s] === 0x09 || buf[s] === 0x0d)) s++;
+    let e = end;
+    while (e > s && (buf[e - 1] === 0x20 || buf[e - 1] === 0x09 || buf[e - 1] === 0x0d)) e--;
+    if (s === e) return true;
+    this.stats.events++;
+    const scan = this.scan;
+    this.scanner.scan(buf, s, e, scan);
+    let set: CandidateSet | undefined;
+    if (scan.channelAt >= 0) {
+      const ch = readChannel(buf, scan.channelAt, e);
+      const eid = scan.eventIdAt >= 0 ? readEventId(buf, scan.eventIdAt, e) : scan.eventIdAt === -1 ? undefined : null;
+      if (ch !== null && eid !== null) set = this.candidates(ch, eid);
+    } else if (scan.channelAt === -1 && scan.eventIdAt === -1 && !scan.unsafe) set = this.allRules;
+    let rules: readonly CompiledRule[] | undefined = set?.rules;
+    if (set?.prefilter && !scan.unsafe) {
+      const { seen, stamp } = this.scanner;
+      const survivors: CompiledRule[] = [];
+      for (const r of set.rules) {
+        const lits = r.literals;
+        if (lits === undefined) {
+          survivors.push(r);
+          continue;
+        }
+        for (let k = 0; k < lits.length; k++)
+          if (seen[lits[k]!] === stamp) {
+            survivors.push(r);
+            break;
+          }
+      }
+      if (survivors.length === 0) {
+        this.stats.skipped++;
+        return true;
+      }
+      rules = survivors;
+    } else if (set && set.rules.length === 0 && this.from === -Infinity && this.to === Infinity) {
+      this.stats.skipped++;
+      return true;
+    }
+    let obj: unknown;
+    try {
+      obj = JSON.parse(buf.toString('utf8', s, e));
+    } catch {
+      this.stats.corrupt++;
+      return false;
+    }
+    if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) {
+      this.stats.corrupt++;
+      return false;
+    }
+    const ev = toEventView(obj);
+    this.evaluate(ev, rules ?? this.candidates(ev.channel, ev.eventId).rules, source);
+    return true;
+  }
+
+  private evaluate(ev: EventView, rules: readonly CompiledRule[], source: EventRef): void {
+    if (Number.isNaN(ev.time)) {
+      this.stats.untimed++;
+      if (this.from !== -Infinity || this.to !== Infinity) return;
+    } else if (ev.time < this.from || ev.time >= this.to) return;
+    let src: EventRef | undefined;
+    for (const r of rules) {
+      if (!r.match(ev)) continue;
+      src ??= {
+        ...source,
+        ...(ev.recordId !== undefined ? { recordId: ev.recordId } : {}),
+        ...(ev.timestamp !== undefined ? { timestamp: ev.timestamp } : {}),
+      };
+      if (r.report) this.sink({ kind: 'rule', rule: r, event: ev, source: src });
+      if (r.feeds.length > 0 && !Number.isNaN(ev.time))
+        for (const [corr, ref] of r.feeds) this.reorder.push({ time: ev.time, corr, ref, ev, source: src });
+    }
+    this.stats.late = this.reorder.late;
+  }
+
+  /** End of input: release held correlation inputs and close every window. */
+  finish(): void {
+    this.reorder.flush();
+    for (const c of this.correlations) c.flush();
+    this.stats.late = this.reorder.late;
+  }
+}

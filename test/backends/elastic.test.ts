@@ -1,0 +1,52 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { resolve } from 'node:path';
+import { EqlBackend } from '../../src/backends/elastic/eql.js';
+import { EsqlBackend } from '../../src/backends/elastic/esql.js';
+import { LuceneBackend } from '../../src/backends/elastic/lucene.js';
+import { elasticPipelines } from '../../src/backends/elastic/pipelines.js';
+import type { Backend } from '../../src/backends/text/index.js';
+import type { MiniPipeline } from './elastic-driver.js';
+import type { Vector } from './elastic-conformance.js';
+import { SHARED, hasShared, runCorpus, runVectors } from './elastic-conformance.js';
+
+const targets: [string, string, () => Backend][] = [
+  ['elasticsearch-lucene', 'elasticsearch-lucene', () => new LuceneBackend()],
+  ['elasticsearch-eql', 'elasticsearch-eql', () => new EqlBackend()],
+  ['elasticsearch-esql', 'elasticsearch-esql', () => new EsqlBackend()],
+];
+
+function pipelineFor(v: Vector): MiniPipeline[] | null {
+  if (v.pipeline === null) return [];
+  if (v.pipeline === 'custom') return [v.pipeline_yaml as MiniPipeline];
+  const p = elasticPipelines[v.pipeline];
+  return p ? [p] : null;
+}
+
+const verbose = process.env['TL_CONFORMANCE_VERBOSE'] === '1';
+
+for (const [vectors, corpus, make] of targets) {
+  test(`${vectors}: reference vectors`, (t) => {
+    if (!hasShared) return t.skip('../shared not found');
+    const out = runVectors(resolve(SHARED, 'conformance/vectors', `${vectors}.jsonl`), make(), pipelineFor);
+    const good = out.filter((o) => o.ok).length;
+    t.diagnostic(`${vectors} vectors: ${String(good)}/${String(out.length)} identical`);
+    if (verbose) for (const o of out.filter((x) => !x.ok)) console.log(JSON.stringify(o));
+    assert.ok(good / out.length >= 0.95, `${String(good)}/${String(out.length)}`);
+  });
+
+  test(`${corpus}: SigmaHQ corpus with ecs_windows`, (t) => {
+    if (!hasShared) return t.skip('../shared not found');
+    const ecs = elasticPipelines['ecs_windows'];
+    assert.ok(ecs);
+    const f = runCorpus(resolve(SHARED, 'conformance/corpus', `${corpus}.jsonl`), make(), [ecs]);
+    t.diagnostic(
+      `${corpus}: ${String(f.identical)}/${String(f.referenceConverts)} identical, we fail ${String(f.weFail)}, ` +
+        `extra ${String(f.weConvertExtra)}, crashes ${String(f.crashes)}, silent ${String(f.silent)}`,
+    );
+    if (verbose) for (const o of f.mismatches) console.log(JSON.stringify(o));
+    assert.equal(f.crashes, 0);
+    assert.equal(f.silent, 0);
+    assert.ok(f.identical / f.referenceConverts >= 0.95);
+  });
+}
