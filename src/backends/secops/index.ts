@@ -1,5 +1,5 @@
 export { SecOpsBackend, udmRegexValue } from './backend.js';
 export { secopsTable } from './table.js';
-export { secopsUdmPipeline, secopsUdmRule, eventTypesOf, SECOPS_EVENT_TYPES, SECOPS_PREPEND_METADATA } from './pipeline.js';
+export { secopsTransformations, secopsUdmPipeline, secopsUdmRule, eventTypesOf, SECOPS_EVENT_TYPES, SECOPS_PREPEND_METADATA } from './pipeline.js';
 export { yaraLRule, yaraLCorrelation } from './yara-l.js';
 export { isValidUdmField } from './mappings.js';

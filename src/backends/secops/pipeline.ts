@@ -5,7 +5,9 @@
  * the mapping depends on rule-level state (the event types) that pySigma's vocabulary cannot state.
  */
 import type { IrNode, IrRule, StrPart } from '../../ir/types.js';
-import type { PipelineSpec } from '../text/pipeline-spec.js';
+import type { TransformationDef } from '../../pipeline/index.js';
+import { defineTransformation } from '../../pipeline/index.js';
+import { envError } from '../../pipeline/env.js';
 import { CATEGORY_EVENT_TYPES, COMMON_FIELDS, EVENT_ID_TYPES, EVENT_TYPE_GROUP, FIELDS_BY_GROUP, PRODUCT_EVENT_TYPES, SERVICE_EVENT_TYPES, isValidUdmField } from './mappings.js';
 
 type FieldMatch = Extract<IrNode, { kind: 'FieldMatch' }>;
@@ -109,16 +111,26 @@ export function secopsUdmRule(rule: IrRule, state: Record<string, unknown>, prep
   return { ...rule, conditions };
 }
 
-export function secopsUdmPipeline(prependMetadata = true): PipelineSpec {
+/** The `secops_udm` transformation type (rule scope), given to the pipeline loader through its context. */
+export const secopsTransformations: Readonly<Record<string, TransformationDef>> = {
+  secops_udm: defineTransformation({
+    scope: 'rule',
+    parse: (r) => ({ prependMetadata: r.bool('prepend_metadata', true) }),
+    apply: (p, target, env) => {
+      if (target.kind !== 'Rule') return;
+      const out = secopsUdmRule(target.rule, env.state, p.prependMetadata);
+      if (typeof out === 'string') envError(env, 'TL4101', out);
+      else target.rule.conditions = out.conditions;
+    },
+  }),
+};
+
+/** secops_udm_pipeline(prepend_metadata=…) as pipeline data. */
+export function secopsUdmPipeline(prependMetadata = true): Record<string, unknown> {
   return {
     name: 'Google SecOps UDM Pipeline',
     priority: 20,
-    allowedBackends: ['secops'],
-    transformations: [
-      {
-        id: 'secops_udm',
-        transformation: { type: 'custom', name: 'secops_udm', rule: (r, s) => secopsUdmRule(r, s, prependMetadata) },
-      },
-    ],
+    allowed_backends: ['secops'],
+    transformations: [{ id: 'secops_udm', type: 'secops_udm', prepend_metadata: prependMetadata }],
   };
 }

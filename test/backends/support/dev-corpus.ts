@@ -1,7 +1,7 @@
 /** Dev helper: node build/test/backends/support/dev-corpus.js <target> [n] prints corpus figures and diffs. */
 import { LogScaleBackend, crowdstrikeFalconPipeline } from '../../../src/backends/logscale/index.js';
-import { SecOpsBackend, secopsUdmPipeline } from '../../../src/backends/secops/index.js';
-import { convertText, runCorpus } from './local-convert.js';
+import { SecOpsBackend, secopsTransformations, secopsUdmPipeline } from '../../../src/backends/secops/index.js';
+import { convertText, loadPipelines, runCorpus } from './local-convert.js';
 import type { CorpusStats } from './local-convert.js';
 
 const target = process.argv[2] ?? 'logscale';
@@ -9,11 +9,13 @@ const n = Number(process.argv[3] ?? '10');
 let st: CorpusStats;
 if (target === 'logscale') {
   const b = new LogScaleBackend();
-  st = runCorpus('logscale.jsonl', (t) => convertText(t, b, [crowdstrikeFalconPipeline]), undefined, (qs) => qs.join('\n'));
+  const falcon = loadPipelines([crowdstrikeFalconPipeline]);
+  st = runCorpus('logscale.jsonl', (t) => convertText(t, b, falcon), undefined, (qs) => qs.join('\n'));
 } else if (target === 'secops-udm' || target === 'secops-yaral') {
   const b = new SecOpsBackend();
+  const sctx = { transformations: secopsTransformations };
   const format = target === 'secops-udm' ? 'default' : 'yara_l';
-  st = runCorpus(`${target}.jsonl`, (t) => convertText(t, b, [secopsUdmPipeline()], { format }));
+  st = runCorpus(`${target}.jsonl`, (t) => convertText(t, b, loadPipelines([secopsUdmPipeline()], sctx), { format }, sctx));
 } else throw new Error('unknown target');
 for (const d of st.diffs.slice(0, n)) {
   let k = 0;

@@ -1,7 +1,7 @@
 /** Dev helper: node build/test/backends/support/dev-vectors.js <target> prints vector results. */
 import { LogScaleBackend, crowdstrikeFalconPipeline } from '../../../src/backends/logscale/index.js';
-import { SecOpsBackend, secopsUdmPipeline } from '../../../src/backends/secops/index.js';
-import { convertText, maskTimestamps, readVectors } from './local-convert.js';
+import { SecOpsBackend, secopsTransformations, secopsUdmPipeline } from '../../../src/backends/secops/index.js';
+import { convertText, loadPipelines, maskTimestamps, readVectors } from './local-convert.js';
 import type { LocalResult, VectorCase } from './local-convert.js';
 
 const target = process.argv[2] ?? 'logscale';
@@ -10,11 +10,13 @@ let run: (v: VectorCase) => LocalResult;
 if (target === 'logscale') {
   file = 'logscale.jsonl';
   const b = new LogScaleBackend();
-  run = (v) => convertText(v.rule, b, v.pipeline === 'crowdstrike_falcon' ? [crowdstrikeFalconPipeline] : []);
+  const falcon = loadPipelines([crowdstrikeFalconPipeline]);
+  run = (v) => convertText(v.rule, b, v.pipeline === 'crowdstrike_falcon' ? falcon : []);
 } else if (target === 'secops') {
   file = 'secops-yaral.jsonl';
   const b = new SecOpsBackend();
-  run = (v) => convertText(v.rule, b, [secopsUdmPipeline(!(v.pipeline ?? '').includes('prepend_metadata=False'))], { format: v.output_format });
+  const sctx = { transformations: secopsTransformations };
+  run = (v) => convertText(v.rule, b, loadPipelines([secopsUdmPipeline(!(v.pipeline ?? '').includes('prepend_metadata=False'))], sctx), { format: v.output_format }, sctx);
 } else throw new Error('unknown target');
 let same = 0;
 const vs = readVectors(file);

@@ -5,10 +5,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Backend, BackendConvertOptions } from '../../../src/backends/text/backend.js';
-import type { PipelineSpec } from '../../../src/backends/text/pipeline-spec.js';
 import { lowerRule } from '../../../src/ir/lower.js';
+import type { Pipeline, PipelineContext } from '../../../src/pipeline/index.js';
+import { applyPipelines, loadPipelineObject } from '../../../src/pipeline/index.js';
 import { parseSigmaText } from '../../../src/sigma/parse.js';
-import { applyMini } from './mini-pipeline.js';
 
 const ROOT = resolve(import.meta.dirname, '../../../..');
 // In a git worktree (/work/wt/<name>) the shared folder sits one level further up.
@@ -21,11 +21,21 @@ export interface LocalResult {
   error?: string;
 }
 
+/** Load pipeline data objects (pySigma vocabulary) with the target's own transformation types. */
+export function loadPipelines(data: readonly unknown[], ctx: PipelineContext = {}): Pipeline[] {
+  return data.map((d) => {
+    const r = loadPipelineObject(d, '<builtin>', ctx.transformations ? { transformations: ctx.transformations } : {});
+    if (!r.ok) throw new Error(`pipeline does not load: ${r.diagnostics.map((x) => x.message).join('; ')}`);
+    return r.value;
+  });
+}
+
 export function convertText(
   text: string,
   backend: Backend,
-  pipelines: readonly PipelineSpec[],
+  pipelines: readonly Pipeline[],
   opts: Partial<BackendConvertOptions> = {},
+  ctx: PipelineContext = {},
 ): LocalResult {
   const parsed = parseSigmaText(text, '<input>');
   const errs = parsed.diagnostics.filter((d) => d.severity === 'error');
@@ -35,9 +45,9 @@ export function convertText(
     if (doc.kind !== 'Rule') continue;
     const low = lowerRule(doc);
     if (!low.ok) return { error: `lower: ${low.diagnostics.map((d) => d.message).join('; ')}` };
-    const p = applyMini(low.value, pipelines);
-    if (p.rule === undefined) return { error: `pipeline: ${p.error ?? ''}` };
-    const r = backend.convertRule(p.rule, { format: opts.format ?? backend.defaultFormat, ...opts, state: p.state });
+    const p = applyPipelines(low.value, pipelines, ctx);
+    if (!p.ok) return { error: `pipeline: ${p.diagnostics.map((d) => d.message).join('; ')}` };
+    const r = backend.convertRule(p.value.rule, { format: opts.format ?? backend.defaultFormat, ...opts, state: p.value.state });
     if (!r.ok) return { error: `convert: ${r.diagnostics.map((d) => `${d.code} ${d.message}`).join('; ')}` };
     out.push(...r.value.queries);
   }
