@@ -1,12 +1,14 @@
 /**
  * The target registry: every conversion target, by name. A new target adds one line to `targets`.
  */
+import { logscaleTarget } from './logscale/index.js';
+import { secopsTarget } from './secops/index.js';
 import { splunkTarget } from './splunk/index.js';
 import type { TargetDef } from './target.js';
 
 export type { PipelineDef, TargetDef } from './target.js';
 
-const targets: readonly TargetDef[] = [splunkTarget];
+const targets: readonly TargetDef[] = [splunkTarget, secopsTarget, logscaleTarget];
 
 const byName = new Map(targets.map((t) => [t.name, t]));
 

@@ -326,6 +326,8 @@ export const crowdstrikeFalconPipeline: PipelineSpec = {
       rule_conditions: [ls(category, 'windows')],
     })),
   ],
+  // The reference joins all queries of a run into one text.
+  finalizers: [{ type: 'concat', separator: '\n' }],
 };
 
 export const crowdstrikeFdrPipeline: PipelineSpec = {
