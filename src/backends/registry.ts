@@ -4,11 +4,12 @@
 import { logscaleTarget } from './logscale/index.js';
 import { secopsTarget } from './secops/index.js';
 import { splunkTarget } from './splunk/index.js';
+import { sumologicTarget } from './sumologic/index.js';
 import type { TargetDef } from './target.js';
 
 export type { PipelineDef, TargetDef } from './target.js';
 
-const targets: readonly TargetDef[] = [splunkTarget, secopsTarget, logscaleTarget];
+const targets: readonly TargetDef[] = [splunkTarget, sumologicTarget, secopsTarget, logscaleTarget];
 
 const byName = new Map(targets.map((t) => [t.name, t]));
 
