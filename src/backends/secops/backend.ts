@@ -257,7 +257,9 @@ export class SecOpsBackend extends TextBackend {
         if (startsWithMulti(parts) && endsWithMulti(parts) && !containsSpecial(dropLast(dropFirst(parts))))
           return `${field} ${eq} /${value}/ nocase`;
         const nocase = UDM_ENUM_FIELDS.has(n.field) ? '' : ' nocase';
-        return `${field} ${eq} ${value}${nocase}`;
+        // The reference writes a value with inner wildcards as bare regex text (`f = a.*b`), which
+        // UDM search rejects; we write it as a regex literal (docs/targets/secops.md).
+        return `${field} ${eq} ${special ? `/${value}/` : value}${nocase}`;
       }
       case 'Num':
         return `${field} = ${pyNumber(v.value, v.raw)}`;
