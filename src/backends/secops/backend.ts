@@ -109,13 +109,16 @@ export class SecOpsBackend extends TextBackend {
   override convertRule(rule: IrRule, opts: BackendConvertOptions): Result<{ queries: string[]; raw: string[] }> {
     const prefix = opts.format === 'yara_l' ? (opts.options?.['event_variable'] ?? '$event1') + '.' : '';
     // The reference's YARA-L event-variable mapping turns keywords into a field named `None`.
-    if (prefix !== '') rule = { ...rule, conditions: rule.conditions.map(keywordsAsNone) };
+    if (prefix !== '' && opts.options?.['strict_syntax'] !== 'true') {
+      rule = { ...rule, conditions: rule.conditions.map(keywordsAsNone) };
+    }
     const queries: string[] = [];
     const raw: string[] = [];
     const diags: ConversionContext['diagnostics'] = [];
     for (const [i, cond] of rule.conditions.entries()) {
       const ctx = createContext({ rule, conditionIndex: i, state: { ...(opts.state ?? {}) }, options: opts.options ?? {}, pretty: opts.pretty ?? false });
       ctx.scratch.set('prefix', prefix);
+      ctx.scratch.set('strict', opts.options?.['strict_syntax'] === 'true');
       const q = this.conv(cond, ctx, null, this.parentOf(cond, null));
       diags.push(...ctx.diagnostics);
       if (ctx.diagnostics.some((d) => d.severity === 'error')) continue;
@@ -129,11 +132,13 @@ export class SecOpsBackend extends TextBackend {
 
   private finishQuery(rule: IrRule, q: string, opts: BackendConvertOptions, prefix: string): string {
     const state = opts.state ?? {};
+    const strict = opts.options?.['strict_syntax'] === 'true';
     const types = Array.isArray(state[SECOPS_EVENT_TYPES]) ? (state[SECOPS_EVENT_TYPES] as string[]) : undefined;
-    const prepend = state[SECOPS_PREPEND_METADATA] === true && types !== undefined;
+    // The reference writes an empty `()` group when no event type is known; strict mode leaves it out.
+    const prepend = state[SECOPS_PREPEND_METADATA] === true && types !== undefined && !(strict && types.length === 0);
     if (opts.format === 'yara_l') {
       const head = prepend ? types.map((t) => `${prefix}metadata.event_type = "${t}"`).join(' OR ') : '';
-      return yaraLRule(rule, prepend ? `${head}\n\n${q}` : q);
+      return yaraLRule(rule, prepend ? `${head}\n\n${q}` : q, strict);
     }
     if (!prepend) return q;
     return `(${types.map((t) => `metadata.event_type = "${t}"`).join(' OR ')}) AND (${q})`;
@@ -212,23 +217,25 @@ export class SecOpsBackend extends TextBackend {
     return parts.length === 0 ? null : parts.join(' AND ');
   }
 
-  private inValue(n: FieldMatch): string {
+  private inValue(n: FieldMatch, ctx: ConversionContext): string {
     if (n.value.kind === 'Num') return pyNumber(n.value.value, n.value.raw);
     if (n.value.kind !== 'Str') return '';
     const parts = cleanParts(n.value.parts);
-    return containsSpecial(parts) ? udmRegexValue(parts) : plainEscaped(parts);
+    // The reference puts plain values into the list regex unescaped (`.` matches anything, `/` ends it).
+    const strict = ctx.scratch.get('strict') === true;
+    return containsSpecial(parts) || strict ? udmRegexValue(parts) : plainEscaped(parts);
   }
 
   private inExpr(n: Bool, ctx: ConversionContext): Printed {
     const first = n.children[0] as FieldMatch;
-    const list = n.children.map((c) => this.inValue(c as FieldMatch)).join('|');
+    const list = n.children.map((c) => this.inValue(c as FieldMatch, ctx)).join('|');
     return `${this.f(ctx, first.field)} = /${list}/ nocase`;
   }
 
   private inNot(n: Bool, ctx: ConversionContext): Printed {
     const first = n.children[0] as FieldMatch;
     const f = this.f(ctx, first.field);
-    return `(${n.children.map((c) => `${f} != /${this.inValue(c as FieldMatch)}/ nocase`).join(' AND ')})`;
+    return `(${n.children.map((c) => `${f} != /${this.inValue(c as FieldMatch, ctx)}/ nocase`).join(' AND ')})`;
   }
 
   private fieldEq(n: FieldMatch, ctx: ConversionContext, neg: boolean): Printed {
@@ -250,7 +257,8 @@ export class SecOpsBackend extends TextBackend {
         }
         const special = containsSpecial(parts);
         // The reference leaves a value unquoted when it contains a literal `*` or `?` too.
-        const quote = !special && !parts.some((p) => p.kind === 'Lit' && /[*?]/.test(p.text));
+        const strict = ctx.scratch.get('strict') === true;
+        const quote = !special && (strict || !parts.some((p) => p.kind === 'Lit' && /[*?]/.test(p.text)));
         const value = special ? udmRegexValue(parts) : quote ? `"${plainEscaped(parts)}"` : plainEscaped(parts);
         if (endsWithMulti(parts) && !containsSpecial(dropLast(parts))) return `${field} ${eq} /^${value}/ nocase`;
         if (startsWithMulti(parts) && !containsSpecial(dropFirst(parts))) return `${field} ${eq} /${value}$/ nocase`;
@@ -271,7 +279,16 @@ export class SecOpsBackend extends TextBackend {
         return v.value ? `${field} != ""` : `${field} = ""`;
       case 'Re': {
         let rx = '';
-        for (const ch of v.pattern) rx += ch === '"' || ch === '/' || ch === '\\' ? '\\' + ch : ch;
+        if (ctx.scratch.get('strict') === true) {
+          // Escape only unescaped delimiters; the reference also doubles every backslash.
+          for (let i = 0; i < v.pattern.length; i++) {
+            const ch = v.pattern.charAt(i);
+            if (ch === '\\') {
+              rx += ch + v.pattern.charAt(i + 1);
+              i++;
+            } else rx += ch === '"' || ch === '/' ? '\\' + ch : ch;
+          }
+        } else for (const ch of v.pattern) rx += ch === '"' || ch === '/' || ch === '\\' ? '\\' + ch : ch;
         const fl = (v.flags.i ? 'i' : '') + (v.flags.m ? 'm' : '') + (v.flags.s ? 's' : '');
         if (fl) rx = `(?${fl})` + rx;
         return `${field} ${eq} /${rx}/ nocase`;
@@ -291,6 +308,7 @@ export class SecOpsBackend extends TextBackend {
 
   private keyword(n: Extract<IrNode, { kind: 'Keyword' }>, ctx: ConversionContext): Printed {
     const v = n.value;
+    if (ctx.scratch.get('strict') === true) return this.unsupported(ctx, 'keywords (UDM search needs a field)', n);
     if (v.kind === 'Str') {
       const parts = cleanParts(v.parts);
       const value = containsSpecial(parts) ? udmRegexValue(parts) : `"${plainEscaped(parts)}"`;

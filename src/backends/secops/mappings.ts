@@ -201,6 +201,32 @@ export const FIELDS_BY_GROUP: Record<Group, Record<string, string>> = {
   },
 };
 
+/**
+ * Our additions, for fields the reference leaves unmapped (and so rejects the rule): web server and
+ * proxy logs (W3C names), module loads, process access, cloud audit event names.
+ */
+export const EXTENDED_FIELDS: Record<string, string> = {
+  ImageLoaded: 'target.process.file.full_path',
+  TargetImage: 'target.process.file.full_path',
+  SourceImage: 'principal.process.file.full_path',
+  TargetFilename: 'target.file.full_path',
+  'cs-method': 'network.http.method',
+  'c-method': 'network.http.method',
+  'c-uri': 'target.url',
+  'cs-uri': 'target.url',
+  'cs-uri-query': 'target.url',
+  'cs-uri-stem': 'target.url',
+  'c-uri-query': 'target.url',
+  'c-uri-stem': 'target.url',
+  'c-useragent': 'network.http.user_agent',
+  'cs-user-agent': 'network.http.user_agent',
+  'cs-referrer': 'network.http.referral_url',
+  'cs-host': 'target.hostname',
+  'sc-status': 'network.http.response_code',
+  eventName: 'metadata.product_event_type',
+  operationName: 'metadata.product_event_type',
+};
+
 /** UDM enum fields: compared exactly (no `nocase`). */
 export const UDM_ENUM_FIELDS = new Set(['metadata.event_type', 'network.direction', 'network.ip_protocol', 'network.dns.response_code']);
 

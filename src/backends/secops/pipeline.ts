@@ -8,7 +8,7 @@ import type { IrNode, IrRule, StrPart } from '../../ir/types.js';
 import type { TransformationDef } from '../../pipeline/index.js';
 import { defineTransformation } from '../../pipeline/index.js';
 import { envError } from '../../pipeline/env.js';
-import { CATEGORY_EVENT_TYPES, COMMON_FIELDS, EVENT_ID_TYPES, EVENT_TYPE_GROUP, FIELDS_BY_GROUP, PRODUCT_EVENT_TYPES, SERVICE_EVENT_TYPES, isValidUdmField } from './mappings.js';
+import { CATEGORY_EVENT_TYPES, COMMON_FIELDS, EXTENDED_FIELDS, EVENT_ID_TYPES, EVENT_TYPE_GROUP, FIELDS_BY_GROUP, PRODUCT_EVENT_TYPES, SERVICE_EVENT_TYPES, isValidUdmField } from './mappings.js';
 
 type FieldMatch = Extract<IrNode, { kind: 'FieldMatch' }>;
 
@@ -51,6 +51,20 @@ function leaves(node: IrNode, out: FieldMatch[] = []): FieldMatch[] {
   return out;
 }
 
+/**
+ * Fields of the other event groups, consulted before the common mapping. The reference reaches
+ * the same result by accident (its mapping table accumulates every group it has seen during a
+ * run); stating it keeps our output independent of rule order. Later groups win.
+ */
+const OTHER_GROUPS: Record<string, string> = Object.assign(
+  {},
+  FIELDS_BY_GROUP.authentication,
+  FIELDS_BY_GROUP.registry,
+  FIELDS_BY_GROUP.file,
+  FIELDS_BY_GROUP.network,
+  FIELDS_BY_GROUP.process,
+);
+
 export function eventTypesOf(rule: IrRule): string[] {
   const ls = rule.logsource;
   const all: Record<string, string> = { ...CATEGORY_EVENT_TYPES, ...SERVICE_EVENT_TYPES, ...PRODUCT_EVENT_TYPES };
@@ -83,7 +97,7 @@ export function secopsUdmRule(rule: IrRule, state: Record<string, unknown>, prep
   let failure: string | undefined;
   const conditions = rule.conditions.map((c) =>
     walk(c, (n) => {
-      const mapped = mapping[n.field] ?? COMMON_FIELDS[n.field] ?? n.field;
+      const mapped = mapping[n.field] ?? OTHER_GROUPS[n.field] ?? COMMON_FIELDS[n.field] ?? EXTENDED_FIELDS[n.field] ?? n.field;
       if (failure === undefined && !isValidUdmField(mapped)) failure = `Field ${mapped} is not a valid UDM field`;
       let out: FieldMatch = { ...n, field: mapped };
       const en = ENUMS[mapped];

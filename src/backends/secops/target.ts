@@ -17,5 +17,8 @@ export const secopsTarget: TargetDef = {
       data: udm(),
     },
   },
-  options: { event_variable: 'yara_l: the event variable (default $event1)' },
+  options: {
+    event_variable: 'yara_l: the event variable (default $event1)',
+    strict_syntax: 'true: valid UDM/YARA-L where the reference output is not (names, quoting, empty groups); default false',
+  },
 };

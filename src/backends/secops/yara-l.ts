@@ -26,24 +26,35 @@ function list(v: unknown): string[] {
   return Array.isArray(v) ? v.map((x) => (typeof x === 'string' ? x : JSON.stringify(x))) : [];
 }
 
-export function yaraLRule(rule: IrRule, query: string): string {
+/** A YARA-L string literal body: quotes, backslashes and line breaks escaped. */
+function esc(s: string): string {
+  return s.replace(/[\\"]/g, (c) => '\\' + c).replace(/\r?\n/g, '\\n');
+}
+
+/**
+ * The reference's layout; `strict` makes it valid YARA-L: an identifier rule name and escaped meta
+ * strings (the reference writes titles with `-`, `/` or spaces and unescaped quotes as they are).
+ */
+export function yaraLRule(rule: IrRule, query: string, strict = false): string {
+  const q = strict ? esc : (x: string): string => x;
+  const name = rule.title.toLowerCase().replaceAll(' ', '_');
   const lines = query
     .split('\n')
     .map((l) => l.trim())
     .filter((l) => l !== '');
   const fps = list(attr(rule, 'falsepositives'));
   return (
-    `\nrule ${rule.title.toLowerCase().replaceAll(' ', '_')} {\n` +
+    `\nrule ${strict ? ident(name) : name} {\n` +
     `  meta:\n` +
-    `    id = "${pyStr(attr(rule, 'id'))}"\n` +
-    `    title = "${rule.title}"\n` +
-    `    description = "${pyStr(attr(rule, 'description'))}"\n` +
-    `    author = "${pyStr(attr(rule, 'author'))}"\n` +
-    `    reference = "${list(attr(rule, 'references')).join(', ')}"\n` +
-    `    date = "${pyStr(attr(rule, 'date'))}"\n` +
-    `    tags = "${rule.tags.join(', ')}"\n` +
-    `    severity = "${pyStr(attr(rule, 'level'))}"\n` +
-    `    falsepositives = "${fps.length > 0 ? fps.join(', ') : 'Unknown'}" \n\n` +
+    `    id = "${q(pyStr(attr(rule, 'id')))}"\n` +
+    `    title = "${q(rule.title)}"\n` +
+    `    description = "${q(pyStr(attr(rule, 'description')))}"\n` +
+    `    author = "${q(pyStr(attr(rule, 'author')))}"\n` +
+    `    reference = "${q(list(attr(rule, 'references')).join(', '))}"\n` +
+    `    date = "${q(pyStr(attr(rule, 'date')))}"\n` +
+    `    tags = "${q(rule.tags.join(', '))}"\n` +
+    `    severity = "${q(pyStr(attr(rule, 'level')))}"\n` +
+    `    falsepositives = "${q(fps.length > 0 ? fps.join(', ') : 'Unknown')}" \n\n` +
     `  events:\n    ${lines.join('\n    ')}\n    \n` +
     `  conditions: \n    $event1\n}\n    `
   );
@@ -127,7 +138,7 @@ export function yaraLCorrelation(
   const match = groupVars.length > 0 ? `  match:\n    ${groupVars.join(', ')} over ${window(corr.timespan)}\n\n` : '';
   const text =
     `rule ${ident(corr.name ?? corr.title.toLowerCase())} {\n` +
-    `  meta:\n    id = "${corr.id}"\n    title = "${corr.title}"\n    severity = "${corr.level ?? 'None'}"\n\n` +
+    `  meta:\n    id = "${esc(corr.id)}"\n    title = "${esc(corr.title)}"\n    severity = "${corr.level ?? 'None'}"\n\n` +
     `  events:\n    ${events.join('\n    ')}\n\n` +
     match +
     (outcome ? `  outcome:\n${outcome}\n` : '') +

@@ -26,14 +26,15 @@ export function logscaleConverter(withPipeline = true): Converter {
   };
 }
 
-export function secopsConverter(format: 'default' | 'yara_l' = 'default'): Converter {
+export function secopsConverter(format: 'default' | 'yara_l' = 'default', strict = false): Converter {
   const b = new SecOpsBackend();
   const ctx = { transformations: secopsTransformations };
   const withMeta = loadPipelines([secopsUdmPipeline(true)], ctx);
   const noMeta = loadPipelines([secopsUdmPipeline(false)], ctx);
   return (t, v) => {
     const prepend = v ? !(v.pipeline ?? '').includes('prepend_metadata=False') : true;
-    return convertText(t, b, prepend ? withMeta : noMeta, { format: v?.output_format ?? format }, ctx);
+    const options = strict ? { strict_syntax: 'true' } : {};
+    return convertText(t, b, prepend ? withMeta : noMeta, { format: v?.output_format ?? format, options }, ctx);
   };
 }
 
