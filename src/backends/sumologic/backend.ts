@@ -37,6 +37,21 @@ function sigmaStr(parts: readonly StrPart[]): string {
     .join('');
 }
 
+/** Whether a regex body has balanced groups and closed character classes. */
+function balanced(rx: string): boolean {
+  let depth = 0;
+  let inClass = false;
+  for (let i = 0; i < rx.length; i++) {
+    const c = rx.charAt(i);
+    if (c === '\\') i++;
+    else if (inClass) inClass = c !== ']';
+    else if (c === '[') inClass = true;
+    else if (c === '(') depth++;
+    else if (c === ')' && --depth < 0) return false;
+  }
+  return depth === 0 && !inClass;
+}
+
 /** Eight 16-bit groups of an IPv6 address, or null. */
 function ipv6Groups(addr: string): number[] | null {
   const [head = '', tail] = addr.split('::');
@@ -136,6 +151,25 @@ export class SumoLogicBackend extends TextBackend {
 
   protected override printFieldRef(node: FieldMatch & { value: { kind: 'FieldRef' } }, ctx: ConversionContext): Printed {
     return this.unsupported(ctx, 'field reference (|fieldref)', node);
+  }
+
+  /**
+   * `|re` patterns as the reference writes them (`/`, `.` and every backslash escaped), unless that
+   * unbalances the pattern (`\\[` becomes `\\\\[`, an open character class): then backslash
+   * escapes are kept whole and only unescaped `/` and `.` are escaped.
+   */
+  protected override convertRegex(pattern: string, flags: { i: boolean; m: boolean; s: boolean }): string {
+    const reference = super.convertRegex(pattern, flags);
+    if (balanced(reference)) return reference;
+    let out = '';
+    for (let i = 0; i < pattern.length; i++) {
+      const c = pattern.charAt(i);
+      if (c === '\\') {
+        out += c + pattern.charAt(i + 1);
+        i++;
+      } else out += c === '/' || c === '.' ? '\\' + c : c;
+    }
+    return out;
   }
 
   /** IPv6 networks expand to prefix matches at hex-digit boundaries, as the reference does. */

@@ -35,12 +35,19 @@ function pyCapitalize(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1).toLowerCase();
 }
 
-/** A quoted value inside `matches /…/` becomes regex text with its metacharacters escaped. */
+/**
+ * A quoted value inside `matches /…/` becomes regex text with its metacharacters escaped. The
+ * reference's pattern stops at an escaped quote and leaves such values quoted and unescaped (an
+ * invalid regex); we also accept escaped quotes (docs/targets/sumologic.md).
+ */
 function unquoteRegexValues(q: string): string {
-  return q.replace(/matches \/(\.\*)?"([^"]+)"(\.\*)?\//g, (_m, pre: string | undefined, value: string, post: string | undefined) => {
-    const v = value.replace(/[/.()[\]{}^$+?|]/g, (c) => '\\' + c);
-    return `matches /${pre ?? ''}${v}${post ?? ''}/`;
-  });
+  return q.replace(
+    /matches \/(\.\*)?"((?:[^"\\]|\\.)+)"(\.\*)?\//g,
+    (_m, pre: string | undefined, value: string, post: string | undefined) => {
+      const v = value.replaceAll('\\"', '"').replace(/[/.()[\]{}^$+?|]/g, (c) => '\\' + c);
+      return `matches /${pre ?? ''}${v}${post ?? ''}/`;
+    },
+  );
 }
 
 function stripOperatorSpaces(q: string): string {
