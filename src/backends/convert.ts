@@ -5,14 +5,22 @@
  *
  * Nothing here touches the file system: pipeline files arrive as text (the CLI reads them).
  */
-import { parse as parseYaml } from 'yaml';
 import type { Diagnostic, Result } from '../diagnostics/index.js';
 import { fail, hasErrors, ok } from '../diagnostics/index.js';
 import { lowerCorrelation, lowerRule } from '../ir/lower.js';
-import type { IrNode, IrRule } from '../ir/types.js';
+import type { IrCorrelation, IrNode, IrRule } from '../ir/types.js';
+import type { Pipeline, PipelineContext } from '../pipeline/index.js';
+import {
+  applyPipelines,
+  applyPipelinesToCorrelation,
+  checkAllowedBackends,
+  finalizeQueries,
+  loadPipelineYaml,
+  postprocessQuery,
+  resolvePipeline,
+} from '../pipeline/index.js';
 import type { SigmaDocument, SigmaFile } from '../sigma/ast.js';
 import { parseSigmaText } from '../sigma/parse.js';
-import { applyInterimPipelines } from './interim-pipeline.js';
 import { getTarget } from './registry.js';
 import type { TargetDef } from './target.js';
 import type { Backend, BackendConvertOptions, ConvertedRule } from './text/backend.js';
@@ -40,6 +48,8 @@ export interface DocResult {
   kind: SigmaDocument['kind'];
   /** Queries (finalized for the format); undefined when the document failed. */
   output?: string[];
+  /** A rule that a correlation in the run refers to and that is therefore not output on its own. */
+  referenced?: boolean;
   diagnostics: Diagnostic[];
 }
 
@@ -49,21 +59,25 @@ export interface ConvertRun {
   output: string[] | string;
 }
 
-type PipelineData = Record<string, unknown>;
-
 /** A conversion set up once (target, format, pipelines resolved) and run over many documents. */
 export class Converter {
   private readonly backend: Backend;
   private readonly bopts: BackendConvertOptions;
+  private readonly pctx: PipelineContext;
+  /** Warnings from setting up (e.g. a pipeline meant for another target), reported with the run. */
+  readonly setupDiagnostics: Diagnostic[];
 
   private constructor(
     readonly target: TargetDef,
     readonly format: string,
-    private readonly pipelines: readonly PipelineData[],
+    private readonly pipelines: readonly Pipeline[],
     private readonly opts: ConvertOptions,
+    setupDiagnostics: Diagnostic[],
   ) {
     this.backend = target.create();
     this.bopts = { format, pretty: opts.pretty ?? false, options: opts.options ?? {} };
+    this.pctx = target.transformations ? { transformations: target.transformations } : {};
+    this.setupDiagnostics = setupDiagnostics;
   }
 
   static create(opts: ConvertOptions): Result<Converter> {
@@ -91,23 +105,39 @@ export class Converter {
     const refs: readonly PipelineRef[] = opts.withoutPipeline
       ? []
       : (opts.pipelines ?? target.formatPipelines?.[format] ?? target.defaultPipelines);
-    const pipelines: PipelineData[] = [];
+    const pipelines: Pipeline[] = [];
+    const setup: Diagnostic[] = [];
+    const ctx = target.transformations ? { transformations: target.transformations } : {};
     for (const ref of refs) {
-      const r = resolvePipeline(target, ref);
+      const r =
+        typeof ref === 'string'
+          ? resolvePipeline(ref, { ...ctx, builtins: target.pipelines })
+          : loadPipelineYaml(ref.text, ref.file, ctx);
       if (!r.ok) return fail(r.diagnostics);
+      setup.push(...r.diagnostics);
       pipelines.push(r.value);
     }
-    return ok(new Converter(target, format, pipelines, opts));
+    setup.push(...checkAllowedBackends(pipelines, target.name));
+    return ok(new Converter(target, format, pipelines, opts, setup), setup);
   }
 
   /** Convert a rule already lowered to the IR (pipelines applied here). */
   convertIr(rule: IrRule): Result<{ queries: string[]; raw: string[] }> {
-    const applied = applyInterimPipelines(rule, this.pipelines);
-    if (!applied.ok) return fail(applied.diagnostics);
-    const diags = [...applied.diagnostics, ...this.unmappedFields(applied.value.rule, applied.value.state)];
+    const applied = applyPipelines(rule, this.pipelines, this.pctx);
+    if (!applied.ok) return fail(withFile(applied.diagnostics, rule.file));
+    const a = applied.value;
+    const diags = [...withFile(applied.diagnostics, rule.file), ...this.unmappedFields(a.rule, a.state)];
     if (hasErrors(diags)) return fail(diags);
-    const r = this.backend.convertRule(applied.value.rule, { ...this.bopts, state: applied.value.state });
-    return r.ok ? ok(r.value, [...diags, ...r.diagnostics]) : fail([...diags, ...r.diagnostics]);
+    const r = this.backend.convertRule(a.rule, { ...this.bopts, state: a.state, fields: a.fields });
+    if (!r.ok) return fail([...diags, ...r.diagnostics]);
+    diags.push(...r.diagnostics);
+    const queries: string[] = [];
+    for (const q of r.value.queries) {
+      const p = postprocessQuery(q, a.rule, a, this.pipelines, this.pctx);
+      if (!p.ok) return fail([...diags, ...withFile(p.diagnostics, rule.file)]);
+      queries.push(p.value);
+    }
+    return ok({ queries, raw: r.value.raw }, diags);
   }
 
   private unmappedFields(rule: IrRule, state: Record<string, unknown>): Diagnostic[] {
@@ -181,6 +211,7 @@ export class Converter {
       const generate = doc.raw['generate'] === true;
       // Rules a correlation refers to are not output on their own unless they ask to be.
       result.output = isRef && !generate ? [] : r.value.queries;
+      if (isRef && !generate) result.referenced = true;
       queries.push(...result.output);
     }
     for (const { doc, result } of pending) {
@@ -192,7 +223,13 @@ export class Converter {
         queries.push(...out.value);
       }
     }
-    return { docs, output: this.backend.finalizeOutput(queries, this.bopts) };
+    let output = this.backend.finalizeOutput(queries, this.bopts);
+    // Pipeline finalizers (concat, json, yaml) replace the backend's assembly, as in pySigma.
+    if (Array.isArray(output)) {
+      const f = finalizeQueries(output, this.pipelines);
+      if (f.ok && f.value !== undefined) output = f.value;
+    }
+    return { docs, output };
   }
 
   private convertCorrelation(
@@ -211,7 +248,16 @@ export class Converter {
       });
     }
     const rules: ConvertedRule[] = [];
-    for (const ref of lowered.value.rules) {
+    const byRef = (ref: string): IrRule | IrCorrelation | undefined => converted.get(ref)?.rule;
+    const appliedCorr = applyPipelinesToCorrelation(
+      lowered.value,
+      this.pipelines,
+      { ...this.pctx, resolveRule: byRef },
+      doc.file,
+    );
+    if (!appliedCorr.ok) return fail(withFile(appliedCorr.diagnostics, doc.file));
+    const corr = appliedCorr.value.rule;
+    for (const ref of corr.rules) {
       const r = converted.get(ref);
       if (!r) {
         return fail({
@@ -224,7 +270,7 @@ export class Converter {
       }
       rules.push(r);
     }
-    const r = this.backend.convertCorrelation(lowered.value, rules, this.bopts);
+    const r = this.backend.convertCorrelation(corr, rules, { ...this.bopts, state: appliedCorr.value.state });
     return r.ok
       ? ok(
           r.value,
@@ -240,35 +286,8 @@ export class Converter {
   }
 }
 
-function resolvePipeline(target: TargetDef, ref: PipelineRef): Result<PipelineData> {
-  if (typeof ref === 'string') {
-    const p = target.pipelines[ref];
-    if (p) return ok(p.data);
-    return fail({
-      code: 'TL5005',
-      severity: 'error',
-      message: `unknown pipeline '${ref}' for target '${target.name}' (built-in: ${Object.keys(target.pipelines).join(', ') || 'none'})`,
-    });
-  }
-  try {
-    const data: unknown = parseYaml(ref.text);
-    if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-      return fail({
-        code: 'TL5007',
-        severity: 'error',
-        message: 'a pipeline file must hold a mapping',
-        file: ref.file,
-      });
-    }
-    return ok(data as PipelineData);
-  } catch (e) {
-    return fail({
-      code: 'TL5007',
-      severity: 'error',
-      message: `cannot read pipeline: ${e instanceof Error ? e.message : String(e)}`,
-      file: ref.file,
-    });
-  }
+function withFile(ds: readonly Diagnostic[], file: string): Diagnostic[] {
+  return ds.map((d) => (d.file === undefined ? { ...d, file } : d));
 }
 
 /**
@@ -286,4 +305,23 @@ export function convertSigmaText(
   const diags = [...run.parseDiagnostics, ...run.docs.flatMap((d) => d.diagnostics)];
   if (hasErrors(diags) || run.docs.some((d) => d.output === undefined)) return fail(diags);
   return ok(run.output, diags);
+}
+
+/**
+ * Convert one parsed Sigma document (with the other documents of its collection, so a correlation
+ * finds its rules): the queries of that document, or one text for whole-output formats.
+ */
+export function convertRule(
+  doc: SigmaDocument,
+  opts: ConvertOptions,
+  collection: readonly SigmaDocument[] = [doc],
+): Result<string[] | string> {
+  const c = Converter.create(opts);
+  if (!c.ok) return fail(c.diagnostics);
+  const others = collection.includes(doc) ? collection : [...collection, doc];
+  const run = c.value.convertFiles([{ file: doc.file, documents: [...others] }]);
+  const mine = run.docs[others.indexOf(doc)];
+  if (!mine || mine.output === undefined) return fail(mine?.diagnostics ?? []);
+  if (typeof run.output === 'string' && others.length === 1) return ok(run.output, mine.diagnostics);
+  return ok(mine.output, mine.diagnostics);
 }

@@ -3,14 +3,8 @@
  * pipelines it ships (as pySigma-vocabulary data) and which of them apply by default.
  */
 import type { IrRule } from '../ir/types.js';
+import type { BuiltinTable, TransformationDef } from '../pipeline/index.js';
 import type { Backend } from './text/backend.js';
-
-export interface PipelineDef {
-  name: string;
-  description: string;
-  /** The pipeline in pySigma's YAML vocabulary, as plain data. */
-  data: Record<string, unknown>;
-}
 
 export interface TargetDef {
   /** Name on the command line (`-t splunk`). */
@@ -24,8 +18,10 @@ export interface TargetDef {
   defaultPipelines: readonly string[];
   /** Pipelines an output format needs in place of the defaults (e.g. data_model → splunk_cim). */
   formatPipelines?: Readonly<Record<string, readonly string[]>>;
-  /** Built-in pipelines this target ships, by name. */
-  pipelines: Readonly<Record<string, PipelineDef>>;
+  /** Built-in pipelines this target ships, by name (definePipeline over pySigma-vocabulary data). */
+  pipelines: BuiltinTable;
+  /** Transformation types of this target's own, for its pipelines and users' pipeline files. */
+  transformations?: Readonly<Record<string, TransformationDef>>;
   /** Backend options (-O key=value): key → description. */
   options: Readonly<Record<string, string>>;
   /**

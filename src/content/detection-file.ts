@@ -20,7 +20,16 @@ import { DETECTION_TYPES, SEVERITIES, TRIPLINE_BLOCK } from './schemas.js';
 import { report, spanOf, validateNode } from './schema-dsl.js';
 import { parseSigmaText, validateDocument } from '../sigma/index.js';
 import type { YamlFile } from './yaml-doc.js';
-import { asRecord, asString, asStrings, ctxFor, customKeys, keyNodeAt, nodeAt, readYaml } from './yaml-doc.js';
+import {
+  asRecord,
+  asString,
+  asStrings,
+  ctxFor,
+  customKeys,
+  keyNodeAt,
+  nodeAt,
+  readYaml,
+} from './yaml-doc.js';
 
 const YAML_LEVEL = new Set<string>(['TL1001', 'TL1002', 'TL1003', 'TL1005', 'TL1006']);
 
@@ -81,7 +90,13 @@ export function parseDetectionFile(
   const documents = y.docs.map((d) => asRecord(d.toJS({ maxAliasCount: 100 })) ?? {});
   const carriers = y.docs.flatMap((d, i) => (isMap(d.contents) && d.contents.has('tripline') ? [i] : []));
   if (carriers.length === 0) {
-    report(ctx, 'TL8010', "no 'tripline:' block: add one to the Sigma rule this file defines", y.docs[0]?.contents, []);
+    report(
+      ctx,
+      'TL8010',
+      "no 'tripline:' block: add one to the Sigma rule this file defines",
+      y.docs[0]?.contents,
+      [],
+    );
     return undefined;
   }
   for (const extra of carriers.slice(1)) {
@@ -107,13 +122,28 @@ export function parseDetectionFile(
   if (!blockValid && !block) return undefined;
   if (!block) return undefined;
   if (kind === 'rule' && block.type === 'Correlation') {
-    report(ctx, 'TL8027', "type 'Correlation' needs a Sigma correlation rule (a 'correlation:' section)", nodeAt(blockNode, ['type']), ['tripline', 'type']);
+    report(
+      ctx,
+      'TL8027',
+      "type 'Correlation' needs a Sigma correlation rule (a 'correlation:' section)",
+      nodeAt(blockNode, ['type']),
+      ['tripline', 'type'],
+    );
   }
   if (kind === 'correlation' && block.type !== 'Correlation') {
-    report(ctx, 'TL8027', "this file's detection is a correlation: set 'type: Correlation'", nodeAt(blockNode, ['type']), ['tripline', 'type']);
+    report(
+      ctx,
+      'TL8027',
+      "this file's detection is a correlation: set 'type: Correlation'",
+      nodeAt(blockNode, ['type']),
+      ['tripline', 'type'],
+    );
   }
   for (const a of block.atomics) {
-    if (!techniques.includes(a.technique) && !techniques.some((t) => a.technique.startsWith(`${t}.`) || t.startsWith(`${a.technique}.`))) {
+    if (
+      !techniques.includes(a.technique) &&
+      !techniques.some((t) => a.technique.startsWith(`${t}.`) || t.startsWith(`${a.technique}.`))
+    ) {
       diagnostics.push({
         code: 'TL8023',
         severity: 'warning',
@@ -171,7 +201,12 @@ function checkSigmaShape(y: YamlFile, primary: number, diagnostics: Diagnostic[]
 }
 
 /** Validate ATT&CK tags against the pinned table; returns the technique ids. */
-function checkAttackTags(y: YamlFile, root: Node | null, tags: string[], diagnostics: Diagnostic[]): string[] {
+function checkAttackTags(
+  y: YamlFile,
+  root: Node | null,
+  tags: string[],
+  diagnostics: Diagnostic[],
+): string[] {
   const ctx = ctxFor(y, diagnostics);
   const tagsNode = nodeAt(root, ['tags']);
   const at = (i: number): Node | undefined => (isSeq(tagsNode) ? (tagsNode.items[i] as Node) : undefined);
@@ -179,7 +214,8 @@ function checkAttackTags(y: YamlFile, root: Node | null, tags: string[], diagnos
   const techniques: string[] = [];
   tags.forEach((tag, i) => {
     const v = validateAttackTag(tag);
-    const put = (code: DiagnosticCode, message: string): void => report(ctx, code, message, at(i) ?? tagsNode, ['tags', i]);
+    const put = (code: DiagnosticCode, message: string): void =>
+      report(ctx, code, message, at(i) ?? tagsNode, ['tags', i]);
     switch (v.kind) {
       case 'malformed':
         put('TL8025', `'${tag}': ${v.reason}`);
@@ -188,7 +224,10 @@ function checkAttackTags(y: YamlFile, root: Node | null, tags: string[], diagnos
         put('TL8025', `'${tag}' is neither an ATT&CK tactic nor a technique, group or software id`);
         break;
       case 'unknown-technique':
-        put('TL8016', `${v.id} is not in the pinned ATT&CK Enterprise table (revoked, deprecated or mistyped?)`);
+        put(
+          'TL8016',
+          `${v.id} is not in the pinned ATT&CK Enterprise table (revoked, deprecated or mistyped?)`,
+        );
         break;
       case 'technique': {
         techniques.push(v.technique.id);
@@ -240,7 +279,11 @@ function buildBlock(
   for (const [name, sel] of Object.entries(asRecord(b.enrichment) ?? {})) {
     const selNode = nodeAt(node, ['enrichment', name]);
     checkSelection(y, selNode, ['tripline', 'enrichment', name], diagnostics);
-    enrichment.push({ name, selection: sel as Selection, span: spanOf(keyNodeAt(node, ['enrichment', name]), y.lineCounter) });
+    enrichment.push({
+      name,
+      selection: sel as Selection,
+      span: spanOf(keyNodeAt(node, ['enrichment', name]), y.lineCounter),
+    });
   }
   const flagNames = new Set(enrichment.map((e) => e.name));
 
@@ -254,24 +297,54 @@ function buildBlock(
     const kind: TestKind = kindV === 'negative' ? 'negative' : 'positive';
     const expectRaw = asRecord(t.expect);
     const matches = typeof expectRaw?.matches === 'number' ? expectRaw.matches : kind === 'negative' ? 0 : -1;
-    const enr = Array.isArray(expectRaw?.enrichment) ? (expectRaw.enrichment as unknown[]).map((e) => asRecord(e) ?? {}) : [];
-    const events = Array.isArray(t.events) ? (t.events as unknown[]).map((e) => asRecord(e) ?? {}) : undefined;
+    const enr = Array.isArray(expectRaw?.enrichment)
+      ? (expectRaw.enrichment as unknown[]).map((e) => asRecord(e) ?? {})
+      : [];
+    const events = Array.isArray(t.events)
+      ? (t.events as unknown[]).map((e) => asRecord(e) ?? {})
+      : undefined;
     const dataset = asString(t.dataset);
-    if (events && dataset !== undefined) report(ctx, 'TL8026', "give either 'events' or 'dataset', not both", tNode, path);
-    if (!events && dataset === undefined) report(ctx, 'TL8026', "a test needs 'events' or a 'dataset'", tNode, path);
+    if (events && dataset !== undefined)
+      report(ctx, 'TL8026', "give either 'events' or 'dataset', not both", tNode, path);
+    if (!events && dataset === undefined)
+      report(ctx, 'TL8026', "a test needs 'events' or a 'dataset'", tNode, path);
     if (kind === 'positive' && matches < 1) {
-      report(ctx, 'TL8026', "a positive test needs 'expect: {matches: N}' with N ≥ 1", nodeAt(tNode, ['expect']) ?? tNode, path);
+      report(
+        ctx,
+        'TL8026',
+        "a positive test needs 'expect: {matches: N}' with N ≥ 1",
+        nodeAt(tNode, ['expect']) ?? tNode,
+        path,
+      );
     }
     if (kind === 'negative' && matches !== 0) {
-      report(ctx, 'TL8026', 'a negative test expects 0 matches', nodeAt(tNode, ['expect', 'matches']) ?? tNode, path);
+      report(
+        ctx,
+        'TL8026',
+        'a negative test expects 0 matches',
+        nodeAt(tNode, ['expect', 'matches']) ?? tNode,
+        path,
+      );
     }
     if (enr.length > Math.max(matches, 0)) {
-      report(ctx, 'TL8026', `${enr.length} enrichment expectations for ${matches} expected hit(s)`, nodeAt(tNode, ['expect', 'enrichment']), [...path, 'expect', 'enrichment']);
+      report(
+        ctx,
+        'TL8026',
+        `${enr.length} enrichment expectations for ${matches} expected hit(s)`,
+        nodeAt(tNode, ['expect', 'enrichment']),
+        [...path, 'expect', 'enrichment'],
+      );
     }
     enr.forEach((m, j) => {
       for (const flag of Object.keys(m)) {
         if (!flagNames.has(flag)) {
-          report(ctx, 'TL8020', `enrichment flag '${flag}' is not defined under tripline.enrichment`, keyNodeAt(tNode, ['expect', 'enrichment', j, flag]), [...path, 'expect', 'enrichment', j, flag]);
+          report(
+            ctx,
+            'TL8020',
+            `enrichment flag '${flag}' is not defined under tripline.enrichment`,
+            keyNodeAt(tNode, ['expect', 'enrichment', j, flag]),
+            [...path, 'expect', 'enrichment', j, flag],
+          );
         }
       }
     });
@@ -280,7 +353,11 @@ function buildBlock(
       kind,
       expect: {
         matches: Math.max(matches, 0),
-        enrichment: enr.map((m) => Object.fromEntries(Object.entries(m).filter((e): e is [string, boolean] => typeof e[1] === 'boolean'))),
+        enrichment: enr.map((m) =>
+          Object.fromEntries(
+            Object.entries(m).filter((e): e is [string, boolean] => typeof e[1] === 'boolean'),
+          ),
+        ),
       },
       span: spanOf(tNode, y.lineCounter),
     };
@@ -311,8 +388,15 @@ function buildBlock(
       }),
       span: spanOf(nodeAt(node, ['atomics', i]), y.lineCounter),
     });
-    if (a.technique !== undefined && !lookupTechnique(String(a.technique))) {
-      report(ctx, 'TL8016', `atomic technique ${String(a.technique)} is not in the pinned ATT&CK table`, nodeAt(node, ['atomics', i, 'technique']), ['tripline', 'atomics', i, 'technique']);
+    const tech = asString(a.technique);
+    if (tech !== undefined && !lookupTechnique(tech)) {
+      report(
+        ctx,
+        'TL8016',
+        `atomic technique ${tech} is not in the pinned ATT&CK table`,
+        nodeAt(node, ['atomics', i, 'technique']),
+        ['tripline', 'atomics', i, 'technique'],
+      );
     }
   });
 
@@ -332,7 +416,10 @@ function buildBlock(
   const entities = <T>(v: unknown, withScore: boolean): T[] =>
     (Array.isArray(v) ? v : []).map((x: unknown) => {
       const r = asRecord(x) ?? {};
-      const o: Record<string, unknown> = { field: asString(r.field) ?? '', type: asString(r.type) ?? 'other' };
+      const o: Record<string, unknown> = {
+        field: asString(r.field) ?? '',
+        type: asString(r.type) ?? 'other',
+      };
       if (withScore && typeof r.score === 'number') o.score = r.score;
       if (typeof r.role === 'string') o.role = r.role;
       return o as T;
@@ -366,9 +453,16 @@ function buildBlock(
 }
 
 /** An enrichment selection: `Field|modifier…` keys with scalar or list-of-scalar values. */
-function checkSelection(y: YamlFile, node: Node | undefined, path: (string | number)[], diagnostics: Diagnostic[]): void {
+function checkSelection(
+  y: YamlFile,
+  node: Node | undefined,
+  path: (string | number)[],
+  diagnostics: Diagnostic[],
+): void {
   const ctx = ctxFor(y, diagnostics);
-  const maps = isSeq(node) ? (node.items as Node[]).map((n, i) => [n, [...path, i]] as const) : [[node, path] as const];
+  const maps = isSeq(node)
+    ? (node.items as Node[]).map((n, i) => [n, [...path, i]] as const)
+    : [[node, path] as const];
   for (const [m, p] of maps) {
     if (!isMap(m)) continue;
     if (m.items.length === 0) report(ctx, 'TL8022', 'an empty selection matches everything', m, p);
@@ -377,7 +471,8 @@ function checkSelection(y: YamlFile, node: Node | undefined, path: (string | num
       const [field, ...mods] = key.split('|');
       if (!field) report(ctx, 'TL8022', 'enrichment selections name a field', pair.key as Node, [...p, key]);
       for (const mod of mods) {
-        if (!MODIFIERS.has(mod)) report(ctx, 'TL8022', `unknown modifier '${mod}'`, pair.key as Node, [...p, key]);
+        if (!MODIFIERS.has(mod))
+          report(ctx, 'TL8022', `unknown modifier '${mod}'`, pair.key as Node, [...p, key]);
       }
       const v = pair.value;
       const scalarOk = (n: unknown): boolean => n === null || isScalar(n);

@@ -1,7 +1,14 @@
 /** The detection content model: detections (Sigma + `tripline:` block), stories, data sources. */
 import type { Span } from '../diagnostics/index.js';
 import type { SigmaDocument } from '../sigma/index.js';
-import type { CONFIDENCES, DETECTION_TYPES, RISK_OBJECT_TYPES, SEVERITIES, TEST_KINDS, THREAT_OBJECT_TYPES } from './schemas.js';
+import type {
+  CONFIDENCES,
+  DETECTION_TYPES,
+  RISK_OBJECT_TYPES,
+  SEVERITIES,
+  TEST_KINDS,
+  THREAT_OBJECT_TYPES,
+} from './schemas.js';
 
 export type DetectionType = (typeof DETECTION_TYPES)[number];
 export type Severity = (typeof SEVERITIES)[number];

@@ -22,6 +22,7 @@ export type Shape =
 
 export const UUID_PATTERN =
   '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$';
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 export const DATE_PATTERN = '^\\d{4}-\\d{2}-\\d{2}$';
 
 export interface ValidationContext {
@@ -108,7 +109,7 @@ function describe(shape: Shape): string {
   }
 }
 
-function keyText(pair: Pair<unknown, unknown>): string | undefined {
+function keyText(pair: Pair): string | undefined {
   const k = pair.key;
   if (isScalar(k)) return String(k.value);
   return undefined;
@@ -131,7 +132,7 @@ export function validateNode(
       const v = node.value;
       if (shape.enum && !shape.enum.includes(v)) {
         report(ctx, 'TL8005', `'${v}' is not one of: ${shape.enum.join(', ')}`, node, path);
-      } else if (shape.format === 'uuid' && !new RegExp(UUID_PATTERN).test(v)) {
+      } else if (shape.format === 'uuid' && !UUID_RE.test(v)) {
         report(ctx, 'TL8006', `'${v}' is not a UUID v4`, node, path);
       } else if (shape.format === 'date' && !isDate(v)) {
         report(ctx, 'TL8006', `'${v}' is not a date (YYYY-MM-DD)`, node, path);
@@ -275,7 +276,7 @@ function editDistance(a: string, b: string): number {
   return prev[b.length]!;
 }
 
-/** JSON Schema (draft 2020-12 subset) for a shape. */
+/** JSON Schema (draft-07 subset, which editors support best) for a shape. */
 export function toJsonSchema(shape: Shape): Record<string, unknown> {
   const withDoc = (o: Record<string, unknown>): Record<string, unknown> =>
     shape.doc !== undefined ? { description: shape.doc, ...o } : o;

@@ -238,7 +238,7 @@ const SCHEMA_BASE = 'https://tripline.dev/schema/';
 /** The detection file schema: any Sigma rule keys, plus a strict `tripline` block. */
 export function detectionJsonSchema(): Record<string, unknown> {
   return {
-    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    $schema: 'http://json-schema.org/draft-07/schema#',
     $id: `${SCHEMA_BASE}detection.schema.json`,
     title: 'Tripline detection (Sigma rule + tripline block)',
     type: 'object',
@@ -254,7 +254,7 @@ export function detectionJsonSchema(): Record<string, unknown> {
 
 export function storyJsonSchema(): Record<string, unknown> {
   return {
-    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    $schema: 'http://json-schema.org/draft-07/schema#',
     $id: `${SCHEMA_BASE}story.schema.json`,
     title: 'Tripline analytic story',
     ...toJsonSchema(STORY),
@@ -263,7 +263,7 @@ export function storyJsonSchema(): Record<string, unknown> {
 
 export function dataSourceJsonSchema(): Record<string, unknown> {
   return {
-    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    $schema: 'http://json-schema.org/draft-07/schema#',
     $id: `${SCHEMA_BASE}data-source.schema.json`,
     title: 'Tripline data source',
     ...toJsonSchema(DATA_SOURCE),

@@ -116,6 +116,8 @@ function filterApplies(f: SigmaFilter, ls: IrLogsource): boolean {
 
 export class Engine {
   readonly rules: readonly CompiledRule[];
+  /** The prefilter's literals (literal id → text). */
+  readonly literals: readonly string[];
   readonly correlations: readonly CorrelationState[];
   readonly stats: EngineStats = { events: 0, skipped: 0, corrupt: 0, late: 0, untimed: 0 };
   private readonly byChannel = new Map<string, { any: CompiledRule[]; byEid: Map<number, CompiledRule[]> }>();
@@ -137,6 +139,7 @@ export class Engine {
     opts: EngineOptions,
   ) {
     this.rules = rules;
+    this.literals = literals;
     this.scanner = new LiteralScanner(literals);
     this.from = opts.from ?? -Infinity;
     this.to = opts.to ?? Infinity;

@@ -33,6 +33,8 @@ export interface ReadOptions {
   progress?: ReadProgress;
   /** At most this many corrupt-event diagnostics per file (all are counted in engine.stats). */
   maxReports?: number;
+  /** Awaited between chunks of input, so that a consumer can drain its output. */
+  flush?: () => Promise<void>;
 }
 
 /** Feed one file to the engine. Diagnostics (corrupt events, unreadable file) are returned. */
@@ -50,7 +52,7 @@ export async function huntFile(engine: Engine, path: string, opts: ReadOptions =
   }
   try {
     if (fmt.format === 'jsonl') {
-      await feedJsonl(engine, path, fmt.gz, corrupt, opts.progress);
+      await feedJsonl(engine, path, fmt.gz, corrupt, opts);
     } else if (fmt.format === 'json') {
       const buf = fmt.gz ? gunzipSync(readFileSync(path)) : readFileSync(path);
       feedJsonText(engine, path, buf, corrupt);
@@ -59,8 +61,10 @@ export async function huntFile(engine: Engine, path: string, opts: ReadOptions =
       const input = fmt.gz ? new Uint8Array(gunzipSync(readFileSync(path))) : path;
       const r = readEvtx(input, { file: path });
       for (const rec of r.records) {
-        const recordId = typeof rec.recordId === 'bigint' ? rec.recordId.toString() : rec.recordId;
-        engine.matchObject(rec.event, { file: path, recordId }, { recordId, timestamp: rec.timestamp });
+        // The event's own EventRecordID is what users see in Event Viewer; the record header number is
+        // only the fallback (they differ in files exported from a filtered view).
+        const header = typeof rec.recordId === 'bigint' ? rec.recordId.toString() : rec.recordId;
+        engine.matchObject(rec.event, { file: path, recordId: header }, { fallbackRecordId: header });
       }
       diags.push(...r.diagnostics);
     }
@@ -77,8 +81,9 @@ async function feedJsonl(
   path: string,
   gz: boolean,
   corrupt: (line: number, message: string) => void,
-  progress: ReadProgress | undefined,
+  opts: ReadOptions,
 ): Promise<void> {
+  const progress = opts.progress;
   const file = createReadStream(path, { highWaterMark: 1 << 20 });
   const stream = gz ? file.pipe(createGunzip({ chunkSize: 1 << 20 })) : file;
   let carry: Buffer | undefined;
@@ -102,6 +107,7 @@ async function feedJsonl(
       carry = undefined;
     }
     bytes += chunk.length;
+    if (opts.flush) await opts.flush();
     if (progress && bytes >= nextReport) {
       progress(bytes);
       nextReport = bytes + (8 << 20);

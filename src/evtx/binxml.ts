@@ -101,7 +101,8 @@ export class ChunkDecoder {
     const cached = this.names.get(off);
     if (cached !== undefined) return cached;
     const len = this.u16(off + 6, this.buf.length);
-    if (off + 8 + len * 2 > this.buf.length) throw new EvtxFormatError('name runs past the end of the chunk', off);
+    if (off + 8 + len * 2 > this.buf.length)
+      throw new EvtxFormatError('name runs past the end of the chunk', off);
     const s = readUtf16(this.buf, off + 8, len);
     this.names.set(off, s);
     return s;
@@ -127,7 +128,8 @@ export class ChunkDecoder {
     try {
       const size = this.u32(defOff + 20, this.buf.length);
       const start = defOff + 24;
-      if (start + size > this.buf.length) throw new EvtxFormatError('template definition runs past the end of the chunk', defOff);
+      if (start + size > this.buf.length)
+        throw new EvtxFormatError('template definition runs past the end of the chunk', defOff);
       // Guards against a template that (directly or not) instantiates itself.
       this.templates.set(defOff, IN_PROGRESS);
       const before = this.budget;
@@ -135,7 +137,10 @@ export class ChunkDecoder {
       result = { nodes, cost: Math.max(1, before - this.budget) };
     } catch (e) {
       if (!(e instanceof EvtxFormatError)) throw e;
-      result = new EvtxFormatError(`template at chunk offset 0x${defOff.toString(16)} is unreadable: ${e.message}`, e.offset);
+      result = new EvtxFormatError(
+        `template at chunk offset 0x${defOff.toString(16)} is unreadable: ${e.message}`,
+        e.offset,
+      );
     }
     this.templates.set(defOff, result);
     if (result instanceof EvtxFormatError) throw result;
@@ -146,7 +151,12 @@ export class ChunkDecoder {
    * Parse tokens from `pos` until end-of-stream or `end`. In a template definition, element
    * headers carry a 2-byte dependency id and substitutions become placeholders.
    */
-  private parse(pos: number, end: number, inTemplate: boolean, depth: number): { nodes: XNode[]; pos: number } {
+  private parse(
+    pos: number,
+    end: number,
+    inTemplate: boolean,
+    depth: number,
+  ): { nodes: XNode[]; pos: number } {
     if (depth > MAX_DEPTH) throw new EvtxFormatError('BinXML nested too deeply', pos);
     const roots: XNode[] = [];
     const stack: XElement[] = [];
@@ -211,7 +221,8 @@ export class ChunkDecoder {
             pos += 2 + n;
           } else {
             const size = valueTokenSize(type);
-            if (size === 0) throw new EvtxFormatError(`unsupported value token type 0x${type.toString(16)}`, at);
+            if (size === 0)
+              throw new EvtxFormatError(`unsupported value token type 0x${type.toString(16)}`, at);
             const v = decodeValue(this.buf, this.dv, type, pos, size, end);
             push(typeof v === 'string' ? { k: 'Text', s: v } : { k: 'Value', v });
             pos += size;
@@ -294,25 +305,29 @@ export class ChunkDecoder {
       // Definition stored inline, the first time this template is used in the chunk.
       const size = this.u32(pos + 20, end);
       pos += 24 + size;
-      if (pos > end) throw new EvtxFormatError('inline template definition runs past the end of its record', at);
+      if (pos > end)
+        throw new EvtxFormatError('inline template definition runs past the end of its record', at);
     }
     let tpl: Template;
     try {
       tpl = this.template(defOff, depth);
     } catch (e) {
-      if (e instanceof EvtxFormatError) throw new EvtxFormatError(`missing or unreadable template: ${e.message}`, at);
+      if (e instanceof EvtxFormatError)
+        throw new EvtxFormatError(`missing or unreadable template: ${e.message}`, at);
       throw e;
     }
     this.spend(tpl.cost, at);
     const count = this.u32(pos, end);
     pos += 4;
-    if (pos + count * 4 > end) throw new EvtxFormatError(`${count} substitution descriptors do not fit in the record`, at);
+    if (pos + count * 4 > end)
+      throw new EvtxFormatError(`${count} substitution descriptors do not fit in the record`, at);
     const values: SubValue[] = new Array<SubValue>(count);
     let vpos = pos + count * 4;
     for (let i = 0; i < count; i++) {
       const size = this.dv.getUint16(pos + i * 4, true);
       const type = this.dv.getUint8(pos + i * 4 + 2);
-      if (vpos + size > end) throw new EvtxFormatError(`substitution ${i} runs past the end of the record`, vpos);
+      if (vpos + size > end)
+        throw new EvtxFormatError(`substitution ${i} runs past the end of the record`, vpos);
       if (type === VT.BinXml) values[i] = { pos: vpos, size, nodes: undefined, cost: 0 };
       else if (type === VT.EvtXml || type === VT.EvtHandle) values[i] = { t: type, v: null };
       else values[i] = decodeValue(this.buf, this.dv, type, vpos, size, end);
@@ -352,7 +367,13 @@ export class ChunkDecoder {
     return { k: 'Element', name: el.name, attrs, children, hasElem, dyn: false };
   }
 
-  private substitute(index: number, optional: boolean, values: SubValue[], out: XNode[], depth: number): void {
+  private substitute(
+    index: number,
+    optional: boolean,
+    values: SubValue[],
+    out: XNode[],
+    depth: number,
+  ): void {
     const v = values[index];
     if (v === undefined) return;
     this.spend(1, 0);

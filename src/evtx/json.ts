@@ -72,10 +72,16 @@ function textOf(nodes: readonly XNode[]): string {
 }
 
 // Rust's `char::is_whitespace` (Unicode White_Space): unlike JS `trim`, U+0085 yes, U+FEFF no.
-const EDGE_SPACE = /^[\t-\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t-\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g;
+const EDGE_SPACE =
+  /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g;
 
 /** The evtx crate trims text content at both ends (attribute values are kept as they are). */
 function rustTrim(s: string): string {
+  if (s === '') return s;
+  // Most values have no edge space; test the ends before running the regex.
+  const a = s.charCodeAt(0);
+  const b = s.charCodeAt(s.length - 1);
+  if (a > 0x20 && b > 0x20 && a < 0x80 && b < 0x80) return s;
   return s.replace(EDGE_SPACE, '');
 }
 
@@ -165,7 +171,10 @@ function body(el: XElement, dataContainer: boolean): JsonObject {
     }
   }
 
-  const counts = new Map<string, number>();
+  // Child names seen so far and how many times (parallel arrays: cheaper than a Map for the
+  // dozen or so children an element has).
+  const seenNames: string[] = [];
+  const seenCounts: number[] = [];
   let positionalDone = false;
   for (const c of el.children) {
     if (c.k !== 'Element') continue;
@@ -184,11 +193,15 @@ function body(el: XElement, dataContainer: boolean): JsonObject {
       continue;
     }
     let key = c.name;
-    const seen = counts.get(c.name);
-    if (seen !== undefined) {
-      if (seen > 0) key = `${c.name}_${seen}`;
-      counts.set(c.name, seen + 1);
-    } else if (counts.size < MAX_UNIQUE_NAMES) counts.set(c.name, 1);
+    const at = seenNames.indexOf(c.name);
+    if (at >= 0) {
+      const seen = seenCounts[at] ?? 1;
+      key = `${c.name}_${seen}`;
+      seenCounts[at] = seen + 1;
+    } else if (seenNames.length < MAX_UNIQUE_NAMES) {
+      seenNames.push(c.name);
+      seenCounts.push(1);
+    }
     put(obj, key, elementValue(c, c.name === 'EventData' || c.name === 'UserData'));
   }
   return obj;

@@ -15,8 +15,7 @@ export interface EvtxInput {
 export type WorkerRequest = EvtxInput;
 
 export type WorkerReply =
-  | { kind: 'lines'; file: string; text: string }
-  | { kind: 'done'; file: string; diagnostics: Diagnostic[] };
+  { kind: 'lines'; file: string; text: string } | { kind: 'done'; file: string; diagnostics: Diagnostic[] };
 
 export interface ParallelDumpOptions {
   format: DumpFormat;

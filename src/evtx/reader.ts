@@ -137,7 +137,13 @@ function isZero(buf: Uint8Array, start: number, end: number): boolean {
 }
 
 function u32(buf: Uint8Array, pos: number): number {
-  return ((buf[pos] ?? 0) | ((buf[pos + 1] ?? 0) << 8) | ((buf[pos + 2] ?? 0) << 16) | ((buf[pos + 3] ?? 0) << 24)) >>> 0;
+  return (
+    ((buf[pos] ?? 0) |
+      ((buf[pos + 1] ?? 0) << 8) |
+      ((buf[pos + 2] ?? 0) << 16) |
+      ((buf[pos + 3] ?? 0) << 24)) >>>
+    0
+  );
 }
 
 function u16(buf: Uint8Array, pos: number): number {
@@ -157,7 +163,10 @@ function recordNumber(buf: Uint8Array, pos: number): number | bigint {
 
 /** Index of the next record magic at or after `from`, or -1. */
 function nextMagic(buf: Uint8Array, from: number, end: number): number {
-  const i = Buffer.from(buf.buffer, buf.byteOffset, Math.min(end, buf.length)).indexOf(RECORD_MAGIC_BYTES, from);
+  const i = Buffer.from(buf.buffer, buf.byteOffset, Math.min(end, buf.length)).indexOf(
+    RECORD_MAGIC_BYTES,
+    from,
+  );
   return i;
 }
 
@@ -198,25 +207,36 @@ class Reader {
       this.diag('TL7006', `file is truncated inside its header (${header.length} bytes)`, header.length);
       return;
     } else {
-      if (crc32(header, 0, 120) !== u32(header, 124)) this.diag('TL7003', 'file header checksum mismatch', 124);
+      if (crc32(header, 0, 120) !== u32(header, 124))
+        this.diag('TL7003', 'file header checksum mismatch', 124);
       const minor = u16(header, 36);
       const major = u16(header, 38);
       if (major !== 3 || (minor !== 1 && minor !== 2)) {
-        this.diag('TL7004', `unsupported format version ${major}.${minor} (expected 3.1 or 3.2); reading anyway`, 36);
+        this.diag(
+          'TL7004',
+          `unsupported format version ${major}.${minor} (expected 3.1 or 3.2); reading anyway`,
+          36,
+        );
       }
-      if (u32(header, 120) & 1) this.diag('TL7005', 'file was not cleanly closed (dirty flag set); reading all chunks', 120);
+      if (u32(header, 120) & 1)
+        this.diag('TL7005', 'file was not cleanly closed (dirty flag set); reading all chunks', 120);
     }
     const chunkSpan = src.size - FILE_HEADER_SIZE;
     if (chunkSpan > 0 && chunkSpan % CHUNK_SIZE !== 0) {
       const lastStart = FILE_HEADER_SIZE + Math.floor(chunkSpan / CHUNK_SIZE) * CHUNK_SIZE;
-      this.diag('TL7006', `file ends inside a chunk (${src.size - lastStart} of ${CHUNK_SIZE} bytes present)`, src.size);
+      this.diag(
+        'TL7006',
+        `file ends inside a chunk (${src.size - lastStart} of ${CHUNK_SIZE} bytes present)`,
+        src.size,
+      );
     }
     for (let off = FILE_HEADER_SIZE, index = 0; off < src.size; off += CHUNK_SIZE, index++) {
       const buf = src.read(off, CHUNK_SIZE);
       if (buf.length < 8 || isZero(buf, 0, 8)) continue; // never-used, preallocated chunk
       if (!hasMagic(buf, ELF_CHNK)) {
         this.diag('TL7010', `chunk ${index}: bad chunk magic; chunk skipped`, off);
-        if (this.opts.recover === true) yield* this.carve(new ChunkDecoder(buf), buf, off, CHUNK_HEADER_SIZE, buf.length);
+        if (this.opts.recover === true)
+          yield* this.carve(new ChunkDecoder(buf), buf, off, CHUNK_HEADER_SIZE, buf.length);
         continue;
       }
       yield* this.chunk(buf, off, index);
@@ -226,10 +246,15 @@ class Reader {
   private *chunk(buf: Uint8Array, off: number, index: number): Generator<EvtxRecord> {
     if (buf.length < CHUNK_HEADER_SIZE) return;
     const headerCrc = crc32(buf, 128, CHUNK_HEADER_SIZE, crc32(buf, 0, 120));
-    if (headerCrc !== u32(buf, 124)) this.diag('TL7011', `chunk ${index}: header checksum mismatch`, off + 124);
+    if (headerCrc !== u32(buf, 124))
+      this.diag('TL7011', `chunk ${index}: header checksum mismatch`, off + 124);
     let free = u32(buf, 48);
     if (free < CHUNK_HEADER_SIZE || free > CHUNK_SIZE) {
-      this.diag('TL7013', `chunk ${index}: free-space offset ${free} is outside the chunk; reading up to the chunk end`, off + 48);
+      this.diag(
+        'TL7013',
+        `chunk ${index}: free-space offset ${free} is outside the chunk; reading up to the chunk end`,
+        off + 48,
+      );
       free = buf.length;
     } else if (free > buf.length) {
       free = buf.length; // truncated chunk, already reported for the file
@@ -244,7 +269,11 @@ class Reader {
         if (isZero(buf, pos, free)) break; // zero padding after the last record
         const why = u32(buf, pos) !== RECORD_MAGIC ? 'no record signature' : `record size ${size} is invalid`;
         const next = nextMagic(buf, pos + 1, free);
-        this.diag('TL7020', `chunk ${index}: ${why} at this offset; ${next < 0 ? 'rest of chunk skipped' : `resuming at 0x${(off + next).toString(16)}`}`, off + pos);
+        this.diag(
+          'TL7020',
+          `chunk ${index}: ${why} at this offset; ${next < 0 ? 'rest of chunk skipped' : `resuming at 0x${(off + next).toString(16)}`}`,
+          off + pos,
+        );
         if (next < 0) break;
         pos = next;
         continue;
@@ -266,25 +295,46 @@ class Reader {
     index: number,
   ): Record | undefined {
     if (u32(buf, pos + size - 4) !== size && !recovered) {
-      this.diag('TL7020', `chunk ${index}: record size copy does not match its header (${u32(buf, pos + size - 4)} ≠ ${size})`, off + pos + size - 4);
+      this.diag(
+        'TL7020',
+        `chunk ${index}: record size copy does not match its header (${u32(buf, pos + size - 4)} ≠ ${size})`,
+        off + pos + size - 4,
+      );
     }
     try {
       const tree = decoder.decodeRecord(pos + 24, pos + size - 4);
-      return new Record(this.file, recordNumber(buf, pos + 8), u64(buf, pos + 16), recovered, off + pos, tree);
+      return new Record(
+        this.file,
+        recordNumber(buf, pos + 8),
+        u64(buf, pos + 16),
+        recovered,
+        off + pos,
+        tree,
+      );
     } catch (e) {
       // Anything thrown while decoding (our format errors, a RangeError from a view) means the
       // bytes are malformed: report it for this record and carry on with the next one.
       if (!recovered) {
         const at = e instanceof EvtxFormatError && e.offset > 0 ? e.offset : pos;
         const why = e instanceof Error ? e.message : String(e);
-        this.diag('TL7021', `chunk ${index}: record ${String(recordNumber(buf, pos + 8))} could not be decoded: ${why}`, off + at);
+        this.diag(
+          'TL7021',
+          `chunk ${index}: record ${String(recordNumber(buf, pos + 8))} could not be decoded: ${why}`,
+          off + at,
+        );
       }
       return undefined;
     }
   }
 
   /** Records left in slack space: a signature, a sane size and a matching size copy. */
-  private *carve(decoder: ChunkDecoder, buf: Uint8Array, off: number, from: number, end: number): Generator<EvtxRecord> {
+  private *carve(
+    decoder: ChunkDecoder,
+    buf: Uint8Array,
+    off: number,
+    from: number,
+    end: number,
+  ): Generator<EvtxRecord> {
     let pos = from;
     let found = 0;
     while (pos + MIN_RECORD_SIZE <= end) {

@@ -139,7 +139,8 @@ function readScalar(dv: DataView, buf: Uint8Array, base: number, pos: number, si
     case VT.Real64:
       return dv.getFloat64(pos, true);
     case VT.Bool:
-      return size >= 4 ? dv.getInt32(pos, true) !== 0 : size > 0 && buf[pos] !== 0;
+      // Kept as the raw int32: evtx prints non-zero as true, python-evtx only positive as True.
+      return size >= 4 ? dv.getInt32(pos, true) : (buf[pos] ?? 0);
     case VT.SizeT:
       return size === 4 ? BigInt(dv.getUint32(pos, true)) : dv.getBigUint64(pos, true);
     case VT.Guid:
@@ -240,7 +241,9 @@ function civil(unixSeconds: number): string {
   const z = days + 719468;
   const era = Math.floor(z / 146097);
   const doe = z - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365,
+  );
   const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
   const mp = Math.floor((5 * doy + 2) / 153);
   const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
@@ -422,7 +425,7 @@ function scalarPython(base: number, v: Scalar): string {
     case VT.Real64:
       return pythonFloat(v as number);
     case VT.Bool:
-      return v === true ? 'True' : 'False';
+      return (v as number) > 0 ? 'True' : 'False';
     case VT.Binary:
       return base64(v as Uint8Array);
     case VT.Guid:
@@ -438,7 +441,7 @@ function scalarPython(base: number, v: Scalar): string {
     case VT.HexInt64:
       return hexPadded(v as bigint, 16);
     case VT.SizeT:
-      return hexPadded(v as bigint, 16);
+      return String(v);
     default:
       return typeof v === 'string' ? v : String(v);
   }
@@ -491,7 +494,7 @@ function scalarRust(base: number, v: Scalar): string {
     case VT.Real64:
       return rustFloat(v as number);
     case VT.Bool:
-      return v === true ? 'true' : 'false';
+      return v !== 0 ? 'true' : 'false';
     case VT.Binary:
       return hexUpper(v as Uint8Array);
     case VT.Guid:
@@ -535,9 +538,9 @@ export function valueJsonRust(value: EvtxValue): string | number | boolean {
       return v as number;
     case VT.Int64:
     case VT.UInt64:
-      return Number(v as bigint);
+      return Number(v);
     case VT.Bool:
-      return v === true;
+      return v !== 0;
     default:
       return valueTextRust(value);
   }

@@ -8,29 +8,38 @@
 import type { XElement, XNode } from './tree.js';
 import { valueTextPython } from './values.js';
 
-// Characters XML 1.0 cannot carry even as references; python-evtx writes them raw, we drop them.
-// eslint-disable-next-line no-control-regex
-const INVALID_XML = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g;
+// Control characters python-evtx deletes from values (XML 1.0 cannot carry them), DEL included.
+const DELETED = /[\x01-\x08\v\f\x0e-\x1f\x7f]/g;
+// U+FFFE/U+FFFF are written as character references, as python-evtx's ASCII encoding does.
+const NONCHARS = /[\ufffe\uffff]/g;
+const TEXT_SPECIAL = /[&<>\x01-\x08\v\f\x0e-\x1f\x7f\ufffe\uffff]/;
+const ATTR_SPECIAL = /[&<>"\x01-\x1f\x7f\ufffe\uffff]/;
 
-export function escapeText(s: string): string {
-  let out = s;
-  if (/[&<>]/.test(out)) out = out.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-  return out.replace(INVALID_XML, '');
+function charRef(c: string): string {
+  return `&#${c.charCodeAt(0)};`;
 }
 
+export function escapeText(s: string): string {
+  if (!TEXT_SPECIAL.test(s)) return s;
+  return s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(DELETED, '')
+    .replace(NONCHARS, charRef);
+}
+
+/** Like escapeText, plus quotes and the whitespace an attribute would otherwise normalise. */
 export function escapeAttr(s: string): string {
-  let out = s;
-  if (/[&<>"\r\n\t]/.test(out)) {
-    out = out
-      .replace(/&/g, '&amp;')
-      .replace(/</g, '&lt;')
-      .replace(/>/g, '&gt;')
-      .replace(/"/g, '&quot;')
-      .replace(/\r/g, '&#13;')
-      .replace(/\n/g, '&#10;')
-      .replace(/\t/g, '&#9;');
-  }
-  return out.replace(INVALID_XML, '');
+  if (!ATTR_SPECIAL.test(s)) return s;
+  return s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(DELETED, '')
+    .replace(/[\t\n\r]/g, charRef)
+    .replace(NONCHARS, charRef);
 }
 
 function nodeText(n: XNode, attr: boolean): string {
@@ -46,7 +55,7 @@ function nodeText(n: XNode, attr: boolean): string {
     case 'EntityRef':
       return `&${n.name};`;
     case 'CData':
-      return attr ? escapeAttr(n.s) : `<![CDATA[${n.s.replace(/]]>/g, ']]]]><![CDATA[>')}]]>`;
+      return attr ? escapeAttr(n.s) : `<![CDATA[${n.s.replace(/\]\]>/g, ']]]]><![CDATA[>')}]]>`;
     case 'Pi':
       return attr ? '' : `<?${n.target} ${n.data}?>`;
     case 'Element':
@@ -55,24 +64,19 @@ function nodeText(n: XNode, attr: boolean): string {
   }
 }
 
-function element(el: XElement, out: string[]): void {
-  let open = '<' + el.name;
+function element(el: XElement): string {
+  let out = '<' + el.name;
   for (const a of el.attrs) {
-    let v = '';
-    for (const n of a.value) v += nodeText(n, true);
-    open += ` ${a.name}="${v}"`;
+    out += ' ' + a.name + '="';
+    for (const n of a.value) out += nodeText(n, true);
+    out += '"';
   }
-  out.push(open + '>');
-  for (const c of el.children) {
-    if (c.k === 'Element') element(c, out);
-    else out.push(nodeText(c, false));
-  }
-  out.push(`</${el.name}>\n`);
+  out += '>';
+  for (const c of el.children) out += c.k === 'Element' ? element(c) : nodeText(c, false);
+  return out + '</' + el.name + '>\n';
 }
 
 /** The record as XML text (python-evtx layout, well-formed). */
 export function toXml(root: XElement): string {
-  const out: string[] = [];
-  element(root, out);
-  return out.join('');
+  return element(root);
 }

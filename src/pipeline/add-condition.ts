@@ -71,15 +71,18 @@ function wrapStr(parts: StrPart[], mods: readonly string[]): StrPart[] {
 
 function toValue(x: unknown, mods: readonly string[]): IrValue {
   if (x === null) return { kind: 'Null' };
-  if (typeof x === 'boolean') return mods.includes('exists') ? { kind: 'Exists', value: x } : { kind: 'Bool', value: x };
-  const cmp = mods.find((m): m is 'gt' | 'gte' | 'lt' | 'lte' => m === 'gt' || m === 'gte' || m === 'lt' || m === 'lte');
+  if (typeof x === 'boolean')
+    return mods.includes('exists') ? { kind: 'Exists', value: x } : { kind: 'Bool', value: x };
+  const cmp = mods.find(
+    (m): m is 'gt' | 'gte' | 'lt' | 'lte' => m === 'gt' || m === 'gte' || m === 'lt' || m === 'lte',
+  );
   if (typeof x === 'number') {
     if (cmp) return { kind: 'Compare', op: cmp, value: x, raw: String(x) };
     if (!mods.some((m) => m === 'contains' || m === 'startswith' || m === 'endswith')) {
       return { kind: 'Num', value: x, raw: String(x) };
     }
   }
-  const text = String(x);
+  const text = typeof x === 'string' ? x : typeof x === 'number' || typeof x === 'boolean' ? String(x) : '';
   if (mods.includes('re')) return { kind: 'Re', pattern: text, flags: { i: false, m: false, s: false } };
   if (mods.includes('cidr')) return { kind: 'Cidr', cidr: text, version: text.includes(':') ? 6 : 4 };
   return {
@@ -107,7 +110,7 @@ export function buildDetection(entries: readonly ConditionEntry[], name: string,
 
 /** Python string.Template.safe_substitute with the log source attributes (None prints as "None"). */
 export function substituteTemplate(text: string, vars: Record<string, string | undefined>): string {
-  return text.replace(/\$(?:(\$)|([_a-z][_a-z0-9]*)|\{([_a-z][_a-z0-9]*)\})/gi, (m, dollar, a, b) => {
+  return text.replace(/\$(?:(\$)|([_a-z]\w*)|\{([_a-z]\w*)\})/gi, (m, dollar, a, b) => {
     if (dollar !== undefined) return '$';
     const name = (a ?? b) as string;
     if (!(name in vars)) return m;

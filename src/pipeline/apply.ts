@@ -15,18 +15,13 @@ import {
 import {
   isLeaf,
   markApplied,
-  OriginIds,
   rebuildItem,
   rewriteItems,
   withField,
   type DetectionItem,
 } from './detection-items.js';
 import { envError, type ApplyEnv, type Target } from './env.js';
-import type {
-  FieldTransformation,
-  TransformationDef,
-  ValueTransformation,
-} from './transformation-def.js';
+import type { FieldTransformation, TransformationDef, ValueTransformation } from './transformation-def.js';
 import { builtinTransformations } from './transformations.js';
 import type { ApplyOutput, Pipeline, ProcessingItem } from './types.js';
 
@@ -62,7 +57,12 @@ export function checkAllowedBackends(pipelines: readonly Pipeline[], target: str
   return out;
 }
 
-function newEnv(pipelines: readonly Pipeline[], ctx: PipelineContext, file: string, fields: string[]): ApplyEnv {
+function newEnv(
+  pipelines: readonly Pipeline[],
+  ctx: PipelineContext,
+  file: string,
+  fields: string[],
+): ApplyEnv {
   const vars: Record<string, unknown> = {};
   for (const p of orderPipelines(pipelines)) Object.assign(vars, p.vars);
   const env: ApplyEnv = {
@@ -71,24 +71,24 @@ function newEnv(pipelines: readonly Pipeline[], ctx: PipelineContext, file: stri
     ruleApplied: new Set(),
     fieldApplied: new Map(),
     fieldMappings: new Map(),
+    itemMemo: new WeakMap(),
     fields,
-    ids: new OriginIds(),
     diagnostics: [],
     failed: false,
     file,
-    applyItems: (items, target, e) => runItems(items, target, e, ctx, undefined),
+    applyItems: (items, target, e) => runItems(items, target, e, ctx),
   };
   if (ctx.resolveRule) env.resolveRule = ctx.resolveRule;
   return env;
 }
 
-function output<T>(value: T, env: ApplyEnv, applied: string[]): Result<ApplyOutput<T>> {
+function output<T>(value: T, env: ApplyEnv): Result<ApplyOutput<T>> {
   if (env.failed) return fail(env.diagnostics);
   return ok(
     {
       rule: value,
       state: env.state,
-      applied,
+      applied: [...env.ruleApplied],
       fields: env.fields,
       fieldMappings: Object.fromEntries(env.fieldMappings),
     },
@@ -107,12 +107,17 @@ export function applyPipelines(
   pipelines: readonly Pipeline[],
   ctx: PipelineContext = {},
 ): Result<ApplyOutput<IrRule>> {
-  const working = structuredClone(rule);
+  // Nodes are never changed in place (rewrites build new ones), so copying the containers suffices.
+  const working: IrRule = {
+    ...rule,
+    logsource: { ...rule.logsource },
+    conditions: [...rule.conditions],
+    tags: [...rule.tags],
+  };
   const env = newEnv(pipelines, ctx, rule.file, initialFields(rule.attributes));
-  const applied: string[] = [];
   const items = orderPipelines(pipelines).flatMap((p) => p.items);
-  runItems(items, { kind: 'Rule', rule: working }, env, ctx, applied);
-  return output(working, env, applied);
+  runItems(items, { kind: 'Rule', rule: working }, env, ctx);
+  return output(working, env);
 }
 
 /** Apply pipelines to a correlation: field mappings reach group-by, aliases and the condition field. */
@@ -122,12 +127,17 @@ export function applyPipelinesToCorrelation(
   ctx: PipelineContext = {},
   file = '<input>',
 ): Result<ApplyOutput<IrCorrelation>> {
-  const working = structuredClone(correlation);
+  const working: IrCorrelation = {
+    ...correlation,
+    rules: [...correlation.rules],
+    groupBy: [...correlation.groupBy],
+    condition: { ...correlation.condition, bounds: [...correlation.condition.bounds] },
+    aliases: Object.fromEntries(Object.entries(correlation.aliases).map(([k, v]) => [k, { ...v }])),
+  };
   const env = newEnv(pipelines, ctx, file, []);
-  const applied: string[] = [];
   const items = orderPipelines(pipelines).flatMap((p) => p.items);
-  runItems(items, { kind: 'Correlation', correlation: working }, env, ctx, applied);
-  return output(working, env, applied);
+  runItems(items, { kind: 'Correlation', correlation: working }, env, ctx);
+  return output(working, env);
 }
 
 function lookup(type: string, ctx: PipelineContext): TransformationDef | undefined {
@@ -139,21 +149,23 @@ function runItems(
   target: Target,
   env: ApplyEnv,
   ctx: PipelineContext,
-  applied: string[] | undefined,
 ): void {
   for (const item of items) {
     if (env.failed) return;
     const def = lookup(item.type, ctx);
     if (!def) {
       env.item = item;
-      envError(env, 'TL4003', `transformation type '${item.type}' is not available here (a backend-specific type?)`);
+      envError(
+        env,
+        'TL4003',
+        `transformation type '${item.type}' is not available here (a backend-specific type?)`,
+      );
       return;
     }
     if (!matchRuleConditions(item.ruleConditions, target, env)) continue;
     const outer = env.item;
     env.item = item;
     env.ruleApplied.add(item.id);
-    applied?.push(item.id);
     switch (def.scope) {
       case 'rule':
         def.apply(item.params, target, env);
@@ -190,7 +202,11 @@ function rewriteRule(
 ): void {
   if (target.kind !== 'Rule') return;
   target.rule.conditions = target.rule.conditions.map((tree) => {
-    const r = rewriteItems(tree, env.ids, (it) => (env.failed || !itemMatches(item, it, env) ? undefined : fn(it)));
+    const r = rewriteItems(
+      tree,
+      (it) => (env.failed || !itemMatches(item, it, env) ? undefined : fn(it)),
+      env.itemMemo,
+    );
     // Every item of the condition was dropped: nothing left to test, the printers drop constants.
     return r ?? { kind: 'Const', value: true };
   });
@@ -273,7 +289,12 @@ function wrapWildcards(parts: readonly StrPart[]): StrPart[] {
   return out;
 }
 
-function applyFieldMapping(def: FieldTransformation<unknown>, item: ProcessingItem, target: Target, env: ApplyEnv): void {
+function applyFieldMapping(
+  def: FieldTransformation<unknown>,
+  item: ProcessingItem,
+  target: Target,
+  env: ApplyEnv,
+): void {
   const track = (src: string, dest: readonly string[]): void => {
     if (dest.length === 1 && dest[0] === src) return;
     const ids = env.fieldApplied.get(src) ?? new Set<string>();
@@ -309,7 +330,8 @@ function applyFieldMapping(def: FieldTransformation<unknown>, item: ProcessingIt
       for (const ref of Object.keys(alias)) alias[ref] = single(alias[ref]!, 'alias mapping');
     }
     c.groupBy = c.groupBy.flatMap((f) => (aliasNames.has(f) ? [f] : mapName(f)));
-    if (c.condition.field !== undefined) c.condition.field = single(c.condition.field, 'condition field reference');
+    if (c.condition.field !== undefined)
+      c.condition.field = single(c.condition.field, 'condition field reference');
     return;
   }
 
@@ -317,11 +339,19 @@ function applyFieldMapping(def: FieldTransformation<unknown>, item: ProcessingIt
     let node = it.node;
     let changed = false;
     // Field references in values (|fieldref) are mapped like field names.
-    if (it.slots.some((s) => s.value?.kind === 'FieldRef' && matchFieldName(item.fieldNameConditions, s.value.field, env))) {
+    if (
+      it.slots.some(
+        (s) => s.value?.kind === 'FieldRef' && matchFieldName(item.fieldNameConditions, s.value.field, env),
+      )
+    ) {
       const nodes: IrNode[] = [];
       for (const s of it.slots) {
         const v = s.value;
-        if (v?.kind === 'FieldRef' && isLeaf(s.node) && matchFieldName(item.fieldNameConditions, v.field, env)) {
+        if (
+          v?.kind === 'FieldRef' &&
+          isLeaf(s.node) &&
+          matchFieldName(item.fieldNameConditions, v.field, env)
+        ) {
           const leaf = s.node;
           for (const f of mapName(v.field)) nodes.push({ ...leaf, value: { ...v, field: f } });
         } else nodes.push(s.node);
@@ -350,4 +380,41 @@ function applyFieldMapping(def: FieldTransformation<unknown>, item: ProcessingIt
     }
     return changed ? markApplied(node, item.id) : undefined;
   });
+}
+
+/**
+ * Fields tested by the rule that no field mapping produced or consumed (what
+ * strict_field_mapping_failure rejects): for "unmapped field" reports in backends.
+ */
+export function unmappedFields(out: ApplyOutput<IrRule>): string[] {
+  const targets = new Set(Object.values(out.fieldMappings).flat());
+  const seen = new Set<string>();
+  const walk = (n: IrNode): void => {
+    if (n.kind === 'And' || n.kind === 'Or') n.children.forEach(walk);
+    else if (n.kind === 'Not') walk(n.child);
+    else if (n.kind === 'FieldMatch' && !(n.field in out.fieldMappings) && !targets.has(n.field))
+      seen.add(n.field);
+  };
+  out.rule.conditions.forEach(walk);
+  return [...seen];
+}
+
+/** The processing item with this id (nested items included), to say where a rewrite came from. */
+export function findItem(pipelines: readonly Pipeline[], id: string): ProcessingItem | undefined {
+  const search = (items: readonly ProcessingItem[]): ProcessingItem | undefined => {
+    for (const it of items) {
+      if (it.id === id) return it;
+      if (it.type === 'nest') {
+        const nested = (it.params as { items?: ProcessingItem[] }).items;
+        const found = nested ? search(nested) : undefined;
+        if (found) return found;
+      }
+    }
+    return undefined;
+  };
+  for (const p of pipelines) {
+    const found = search(p.items);
+    if (found) return found;
+  }
+  return undefined;
 }

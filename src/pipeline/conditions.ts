@@ -4,7 +4,7 @@
  */
 import type { IrNode, IrValue } from '../ir/types.js';
 import { envError, type ApplyEnv, type Target } from './env.js';
-import { forEachItem, leaves, type DetectionItem } from './detection-items.js';
+import { leaves, type DetectionItem } from './detection-items.js';
 import { compilePyRegex, pyMatch, type PyRegex } from './py-regex.js';
 import type { ParamReader } from './params.js';
 import { parseSigmaString, partsEqual, strToPlain } from './sigma-string.js';
@@ -28,9 +28,9 @@ export interface FieldConditionDef<P = unknown> {
 }
 
 // Type erasure for the tables: each entry's parse and match agree on P.
-const rule = <P>(d: RuleConditionDef<P>): RuleConditionDef => d as RuleConditionDef;
-const item = <P>(d: ItemConditionDef<P>): ItemConditionDef => d as ItemConditionDef;
-const fieldCond = <P>(d: FieldConditionDef<P>): FieldConditionDef => d as FieldConditionDef;
+const rule = <P>(d: RuleConditionDef<P>): RuleConditionDef => d;
+const item = <P>(d: ItemConditionDef<P>): ItemConditionDef => d;
+const fieldCond = <P>(d: FieldConditionDef<P>): FieldConditionDef => d;
 
 interface StateParams {
   key: string;
@@ -57,8 +57,8 @@ function compare(a: unknown, b: unknown, op: StateParams['op']): boolean {
       const comparable =
         (typeof a === 'number' && typeof b === 'number') || (typeof a === 'string' && typeof b === 'string');
       if (!comparable) return false;
-      const x = a as number | string;
-      const y = b as number | string;
+      const x = a;
+      const y = b;
       return op === 'gte' ? x >= y : op === 'gt' ? x > y : op === 'lte' ? x <= y : x < y;
     }
   }
@@ -72,7 +72,8 @@ function matchState(p: StateParams, env: ApplyEnv): boolean {
 /** pySigma's sigma_type(): the Sigma value a condition parameter stands for. */
 function valueMatches(v: IrValue | undefined, expected: unknown): boolean {
   if (!v) return false;
-  if (typeof expected === 'string') return v.kind === 'Str' && partsEqual(v.parts, parseSigmaString(expected));
+  if (typeof expected === 'string')
+    return v.kind === 'Str' && partsEqual(v.parts, parseSigmaString(expected));
   if (typeof expected === 'boolean') return v.kind === 'Bool' && v.value === expected;
   if (typeof expected === 'number') return v.kind === 'Num' && v.value === expected;
   if (expected === null) return v.kind === 'Null';
@@ -120,7 +121,11 @@ function matchAttribute(p: AttrParams, target: Target, env: ApplyEnv): boolean {
     return p.op === 'ne';
   }
   if (p.op === 'in' || p.op === 'not_in') {
-    envError(env, 'TL4103', `rule_attribute: operator '${p.op}' needs a list attribute, '${p.attribute}' is not one`);
+    envError(
+      env,
+      'TL4103',
+      `rule_attribute: operator '${p.op}' needs a list attribute, '${p.attribute}' is not one`,
+    );
     return false;
   }
   const ordered = p.attribute === 'level' ? levels : p.attribute === 'status' ? statuses : undefined;
@@ -141,7 +146,10 @@ function matchAttribute(p: AttrParams, target: Target, env: ApplyEnv): boolean {
     }
     return compare(value, b, p.op);
   }
-  if (value instanceof Date || ((p.attribute === 'date' || p.attribute === 'modified') && typeof value === 'string')) {
+  if (
+    value instanceof Date ||
+    ((p.attribute === 'date' || p.attribute === 'modified') && typeof value === 'string')
+  ) {
     const a = value instanceof Date ? value.toISOString().slice(0, 10) : value.replaceAll('/', '-');
     if (typeof p.value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(p.value)) {
       envError(env, 'TL4103', `rule_attribute: '${String(p.value)}' is not a date (YYYY-MM-DD)`);
@@ -162,7 +170,11 @@ function matchAttribute(p: AttrParams, target: Target, env: ApplyEnv): boolean {
 export const ruleConditions: Record<string, RuleConditionDef> = {
   logsource: rule({
     parse: (r) => {
-      const p = { category: r.optStr('category'), product: r.optStr('product'), service: r.optStr('service') };
+      const p = {
+        category: r.optStr('category'),
+        product: r.optStr('product'),
+        service: r.optStr('service'),
+      };
       if (p.category === undefined && p.product === undefined && p.service === undefined) {
         r.error('a logsource condition needs at least one of category, product, service');
       }
@@ -190,13 +202,17 @@ export const ruleConditions: Record<string, RuleConditionDef> = {
     },
     match: (p, target) =>
       allConditionTrees(target).some((t) =>
-        leaves(t).some((l) => l.kind === 'FieldMatch' && l.field === p.field && valueMatches(l.value, p.value)),
+        leaves(t).some(
+          (l) => l.kind === 'FieldMatch' && l.field === p.field && valueMatches(l.value, p.value),
+        ),
       ),
   }),
   contains_field: rule({
     parse: (r) => ({ field: r.optStr('field') }),
     match: (p, target) =>
-      allConditionTrees(target).some((t) => leaves(t).some((l) => l.kind === 'FieldMatch' && l.field === p.field)),
+      allConditionTrees(target).some((t) =>
+        leaves(t).some((l) => l.kind === 'FieldMatch' && l.field === p.field),
+      ),
   }),
   processing_item_applied: rule({
     parse: (r) => ({ id: r.str('processing_item_id') }),
@@ -219,7 +235,7 @@ export const ruleConditions: Record<string, RuleConditionDef> = {
   }),
   tag: rule({
     parse: (r) => ({ tag: r.str('tag') }),
-    match: (p, t) => t.kind === 'Rule' && t.rule.tags.some((x) => x.toLowerCase() === p.tag.toLowerCase()),
+    match: (p, t) => t.kind === 'Rule' && t.rule.tags.includes(p.tag),
   }),
 };
 
@@ -262,7 +278,8 @@ export const detectionItemConditions: Record<string, ItemConditionDef> = {
   ),
   contains_wildcard: valueCondition(
     () => ({}),
-    () => (v) => v?.kind === 'Str' && v.parts.some((x) => x.kind === 'WildcardMulti' || x.kind === 'WildcardSingle'),
+    () => (v) =>
+      v?.kind === 'Str' && v.parts.some((x) => x.kind === 'WildcardMulti' || x.kind === 'WildcardSingle'),
   ),
   is_null: valueCondition(
     () => ({}),
@@ -324,10 +341,11 @@ export type ConditionLevel = keyof typeof conditionTables;
 // left-associative, not binds tightest (pySigma uses pyparsing's infix_notation the same way).
 
 export function parseCondExpr(text: string): CondExpr | string {
-  const tokens = text.match(/[A-Za-z0-9_-]+|\(|\)|\S/g) ?? [];
+  const tokens = text.match(/[\w-]+|\S/g) ?? [];
   let pos = 0;
   const peek = (): string | undefined => tokens[pos];
-  const isKw = (t: string | undefined, kw: string): boolean => t !== undefined && t.toLowerCase() === kw;
+  // Operators are lower-case only, as in pySigma's pyparsing grammar.
+  const isKw = (t: string | undefined, kw: string): boolean => t === kw;
   const primary = (): CondExpr | string => {
     const t = peek();
     if (t === undefined) return 'unexpected end of expression';
@@ -344,7 +362,7 @@ export function parseCondExpr(text: string): CondExpr | string {
       pos++;
       return e;
     }
-    if (/^[A-Za-z0-9_-]+$/.test(t) && !isKw(t, 'and') && !isKw(t, 'or')) {
+    if (/^[\w-]+$/.test(t) && !isKw(t, 'and') && !isKw(t, 'or')) {
       pos++;
       return { kind: 'Ref', name: t };
     }
@@ -403,7 +421,10 @@ function evalExpr(e: CondExpr, leaf: (ref: string) => boolean): boolean {
 }
 
 /** Evaluate a condition group: expression, else linking with op (all/any), then negation. */
-export function evalGroup(g: ConditionGroup, test: (c: ConditionGroup['conditions'][number]) => boolean): boolean {
+export function evalGroup(
+  g: ConditionGroup,
+  test: (c: ConditionGroup['conditions'][number]) => boolean,
+): boolean {
   let res: boolean;
   if (g.expr) {
     const byRef = new Map(g.conditions.map((c) => [c.ref, c]));
@@ -436,15 +457,12 @@ function defaultMatchItem(def: FieldConditionDef, p: unknown, it: DetectionItem,
 export function matchFieldItemConditions(g: ConditionGroup, it: DetectionItem, env: ApplyEnv): boolean {
   return evalGroup(g, (c) => {
     const def = fieldNameConditions[c.cond.type]!;
-    return def.matchItem ? def.matchItem(c.cond.params, it, env) : defaultMatchItem(def, c.cond.params, it, env);
+    return def.matchItem
+      ? def.matchItem(c.cond.params, it, env)
+      : defaultMatchItem(def, c.cond.params, it, env);
   });
 }
 
 export function matchFieldName(g: ConditionGroup, field: string | undefined, env: ApplyEnv): boolean {
   return evalGroup(g, (c) => fieldNameConditions[c.cond.type]!.matchField(c.cond.params, field, env));
-}
-
-/** Does any item of the rule match? (used by conditions that search the detection) */
-export function anyItem(target: Target, env: ApplyEnv, fn: (it: DetectionItem) => boolean): boolean {
-  return allConditionTrees(target).some((t) => forEachItem(t, env.ids, fn));
 }

@@ -39,48 +39,31 @@ export function leafField(leaf: Leaf): string | undefined {
   return leaf.kind === 'FieldMatch' ? leaf.field : undefined;
 }
 
-/** Per-call identity of origins without spans (IR built in code rather than lowered from YAML). */
-export class OriginIds {
-  private readonly ids = new WeakMap<Origin, number>();
-  private next = 0;
-  of(origin: Origin): string {
-    if (origin.span) {
-      return `${origin.selection ?? ''}\u0000${origin.key ?? ''}\u0000${origin.span.line}:${origin.span.column}`;
-    }
-    let id = this.ids.get(origin);
-    if (id === undefined) {
-      id = this.next++;
-      this.ids.set(origin, id);
-    }
-    return `#${id}`;
-  }
+/**
+ * Leaves belong to the same detection item when they share the origin object (lowering makes one
+ * Origin per written key and transformations keep it shared within an item), the kind and the field.
+ */
+function sameItem(a: Leaf, b: Leaf): boolean {
+  return a.origin === b.origin && a.kind === b.kind && leafField(a) === leafField(b);
 }
 
-function leafKey(leaf: Leaf, ids: OriginIds): string {
-  return `${leaf.kind}\u0000${leafField(leaf) ?? ''}\u0000${ids.of(leaf.origin)}`;
-}
-
-/** The key shared by all leaves under node, or null. Not and Const never belong to an item. */
-function groupKey(node: IrNode, ids: OriginIds): string | null {
-  switch (node.kind) {
-    case 'FieldMatch':
-    case 'Keyword':
-      return leafKey(node, ids);
-    case 'And':
-    case 'Or': {
-      if (node.children.length === 0) return null;
-      let key: string | null = null;
-      for (const c of node.children) {
-        const k = groupKey(c, ids);
-        if (k === null || (key !== null && k !== key)) return null;
-        key = k;
-      }
-      return key;
+/** A leaf standing for the item node is, or null. Not and Const never belong to an item. */
+function itemRep(node: IrNode, memo: ItemMemo): Leaf | null {
+  if (node.kind === 'FieldMatch' || node.kind === 'Keyword') return node;
+  if (node.kind !== 'And' && node.kind !== 'Or') return null;
+  const known = memo.get(node);
+  if (known !== undefined) return known;
+  let rep: Leaf | null = null;
+  for (const c of node.children) {
+    const r = itemRep(c, memo);
+    if (r === null || (rep !== null && !sameItem(r, rep))) {
+      rep = null;
+      break;
     }
-    case 'Not':
-    case 'Const':
-      return null;
+    rep = r;
   }
+  memo.set(node, rep);
+  return rep;
 }
 
 export function firstLeaf(node: IrNode): Leaf | undefined {
@@ -102,22 +85,29 @@ export function leaves(node: IrNode, out: Leaf[] = []): Leaf[] {
   return out;
 }
 
-function makeItem(node: IrNode): DetectionItem {
-  const leaf = firstLeaf(node)!;
-  const mods = leaf.origin.modifiers ?? [];
-  const expands = mods.some((m) => expansionModifiers.has(m));
-  const base = { field: leafField(leaf), origin: leaf.origin, node };
-  const linking: 'and' | 'or' = mods.includes('all') ? 'and' : 'or';
-  if (isLeaf(node)) return { ...base, linking, slots: [{ node, value: node.value }] };
-  if ((node.kind === 'And' || node.kind === 'Or') && !(expands && node.children.every(isLeaf))) {
-    return {
-      ...base,
-      linking: node.kind === 'And' ? 'and' : 'or',
-      container: node.kind,
-      slots: node.children.map((c) => (isLeaf(c) ? { node: c, value: c.value } : { node: c })),
-    };
+function makeItem(node: IrNode, leaf: Leaf): DetectionItem {
+  const mods = leaf.origin.modifiers;
+  const field = leaf.kind === 'FieldMatch' ? leaf.field : undefined;
+  let linking: 'and' | 'or' = mods !== undefined && mods.includes('all') ? 'and' : 'or';
+  if (node.kind === 'FieldMatch' || node.kind === 'Keyword') {
+    return { field, origin: leaf.origin, linking, slots: [{ node, value: node.value }], node };
   }
-  return { ...base, linking, slots: [{ node }] };
+  let container: 'And' | 'Or' | undefined;
+  let slots: Slot[];
+  const expands = mods !== undefined && mods.some((m) => expansionModifiers.has(m));
+  if ((node.kind === 'And' || node.kind === 'Or') && !(expands && node.children.every(isLeaf))) {
+    container = node.kind;
+    linking = node.kind === 'And' ? 'and' : 'or';
+    slots = [];
+    for (const c of node.children) {
+      slots.push(c.kind === 'FieldMatch' || c.kind === 'Keyword' ? { node: c, value: c.value } : { node: c });
+    }
+  } else {
+    slots = [{ node }];
+  }
+  const item: DetectionItem = { field, origin: leaf.origin, linking, slots, node };
+  if (container) item.container = container;
+  return item;
 }
 
 /** Rebuild an item's subtree from new slot nodes: one value stands alone, several are linked. */
@@ -142,32 +132,45 @@ function withinOneSelection(node: IrNode): boolean {
  * to nothing, which we represent as a Const (the neutral element of the enclosing And/Or, so the
  * engine agrees with what the printers emit). A subtree dropped entirely returns null.
  */
+/** Which item each And/Or node is (nodes are immutable, so one memo can serve a whole apply call). */
+export type ItemMemo = WeakMap<IrNode, Leaf | null>;
+
 export function rewriteItems(
   node: IrNode,
-  ids: OriginIds,
   fn: (item: DetectionItem) => IrNode | null | undefined,
+  memo: ItemMemo = new WeakMap(),
+): IrNode | null {
+  return rewrite(node, fn, memo);
+}
+
+function rewrite(
+  node: IrNode,
+  fn: (item: DetectionItem) => IrNode | null | undefined,
+  memo: ItemMemo,
 ): IrNode | null {
   if (node.kind === 'Const') return node;
-  if (node.kind !== 'Not' && groupKey(node, ids) !== null) {
-    const r = fn(makeItem(node));
+  const rep = itemRep(node, memo);
+  if (rep !== null) {
+    const r = fn(makeItem(node, rep));
     return r === undefined ? node : r;
   }
   if (node.kind === 'Not') {
-    const c = rewriteItems(node.child, ids, fn);
+    const c = rewrite(node.child, fn, memo);
     if (c === null) return null;
     return c === node.child ? node : { kind: 'Not', child: c };
   }
   if (node.kind === 'And' || node.kind === 'Or') {
-    let changed = false;
     let dropped = false;
-    const results: (IrNode | null)[] = [];
-    for (const c of node.children) {
-      const r = rewriteItems(c, ids, fn);
-      if (r !== c) changed = true;
+    let results: (IrNode | null)[] | undefined;
+    const cs = node.children;
+    for (let i = 0; i < cs.length; i++) {
+      const c = cs[i]!;
+      const r = rewrite(c, fn, memo);
+      if (r !== c && results === undefined) results = cs.slice(0, i);
       if (r === null) dropped = true;
-      results.push(r);
+      results?.push(r);
     }
-    if (!changed) return node;
+    if (results === undefined) return node;
     if (!dropped) return { kind: node.kind, children: results as IrNode[] };
     if (withinOneSelection(node)) {
       const kept = results.filter((r): r is IrNode => r !== null);
@@ -179,16 +182,6 @@ export function rewriteItems(
     return { kind: node.kind, children: results.map((r) => r ?? neutral) };
   }
   return node;
-}
-
-/** Visit every detection item (read-only). */
-export function forEachItem(node: IrNode, ids: OriginIds, fn: (item: DetectionItem) => boolean | void): boolean {
-  let stop = false;
-  rewriteItems(node, ids, (item) => {
-    if (!stop && fn(item) === true) stop = true;
-    return undefined;
-  });
-  return stop;
 }
 
 /** Rebuild node with every leaf origin passed through f, once per distinct origin object. */
@@ -230,7 +223,9 @@ export function withField(node: IrNode, field: string, appliedBy: string): IrNod
 
 /** Mark every leaf under node as changed by item id. */
 export function markApplied(node: IrNode, id: string): IrNode {
-  return mapOrigins(node, (o) => (o.appliedBy?.includes(id) ? o : { ...o, appliedBy: addOnce(o.appliedBy, id) }));
+  return mapOrigins(node, (o) =>
+    o.appliedBy?.includes(id) ? o : { ...o, appliedBy: addOnce(o.appliedBy, id) },
+  );
 }
 
 function addOnce(list: readonly string[] | undefined, id: string): string[] {

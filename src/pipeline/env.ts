@@ -4,7 +4,7 @@
  */
 import type { Diagnostic, DiagnosticCode, Span } from '../diagnostics/index.js';
 import type { IrCorrelation, IrRule } from '../ir/types.js';
-import type { OriginIds } from './detection-items.js';
+import type { ItemMemo } from './detection-items.js';
 import type { ProcessingItem } from './types.js';
 
 /** What a transformation or rule condition sees: a rule or a correlation, mutable working copy. */
@@ -19,7 +19,8 @@ export interface ApplyEnv {
   fieldApplied: Map<string, Set<string>>;
   fieldMappings: Map<string, string[]>;
   fields: string[];
-  ids: OriginIds;
+  /** Detection item identification, memoized per call (IR nodes are immutable). */
+  itemMemo: ItemMemo;
   diagnostics: Diagnostic[];
   /** Set when a transformation failed; application stops. */
   failed: boolean;

@@ -15,7 +15,9 @@ export {
   applyPipelines,
   applyPipelinesToCorrelation,
   checkAllowedBackends,
+  findItem,
   orderPipelines,
+  unmappedFields,
   type PipelineContext,
 } from './apply.js';
 export { finalizeQueries, postprocessQuery } from './postprocess.js';
@@ -39,6 +41,16 @@ export {
   type ValueTransformation,
 } from './transformation-def.js';
 export { builtinTransformations } from './transformations.js';
-export type { ApplyEnv, Target } from './env.js';
-export type { DetectionItem, Slot } from './detection-items.js';
+export { envError, type ApplyEnv, type Target } from './env.js';
+// Helpers for backend-specific item transformations.
+export {
+  isLeaf,
+  leaves,
+  markApplied,
+  rebuildItem,
+  withField,
+  type DetectionItem,
+  type Leaf,
+  type Slot,
+} from './detection-items.js';
 export { ParamReader } from './params.js';

@@ -4,7 +4,15 @@
  * Every problem is a TL40xx diagnostic; YAML input gets line and column on each.
  */
 import { isMap, LineCounter, parseDocument, type Document, type ScalarTag, type Tags } from 'yaml';
-import { fail, hasErrors, ok, type Diagnostic, type Result, type Span, type YamlPath } from '../diagnostics/index.js';
+import {
+  fail,
+  hasErrors,
+  ok,
+  type Diagnostic,
+  type Result,
+  type Span,
+  type YamlPath,
+} from '../diagnostics/index.js';
 import { conditionTables, exprRefs, parseCondExpr, type ConditionLevel } from './conditions.js';
 import { isPlainObject, ParamReader } from './params.js';
 import { compilePyRegex } from './py-regex.js';
@@ -25,7 +33,15 @@ export interface LoadOptions {
   transformations?: Readonly<Record<string, TransformationDef>>;
 }
 
-const topKeys = new Set(['vars', 'transformations', 'postprocessing', 'finalizers', 'priority', 'name', 'allowed_backends']);
+const topKeys = new Set([
+  'vars',
+  'transformations',
+  'postprocessing',
+  'finalizers',
+  'priority',
+  'name',
+  'allowed_backends',
+]);
 
 const levelKeys: Record<ConditionLevel, { conds: string; expr: string; op: string; not: string }> = {
   rule: { conds: 'rule_conditions', expr: 'rule_cond_expr', op: 'rule_cond_op', not: 'rule_cond_not' },
@@ -107,7 +123,7 @@ class Loader {
     };
     if (raw.allowed_backends !== undefined && raw.allowed_backends !== null) {
       const ab = raw.allowed_backends;
-      if (Array.isArray(ab) && ab.every((x) => typeof x === 'string')) pipeline.allowedBackends = ab as string[];
+      if (Array.isArray(ab) && ab.every((x) => typeof x === 'string')) pipeline.allowedBackends = ab;
       else if (typeof ab === 'string') pipeline.allowedBackends = [ab];
       else this.error('TL4009', "'allowed_backends' must be a list of target names", ['allowed_backends']);
     }
@@ -169,7 +185,11 @@ class Loader {
     };
   }
 
-  itemId(raw: Record<string, unknown>, path: YamlPath, fallback: string): { id: string; explicitId: boolean } {
+  itemId(
+    raw: Record<string, unknown>,
+    path: YamlPath,
+    fallback: string,
+  ): { id: string; explicitId: boolean } {
     const id = raw.id;
     if (id === undefined || id === null || id === '') return { id: fallback, explicitId: false };
     if (typeof id === 'string' || typeof id === 'number') return { id: String(id), explicitId: true };
@@ -185,7 +205,8 @@ class Loader {
     const condsPath = [...path, keys.conds];
     const entries: [string, unknown, YamlPath][] = [];
     const isDict = isPlainObject(condsRaw);
-    if (Array.isArray(condsRaw)) condsRaw.forEach((c, i) => entries.push([String(i + 1), c, [...condsPath, i]]));
+    if (Array.isArray(condsRaw))
+      condsRaw.forEach((c, i) => entries.push([String(i + 1), c, [...condsPath, i]]));
     else if (isDict) for (const [k, c] of Object.entries(condsRaw)) entries.push([k, c, [...condsPath, k]]);
     else if (condsRaw !== undefined && condsRaw !== null) {
       this.error('TL4007', `'${keys.conds}' must be a list or a mapping`, condsPath);
@@ -197,7 +218,15 @@ class Loader {
     const op = raw[keys.op];
     if (op !== undefined && op !== null) {
       if (op === 'and' || op === 'or') group.op = op;
-      else this.error('TL4007', `'${keys.op}' must be 'and' or 'or'`, [...path, keys.op]);
+      else {
+        // pySigma silently links with "and" for any other value; say so, but keep loading.
+        this.diagnostics.push({
+          code: 'TL4007',
+          severity: 'warning',
+          message: `'${keys.op}' should be 'and' or 'or'; '${JSON.stringify(op)}' links the conditions with 'and'`,
+          path: [...path, keys.op],
+        });
+      }
     }
     const not = raw[keys.not];
     if (not !== undefined && not !== null) {
@@ -212,7 +241,11 @@ class Loader {
       } else if (op !== undefined && op !== null) {
         this.error('TL4007', `'${keys.expr}' is mutually exclusive to '${keys.op}'`, epath);
       } else if (!isDict) {
-        this.error('TL4007', `with '${keys.expr}', '${keys.conds}' must be a mapping from identifiers to conditions`, epath);
+        this.error(
+          'TL4007',
+          `with '${keys.expr}', '${keys.conds}' must be a mapping from identifiers to conditions`,
+          epath,
+        );
       } else {
         const parsed = parseCondExpr(expr);
         if (typeof parsed === 'string') {
@@ -220,7 +253,8 @@ class Loader {
         } else {
           const refs = exprRefs(parsed);
           const known = new Set(entries.map((e) => e[0]));
-          for (const r of refs) if (!known.has(r)) this.error('TL4007', `Condition identifier '${r}' not found.`, epath);
+          for (const r of refs)
+            if (!known.has(r)) this.error('TL4007', `Condition identifier '${r}' not found.`, epath);
           const unused = [...known].filter((k) => !refs.has(k));
           if (unused.length > 0) {
             this.error('TL4007', `condition expression does not reference: ${unused.join(', ')}`, epath);
@@ -295,7 +329,8 @@ class Loader {
   checkPostprocessing(item: PostprocessingItem, path: YamlPath): void {
     const p = item.params;
     const needStr = (k: string): void => {
-      if (typeof p[k] !== 'string') this.error('TL4008', `${item.type}: parameter '${k}' must be a string`, [...path, k]);
+      if (typeof p[k] !== 'string')
+        this.error('TL4008', `${item.type}: parameter '${k}' must be a string`, [...path, k]);
     };
     switch (item.type) {
       case 'embed':
@@ -324,7 +359,8 @@ class Loader {
         needStr('replacement');
         if (typeof p.pattern === 'string') {
           const rx = compilePyRegex(p.pattern);
-          if (typeof rx === 'string') this.error('TL4008', `replace: invalid pattern: ${rx}`, [...path, 'pattern']);
+          if (typeof rx === 'string')
+            this.error('TL4008', `replace: invalid pattern: ${rx}`, [...path, 'pattern']);
         }
         break;
       case 'nest':
@@ -406,9 +442,11 @@ export function loadPipelineYaml(text: string, file: string, options: LoadOption
 function pyYamlTags(tags: Tags): Tags {
   return tags.map((t) => {
     if (typeof t !== 'object' || t.tag !== 'tag:yaml.org,2002:bool' || !('resolve' in t) || !t.test) return t;
-    const scalar: ScalarTag = t as ScalarTag;
+    const scalar: ScalarTag = t;
     const isTrue = scalar.test?.test('true') ?? false;
-    const test = isTrue ? /^(?:[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/ : /^(?:[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/;
+    const test = isTrue
+      ? /^(?:[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/
+      : /^(?:[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/;
     return { ...scalar, test };
   });
 }

@@ -90,7 +90,7 @@ export class ParamReader {
     const v = this.get(key, required);
     if (v === undefined || v === null) return required ? [] : undefined;
     if (typeof v === 'string') return [v];
-    if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v as string[];
+    if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v;
     this.report(key, `parameter '${key}' must be a string or a list of strings`);
     return [];
   }
@@ -106,7 +106,7 @@ export class ParamReader {
     }
     for (const [k, x] of Object.entries(v)) {
       if (typeof x === 'string') out.set(k, x);
-      else if (Array.isArray(x) && x.every((y) => typeof y === 'string')) out.set(k, x as string[]);
+      else if (Array.isArray(x) && x.every((y) => typeof y === 'string')) out.set(k, x);
       else if (typeof x === 'number') out.set(k, String(x));
       else this.report(key, `mapping value for '${k}' must be a string or a list of strings`);
     }

@@ -9,12 +9,27 @@ import type { IrCorrelation, IrRule } from '../ir/types.js';
 import type { PipelineContext } from './apply.js';
 import { orderPipelines } from './apply.js';
 import { matchRuleConditions } from './conditions.js';
-import { OriginIds } from './detection-items.js';
 import type { ApplyEnv, Target } from './env.js';
 import { compilePyRegex, pySub } from './py-regex.js';
 import type { ApplyOutput, Finalizer, Pipeline, PostprocessingItem } from './types.js';
 
-function err(message: string, source: { file?: string; span?: { line: number; column: number } }): Diagnostic {
+/** How Python's str() / format() would show a plain value. */
+function pyStr(v: unknown): string {
+  if (v === undefined || v === null) return 'None';
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'bigint') return String(v);
+  if (typeof v === 'boolean') return v ? 'True' : 'False';
+  return JSON.stringify(v);
+}
+
+function optStr(v: unknown): string {
+  return v === undefined || v === null ? '' : pyStr(v);
+}
+
+function err(
+  message: string,
+  source: { file?: string; span?: { line: number; column: number } },
+): Diagnostic {
   const d: Diagnostic = { code: 'TL4104', severity: 'error', message };
   if (source.file !== undefined) d.file = source.file;
   if (source.span) d.span = source.span;
@@ -22,7 +37,12 @@ function err(message: string, source: { file?: string; span?: { line: number; co
 }
 
 /** Python str.format with {query}, {rule.attr} and {pipeline.state[key]} / {pipeline.state.key}. */
-function simpleTemplate(template: string, query: string, target: Target, state: Record<string, unknown>): string {
+function simpleTemplate(
+  template: string,
+  query: string,
+  target: Target,
+  state: Record<string, unknown>,
+): string {
   return template.replace(/\{\{|\}\}|\{([^{}]*)\}/g, (m, expr: string | undefined) => {
     if (m === '{{') return '{';
     if (m === '}}') return '}';
@@ -30,14 +50,17 @@ function simpleTemplate(template: string, query: string, target: Target, state: 
     if (e === 'query') return query;
     const rule = /^rule\.(\w+)$/.exec(e);
     if (rule) {
-      const obj = (target.kind === 'Rule' ? target.rule : target.correlation) as unknown as Record<string, unknown>;
+      const obj = (target.kind === 'Rule' ? target.rule : target.correlation) as unknown as Record<
+        string,
+        unknown
+      >;
       const v = obj[rule[1]!] ?? (target.kind === 'Rule' ? target.rule.attributes[rule[1]!] : undefined);
-      return v === undefined || v === null ? 'None' : String(v);
+      return pyStr(v);
     }
     const st = /^pipeline\.state(?:\[['"]?([^\]'"]+)['"]?\]|\.(\w+))$/.exec(e);
     if (st) {
       const v = state[st[1] ?? st[2]!];
-      return v === undefined || v === null ? 'None' : String(v);
+      return pyStr(v);
     }
     return m;
   });
@@ -46,7 +69,10 @@ function simpleTemplate(template: string, query: string, target: Target, state: 
 /** Python's json.dumps with default separators (", " and ": ") and ASCII escaping. */
 export function pyJsonDumps(value: unknown, indent?: number): string {
   const json = JSON.stringify(value, null, indent);
-  const ascii = json.replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const ascii = json.replace(
+    /[\u007f-\uffff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
   if (indent !== undefined) return ascii;
   // Re-space outside strings only.
   let out = '';
@@ -78,8 +104,8 @@ function postEnv(applied: ApplyOutput<unknown>, ctx: PipelineContext): ApplyEnv 
     ruleApplied: new Set(applied.applied),
     fieldApplied: new Map(),
     fieldMappings: new Map(),
+    itemMemo: new WeakMap(),
     fields: applied.fields,
-    ids: new OriginIds(),
     diagnostics: [],
     failed: false,
   };
@@ -99,7 +125,7 @@ function runPost(
     const p = item.params;
     switch (item.type) {
       case 'embed':
-        q = String(p.prefix ?? '') + q + String(p.suffix ?? '');
+        q = optStr(p.prefix) + q + optStr(p.suffix);
         break;
       case 'simple_template':
         q = simpleTemplate(String(p.template), q, target, env.state);
@@ -120,7 +146,10 @@ function runPost(
         break;
       }
       case 'template':
-        return { query: q, error: err('Jinja2 query templates (postprocessing type template) are not supported', item.source) };
+        return {
+          query: q,
+          error: err('Jinja2 query templates (postprocessing type template) are not supported', item.source),
+        };
     }
   }
   return { query: q };
@@ -134,7 +163,8 @@ export function postprocessQuery(
   pipelines: readonly Pipeline[],
   ctx: PipelineContext = {},
 ): Result<string> {
-  const target: Target = 'conditions' in rule ? { kind: 'Rule', rule } : { kind: 'Correlation', correlation: rule };
+  const target: Target =
+    'conditions' in rule ? { kind: 'Rule', rule } : { kind: 'Correlation', correlation: rule };
   const items = orderPipelines(pipelines).flatMap((p) => p.postprocessing);
   const r = runPost(items, query, target, postEnv(applied, ctx));
   return r.error ? fail(r.error) : ok(r.query);
@@ -146,7 +176,7 @@ function runFinalizer(f: Finalizer, input: unknown): { out: unknown; error?: Dia
     case 'concat': {
       const list = Array.isArray(input) ? input.map(String) : [String(input)];
       const sep = typeof p.separator === 'string' ? p.separator : '\n';
-      return { out: String(p.prefix ?? '') + list.join(sep) + String(p.suffix ?? '') };
+      return { out: optStr(p.prefix) + list.join(sep) + optStr(p.suffix) };
     }
     case 'json':
       return { out: pyJsonDumps(input, typeof p.indent === 'number' ? p.indent : undefined) };
@@ -167,7 +197,10 @@ function runFinalizer(f: Finalizer, input: unknown): { out: unknown; error?: Dia
 }
 
 /** Join all queries of a conversion with the pipelines' finalizers; undefined when there are none. */
-export function finalizeQueries(queries: readonly string[], pipelines: readonly Pipeline[]): Result<string | undefined> {
+export function finalizeQueries(
+  queries: readonly string[],
+  pipelines: readonly Pipeline[],
+): Result<string | undefined> {
   const fs = orderPipelines(pipelines).flatMap((p) => p.finalizers);
   if (fs.length === 0) return ok(undefined);
   let out: unknown = [...queries];

@@ -7,6 +7,9 @@
 export interface PyRegex {
   source: string;
   re: RegExp;
+  /** The same pattern with the flags re.match / re.sub need, made on first use. */
+  sticky?: RegExp;
+  global?: RegExp;
 }
 
 /** Compile a Python pattern; returns an error message when it is not valid. */
@@ -40,17 +43,19 @@ export function compilePyRegex(pattern: string, extraFlags = ''): PyRegex | stri
 
 /** Python's re.match: anchored at the start, not at the end. */
 export function pyMatch(rx: PyRegex, text: string): boolean {
-  const sticky = new RegExp(rx.re.source, rx.re.flags.replace('g', '') + 'y');
+  rx.sticky ??= new RegExp(rx.re.source, rx.re.flags.replace('g', '') + 'y');
+  const sticky = rx.sticky;
   sticky.lastIndex = 0;
   return sticky.test(text);
 }
 
 /** Python's re.sub(pattern, replacement, text): all matches, Python replacement escapes. */
 export function pySub(rx: PyRegex, replacement: string, text: string): string {
-  const global = new RegExp(rx.re.source, rx.re.flags.includes('g') ? rx.re.flags : rx.re.flags + 'g');
-  return text.replace(global, (...args: unknown[]) => {
+  rx.global ??= new RegExp(rx.re.source, rx.re.flags.includes('g') ? rx.re.flags : rx.re.flags + 'g');
+  return text.replace(rx.global, (...args: unknown[]) => {
     const last = args[args.length - 1];
-    const named = typeof last === 'object' && last !== null ? (last as Record<string, string | undefined>) : {};
+    const named =
+      typeof last === 'object' && last !== null ? (last as Record<string, string | undefined>) : {};
     const groupCount = args.length - (typeof last === 'object' && last !== null ? 3 : 2);
     const groups = args.slice(0, groupCount) as (string | undefined)[];
     return expandPyReplacement(replacement, groups, named);

@@ -8,6 +8,7 @@ import type { PipelineContext } from './apply.js';
 import { loadPipelineObject, loadPipelineYaml, type LoadOptions } from './loader.js';
 import type { TransformationDef } from './transformation-def.js';
 import type { Pipeline } from './types.js';
+import { sysmonPipeline } from './builtins/sysmon.js';
 
 export interface BuiltinPipeline {
   /** Targets the pipeline is meant for (e.g. ['splunk']); empty for any. */
@@ -25,19 +26,28 @@ export type BuiltinTable = Readonly<Record<string, BuiltinPipeline>>;
  */
 export function definePipeline(
   meta: { targets: readonly string[]; description: string },
-  data: unknown | ((options: Readonly<Record<string, unknown>>) => unknown),
+  /** The pipeline object, or a function of the options that returns it. */
+  data: unknown,
 ): BuiltinPipeline {
   return {
     ...meta,
     load: (options, loadOptions) => {
-      const obj: unknown = typeof data === 'function' ? (data as (o: Readonly<Record<string, unknown>>) => unknown)(options) : data;
+      const obj: unknown =
+        typeof data === 'function'
+          ? (data as (o: Readonly<Record<string, unknown>>) => unknown)(options)
+          : data;
       return loadPipelineObject(obj, '<builtin>', loadOptions);
     },
   };
 }
 
 /** Pipelines that belong to no target. Backends keep theirs in their own folders. */
-export const builtinPipelines: BuiltinTable = {};
+export const builtinPipelines: BuiltinTable = {
+  sysmon: definePipeline(
+    { targets: [], description: 'generic Windows log sources to Sysmon event ids (pySigma-pipeline-sysmon)' },
+    sysmonPipeline,
+  ),
+};
 
 /** Merge pipeline tables; later tables win on equal names. */
 export function combineBuiltins(...tables: readonly BuiltinTable[]): BuiltinTable {
@@ -45,7 +55,11 @@ export function combineBuiltins(...tables: readonly BuiltinTable[]): BuiltinTabl
 }
 
 /** A context with one more transformation type (a new object; ctx is not changed). */
-export function registerTransformation(ctx: PipelineContext, type: string, def: TransformationDef): PipelineContext {
+export function registerTransformation(
+  ctx: PipelineContext,
+  type: string,
+  def: TransformationDef,
+): PipelineContext {
   return { ...ctx, transformations: { ...ctx.transformations, [type]: def } };
 }
 
@@ -57,7 +71,9 @@ export interface ResolveContext extends PipelineContext {
 }
 
 /** Parse `name(key='value', flag=False, n=3)` as sigma-cli / the reference test-suites write them. */
-export function parsePipelineRef(ref: string): { name: string; options: Record<string, unknown> } | undefined {
+export function parsePipelineRef(
+  ref: string,
+): { name: string; options: Record<string, unknown> } | undefined {
   const m = /^([\w.-]+)\s*(?:\((.*)\))?$/s.exec(ref.trim());
   if (!m) return undefined;
   const options: Record<string, unknown> = {};
@@ -76,7 +92,7 @@ export function parsePipelineRef(ref: string): { name: string; options: Record<s
       else if (raw === 'True' || raw === 'true') v = true;
       else if (raw === 'False' || raw === 'false') v = false;
       else if (raw === 'None') v = null;
-      else if (/^-?\d+(\.\d+)?$/.test(raw)) v = Number(raw);
+      else if (/^-?\d+(?:\.\d+)?$/.test(raw)) v = Number(raw);
       options[a[1]!] = v;
     }
   }

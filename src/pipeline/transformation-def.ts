@@ -45,12 +45,9 @@ export interface FieldTransformation<P> {
 }
 
 export type TransformationDef<P = unknown> =
-  | RuleTransformation<P>
-  | ItemTransformation<P>
-  | ValueTransformation<P>
-  | FieldTransformation<P>;
+  RuleTransformation<P> | ItemTransformation<P> | ValueTransformation<P> | FieldTransformation<P>;
 
 /** Erase P for storage in a table (parse and apply of one entry agree on it). */
 export function defineTransformation<P>(def: TransformationDef<P>): TransformationDef {
-  return def as TransformationDef;
+  return def;
 }

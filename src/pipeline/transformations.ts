@@ -46,7 +46,8 @@ interface FieldMapParams {
 const fieldNameMapping = def<FieldMapParams>({
   scope: 'field',
   parse: (r) => ({ mapping: r.strMapping('mapping') }),
-  mapField: (p, field) => (field === undefined ? undefined : p.mapping.get(field)),
+  // A null key (`~:` in YAML, '' in data) maps keywords, as pySigma's None key does.
+  mapField: (p, field) => p.mapping.get(field ?? ''),
 });
 
 const fieldNamePrefixMapping = def<FieldMapParams>({
@@ -195,7 +196,8 @@ const strictFieldMappingFailure = def<Record<string, never>>({
     const unmapped = new Set<string>();
     for (const tree of t.rule.conditions) {
       for (const l of leaves(tree)) {
-        if (l.kind === 'FieldMatch' && !env.fieldMappings.has(l.field) && !targets.has(l.field)) unmapped.add(l.field);
+        if (l.kind === 'FieldMatch' && !env.fieldMappings.has(l.field) && !targets.has(l.field))
+          unmapped.add(l.field);
       }
     }
     if (unmapped.size > 0) {
@@ -370,7 +372,9 @@ const mapString = def<{ mapping: Map<string, string | string[]> }>({
 const regexTransformation = def<{ method: 'plain' | 'ignore_case_flag' | 'ignore_case_brackets' }>({
   scope: 'value',
   expansions: 'skip',
-  parse: (r) => ({ method: r.oneOf('method', ['plain', 'ignore_case_flag', 'ignore_case_brackets'], 'ignore_case_brackets') }),
+  parse: (r) => ({
+    method: r.oneOf('method', ['plain', 'ignore_case_flag', 'ignore_case_brackets'], 'ignore_case_brackets'),
+  }),
   applyValue: (p, v, _f, env) => {
     if (v.kind !== 'Str') return undefined;
     if (v.parts.length === 0) return [v];
@@ -423,7 +427,12 @@ const caseTransformation = def<{ method: 'lower' | 'upper' | 'snake_case' }>({
         : p.method === 'upper'
           ? (s: string): string => s.toUpperCase()
           : snakeCase;
-    return [str(v.parts.map((x) => (x.kind === 'Lit' ? { kind: 'Lit', text: f(x.text) } : x)), v.cased)];
+    return [
+      str(
+        v.parts.map((x) => (x.kind === 'Lit' ? { kind: 'Lit', text: f(x.text) } : x)),
+        v.cased,
+      ),
+    ];
   },
 });
 
@@ -479,7 +488,8 @@ const convertType = def<{ target: 'str' | 'num' }>({
       return undefined;
     }
     if (v.kind === 'Num') return [v];
-    const text = v.kind === 'Str' ? strToPlain(v.parts) : v.kind === 'Bool' ? (v.value ? 'True' : 'False') : undefined;
+    const text =
+      v.kind === 'Str' ? strToPlain(v.parts) : v.kind === 'Bool' ? (v.value ? 'True' : 'False') : undefined;
     const n = text === undefined ? undefined : parsePyInt(text);
     if (n === undefined) {
       envError(env, 'TL4103', `Value '${text ?? v.kind}' can't be converted to number`);
@@ -573,7 +583,11 @@ const queryExpressionPlaceholders = def<QueryExprParams>({
     if (v.kind !== 'Str' || !hasPlaceholder(v.parts)) return undefined;
     const only = v.parts.length === 1 ? v.parts[0] : undefined;
     if (only?.kind !== 'Placeholder') {
-      envError(env, 'TL4103', 'Placeholder query expression transformation only allows placeholder-only strings.');
+      envError(
+        env,
+        'TL4103',
+        'Placeholder query expression transformation only allows placeholder-only strings.',
+      );
       return undefined;
     }
     if (!handles(p)(only.name)) return undefined;

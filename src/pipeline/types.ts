@@ -100,4 +100,3 @@ export interface ApplyOutput<T> {
   /** Original field name → field names it was mapped to (for unmapped-field reports). */
   fieldMappings: Record<string, string[]>;
 }
-

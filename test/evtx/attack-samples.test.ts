@@ -46,6 +46,8 @@ test('record ids, timestamps and XML of every attack sample match python-evtx', 
     if (problems.length === 0) matchedFiles++;
     else failures.push(`${relative(ATTACK_SAMPLES, file)}: ${problems.slice(0, 3).join('; ')}`);
   }
-  t.diagnostic(`${matchedFiles}/${files.length} files, ${matchedRecords}/${totalRecords} records match exactly`);
+  t.diagnostic(
+    `${matchedFiles}/${files.length} files, ${matchedRecords}/${totalRecords} records match exactly`,
+  );
   assert.deepEqual(failures, []);
 });

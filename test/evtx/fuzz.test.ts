@@ -30,9 +30,9 @@ function consume(buf: Uint8Array, recover: boolean): number {
   const r = readEvtx(buf, { file: 'fuzz.evtx', recover });
   let n = 0;
   for (const rec of r.records) {
-    JSON.stringify(rec.event);
-    void rec.xml.length;
-    void rec.timestamp;
+    assert.equal(typeof JSON.stringify(rec.event), 'string');
+    assert.equal(typeof rec.xml, 'string');
+    assert.match(rec.timestamp, /Z$/);
     n++;
   }
   for (const d of r.diagnostics) assert.equal(d.file, 'fuzz.evtx');
@@ -52,75 +52,84 @@ function fileOf(header: Buffer, chunks: Buffer[]): Buffer {
   return Buffer.concat([header, ...chunks]);
 }
 
-test('fuzz: bit flips, byte stomps, truncations and chunk shuffles never throw or hang', { timeout: 120_000 }, (t) => {
-  if (!haveShared()) return t.skip('../shared not found');
-  const random = rng(0x7e1d);
-  const pick = (n: number): number => Math.floor(random() * n);
-  let runs = 0;
-  let records = 0;
-  for (const name of SAMPLES) {
-    const original = readFileSync(join(ATTACK_SAMPLES, name));
-    const header = original.subarray(0, HEADER);
-    const chunks = liveChunks(original).slice(0, 3);
-    const base = fileOf(header, chunks);
-    for (let i = 0; i < 60; i++) {
-      // bit flips, dense in the chunk header and the first records where most structure lives
-      const buf = Buffer.from(base);
-      const flips = 1 + pick(40);
-      for (let k = 0; k < flips; k++) {
-        const c = pick(chunks.length);
-        const pos = random() < 0.6 ? HEADER + c * CHUNK + pick(8192) : pick(buf.length);
-        buf[pos] = (buf[pos] ?? 0) ^ (1 << pick(8));
+test(
+  'fuzz: bit flips, byte stomps, truncations and chunk shuffles never throw or hang',
+  { timeout: 120_000 },
+  (t) => {
+    if (!haveShared()) return t.skip('../shared not found');
+    const random = rng(0x7e1d);
+    const pick = (n: number): number => Math.floor(random() * n);
+    let runs = 0;
+    let records = 0;
+    for (const name of SAMPLES) {
+      const original = readFileSync(join(ATTACK_SAMPLES, name));
+      const header = original.subarray(0, HEADER);
+      const chunks = liveChunks(original).slice(0, 3);
+      const base = fileOf(header, chunks);
+      for (let i = 0; i < 60; i++) {
+        // bit flips, dense in the chunk header and the first records where most structure lives
+        const buf = Buffer.from(base);
+        const flips = 1 + pick(40);
+        for (let k = 0; k < flips; k++) {
+          const c = pick(chunks.length);
+          const pos = random() < 0.6 ? HEADER + c * CHUNK + pick(8192) : pick(buf.length);
+          buf[pos] = (buf[pos] ?? 0) ^ (1 << pick(8));
+        }
+        records += consume(buf, i % 2 === 0);
+        runs++;
       }
-      records += consume(buf, i % 2 === 0);
-      runs++;
-    }
-    for (let i = 0; i < 30; i++) {
-      // stomp a run of bytes with one value (zeros, 0xff, token-like bytes)
-      const buf = Buffer.from(base);
-      const pos = HEADER + pick(buf.length - HEADER);
-      const len = 1 + pick(64);
-      buf.fill([0, 0xff, 0x0c, 0x41, 0x21][pick(5)] ?? 0, pos, Math.min(buf.length, pos + len));
-      records += consume(buf, i % 2 === 1);
-      runs++;
-    }
-    for (let i = 0; i < 20; i++) {
-      records += consume(base.subarray(0, pick(base.length)), i % 2 === 0);
-      runs++;
-    }
-    for (let i = 0; i < 10; i++) {
-      // shuffled and duplicated chunks: templates and names must stay per chunk
-      const order = chunks.map((c) => c);
-      for (let k = order.length - 1; k > 0; k--) {
-        const j = pick(k + 1);
-        [order[k], order[j]] = [order[j] ?? order[k] ?? Buffer.alloc(0), order[k] ?? Buffer.alloc(0)];
+      for (let i = 0; i < 30; i++) {
+        // stomp a run of bytes with one value (zeros, 0xff, token-like bytes)
+        const buf = Buffer.from(base);
+        const pos = HEADER + pick(buf.length - HEADER);
+        const len = 1 + pick(64);
+        buf.fill([0, 0xff, 0x0c, 0x41, 0x21][pick(5)] ?? 0, pos, Math.min(buf.length, pos + len));
+        records += consume(buf, i % 2 === 1);
+        runs++;
       }
-      if (order[0]) order.push(order[0]);
-      const n = consume(fileOf(header, order), false);
-      assert.ok(n > 0, 'shuffled intact chunks still yield records');
-      records += n;
-      runs++;
+      for (let i = 0; i < 20; i++) {
+        records += consume(base.subarray(0, pick(base.length)), i % 2 === 0);
+        runs++;
+      }
+      for (let i = 0; i < 10; i++) {
+        // shuffled and duplicated chunks: templates and names must stay per chunk
+        const order = chunks.map((c) => c);
+        for (let k = order.length - 1; k > 0; k--) {
+          const j = pick(k + 1);
+          [order[k], order[j]] = [order[j] ?? order[k] ?? Buffer.alloc(0), order[k] ?? Buffer.alloc(0)];
+        }
+        if (order[0]) order.push(order[0]);
+        const n = consume(fileOf(header, order), false);
+        assert.ok(n > 0, 'shuffled intact chunks still yield records');
+        records += n;
+        runs++;
+      }
     }
-  }
-  t.diagnostic(`${runs} mutated files read, ${records} records rendered`);
-});
+    t.diagnostic(`${runs} mutated files read, ${records} records rendered`);
+  },
+);
 
-test('fuzz: hostile nesting is bounded (template instances inside BinXML values, deep elements)', { timeout: 60_000 }, () => {
-  const random = rng(42);
-  for (let i = 0; i < 200; i++) {
-    // a chunk of random token bytes behind valid headers
-    const buf = Buffer.alloc(HEADER + CHUNK);
-    buf.write('ElfFile\0', 0, 'latin1');
-    buf.write('ElfChnk\0', HEADER, 'latin1');
-    buf.writeUInt32LE(CHUNK, HEADER + 48);
-    for (let p = HEADER + 512; p < buf.length; p++) buf[p] = [0x01, 0x41, 0x0c, 0x0d, 0x21, 0x02, 0x04, 0][Math.floor(random() * 8)] ?? 0;
-    // one record spanning the chunk
-    buf.writeUInt32LE(0x2a2a, HEADER + 512);
-    buf.writeUInt32LE(CHUNK - 512, HEADER + 516);
-    buf.writeUInt32LE(CHUNK - 512, HEADER + CHUNK - 4);
-    consume(buf, true);
-  }
-});
+test(
+  'fuzz: hostile nesting is bounded (template instances inside BinXML values, deep elements)',
+  { timeout: 60_000 },
+  () => {
+    const random = rng(42);
+    for (let i = 0; i < 200; i++) {
+      // a chunk of random token bytes behind valid headers
+      const buf = Buffer.alloc(HEADER + CHUNK);
+      buf.write('ElfFile\0', 0, 'latin1');
+      buf.write('ElfChnk\0', HEADER, 'latin1');
+      buf.writeUInt32LE(CHUNK, HEADER + 48);
+      for (let p = HEADER + 512; p < buf.length; p++)
+        buf[p] = [0x01, 0x41, 0x0c, 0x0d, 0x21, 0x02, 0x04, 0][Math.floor(random() * 8)] ?? 0;
+      // one record spanning the chunk
+      buf.writeUInt32LE(0x2a2a, HEADER + 512);
+      buf.writeUInt32LE(CHUNK - 512, HEADER + 516);
+      buf.writeUInt32LE(CHUNK - 512, HEADER + CHUNK - 4);
+      consume(buf, true);
+    }
+  },
+);
 
 /** A chunk whose one record nests a template that uses its BinXML value K times, L levels deep. */
 function expansionBomb(k: number, levels: number): Buffer {
@@ -146,7 +155,24 @@ function expansionBomb(k: number, levels: number): Buffer {
   let inner = Buffer.from([0x0f, 1, 1, 0, 0x0c, 0, 1, 0, 0, 0, ...u32(defOff), ...u32(0), 0x00]);
   for (let l = 0; l < levels; l++) {
     inner = Buffer.concat([
-      Buffer.from([0x0f, 1, 1, 0, 0x0c, 0, 1, 0, 0, 0, ...u32(defOff), ...u32(1), inner.length & 0xff, inner.length >> 8, 0x21, 0]),
+      Buffer.from([
+        0x0f,
+        1,
+        1,
+        0,
+        0x0c,
+        0,
+        1,
+        0,
+        0,
+        0,
+        ...u32(defOff),
+        ...u32(1),
+        inner.length & 0xff,
+        inner.length >> 8,
+        0x21,
+        0,
+      ]),
       inner,
     ]);
   }

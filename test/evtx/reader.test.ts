@@ -15,7 +15,10 @@ function load(name: string): Buffer {
   return readFileSync(join(ATTACK_SAMPLES, name));
 }
 
-function readAll(buf: Uint8Array, recover = false): { records: EvtxRecord[]; codes: string[]; offsets: (number | undefined)[] } {
+function readAll(
+  buf: Uint8Array,
+  recover = false,
+): { records: EvtxRecord[]; codes: string[]; offsets: (number | undefined)[] } {
   const r = readEvtx(buf, { file: 'x.evtx', recover });
   const records = [...r.records];
   for (const rec of records) {
@@ -40,7 +43,10 @@ test('a clean file reads without diagnostics', (t) => {
   assert.deepEqual(r.codes, []);
   assert.equal(r.records[0]?.recordId, 1);
   assert.equal(r.records[0]?.timestamp, '2020-09-23T16:57:41.7163814Z');
-  assert.match(r.records[0]?.xml ?? '', /^<Event xmlns="http:\/\/schemas.microsoft.com\/win\/2004\/08\/events\/event">/);
+  assert.match(
+    r.records[0]?.xml ?? '',
+    /^<Event xmlns="http:\/\/schemas.microsoft.com\/win\/2004\/08\/events\/event">/,
+  );
 });
 
 test('wrong file magic: error diagnostic, chunks still read', (t) => {
@@ -83,7 +89,8 @@ test('a truncated file yields the records before the cut and a diagnostic', (t) 
   const r = readAll(cut);
   assert.ok(r.codes.includes('TL7006'), r.codes.join());
   assert.ok(r.records.length > 0 && r.records.length < all, `${r.records.length} of ${all}`);
-  for (let i = 0; i < r.records.length; i++) assert.equal(r.records[i]?.recordId, readAll(full).records[i]?.recordId);
+  for (let i = 0; i < r.records.length; i++)
+    assert.equal(r.records[i]?.recordId, readAll(full).records[i]?.recordId);
 });
 
 test('a record whose template is missing is skipped with a diagnostic; the others are kept', (t) => {

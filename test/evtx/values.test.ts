@@ -66,13 +66,18 @@ test('SYSTEMTIME renders with milliseconds as microseconds', () => {
 test('SID: revision, 48-bit big-endian authority, little-endian sub-authorities', () => {
   const system = [1, 1, 0, 0, 0, 0, 0, 5, 18, 0, 0, 0];
   assert.equal(sidString(Uint8Array.from(system)), 'S-1-5-18');
-  const domain = [1, 5, 0, 0, 0, 0, 0, 5, 21, 0, 0, 0, 0x8c, 0x35, 0x2d, 0xd3, 0xb8, 0x3d, 0xb6, 0xcd, 0xc6, 0x75, 0x5f, 0xea, 0xf4, 0x01, 0, 0];
+  const domain = [
+    1, 5, 0, 0, 0, 0, 0, 5, 21, 0, 0, 0, 0x8c, 0x35, 0x2d, 0xd3, 0xb8, 0x3d, 0xb6, 0xcd, 0xc6, 0x75, 0x5f,
+    0xea, 0xf4, 0x01, 0, 0,
+  ];
   assert.equal(valueTextRust(value(VT.Sid, domain)), 'S-1-5-21-3542955404-3451272632-3932124614-500');
   assert.throws(() => decode(VT.Sid, [1, 3, 0, 0, 0, 0, 0, 5, 18, 0, 0, 0]), /SID/);
 });
 
 test('GUID: mixed-endian fields; evtx upper without braces, python lower with braces', () => {
-  const bytes = [0xd1, 0x08, 0x59, 0x55, 0xd7, 0xa6, 0x95, 0x46, 0x8e, 0x1e, 0x26, 0x93, 0x1d, 0x20, 0x12, 0xf4];
+  const bytes = [
+    0xd1, 0x08, 0x59, 0x55, 0xd7, 0xa6, 0x95, 0x46, 0x8e, 0x1e, 0x26, 0x93, 0x1d, 0x20, 0x12, 0xf4,
+  ];
   assert.equal(guidString(Uint8Array.from(bytes)), '555908d1-a6d7-4695-8e1e-26931d2012f4');
   const v = value(VT.Guid, bytes);
   assert.equal(valueTextRust(v), '555908D1-A6D7-4695-8E1E-26931D2012F4');
@@ -97,12 +102,18 @@ test('integers and bools: native JSON numbers/booleans; 64-bit values exact in t
   assert.equal(valueJsonRust(value(VT.Int32, [0xff, 0xff, 0xff, 0xff])), -1);
   const big = value(VT.UInt64, [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]);
   assert.equal(valueTextPython(big), '18446744073709551615');
-  assert.equal(valueJsonRust(big), 18446744073709551615);
+  assert.equal(valueJsonRust(big), Number(18446744073709551615n));
   const t = value(VT.Bool, [1, 0, 0, 0]);
   assert.equal(valueJsonRust(t), true);
   assert.equal(valueTextPython(t), 'True');
   assert.equal(valueTextPython(value(VT.Bool, [0, 0, 0, 0])), 'False');
-  assert.equal(valueTextPython(value(VT.SizeT, [0x10, 0, 0, 0, 0, 0, 0, 0])), '0x0000000000000010');
+  // python-evtx prints a negative int32 bool as False; evtx treats any non-zero as true
+  const negative = value(VT.Bool, [0xff, 0xff, 0xff, 0xff]);
+  assert.equal(valueTextPython(negative), 'False');
+  assert.equal(valueJsonRust(negative), true);
+  const size = value(VT.SizeT, [0x10, 0, 0, 0, 0, 0, 0, 0]);
+  assert.equal(valueTextPython(size), '16');
+  assert.equal(valueTextRust(size), '0x10');
 });
 
 test('floats: python repr and Rust shortest forms', () => {
@@ -129,12 +140,21 @@ test('arrays: evtx joins with commas; python-evtx wraps string arrays in <string
   const v = value(VT.Array | VT.String, strings);
   assert.equal(valueTextRust(v), 'ab,c');
   assert.equal(valueTextPython(v), '<string>ab</string>\n<string>c</string>\n');
-  assert.equal(stringArrayPython(Uint8Array.from([0x61, 0, 0, 0, 0, 0])), '<string>a</string>\n<string></string>\n');
+  assert.equal(
+    stringArrayPython(Uint8Array.from([0x61, 0, 0, 0, 0, 0])),
+    '<string>a</string>\n<string></string>\n',
+  );
   const ints = value(VT.Array | VT.UInt16, [1, 0, 2, 0, 3, 0]);
   assert.equal(valueTextRust(ints), '1,2,3');
   assert.equal(valueTextPython(ints), '1,2,3');
-  const guids = value(VT.Array | VT.Guid, [...new Array<number>(16).fill(0), ...new Array<number>(16).fill(0xff)]);
-  assert.equal(valueTextRust(guids), '00000000-0000-0000-0000-000000000000,FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF');
+  const guids = value(VT.Array | VT.Guid, [
+    ...new Array<number>(16).fill(0),
+    ...new Array<number>(16).fill(0xff),
+  ]);
+  assert.equal(
+    valueTextRust(guids),
+    '00000000-0000-0000-0000-000000000000,FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF',
+  );
 });
 
 test('strings stop at the first NUL; truncated values are errors, not exceptions escaping', () => {
@@ -142,4 +162,13 @@ test('strings stop at the first NUL; truncated values are errors, not exceptions
   assert.equal(decode(VT.AnsiString, [0x68, 0x69, 0, 0x78]), 'hi');
   assert.throws(() => decode(VT.UInt64, [1, 2, 3]), { name: 'EvtxFormatError' });
   assert.throws(() => decode(0x77, [1, 2, 3, 4]), /unknown value type/);
+});
+
+test('XML escaping: markup escaped, control characters dropped, noncharacters as references', async () => {
+  const { escapeAttr, escapeText } = await import('../../src/evtx/xml.js');
+  assert.equal(escapeText('a<b>&c'), 'a&lt;b&gt;&amp;c');
+  assert.equal(escapeText('tab\tnl\nbell\u0007del\u007f'), 'tab\tnl\nbelldel');
+  assert.equal(escapeText('x\uffffy'), 'x&#65535;y');
+  assert.equal(escapeAttr('say "hi"\n'), 'say &quot;hi&quot;&#10;');
+  assert.equal(escapeText('plain'), 'plain');
 });

@@ -12,7 +12,7 @@ export interface XmlTree {
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 
 function decode(s: string): string {
-  return s.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|[a-zA-Z]+);/g, (m, body: string) => {
+  return s.replace(/&(#x[0-9a-fA-F]+|#\d+|[a-zA-Z]+);/g, (m, body: string) => {
     if (body.startsWith('#x')) return String.fromCodePoint(parseInt(body.slice(2), 16));
     if (body.startsWith('#')) return String.fromCodePoint(parseInt(body.slice(1), 10));
     return ENTITIES[body] ?? m;
@@ -74,9 +74,9 @@ export function parseXml(text: string): XmlTree {
           stack.push(el);
           break;
         }
-        const am = /^([^\s=/>]+)\s*=\s*("([^"]*)"|'([^']*)')/.exec(text.slice(pos));
+        const am = /^([^\s=/>]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/.exec(text.slice(pos));
         if (!am?.[1]) throw new Error(`bad attribute at ${pos}`);
-        el.attrs[am[1]] = decode(am[3] ?? am[4] ?? '');
+        el.attrs[am[1]] = decode(am[2] ?? am[3] ?? '');
         pos += am[0].length;
       }
     }

@@ -147,7 +147,9 @@ transformations:
     field_name_cond_not: true
 `,
   );
-  assert.deepEqual(out, ['and(b.a.Image="*x.exe", or(CommandLine="*foo*", CommandLine="*bar*"), ParentImage=null)']);
+  assert.deepEqual(out, [
+    'and(b.a.Image="*x.exe", or(CommandLine="*foo*", CommandLine="*bar*"), ParentImage=null)',
+  ]);
 });
 
 test('include_fields regexes are anchored at the start only (Python re.match)', () => {
@@ -200,7 +202,9 @@ transformations:
     field_name_conditions: [{type: processing_state, key: dm, val: true}]
 `,
   );
-  assert.deepEqual(out, ['and(dm.Image="*x.exe", or(dm.CommandLine="*foo*", dm.CommandLine="*bar*"), dm.ParentImage=null)']);
+  assert.deepEqual(out, [
+    'and(dm.Image="*x.exe", or(dm.CommandLine="*foo*", dm.CommandLine="*bar*"), dm.ParentImage=null)',
+  ]);
 });
 
 test('rule_attribute with an operator the type cannot take is an error', () => {

@@ -6,7 +6,11 @@ import { stringify } from 'yaml';
 import { applyPipelines, loadPipelineObject, loadPipelineYaml } from '../../src/pipeline/index.js';
 import { lower } from './helpers.js';
 
-const shared = resolve(resolve(import.meta.dirname, '../../..'), '../shared');
+const repoRoot = resolve(import.meta.dirname, '../../..');
+// ../shared from the main checkout; worktrees sit one level deeper.
+const shared =
+  [resolve(repoRoot, '../shared'), resolve(repoRoot, '../../shared')].find((d) => existsSync(d)) ??
+  resolve(repoRoot, '../shared');
 const vectorsDir = join(shared, 'conformance', 'vectors');
 
 interface Vector {
@@ -18,7 +22,9 @@ interface Vector {
 
 function vectorsWithPipelines(): Vector[] {
   const out: Vector[] = [];
-  for (const f of readdirSync(vectorsDir).filter((n) => n.endsWith('.jsonl')).sort()) {
+  for (const f of readdirSync(vectorsDir)
+    .filter((n) => n.endsWith('.jsonl'))
+    .sort()) {
     for (const line of readFileSync(join(vectorsDir, f), 'utf8').split('\n')) {
       if (line.trim() === '') continue;
       const v = JSON.parse(line) as Vector;
@@ -58,7 +64,14 @@ test('the reference set_state pipelines give the state their backends read', (t)
     const p = loadPipelineYaml(text, 'p.yml');
     assert.ok(p.ok);
     const spec = (typeof v.pipeline_yaml === 'string' ? undefined : v.pipeline_yaml) as
-      | { transformations: { type: string; key: string; val: unknown; rule_conditions?: { category?: string }[] }[] }
+      | {
+          transformations: {
+            type: string;
+            key: string;
+            val: unknown;
+            rule_conditions?: { category?: string }[];
+          }[];
+        }
       | undefined;
     if (!spec) continue;
     let ruleText = v.rule;
@@ -69,7 +82,9 @@ test('the reference set_state pipelines give the state their backends read', (t)
     const r = applyPipelines(ir, [p.value]);
     assert.ok(r.ok);
     const expected = spec.transformations.find(
-      (x) => x.type === 'set_state' && (x.rule_conditions?.[0]?.category ?? ir.logsource.category) === ir.logsource.category,
+      (x) =>
+        x.type === 'set_state' &&
+        (x.rule_conditions?.[0]?.category ?? ir.logsource.category) === ir.logsource.category,
     );
     if (expected) {
       assert.deepEqual(r.value.state[expected.key], expected.val, v.id);

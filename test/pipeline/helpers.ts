@@ -56,7 +56,11 @@ export function apply(
 }
 
 /** Apply and print the conditions in the IR's stable text form. */
-export function applied(ruleYaml: string, pipelineYaml: string | Pipeline[], ctx: PipelineContext = {}): string[] {
+export function applied(
+  ruleYaml: string,
+  pipelineYaml: string | Pipeline[],
+  ctx: PipelineContext = {},
+): string[] {
   const r = apply(ruleYaml, pipelineYaml, ctx);
   assert.ok(r.ok, `apply failed: ${JSON.stringify(r.diagnostics)}`);
   return r.value.rule.conditions.map(printIr);

@@ -7,7 +7,10 @@ function errors(yaml: string): { code: string; line?: number; column?: number; m
   assert.equal(r.ok, false, 'expected the pipeline to be rejected');
   return r.diagnostics.map((d) => {
     assert.equal(d.file, 'p.yml');
-    const e: { code: string; line?: number; column?: number; message: string } = { code: d.code, message: d.message };
+    const e: { code: string; line?: number; column?: number; message: string } = {
+      code: d.code,
+      message: d.message,
+    };
     if (d.span) {
       e.line = d.span.line;
       e.column = d.span.column;
@@ -74,7 +77,10 @@ finalizers:
 });
 
 test('items without id get stable generated ids; the file name is the default pipeline name', () => {
-  const r = loadPipelineYaml('transformations:\n  - type: set_state\n    key: a\n    val: 1\n', 'dir/custom.yaml');
+  const r = loadPipelineYaml(
+    'transformations:\n  - type: set_state\n    key: a\n    val: 1\n',
+    'dir/custom.yaml',
+  );
   assert.ok(r.ok);
   assert.equal(r.value.name, 'custom');
   assert.equal(r.value.items[0]?.id, 'custom#1');
@@ -88,7 +94,10 @@ test('unknown transformation type points at the type value', () => {
   - type: field_name_mappin
     mapping: {a: b}
 `);
-  assert.deepEqual(e.map((x) => [x.code, x.line, x.column]), [['TL4003', 4, 11]]);
+  assert.deepEqual(
+    e.map((x) => [x.code, x.line, x.column]),
+    [['TL4003', 4, 11]],
+  );
   assert.match(e[0]!.message, /field_name_mappin/);
 });
 
@@ -175,7 +184,10 @@ test('YAML syntax errors and non-mapping documents', () => {
   assert.equal(typeof e[0]?.line, 'number');
   assert.equal(errors('- just\n- a list\n')[0]?.code, 'TL4002');
   const unknownKey = errors('name: x\ntransformation: []\n');
-  assert.deepEqual(unknownKey.map((x) => [x.code, x.line]), [['TL4002', 2]]);
+  assert.deepEqual(
+    unknownKey.map((x) => [x.code, x.line]),
+    [['TL4002', 2]],
+  );
 });
 
 test('postprocessing and finalizer types are checked', () => {
@@ -225,5 +237,26 @@ test('nested items are loaded and checked recursively', () => {
         val: 1
       - type: unknown_inner
 `);
-  assert.deepEqual(e.map((x) => [x.code, x.line]), [['TL4003', 7]]);
+  assert.deepEqual(
+    e.map((x) => [x.code, x.line]),
+    [['TL4003', 7]],
+  );
+});
+
+test('an unknown *_cond_op is a warning and links with and, as pySigma does', () => {
+  const r = loadPipelineYaml(
+    'transformations:\n  - type: set_state\n    key: a\n    val: 1\n    rule_cond_op: OR\n    rule_conditions: [{type: is_sigma_rule}]\n',
+    'p.yml',
+  );
+  assert.ok(r.ok);
+  assert.equal(r.diagnostics[0]?.code, 'TL4007');
+  assert.equal(r.diagnostics[0]?.severity, 'warning');
+  assert.equal(r.diagnostics[0]?.span?.line, 5);
+  assert.equal(r.value.items[0]?.ruleConditions.op, 'and');
+});
+
+test('PyYAML booleans: yes/no are booleans, y/n are strings', () => {
+  const r = loadPipelineYaml('vars:\n  a: yes\n  b: n\n  c: Off\n', 'p.yml');
+  assert.ok(r.ok);
+  assert.deepEqual(r.value.vars, { a: true, b: 'n', c: false });
 });

@@ -60,7 +60,9 @@ test('resolvePipeline finds built-ins (with options), then files, else TL4201 li
   assert.equal(r.value.state.table, 'T');
   assert.deepEqual(r.value.rule.conditions.map(printIr), ['img="*x.exe"']);
 
-  const files: Record<string, string> = { 'my.yml': 'transformations: [{type: field_name_suffix, suffix: _s}]' };
+  const files: Record<string, string> = {
+    'my.yml': 'transformations: [{type: field_name_suffix, suffix: _s}]',
+  };
   const f = resolvePipeline('my.yml', { builtins, readFile: (p) => files[p] });
   assert.ok(f.ok);
   assert.equal(f.value.file, 'my.yml');
@@ -102,7 +104,12 @@ test('a custom value transformation sees each value of matching items', () => {
     parse: () => ({}),
     applyValue: (_p, v) =>
       v.kind === 'Str'
-        ? [{ ...v, parts: v.parts.map((x) => (x.kind === 'Lit' ? { kind: 'Lit', text: x.text.toUpperCase() } : x)) }]
+        ? [
+            {
+              ...v,
+              parts: v.parts.map((x) => (x.kind === 'Lit' ? { kind: 'Lit', text: x.text.toUpperCase() } : x)),
+            },
+          ]
         : undefined,
   });
   const ctx = registerTransformation({}, 'shout', upper);
@@ -148,7 +155,9 @@ transformations:
     val: 1
     rule_conditions: [{type: logsource, product: windows}]
 `);
-  const r = applyPipelinesToCorrelation(corr, [p], { resolveRule: (ref) => (ref === 'r1' ? lower(procRule) : undefined) });
+  const r = applyPipelinesToCorrelation(corr, [p], {
+    resolveRule: (ref) => (ref === 'r1' ? lower(procRule) : undefined),
+  });
   assert.ok(r.ok);
   assert.deepEqual(r.value.rule.groupBy, ['user.name', 'host_alias']);
   assert.deepEqual(r.value.rule.aliases, { host_alias: { r1: 'host.name' } });
@@ -201,4 +210,22 @@ finalizers:
   const j = postprocessQuery('q', a.value.rule, a.value, [jinja]);
   assert.equal(j.ok, false);
   assert.equal(j.diagnostics[0]?.code, 'TL4104');
+});
+
+test('the built-in sysmon pipeline adds Sysmon event ids and the sysmon service', () => {
+  const p = resolvePipeline('sysmon');
+  assert.ok(p.ok);
+  const r = applyPipelines(lower(procRule), [p.value]);
+  assert.ok(r.ok);
+  assert.deepEqual(r.value.rule.conditions.map(printIr), ['and(EventID=1, Image="*x.exe")']);
+  assert.deepEqual(r.value.rule.logsource, {
+    category: 'process_creation',
+    product: 'windows',
+    service: 'sysmon',
+  });
+  const reg = applyPipelines(lower(procRule.replace('process_creation', 'registry_event')), [p.value]);
+  assert.ok(reg.ok);
+  assert.deepEqual(reg.value.rule.conditions.map(printIr), [
+    'and(or(EventID=12, EventID=13, EventID=14), Image="*x.exe")',
+  ]);
 });

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { printIr } from '../../src/ir/print.js';
 import type { IrNode } from '../../src/ir/types.js';
-import { applyPipelines } from '../../src/pipeline/index.js';
+import { applyPipelines, findItem, unmappedFields } from '../../src/pipeline/index.js';
 import { apply, applied, lower, pipeline, rule } from './helpers.js';
 
 const procRule = rule(`
@@ -32,7 +32,9 @@ transformations:
 `,
   );
   assert.ok(r.ok);
-  assert.deepEqual(r.value.rule.conditions.map(printIr), ['and(process.executable="*x.exe", CommandLine="foo")']);
+  assert.deepEqual(r.value.rule.conditions.map(printIr), [
+    'and(process.executable="*x.exe", CommandLine="foo")',
+  ]);
   const mapped = leafAt(r.value.rule.conditions[0]!, 0);
   assert.ok(mapped.kind === 'FieldMatch');
   assert.deepEqual(mapped.origin.appliedBy, ['ecs']);
@@ -40,6 +42,14 @@ transformations:
   assert.ok(untouched.kind === 'FieldMatch' && untouched.origin.appliedBy === undefined);
   assert.deepEqual(r.value.fieldMappings, { Image: ['process.executable'] });
   assert.deepEqual(r.value.applied, ['ecs']);
+  assert.deepEqual(unmappedFields(r.value), ['CommandLine']);
+  // Provenance leads back to the item and where it was written.
+  const p = pipeline(
+    'transformations:\n  - id: ecs\n    type: field_name_mapping\n    mapping: {Image: img}\n',
+    'ecs.yml',
+  );
+  const src = findItem([p], 'ecs')?.source;
+  assert.deepEqual([src?.file, src?.span?.line], ['ecs.yml', 2]);
 });
 
 test('field_name_mapping one-to-many makes an Or of the whole item per field, in mapping order', () => {
@@ -182,7 +192,9 @@ transformations:
       Channel: [a, b]
 `,
   );
-  assert.deepEqual(out, ['and(and(EventID=1, or(Channel="a", Channel="b")), or(Image="*x.exe", CommandLine="foo"))']);
+  assert.deepEqual(out, [
+    'and(and(EventID=1, or(Channel="a", Channel="b")), or(Image="*x.exe", CommandLine="foo"))',
+  ]);
 });
 
 test('add_condition negated, with modifiers and logsource templates', () => {
@@ -197,7 +209,9 @@ transformations:
       source|startswith: "$product-\${category}-$service-$$"
 `,
   );
-  assert.deepEqual(out, ['and(not(source="windows-process_creation-None-$*"), and(Image="*x.exe", CommandLine="foo"))']);
+  assert.deepEqual(out, [
+    'and(not(source="windows-process_creation-None-$*"), and(Image="*x.exe", CommandLine="foo"))',
+  ]);
 });
 
 test('change_logsource replaces the whole log source and later logsource conditions see it', () => {
@@ -410,7 +424,10 @@ transformations:
   const leaf = r.value.rule.conditions[0]!;
   assert.ok(leaf.kind === 'FieldMatch');
   assert.deepEqual(leaf.value, { kind: 'QueryExpr', expr: '{field} in list {id}', id: 'admin_list' });
-  const mixed = apply(placeholderRule, `transformations: [{type: query_expression_placeholders, expression: x}]`);
+  const mixed = apply(
+    placeholderRule,
+    `transformations: [{type: query_expression_placeholders, expression: x}]`,
+  );
   assert.equal(mixed.ok, false);
 });
 
@@ -538,6 +555,7 @@ transformations:
   assert.ok(r.ok);
   assert.deepEqual(r.value.rule.conditions.map(printIr), ['and(img="*x.exe", CommandLine="foo")']);
   assert.deepEqual(r.value.state, { nested: 1 });
+  assert.deepEqual(r.value.applied, ['pipeline#1', 'inner_map', 'pipeline#1#2']);
   const linux = apply(procRule.replace('product: windows', 'product: linux'), p);
   assert.ok(linux.ok);
   assert.deepEqual(linux.value.state, {});
@@ -599,4 +617,25 @@ transformations:
   assert.equal(out.length, 1);
   assert.match(out[0]!, /CommandLine="\*-enc\*"/);
   assert.match(out[0]!, /Image="\+x"/);
+});
+
+test('a null key maps keywords to a field (substring search) and adds keyword conditions', () => {
+  const out = applied(
+    rule(`
+keywords:
+    - evil
+    - 'bad*'
+condition: keywords`),
+    `
+transformations:
+  - type: add_condition
+    conditions:
+      ~: ParentProcessGuid
+  - type: field_name_mapping
+    mapping:
+      ~: message
+`,
+  );
+  // The added keyword is mapped too, since add_condition ran first.
+  assert.deepEqual(out, ['and(message="*ParentProcessGuid*", or(message="*evil*", message="*bad*"))']);
 });

@@ -17,6 +17,12 @@ export function isNullMatch(node: IrNode): node is FieldMatch {
   return node.kind === 'FieldMatch' && node.value.kind === 'Null';
 }
 
+const EXPANDING = new Set(['windash', 'base64offset']);
+
+function isExpanding(node: IrNode): boolean {
+  return node.kind === 'FieldMatch' && (node.origin.modifiers ?? []).some((m) => EXPANDING.has(m));
+}
+
 export class ElasticTextBackend extends TextBackend {
   /** How `not field: null` is written (`_exists_:f`, `?f != null`); absent: the generic NOT. */
   protected notNullExpression?: (field: string) => string;
@@ -28,6 +34,12 @@ export class ElasticTextBackend extends TextBackend {
   protected override printNot(node: Extract<IrNode, { kind: 'Not' }>, ctx: ConversionContext): Printed {
     // The reference writes the raw field name here, without escaping or quoting.
     if (this.notNullExpression && isNullMatch(node.child)) return this.notNullExpression(node.child.field);
+    // An expansion written as one value list is a single expression: no parentheses needed.
+    if (this.isExpansion(node.child) && node.child.kind === 'Or' && this.decideIn(node.child, ctx)) {
+      const expr = this.print(node.child, ctx);
+      if (typeof expr !== 'string') return expr;
+      return this.table.notToken + this.table.tokenSeparator + expr;
+    }
     return super.printNot(node, ctx);
   }
 
@@ -40,8 +52,23 @@ export class ElasticTextBackend extends TextBackend {
     return super.noGroupNeeded(outer, inner);
   }
 
+  /**
+   * A windash/base64offset value that has a single variant is still an expansion for the
+   * reference: a one-element value list.
+   */
+  protected override printFieldMatch(node: FieldMatch, ctx: ConversionContext): Printed {
+    const parent = ctx.ancestors[ctx.ancestors.length - 2];
+    if (isExpanding(node) && !(parent && this.isExpansion(parent))) {
+      const or: Extract<IrNode, { kind: 'Or' }> = { kind: 'Or', children: [node] };
+      if (this.decideIn(or, ctx)) return this.printIn(or, ctx);
+    }
+    return super.printFieldMatch(node, ctx);
+  }
+
   /** windash/base64offset variants of one value become one list, as the reference does. */
   protected override decideIn(node: Extract<IrNode, { kind: 'And' | 'Or' }>, ctx: ConversionContext): boolean {
+    // Expansions are values of their own for the reference: a list of them is not one IN list.
+    if (!this.isExpansion(node) && node.children.some(isExpanding)) return false;
     if (!this.isExpansion(node)) return super.decideIn(node, ctx);
     const t = this.table;
     if (node.kind === 'Or' ? !t.convertOrAsIn : !t.convertAndAsIn) return false;

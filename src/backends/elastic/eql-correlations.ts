@@ -31,12 +31,14 @@ export function convertEqlCorrelation(
     case 'temporal_ordered': {
       const suffix = corr.condition.field !== undefined ? `by ${corr.condition.field}` : '';
       const runs = runsOf(corr);
-      const tail = corr.condition.field !== undefined && runs !== null ? `${suffix} with runs=${String(runs)}` : '';
+      const tail =
+        corr.condition.field !== undefined && runs !== null ? `${suffix} with runs=${String(runs)}` : '';
       return ok([`sequence${by}${maxspan}${filters} ${tail}`]);
     }
     case 'event_count': {
       const runs = runsOf(corr);
-      if (runs === null) return fail([unsupported(corr, 'event_count condition other than gt/gte/eq in EQL')]);
+      if (runs === null)
+        return fail([unsupported(corr, 'event_count condition other than gt/gte/eq in EQL')]);
       return ok([`sequence${by}${maxspan}${filters}  with runs=${String(runs)}`]);
     }
     default:

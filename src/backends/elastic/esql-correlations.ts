@@ -43,8 +43,7 @@ export function convertEsqlCorrelation(
   const timespan = `${m[1] ?? ''}${unit}`;
 
   const queries = rules.flatMap((r) => r.queries.map((q) => ({ q, r })));
-  const search =
-    queries.length === 1 ? (queries[0]?.q ?? '') : queries.map(({ q }) => `(${q})`).join(' or ');
+  const search = queries.length === 1 ? (queries[0]?.q ?? '') : queries.map(({ q }) => `(${q})`).join(' or ');
   const index = preprocessIndices(
     indices.flatMap((i) => i.split(',')).includes('*') ? ['*'] : indices.flatMap((i) => i.split(',')),
   );

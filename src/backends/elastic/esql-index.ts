@@ -20,4 +20,3 @@ export function preprocessIndices(index: unknown): string {
 export function esqlFrom(index: string, metadata: unknown): string {
   return `from ${index} metadata ${typeof metadata === 'string' ? metadata : DEFAULT_METADATA} | where `;
 }
-

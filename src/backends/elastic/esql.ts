@@ -3,7 +3,7 @@
  * saved searches or as Elastic Security rules; correlations with `stats … by` over time buckets.
  */
 import type { Result } from '../../diagnostics/index.js';
-import type { IrCorrelation, IrRule } from '../../ir/types.js';
+import type { IrCorrelation } from '../../ir/types.js';
 import type { BackendConvertOptions, ConvertedRule } from '../text/backend.js';
 import type { ConversionContext } from '../text/context.js';
 import { ElasticTextBackend } from './common.js';
@@ -22,8 +22,11 @@ export const esqlFormats = {
 } as const;
 
 export class EsqlBackend extends ElasticTextBackend {
-  /** The `from` index each converted rule used, for correlations that combine rules. */
-  private readonly ruleIndex = new WeakMap<IrRule, string>();
+  /**
+   * The `from` index each converted rule used (by rule id), for correlations that combine rules:
+   * the converter hands correlations the rules as lowered, before the pipelines ran.
+   */
+  private readonly ruleIndex = new Map<string, string>();
 
   constructor(private readonly attack?: AttackResolver) {
     super('elastic-esql', esqlTable, esqlFormats);
@@ -31,7 +34,7 @@ export class EsqlBackend extends ElasticTextBackend {
 
   override finalizeQueryFormat(query: string, ctx: ConversionContext, format: string): string | null {
     const index = esqlIndex(ctx.state);
-    this.ruleIndex.set(ctx.rule, index);
+    this.ruleIndex.set(ctx.rule.id, index);
     const q = esqlFrom(index, ctx.state['metadata']) + query;
     switch (format) {
       case 'default':
@@ -53,7 +56,7 @@ export class EsqlBackend extends ElasticTextBackend {
     rules: readonly ConvertedRule[],
     opts: BackendConvertOptions,
   ): Result<string[]> {
-    const indices = rules.map((r) => this.ruleIndex.get(r.rule) ?? DEFAULT_INDEX);
+    const indices = rules.map((r) => this.ruleIndex.get(r.rule.id) ?? DEFAULT_INDEX);
     return convertEsqlCorrelation(this, corr, rules, indices, opts);
   }
 }

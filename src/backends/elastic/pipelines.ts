@@ -4,6 +4,8 @@
  * Windows event logs, with the Windows channel of each Sigma service added as a condition.
  * The mappings are facts of the ECS/Winlogbeat schema as the reference pipelines state them.
  */
+import { ecsKubernetes, ecsMacosEsf } from './pipelines-other.js';
+import { ecsZeekBeats, ecsZeekCorelight, zeekRaw } from './pipelines-zeek.js';
 
 export interface PipelineObject {
   name: string;
@@ -44,7 +46,8 @@ export const WINDOWS_CHANNELS: Readonly<Record<string, string | readonly string[
   'firewall-as': 'Microsoft-Windows-Windows Firewall With Advanced Security/Firewall',
   'bits-client': 'Microsoft-Windows-Bits-Client/Operational',
   windefend: 'Microsoft-Windows-Windows Defender/Operational',
-  'terminalservices-localsessionmanager': 'Microsoft-Windows-TerminalServices-LocalSessionManager/Operational',
+  'terminalservices-localsessionmanager':
+    'Microsoft-Windows-TerminalServices-LocalSessionManager/Operational',
   'microsoft-servicebus-client': 'Microsoft-ServiceBus-Client',
   ldap_debug: 'Microsoft-Windows-LDAP-Client/Debug',
   'security-mitigations': [
@@ -55,6 +58,12 @@ export const WINDOWS_CHANNELS: Readonly<Record<string, string | readonly string[
   'shell-core': 'Microsoft-Windows-Shell-Core/Operational',
   openssh: 'OpenSSH/Operational',
   bitlocker: 'Microsoft-Windows-BitLocker/BitLocker Management',
+  'appmodel-runtime': 'Microsoft-Windows-AppModel-Runtime/Admin',
+  'appxdeployment-server': 'Microsoft-Windows-AppXDeploymentServer/Operational',
+  'appxpackaging-om': 'Microsoft-Windows-AppxPackaging/Operational',
+  capi2: 'Microsoft-Windows-CAPI2/Operational',
+  'dns-client': 'Microsoft-Windows-DNS Client Events/Operational',
+  'lsa-server': 'Microsoft-Windows-LSA/Operational',
 };
 
 /** One add_condition item per Windows service: `<channelField> = <channel>` first in the rule. */
@@ -211,15 +220,21 @@ export const ecsWindows: PipelineObject = {
       mapping: { ...ECS_WINDOWS_FIELDS },
       rule_conditions: WINDOWS,
     },
-    // event.code is a keyword in ECS: event ids are compared as strings.
+    prefixItem('ecs_windows_winlog_eventdata_prefix', 'ecs_windows_field_mapping', 'winlog.event_data.'),
     {
-      id: 'ecs_windows_event_code_str',
-      type: 'convert_type',
-      target_type: 'str',
-      field_name_conditions: [{ type: 'include_fields', fields: ['event.code'] }],
+      id: 'ecs_windows_network_direction',
+      type: 'elastic_network_direction',
+      field_name_conditions: [{ type: 'include_fields', fields: ['network.direction'] }],
       rule_conditions: WINDOWS,
     },
-    prefixItem('ecs_windows_winlog_eventdata_prefix', 'ecs_windows_field_mapping', 'winlog.event_data.'),
+    // event.code and the event data fields are keywords: numbers in rules are compared as strings.
+    {
+      id: 'ecs_windows_keyword_values',
+      type: 'convert_type',
+      target_type: 'str',
+      field_name_conditions: [{ type: 'include_fields', fields: ['event\\.code$', 'winlog\\.event_data\\.'], mode: 're' }],
+      rule_conditions: WINDOWS,
+    },
   ],
 };
 
@@ -244,4 +259,9 @@ export const ecsWindowsOld: PipelineObject = {
 export const elasticPipelines: Readonly<Record<string, PipelineObject>> = {
   ecs_windows: ecsWindows,
   ecs_windows_old: ecsWindowsOld,
+  ecs_kubernetes: ecsKubernetes,
+  ecs_macos_esf: ecsMacosEsf,
+  ecs_zeek_beats: ecsZeekBeats,
+  ecs_zeek_corelight: ecsZeekCorelight,
+  zeek: zeekRaw,
 };

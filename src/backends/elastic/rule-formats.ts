@@ -193,7 +193,12 @@ export function siemRule(rule: IrRule, query: string, lang: QueryLanguage, o: Ru
 }
 
 /** siem_rule_ndjson for Lucene and EQL: the Security rules import object. */
-export function siemRuleNdjson(rule: IrRule, query: string, lang: QueryLanguage, o: RuleFormatOptions): object {
+export function siemRuleNdjson(
+  rule: IrRule,
+  query: string,
+  lang: QueryLanguage,
+  o: RuleFormatOptions,
+): object {
   const m = ruleMeta(rule);
   const head = {
     id: m.id,
@@ -411,7 +416,9 @@ export function pyJson(v: unknown): string {
   }
   if (Array.isArray(v)) return `[${v.map(pyJson).join(', ')}]`;
   if (typeof v === 'object') {
-    const entries = Object.entries(v as Record<string, unknown>).map(([k, x]) => `${pyJson(k)}: ${pyJson(x)}`);
+    const entries = Object.entries(v as Record<string, unknown>).map(
+      ([k, x]) => `${pyJson(k)}: ${pyJson(x)}`,
+    );
     return `{${entries.join(', ')}}`;
   }
   return 'null';

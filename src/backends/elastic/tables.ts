@@ -106,7 +106,8 @@ export const eqlTable: TokenTable = {
   orInOperator: ' like~ ',
   listSeparator: ', ',
 
-  unboundValueStrExpression: ({ value }) => `"${value}"`,
+  // The value arrives quoted already (every EQL string is quoted).
+  unboundValueStrExpression: ({ value }) => value,
   unboundValueNumExpression: ({ value }) => value,
 };
 

@@ -11,11 +11,13 @@ import { TextBackend } from '../text/backend.js';
 import type { ConversionContext } from '../text/context.js';
 import type { Printed } from '../text/printer.js';
 import { isDeferred } from '../text/printer.js';
+import { parseSigmaString } from '../../ir/strings.js';
 import { cleanParts, containsSpecial, dropFirst, dropLast, pyNumber } from '../text/strings.js';
 import { convertKustoCorrelation } from './correlations.js';
 import { kustoTable } from './table.js';
 
 type FieldMatch = Extract<IrNode, { kind: 'FieldMatch' }>;
+type Keyword = Extract<IrNode, { kind: 'Keyword' }>;
 type FieldMatchOf<K extends string> = FieldMatch & { value: { kind: K } };
 
 export const kustoFormats = { default: 'Kusto Query Language queries' } as const;
@@ -27,6 +29,23 @@ export const kustoOptions = {
 /** Pipeline state key holding the table a query reads (set by the kusto pipelines). */
 export const QUERY_TABLE = 'query_table';
 
+const RE_SPECIAL = new Set('.*+?^$[](){}\\|');
+
+/** The literal runs of a value between its wildcards. */
+function literalRuns(parts: readonly StrPart[]): string[] {
+  const runs: string[] = [];
+  let cur: string | null = null;
+  for (const p of parts) {
+    if (p.kind === 'Lit') cur = (cur ?? '') + p.text;
+    else if (cur !== null) {
+      runs.push(cur);
+      cur = null;
+    }
+  }
+  if (cur !== null) runs.push(cur);
+  return runs;
+}
+
 export class KustoBackend extends TextBackend {
   constructor() {
     super('kusto', kustoTable, kustoFormats, 'default');
@@ -35,8 +54,9 @@ export class KustoBackend extends TextBackend {
   /** KQL's `not` is a function: the reference writes `not(expr)` and `not((a or b))`. */
   protected override printNot(node: Extract<IrNode, { kind: 'Not' }>, ctx: ConversionContext): Printed {
     const child = node.child;
+    // A windash/base64offset expansion was one detection item for the reference: no extra group.
     const inner =
-      child.kind === 'And' || child.kind === 'Or' || child.kind === 'Not'
+      (child.kind === 'And' || child.kind === 'Or' || child.kind === 'Not') && !this.isExpansion(child)
         ? this.printGroup(child, ctx)
         : this.print(child, ctx);
     if (inner === null) return null;
@@ -61,7 +81,9 @@ export class KustoBackend extends TextBackend {
    */
   override convertValueStr(parts: readonly StrPart[], ctx: ConversionContext, node?: IrNode): string | null {
     const v = super.convertValueStr(parts, ctx, node);
-    return v === null ? null : v.replaceAll('\\*', '*');
+    // Only a backslash that escapes the `*` goes: after an escaped backslash the reference's blind
+    // replacement left `\*`, an invalid escape in a KQL string (a deliberate difference).
+    return v === null ? null : v.replace(/(?<!\\)((?:\\\\)*)\\\*/g, '$1*');
   }
 
   /**
@@ -94,11 +116,12 @@ export class KustoBackend extends TextBackend {
         plain.push(s);
         continue;
       }
+      if (parts.some((p) => p.kind === 'Placeholder')) return this.convertValueStr(parts, ctx, leaf);
       if (containsSpecial(dropLast(dropFirst(parts)))) {
         const pieces: string[] = [];
-        for (const p of parts) {
-          if (p.kind !== 'Lit') continue;
-          const s = this.convertValueStr([p], ctx, leaf);
+        // Each literal run is read back as Sigma text (`\\` becomes one backslash), as the reference does.
+        for (const text of literalRuns(parts)) {
+          const s = this.convertValueStr(parseSigmaString(text), ctx, leaf);
           if (s === null) return null;
           pieces.push(t.containsExpression?.({ field, value: s, regex: '' }) ?? '');
         }
@@ -115,11 +138,55 @@ export class KustoBackend extends TextBackend {
     return parts.join(ctx.pretty ? this.joiner(join, ctx) : ` ${join} `);
   }
 
+  /**
+   * A plain value as a regular expression (for values with a wildcard inside): the reference escapes
+   * only `.*+?^$[](){}\\|`, then the usual regex escaping for the KQL string applies.
+   */
+  protected override strRegex(parts: readonly StrPart[]): string {
+    let rx = '';
+    for (const p of parts) {
+      if (p.kind === 'Lit') for (const ch of p.text) rx += RE_SPECIAL.has(ch) ? '\\' + ch : ch;
+      else if (p.kind === 'WildcardMulti') rx += '.*';
+      else if (p.kind === 'WildcardSingle') rx += '.';
+    }
+    return this.convertRegex(rx, { i: false, m: false, s: false });
+  }
+
+  /**
+   * A keyword (value without a field) searches every column: `* contains "x"`, or `* matches regex`
+   * when wildcards sit inside the value. The reference writes the bare value, which KQL rejects in a
+   * where clause (a deliberate difference).
+   */
+  protected override printKeyword(node: Keyword, ctx: ConversionContext): Printed {
+    const v = node.value;
+    if (v.kind === 'Str') {
+      const parts = cleanParts(v.parts);
+      let inner = parts;
+      if (inner[0]?.kind === 'WildcardMulti') inner = inner.slice(1);
+      if (inner[inner.length - 1]?.kind === 'WildcardMulti') inner = inner.slice(0, -1);
+      if (!containsSpecial(inner)) {
+        const value = this.convertValueStr(inner, ctx, node);
+        return value === null ? null : `* contains ${value}`;
+      }
+      if (inner.some((p) => p.kind === 'Placeholder')) return this.convertValueStr(inner, ctx, node);
+      return `* matches regex "${this.strRegex(parts)}"`;
+    }
+    if (v.kind === 'Num') return `* contains "${pyNumber(v.value, v.raw)}"`;
+    if (v.kind === 'Re') {
+      const flags = this.flagTokens(ctx, v.flags, node);
+      if (!flags) return null;
+      return `* matches regex "${this.convertRegex(v.pattern, v.flags)}"`;
+    }
+    return super.printKeyword(node, ctx);
+  }
+
   /** The reference's postprocessing: `Table\n| where <expr>` once a table is known. */
   protected override queryExpression(query: string, ctx: ConversionContext): string {
     const table = ctx.options[QUERY_TABLE] ?? ctx.state[QUERY_TABLE];
     if (typeof table !== 'string' || table === '') return query;
-    return `${table}\n| where ${query}`;
+    // --pretty: the clauses of the where line are indented under it.
+    const body = ctx.pretty ? query.replaceAll('\n', '\n    ') : query;
+    return `${table}\n| where ${body}`;
   }
 
   convertCorrelation(

@@ -74,11 +74,35 @@ export function editLeaves(node: IrNode, edit: (leaf: FieldMatch) => LeafEdit): 
         if (c === null) dropped = true;
         else children.push(c);
       }
-      if (children.length === 0) return null;
-      if (dropped && children.length === 1) return children[0] ?? null;
-      return { kind: node.kind, children };
+      return rebuilt(node, children, dropped);
     }
   }
+}
+
+/** The selection every leaf under the node comes from, or null when they come from several. */
+function soleSelection(node: IrNode): string | null | undefined {
+  let sel: string | null | undefined;
+  walkLeaves(node, (leaf) => {
+    const s = leaf.origin.selection ?? '';
+    if (sel === undefined) sel = s;
+    else if (sel !== s) sel = null;
+  });
+  return sel;
+}
+
+/**
+ * An And/Or after some children were dropped. Within one selection the reference rebuilds the
+ * detection, so one remaining item stands alone; an operator of the condition keeps its shape (and
+ * the remaining operand keeps its parentheses).
+ */
+function rebuilt(
+  node: Extract<IrNode, { kind: 'And' | 'Or' }>,
+  children: IrNode[],
+  dropped: boolean,
+): IrNode | null {
+  if (children.length === 0) return null;
+  if (dropped && children.length === 1 && typeof soleSelection(node) === 'string') return children[0] ?? null;
+  return { kind: node.kind, children };
 }
 
 /** Rewrite every detection item (a value list as a whole, or a lone leaf) whose field passes the test. */
@@ -110,9 +134,7 @@ export function editItems(
         if (c === null) dropped = true;
         else children.push(c);
       }
-      if (children.length === 0) return null;
-      if (dropped && children.length === 1) return children[0] ?? null;
-      return { kind: node.kind, children };
+      return rebuilt(node, children, dropped);
     }
   }
 }
@@ -152,11 +174,18 @@ export function plainValue(leaf: FieldMatch): string | null {
   return null;
 }
 
-/** Replace a regular expression in the literal text of a value (ReplaceStringTransformation). */
+/**
+ * Replace a regular expression in a value (ReplaceStringTransformation). The reference replaces in
+ * the plain text and reads the result back as Sigma text, so a literal backslash before a wildcard
+ * turns the wildcard into a literal character (and `\\` into one backslash) even where nothing
+ * matched; reproduced for byte compatibility, listed in docs/targets/kusto.md.
+ */
 export function replaceInParts(parts: readonly StrPart[], re: RegExp, replacement: string): StrPart[] {
-  // The reference matches against the plain text; our patterns are anchored at a literal start.
-  const first = parts[0];
-  if (first?.kind !== 'Lit') return [...parts];
-  const text = first.text.replace(re, replacement);
-  return text === '' ? parts.slice(1) : [{ kind: 'Lit', text }, ...parts.slice(1)];
+  if (parts.some((p) => p.kind === 'Placeholder')) return [...parts];
+  let text = '';
+  for (const p of parts) {
+    if (p.kind === 'Lit') text += p.text.replace(/[*?]/g, '\\$&');
+    else text += p.kind === 'WildcardMulti' ? '*' : '?';
+  }
+  return parseSigmaString(text.replace(re, replacement));
 }

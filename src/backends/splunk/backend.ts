@@ -4,13 +4,14 @@
  * regular expressions become `rex`/`eval` flags searched afterwards, and the three output formats.
  */
 import type { Result } from '../../diagnostics/index.js';
+import { fail, ok } from '../../diagnostics/index.js';
 import type { IrCorrelation, IrNode } from '../../ir/types.js';
 import type { ConditionNode } from '../../sigma/ast.js';
 import { matchSelections, parseCondition } from '../../sigma/condition.js';
 import type { BackendConvertOptions, ConvertedRule } from '../text/backend.js';
 import { TextBackend } from '../text/backend.js';
 import type { ConversionContext, Deferred } from '../text/context.js';
-import { DeferredText } from '../text/context.js';
+import { createContext, DeferredText } from '../text/context.js';
 import type { Printed } from '../text/printer.js';
 import { convertSplunkCorrelation } from './correlations.js';
 import { splunkTable } from './table.js';
@@ -132,8 +133,8 @@ export class SplunkBackend extends TextBackend {
     let query: string | null;
     if (orRegex.length > 0) {
       ctx.deferred = ctx.deferred.filter((d) => d.kind !== OR_REGEX);
-      const rex =
-        this.table.deferredStart + orRegex.map((d) => d.render()).join(this.table.deferredSeparator);
+      const sep = this.table.deferredSeparator ?? '\n| ';
+      const rex = (this.table.deferredStart ?? sep) + orRegex.map((d) => d.render()).join(sep);
       // Leading plain conditions of the top-level AND filter events before rex runs, as in the reference.
       const prefix = ctx.pretty ? '' : this.leadingConjuncts(ctx);
       const rest = prefix && main.startsWith(prefix + ' ') ? main.slice(prefix.length + 1) : main;
@@ -244,7 +245,29 @@ export class SplunkBackend extends TextBackend {
     rules: readonly ConvertedRule[],
     opts: BackendConvertOptions,
   ): Result<string[]> {
-    return convertSplunkCorrelation(this, corr, rules, opts);
+    const r = convertSplunkCorrelation(this, corr, rules, opts);
+    if (!r.ok || opts.format === 'default') return r;
+    // The output format wraps correlation queries like rule queries (a savedsearches stanza …).
+    const ctx = createContext({
+      rule: {
+        id: corr.id,
+        title: corr.title,
+        logsource: {},
+        conditions: [],
+        tags: [],
+        file: '',
+        attributes: {},
+      },
+      options: opts.options ?? {},
+      ...(opts.state ? { state: opts.state } : {}),
+    });
+    const out: string[] = [];
+    for (const q of r.value) {
+      const f = this.finalizeQueryFormat(q, ctx, opts.format);
+      if (f === null) return fail([...r.diagnostics, ...ctx.diagnostics]);
+      out.push(f);
+    }
+    return ok(out, r.diagnostics);
   }
 }
 
@@ -254,7 +277,7 @@ function singleOneOf(ctx: ConversionContext): Set<string> {
   const det = ctx.rule.attributes['detection'];
   if (typeof det !== 'object' || det === null) return out;
   const d = det as Record<string, unknown>;
-  const conds = Array.isArray(d['condition']) ? d['condition'] : [d['condition']];
+  const conds: unknown[] = Array.isArray(d['condition']) ? d['condition'] : [d['condition']];
   const text = conds[ctx.conditionIndex];
   if (typeof text !== 'string') return out;
   const names = Object.keys(d).filter((k) => k !== 'condition' && k !== 'timeframe');
@@ -283,9 +306,8 @@ function singleOneOf(ctx: ConversionContext): Set<string> {
   return out;
 }
 
-function ruleFields(ctx: ConversionContext): string[] {
-  const f = ctx.rule.attributes['fields'];
-  return Array.isArray(f) ? f.map(String) : [];
+function ruleFields(ctx: ConversionContext): readonly string[] {
+  return ctx.fields;
 }
 
 /** savedsearches.conf settings: `key = value`, continuation lines escaped with a backslash. */

@@ -16,6 +16,7 @@ export function convertSplunkCorrelation(
   printer: TextPrinter,
   corr: IrCorrelation,
   rules: readonly ConvertedRule[],
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- same signature as every target's correlations
   opts: BackendConvertOptions,
 ): Result<string[]> {
   const diagnostics: Diagnostic[] = [

@@ -1,3 +1,4 @@
+import { definePipeline } from '../../pipeline/index.js';
 import type { TargetDef } from '../target.js';
 import { SplunkBackend, splunkFormats, splunkOptions } from './backend.js';
 import { splunkCim, splunkSysmonAcceleration, splunkWindows } from './pipelines.js';
@@ -14,21 +15,28 @@ export const splunkTarget: TargetDef = {
   defaultPipelines: ['splunk_windows'],
   formatPipelines: { data_model: ['splunk_cim'] },
   pipelines: {
-    splunk_windows: {
-      name: 'splunk_windows',
-      description: 'Windows event log sources (source="WinEventLog:…") and EventID → EventCode',
-      data: splunkWindows,
-    },
-    splunk_sysmon_acceleration: {
-      name: 'splunk_sysmon_acceleration',
-      description: 'adds a characteristic keyword to Sysmon searches so Splunk can use its index',
-      data: splunkSysmonAcceleration,
-    },
-    splunk_cim: {
-      name: 'splunk_cim',
-      description: 'Sigma fields → CIM data model fields (Endpoint, Network_Resolution), for -f data_model',
-      data: splunkCim,
-    },
+    splunk_windows: definePipeline(
+      {
+        targets: ['splunk'],
+        description: 'Windows event log sources (source="WinEventLog:…") and EventID → EventCode',
+      },
+      splunkWindows,
+    ),
+    splunk_sysmon_acceleration: definePipeline(
+      {
+        targets: ['splunk'],
+        description: 'adds a characteristic keyword to Sysmon searches so Splunk can use its index',
+      },
+      splunkSysmonAcceleration,
+    ),
+    splunk_cim: definePipeline(
+      {
+        targets: ['splunk'],
+        description:
+          'Sigma fields → CIM data model fields (Endpoint, Web, Network_Resolution), for -f data_model',
+      },
+      splunkCim,
+    ),
   },
   options: splunkOptions,
   knownFields(_rule, state) {

@@ -1,7 +1,8 @@
 /** The Sumo Logic target as the registry lists it. */
+import { definePipeline } from '../../pipeline/index.js';
 import type { TargetDef } from '../target.js';
 import { SumoLogicBackend, sumologicFormats, sumologicOptions } from './backend.js';
-import { sumologicCsePipeline } from './pipelines.js';
+import { sumologicCsePipeline, sumologicTransformations } from './pipelines.js';
 
 export const sumologicTarget: TargetDef = {
   name: 'sumologic',
@@ -11,11 +12,11 @@ export const sumologicTarget: TargetDef = {
   defaultFormat: 'default',
   defaultPipelines: ['sumologic_cse'],
   pipelines: {
-    sumologic_cse: {
-      name: 'sumologic_cse',
-      description: 'Sigma fields → Cloud SIEM normalized schema fields (needs the sumologic_data_field transformation type)',
-      data: sumologicCsePipeline,
-    },
+    sumologic_cse: definePipeline(
+      { targets: ['sumologic'], description: 'Sigma fields → Cloud SIEM normalized schema fields' },
+      sumologicCsePipeline,
+    ),
   },
+  transformations: sumologicTransformations,
   options: sumologicOptions,
 };

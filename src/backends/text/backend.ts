@@ -24,6 +24,8 @@ export interface BackendConvertOptions {
   options?: Readonly<Record<string, string>>;
   /** Pipeline state after the pipelines ran on this rule. */
   state?: Record<string, unknown>;
+  /** The rule's `fields` after the pipelines' field mappings. */
+  fields?: readonly string[];
 }
 
 /** A rule already converted, as a correlation sees its referenced rules. */
@@ -82,6 +84,7 @@ export class TextBackend extends TextPrinter implements Backend {
         state: { ...(opts.state ?? {}) },
         options: opts.options ?? {},
         pretty: opts.pretty ?? false,
+        ...(opts.fields ? { fields: opts.fields } : {}),
       });
       const printed = this.print(cond, ctx);
       // The reference emits nothing for a condition whose every part was dropped.

@@ -41,6 +41,8 @@ export interface ConversionContext {
   state: Record<string, unknown>;
   /** Backend options (-O key=value). */
   options: Readonly<Record<string, string>>;
+  /** The rule's `fields` list after field mappings (for table/projection output). */
+  fields: readonly string[];
   deferred: Deferred[];
   diagnostics: Diagnostic[];
   /** Ancestors of the node being printed, outermost first (pySigma's parent chain). */
@@ -58,6 +60,7 @@ export interface ContextInit {
   state?: Record<string, unknown>;
   options?: Readonly<Record<string, string>>;
   pretty?: boolean;
+  fields?: readonly string[];
 }
 
 export function createContext(init: ContextInit): ConversionContext {
@@ -66,6 +69,7 @@ export function createContext(init: ContextInit): ConversionContext {
     conditionIndex: init.conditionIndex ?? 0,
     state: init.state ?? {},
     options: init.options ?? {},
+    fields: init.fields ?? fieldsAttribute(init.rule),
     deferred: [],
     diagnostics: [],
     ancestors: [],
@@ -73,4 +77,9 @@ export function createContext(init: ContextInit): ConversionContext {
     depth: 0,
     scratch: new Map(),
   };
+}
+
+function fieldsAttribute(rule: IrRule): string[] {
+  const f = rule.attributes['fields'];
+  return Array.isArray(f) ? f.map(String) : [];
 }

@@ -15,7 +15,7 @@ import type { ConversionContext, Deferred } from './context.js';
 import {
   cleanParts,
   containsSpecial,
-  convertStr,
+  StrConverter,
   dropFirst,
   dropLast,
   endsWithMulti,
@@ -42,7 +42,17 @@ type FieldMatchOf<K extends IrValueKind> = FieldMatch & { value: ValueOf<K> };
 const EXPANDING_MODIFIERS = new Set(['windash', 'base64offset']);
 
 export class TextPrinter {
-  constructor(readonly table: TokenTable) {}
+  private readonly strConverter: StrConverter;
+
+  constructor(readonly table: TokenTable) {
+    this.strConverter = new StrConverter({
+      escapeChar: table.escapeChar ?? '',
+      wildcardMulti: table.wildcardMulti,
+      wildcardSingle: table.wildcardSingle,
+      addEscaped: table.strQuote + (table.addEscaped ?? ''),
+      filterChars: table.filterChars ?? '',
+    });
+  }
 
   // ---------------------------------------------------------------- diagnostics
 
@@ -201,9 +211,9 @@ export class TextPrinter {
   }
 
   /** decide_convert_condition_as_in_expression */
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- a hook for subclasses
   protected decideIn(
     node: Extract<IrNode, { kind: 'And' | 'Or' }>,
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars -- a hook for subclasses
     ctx: ConversionContext | undefined,
   ): boolean {
     const t = this.table;
@@ -293,13 +303,7 @@ export class TextPrinter {
   /** convert_value_str: escape, write wildcards, quote. Null (with a diagnostic) when impossible. */
   convertValueStr(parts: readonly StrPart[], ctx: ConversionContext, node?: IrNode): string | null {
     const t = this.table;
-    const r = convertStr(parts, {
-      escapeChar: t.escapeChar ?? '',
-      wildcardMulti: t.wildcardMulti,
-      wildcardSingle: t.wildcardSingle,
-      addEscaped: t.strQuote + (t.addEscaped ?? ''),
-      filterChars: t.filterChars ?? '',
-    });
+    const r = this.strConverter.convert(parts);
     if (typeof r !== 'string') {
       if (r.kind === 'placeholder') {
         this.report(ctx, 'TL5003', `placeholder '%${r.name}%' was not replaced by any pipeline`, node);
@@ -386,7 +390,7 @@ export class TextPrinter {
     const ends = neg ? t.notEndswithExpression : t.endswithExpression;
     const contains = neg ? t.notContainsExpression : t.containsExpression;
     let expr: Template<StrMatchArgs>;
-    let value: StrPart[];
+    let value: readonly StrPart[];
     if (
       starts &&
       endsWithMulti(parts) &&
@@ -427,7 +431,7 @@ export class TextPrinter {
   protected applyStrTemplate(
     expr: Template<StrMatchArgs>,
     node: FieldMatch,
-    value: StrPart[],
+    value: readonly StrPart[],
     ctx: ConversionContext,
   ): Printed {
     const converted = this.convertValueStr(value, ctx, node);

@@ -9,8 +9,10 @@ import type { ReFlags, StrPart } from '../../ir/types.js';
 export type Parts = readonly StrPart[];
 
 /** Drop empty literals so "first/last element" tests see real content. */
-export function cleanParts(parts: Parts): StrPart[] {
-  return parts.filter((p) => p.kind !== 'Lit' || p.text.length > 0);
+export function cleanParts(parts: Parts): readonly StrPart[] {
+  return parts.some((p) => p.kind === 'Lit' && p.text.length === 0)
+    ? parts.filter((p) => p.kind !== 'Lit' || p.text.length > 0)
+    : parts;
 }
 
 export function containsSpecial(parts: Parts): boolean {
@@ -57,46 +59,78 @@ export interface StrConvertOptions {
 export type StrConvertError =
   { kind: 'placeholder'; name: string } | { kind: 'wildcard'; which: 'multi' | 'single' };
 
-const reCache = new Map<string, RegExp | null>();
-
-/** A global pattern matching any of the characters (cached: tables are few and fixed). */
-function charClass(chars: string): RegExp | null {
-  let re = reCache.get(chars);
-  if (re === undefined) {
-    re = chars === '' ? null : new RegExp(`[${chars.replace(/[\\\]^-]/g, '\\$&')}]`, 'gu');
-    reCache.set(chars, re);
+/** Which characters a converter escapes or filters: a flag table for ASCII, a set beyond. */
+class CharSet {
+  private readonly ascii = new Uint8Array(128);
+  private readonly other = new Set<string>();
+  readonly empty: boolean;
+  constructor(chars: string) {
+    for (const ch of chars) {
+      const c = ch.charCodeAt(0);
+      if (ch.length === 1 && c < 128) this.ascii[c] = 1;
+      else this.other.add(ch);
+    }
+    this.empty = chars === '';
   }
-  return re;
+  has(text: string, i: number): boolean {
+    const c = text.charCodeAt(i);
+    if (c < 128) return this.ascii[c] === 1;
+    return this.other.size > 0 && (this.other.has(text[i]!) || this.other.has(text.slice(i, i + 2)));
+  }
 }
 
-/** SigmaString.convert: escape literal characters, write wildcards with the target's tokens. */
-export function convertStr(parts: Parts, o: StrConvertOptions): string | StrConvertError {
-  const escaped = charClass((o.wildcardMulti ?? '') + (o.wildcardSingle ?? '') + o.addEscaped);
-  const filtered = charClass(o.filterChars);
-  const esc = o.escapeChar.replace(/\$/g, '$$$$');
-  let out = '';
-  for (const p of parts) {
-    switch (p.kind) {
-      case 'Lit': {
-        let t = p.text;
-        if (filtered) t = t.replace(filtered, '');
-        if (escaped) t = t.replace(escaped, `${esc}$&`);
-        out += t;
-        break;
-      }
-      case 'WildcardMulti':
-        if (o.wildcardMulti === undefined) return { kind: 'wildcard', which: 'multi' };
-        out += o.wildcardMulti;
-        break;
-      case 'WildcardSingle':
-        if (o.wildcardSingle === undefined) return { kind: 'wildcard', which: 'single' };
-        out += o.wildcardSingle;
-        break;
-      case 'Placeholder':
-        return { kind: 'placeholder', name: p.name };
-    }
+/** SigmaString.convert prepared once per token table: escape literals, write wildcards. */
+export class StrConverter {
+  private readonly escaped: CharSet;
+  private readonly filtered: CharSet;
+
+  constructor(private readonly o: StrConvertOptions) {
+    this.escaped = new CharSet((o.wildcardMulti ?? '') + (o.wildcardSingle ?? '') + o.addEscaped);
+    this.filtered = new CharSet(o.filterChars);
   }
-  return out;
+
+  private literal(t: string): string {
+    if (this.escaped.empty && this.filtered.empty) return t;
+    let out = '';
+    let from = 0;
+    for (let i = 0; i < t.length; i++) {
+      if (!this.filtered.empty && this.filtered.has(t, i)) {
+        out += t.slice(from, i);
+        from = i + 1;
+      } else if (this.escaped.has(t, i)) {
+        out += t.slice(from, i) + this.o.escapeChar;
+        from = i;
+      }
+    }
+    return from === 0 ? (out === '' ? t : out + t) : out + t.slice(from);
+  }
+
+  convert(parts: Parts): string | StrConvertError {
+    let out = '';
+    for (const p of parts) {
+      switch (p.kind) {
+        case 'Lit':
+          out += this.literal(p.text);
+          break;
+        case 'WildcardMulti':
+          if (this.o.wildcardMulti === undefined) return { kind: 'wildcard', which: 'multi' };
+          out += this.o.wildcardMulti;
+          break;
+        case 'WildcardSingle':
+          if (this.o.wildcardSingle === undefined) return { kind: 'wildcard', which: 'single' };
+          out += this.o.wildcardSingle;
+          break;
+        case 'Placeholder':
+          return { kind: 'placeholder', name: p.name };
+      }
+    }
+    return out;
+  }
+}
+
+/** SigmaString.convert (one-off; printers keep a StrConverter). */
+export function convertStr(parts: Parts, o: StrConvertOptions): string | StrConvertError {
+  return new StrConverter(o).convert(parts);
 }
 
 /** Characters Python's re.escape escapes (3.7+). */

@@ -162,18 +162,18 @@ export const convertCommand: Command = {
     const shownPath = (p: string): string => relative(io.cwd, p) || p;
     const json = flag(values, 'json');
     let failed = missing.length > 0;
+    const jsonLines: string[] = [];
     for (const doc of run.docs) {
       diags.push(...doc.diagnostics);
       if (doc.output === undefined) failed = true;
       if (!json) continue;
-      const base = { path: shownPath(doc.file), id: doc.id, target };
+      const base = { path: shownPath(doc.file), id: doc.id === '' ? null : doc.id, target };
       if (doc.output !== undefined) {
-        if (doc.output.length === 0 && doc.kind === 'Rule') continue;
-        write(io.stdout, JSON.stringify({ ...base, format: conv.value.format, output: doc.output }));
+        if (doc.referenced) continue;
+        jsonLines.push(JSON.stringify({ ...base, format: conv.value.format, output: doc.output }));
       } else {
         const err = doc.diagnostics.find((d) => d.severity === 'error');
-        write(
-          io.stdout,
+        jsonLines.push(
           JSON.stringify({
             ...base,
             error: { code: err?.code ?? 'TL5000', message: err?.message ?? 'conversion failed' },
@@ -181,10 +181,12 @@ export const convertCommand: Command = {
         );
       }
     }
+    if (json && jsonLines.length > 0) write(io.stdout, jsonLines.join('\n'));
     if (!json) {
       const out = run.output;
+      // One write: thousands of small writes cost more than the conversion of a query.
       if (typeof out === 'string') write(io.stdout, out);
-      else for (const q of out) write(io.stdout, q);
+      else if (out.length > 0) write(io.stdout, out.join('\n'));
     }
     const shown = diags.sort(compareDiagnostics);
     if (shown.length > 0) write(io.stderr, renderText(shown, sources));

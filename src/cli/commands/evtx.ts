@@ -57,12 +57,22 @@ export const evtxCommand: Command = {
     'usage errors.',
   ].join('\n'),
   options: {
-    format: { type: 'string', arg: 'FORMAT', description: 'json (event objects) or xml (XML text)', default: 'json' },
+    format: {
+      type: 'string',
+      arg: 'FORMAT',
+      description: 'json (event objects) or xml (XML text)',
+      default: 'json',
+    },
     recover: {
       type: 'boolean',
       description: 'also carve records from chunk slack space; they carry "recovered": true',
     },
-    jobs: { type: 'string', arg: 'N', description: 'read N files in parallel on worker threads', default: '1' },
+    jobs: {
+      type: 'string',
+      arg: 'N',
+      description: 'read N files in parallel on worker threads',
+      default: '1',
+    },
   },
   examples: [
     'tripline evtx dump Security.evtx',
@@ -72,7 +82,10 @@ export const evtxCommand: Command = {
   async run(io, values, positionals) {
     const [sub, ...paths] = positionals;
     if (sub !== 'dump') {
-      write(io.stderr, `error TL9002: expected the subcommand 'dump', got ${sub === undefined ? 'nothing' : `'${sub}'`}. Usage: tripline ${this.usage}`);
+      write(
+        io.stderr,
+        `error TL9002: expected the subcommand 'dump', got ${sub === undefined ? 'nothing' : `'${sub}'`}. Usage: tripline ${this.usage}`,
+      );
       return EXIT_USAGE;
     }
     const format = str(values, 'format') ?? 'json';
@@ -95,17 +108,20 @@ export const evtxCommand: Command = {
       ['.evtx'],
     );
     const relativeGiven = paths.some((p) => !isAbsolute(p));
-    const display = (f: string): string => (relativeGiven && f.startsWith(io.cwd + sep) ? relative(io.cwd, f) : f);
+    const display = (f: string): string =>
+      relativeGiven && f.startsWith(io.cwd + sep) ? relative(io.cwd, f) : f;
     const diagnostics: Diagnostic[] = missing.map((m) => ({
       code: 'TL7001',
       severity: 'error',
       message: 'cannot read the file: no such file or folder',
-      file: m,
+      file: relativeGiven ? relative(io.cwd, m) : m,
     }));
     const recover = flag(values, 'recover');
     const inputs = files.map((path) => ({ path, name: display(path) }));
     if (jobs > 1 && inputs.length > 1) {
-      diagnostics.push(...(await dumpEvtxParallel(inputs, { format, recover, jobs }, (text) => writeAsync(io.stdout, text))));
+      diagnostics.push(
+        ...(await dumpEvtxParallel(inputs, { format, recover, jobs }, (text) => writeAsync(io.stdout, text))),
+      );
     } else {
       diagnostics.push(...(await dumpSequential(io, inputs, format, recover)));
     }

@@ -8,7 +8,7 @@ import type { KustoPipelineSpec } from './runner.js';
 import { sentinelAsimSpec } from './sentinel-asim.js';
 
 export type { KustoPipelineSpec, KustoPipelineOptions, KustoPipelineResult } from './runner.js';
-export { applyKustoPipeline, chooseTable, validFields } from './runner.js';
+export { applyKustoPipeline, chooseTable, mapFieldName, validFields } from './runner.js';
 
 export interface KustoPipelineParams {
   /** microsoft_xdr: map ParentImage to the parent's file name outside process_creation (default true). */

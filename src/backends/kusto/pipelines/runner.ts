@@ -102,16 +102,27 @@ export function chooseTable(
   return undefined;
 }
 
+function mappingOf(
+  field: string,
+  tableMap: Readonly<Record<string, MappingTarget>>,
+  generic: Readonly<Record<string, string>>,
+): MappingTarget | undefined {
+  if (Object.hasOwn(tableMap, field)) return tableMap[field];
+  return Object.hasOwn(generic, field) ? generic[field] : undefined;
+}
+
 function mapField(
   leaf: FieldMatch,
   tableMap: Readonly<Record<string, MappingTarget>>,
   generic: Readonly<Record<string, string>>,
 ): FieldMatch | { node: IrNode } {
-  const target = Object.hasOwn(tableMap, leaf.field)
-    ? tableMap[leaf.field]
-    : Object.hasOwn(generic, leaf.field)
-      ? generic[leaf.field]
-      : undefined;
+  if (leaf.value.kind === 'FieldRef') {
+    // The referenced field is a field of the same event: it is mapped like the compared one.
+    const ref = mappingOf(leaf.value.field, tableMap, generic);
+    const refField = typeof ref === 'string' ? ref : (ref?.[0] ?? leaf.value.field);
+    leaf = { ...leaf, value: { ...leaf.value, field: refField } };
+  }
+  const target = mappingOf(leaf.field, tableMap, generic);
   if (target === undefined) return leaf;
   if (typeof target === 'string') return { ...leaf, field: target };
   if (target.length === 1) return { ...leaf, field: target[0] ?? leaf.field };
@@ -167,6 +178,13 @@ function isValueList(node: Extract<IrNode, { kind: 'And' | 'Or' }>): boolean {
   );
 }
 
+/** A field name as the pipeline maps it for a table (the first of several alternatives). */
+export function mapFieldName(spec: KustoPipelineSpec, table: string, field: string): string {
+  const t = mappingOf(field, spec.tableMappings[table] ?? {}, spec.genericMappings);
+  if (t === undefined) return field;
+  return typeof t === 'string' ? t : (t[0] ?? field);
+}
+
 /** The fields a table accepts after mapping: its columns, the mapping keys, and Hashes. */
 export function validFields(spec: KustoPipelineSpec, table: string): Set<string> | null {
   const columns = spec.tables[table];
@@ -215,7 +233,12 @@ export function applyKustoPipeline(
   const valid = validFields(spec, table);
   if (valid) {
     const bad = new Set<string>();
-    for (const c of conditions) walkLeaves(c, (leaf) => void (valid.has(leaf.field) || bad.add(leaf.field)));
+    for (const c of conditions) {
+      walkLeaves(c, (leaf) => {
+        if (!valid.has(leaf.field)) bad.add(leaf.field);
+        if (leaf.value.kind === 'FieldRef' && !valid.has(leaf.value.field)) bad.add(leaf.value.field);
+      });
+    }
     if (bad.size > 0) {
       const names = [...bad];
       return fail([
