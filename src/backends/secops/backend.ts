@@ -106,7 +106,17 @@ export class SecOpsBackend extends TextBackend {
     return this.prefix(ctx) + name;
   }
 
+  /** Rules as the pipelines left them, by id and name, for correlations over them (this run only). */
+  private readonly mapped = new Map<string, IrRule>();
+
+  /** A rule as the pipelines mapped it (correlations receive the rules before mapping). */
+  mappedRule(rule: IrRule): IrRule {
+    return this.mapped.get(rule.id) ?? (rule.name !== undefined ? this.mapped.get(rule.name) : undefined) ?? rule;
+  }
+
   override convertRule(rule: IrRule, opts: BackendConvertOptions): Result<{ queries: string[]; raw: string[] }> {
+    this.mapped.set(rule.id, rule);
+    if (rule.name !== undefined) this.mapped.set(rule.name, rule);
     const prefix = opts.format === 'yara_l' ? (opts.options?.['event_variable'] ?? '$event1') + '.' : '';
     // The reference's YARA-L event-variable mapping turns keywords into a field named `None`.
     if (prefix !== '' && opts.options?.['strict_syntax'] !== 'true') {

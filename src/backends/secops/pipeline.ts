@@ -84,16 +84,26 @@ export function eventTypesOf(rule: IrRule): string[] {
   return types;
 }
 
-/** Apply the UDM mapping; a string is the failure message (invalid UDM field). */
-export function secopsUdmRule(rule: IrRule, state: Record<string, unknown>, prependMetadata = true): IrRule | string {
-  const types = eventTypesOf(rule);
-  state[SECOPS_EVENT_TYPES] = types;
-  state[SECOPS_PREPEND_METADATA] ??= prependMetadata;
+function mappingFor(types: readonly string[]): Record<string, string> {
   const mapping: Record<string, string> = {};
   for (const t of [...types].reverse()) {
     const group = EVENT_TYPE_GROUP[t];
     if (group !== undefined) Object.assign(mapping, FIELDS_BY_GROUP[group]);
   }
+  return mapping;
+}
+
+/** The UDM field for a Sigma field in a rule with these event types (e.g. correlation group-by). */
+export function udmField(field: string, types: readonly string[]): string {
+  return mappingFor(types)[field] ?? OTHER_GROUPS[field] ?? COMMON_FIELDS[field] ?? EXTENDED_FIELDS[field] ?? field;
+}
+
+/** Apply the UDM mapping; a string is the failure message (invalid UDM field). */
+export function secopsUdmRule(rule: IrRule, state: Record<string, unknown>, prependMetadata = true): IrRule | string {
+  const types = eventTypesOf(rule);
+  state[SECOPS_EVENT_TYPES] = types;
+  state[SECOPS_PREPEND_METADATA] ??= prependMetadata;
+  const mapping = mappingFor(types);
   let failure: string | undefined;
   const conditions = rule.conditions.map((c) =>
     walk(c, (n) => {

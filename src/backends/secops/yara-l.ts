@@ -10,6 +10,7 @@ import { fail, ok } from '../../diagnostics/index.js';
 import type { CorrelationOp, IrCorrelation, IrRule } from '../../ir/types.js';
 import type { BackendConvertOptions, ConvertedRule } from '../text/backend.js';
 import type { SecOpsBackend } from './backend.js';
+import { eventTypesOf, udmField } from './pipeline.js';
 
 function attr(rule: { attributes: Record<string, unknown> }, key: string): unknown {
   return rule.attributes[key];
@@ -81,11 +82,14 @@ export function yaraLCorrelation(
   // eslint-disable-next-line @typescript-eslint/no-unused-vars -- same signature as other targets
   opts: BackendConvertOptions,
 ): Result<string[]> {
+  if (rules.length === 0) {
+    return fail([{ code: 'TL5008', severity: 'error', message: 'correlation refers to no converted rule', file: corr.id }]);
+  }
   const events: string[] = [];
   const vars: string[] = [];
   for (const [i, r] of rules.entries()) {
     const v = `$e${String(i + 1)}`;
-    const qs = backend.printWithVariable(r.rule, v);
+    const qs = backend.printWithVariable(backend.mappedRule(r.rule), v);
     if (qs === null || qs.length === 0) {
       return fail([{ code: 'TL5001', severity: 'error', message: `unsupported by target: rule ${r.rule.id} in a YARA-L correlation`, file: corr.id }]);
     }
@@ -99,7 +103,7 @@ export function yaraLCorrelation(
     for (const [i, r] of rules.entries()) {
       const alias = corr.aliases[g];
       const f = alias ? (alias[r.rule.name ?? ''] ?? alias[r.rule.id] ?? g) : g;
-      events.push(`${gv} = ${vars[i]!}.${f}`);
+      events.push(`${gv} = ${vars[i]!}.${udmField(f, eventTypesOf(r.rule))}`);
     }
   }
   const bounds = (name: string): string => corr.condition.bounds.map((b) => `${name} ${OPS[b.op]} ${String(b.value)}`).join(' and ');
@@ -112,7 +116,7 @@ export function yaraLCorrelation(
       break;
     case 'value_count': {
       const f = corr.condition.field ?? '';
-      outcome = `    $value_count = count_distinct(${v1}.${f})\n`;
+      outcome = `    $value_count = count_distinct(${v1}.${udmField(f, eventTypesOf(rules[0]!.rule))})\n`;
       condition = `${v1} and ${bounds('$value_count')}`;
       break;
     }
@@ -120,7 +124,7 @@ export function yaraLCorrelation(
     case 'value_avg': {
       const f = corr.condition.field ?? '';
       const fn = corr.type === 'value_sum' ? 'sum' : 'avg';
-      outcome = `    $${corr.type} = ${fn}(${v1}.${f})\n`;
+      outcome = `    $${corr.type} = ${fn}(${v1}.${udmField(f, eventTypesOf(rules[0]!.rule))})\n`;
       condition = `${v1} and ${bounds(`$${corr.type}`)}`;
       break;
     }
