@@ -21,7 +21,9 @@ test('secops: UDM fields per event type, lists as one nocase regex, negations as
   const b = new SecOpsBackend();
   const ps = loadPipelines([secopsUdmPipeline(false)], ctx);
   const r = convertText(
-    rule("    sel:\n        Image|endswith: ['\\\\a.exe', '\\\\b.exe']\n    f:\n        CommandLine: x\n    condition: sel and not f"),
+    rule(
+      "    sel:\n        Image|endswith: ['\\\\a.exe', '\\\\b.exe']\n    f:\n        CommandLine: x\n    condition: sel and not f",
+    ),
     b,
     ps,
     {},
@@ -36,7 +38,9 @@ test('secops: metadata.event_type is prepended; an unknown field fails with the 
   const b = new SecOpsBackend();
   const ps = loadPipelines([secopsUdmPipeline(true)], ctx);
   const r = convertText(rule('    sel:\n        CommandLine: x\n    condition: sel'), b, ps, {}, ctx);
-  assert.deepEqual(r.queries, ['(metadata.event_type = "PROCESS_LAUNCH") AND (target.process.command_line = "x" nocase)']);
+  assert.deepEqual(r.queries, [
+    '(metadata.event_type = "PROCESS_LAUNCH") AND (target.process.command_line = "x" nocase)',
+  ]);
   const bad = convertText(rule('    sel:\n        FooBar: x\n    condition: sel'), b, ps, {}, ctx);
   assert.match(bad.error ?? '', /FooBar is not a valid UDM field/);
 });
@@ -44,10 +48,19 @@ test('secops: metadata.event_type is prepended; an unknown field fails with the 
 test('secops: yara_l wraps the events in a complete rule that passes the YARA-L checker', () => {
   const b = new SecOpsBackend();
   const ps = loadPipelines([secopsUdmPipeline(true)], ctx);
-  const r = convertText(rule('    sel:\n        CommandLine|contains: x\n    condition: sel'), b, ps, { format: 'yara_l' }, ctx);
+  const r = convertText(
+    rule('    sel:\n        CommandLine|contains: x\n    condition: sel'),
+    b,
+    ps,
+    { format: 'yara_l' },
+    ctx,
+  );
   const q = r.queries?.[0] ?? '';
   assert.match(q, /^\nrule my_rule \{\n {2}meta:\n {4}id = "11111111-2222-3333-4444-555555555555"/);
-  assert.match(q, /\$event1\.metadata\.event_type = "PROCESS_LAUNCH"\n {4}\$event1\.target\.process\.command_line = \/x\/ nocase/);
+  assert.match(
+    q,
+    /\$event1\.metadata\.event_type = "PROCESS_LAUNCH"\n {4}\$event1\.target\.process\.command_line = \/x\/ nocase/,
+  );
   assert.deepEqual(checkYaraL(q), []);
 });
 
@@ -55,7 +68,10 @@ test('secops: correlations become multi-event YARA-L rules with match over the w
   const b = new SecOpsBackend();
   const ps = loadPipelines([secopsUdmPipeline(false)], ctx);
   const text =
-    rule('    sel:\n        CommandLine: a\n    condition: sel').replace('title: My Rule', 'title: Base\nname: base') +
+    rule('    sel:\n        CommandLine: a\n    condition: sel').replace(
+      'title: My Rule',
+      'title: Base\nname: base',
+    ) +
     '\n---\ntitle: Many\nid: 99999999-2222-3333-4444-555555555555\ncorrelation:\n    type: event_count\n    rules: [base]\n    group-by: [User]\n    timespan: 10m\n    condition:\n        gte: 5\n';
   const parsed = parseSigmaText(text, 'c.yml');
   const rules: ConvertedRule[] = [];
@@ -83,7 +99,7 @@ test('secops: correlations become multi-event YARA-L rules with match over the w
       '  events:\n    $e1.target.process.command_line = "a" nocase\n    $User = $e1.target.user.userid\n\n' +
       '  match:\n    $User over 10m\n\n  condition:\n    #e1 >= 5\n}\n',
   );
-  assert.deepEqual(checkYaraL(out[0]!), []);
+  assert.deepEqual(checkYaraL(out[0]), []);
   // UDM search has no multi-event form: the correlation is reported as unsupported there.
   assert.equal(udmOk, false);
 });
@@ -94,14 +110,19 @@ test('secops: syntax checker rejects malformed UDM', () => {
   assert.notDeepEqual(checkUdm('() AND (a = "x")'), []);
   assert.notDeepEqual(checkUdm('a = x.*y nocase'), []);
   assert.notDeepEqual(checkUdm('net.ip_in_range_cidr(a)'), []);
-  assert.deepEqual(checkUdm('(a = "x" nocase OR b != /y/ nocase) AND net.ip_in_range_cidr(principal.ip, "10.0.0.0/8")'), []);
+  assert.deepEqual(
+    checkUdm('(a = "x" nocase OR b != /y/ nocase) AND net.ip_in_range_cidr(principal.ip, "10.0.0.0/8")'),
+    [],
+  );
 });
 
 test('secops: reference vectors ≥ 95 % byte-identical', (t) => {
   if (!sharedAvailable) return t.skip('../shared not found');
   const st = runVectorFile('secops-yaral.jsonl', secopsConverter());
   const pct = (100 * st.same) / st.total;
-  t.diagnostic(`secops vectors: ${st.same}/${st.total} (${pct.toFixed(1)} %); differ: ${st.differs.join(', ')}`);
+  t.diagnostic(
+    `secops vectors: ${st.same}/${st.total} (${pct.toFixed(1)} %); differ: ${st.differs.join(', ')}`,
+  );
   assert.ok(pct >= 95);
 });
 
@@ -122,7 +143,9 @@ for (const [file, format] of [
     assert.ok(pct >= 95);
     // Reference-compatible output keeps the reference's syntax defects (docs/targets/secops.md).
     const bad = st.queries.filter((q) => check(format, q).length > 0).length;
-    t.diagnostic(`syntax check (reference-compatible mode): ${bad}/${st.queries.length} queries with problems`);
+    t.diagnostic(
+      `syntax check (reference-compatible mode): ${bad}/${st.queries.length} queries with problems`,
+    );
   });
 
   test(`secops: with strict_syntax every corpus query (${format}) passes the syntax checker`, (t) => {
@@ -130,7 +153,9 @@ for (const [file, format] of [
     const st = corpusRun(file, secopsConverter(format, true));
     assert.equal(st.crashes.length, 0, st.crashes[0]?.error);
     const problems = st.queries.flatMap((q) => check(format, q).map((e) => `${e}: ${q.slice(0, 200)}`));
-    t.diagnostic(`strict ${format}: ${st.queries.length} queries, ${problems.length} problems, ${st.same}/${st.refOk} still identical`);
+    t.diagnostic(
+      `strict ${format}: ${st.queries.length} queries, ${problems.length} problems, ${st.same}/${st.refOk} still identical`,
+    );
     assert.deepEqual(problems.slice(0, 5), []);
   });
 }

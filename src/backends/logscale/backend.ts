@@ -11,7 +11,14 @@ import { TextBackend } from '../text/backend.js';
 import type { ConversionContext } from '../text/context.js';
 import { DeferredText } from '../text/context.js';
 import type { Printed } from '../text/printer.js';
-import { cleanParts, convertStr, dropFirst, dropLast, endsWithMulti, startsWithMulti } from '../text/strings.js';
+import {
+  cleanParts,
+  convertStr,
+  dropFirst,
+  dropLast,
+  endsWithMulti,
+  startsWithMulti,
+} from '../text/strings.js';
 import { convertLogscaleCorrelation } from './correlations.js';
 import { LOGSCALE_RE_ESCAPED, logscaleTable } from './table.js';
 
@@ -35,7 +42,10 @@ export class LogScaleBackend extends TextBackend {
     return typeof r === 'string' ? r : '';
   }
 
-  protected override printStr(node: FieldMatch & { value: { kind: 'Str' } }, ctx: ConversionContext): Printed {
+  protected override printStr(
+    node: FieldMatch & { value: { kind: 'Str' } },
+    ctx: ConversionContext,
+  ): Printed {
     const parts = cleanParts(node.value.parts);
     if (parts.some((p) => p.kind === 'Placeholder')) {
       return this.convertValueStr(parts, ctx, node);
@@ -84,26 +94,42 @@ export class LogScaleBackend extends TextBackend {
    * Keywords: the reference writes the quoted value into a regex literal unescaped, so `(` or `/`
    * in a keyword break the query; we escape regex metacharacters (docs/targets/logscale.md).
    */
-  protected override printKeyword(node: Extract<IrNode, { kind: 'Keyword' }>, ctx: ConversionContext): Printed {
+  protected override printKeyword(
+    node: Extract<IrNode, { kind: 'Keyword' }>,
+    ctx: ConversionContext,
+  ): Printed {
     if (node.value.kind !== 'Str') return super.printKeyword(node, ctx);
     const parts = cleanParts(node.value.parts);
     if (parts.some((p) => p.kind === 'Placeholder')) return this.convertValueStr(parts, ctx, node);
     return `/"${this.regexValue(parts)}"/i`;
   }
 
-  protected override printCidr(node: FieldMatch & { value: { kind: 'Cidr' } }, ctx: ConversionContext): Printed {
+  protected override printCidr(
+    node: FieldMatch & { value: { kind: 'Cidr' } },
+    ctx: ConversionContext,
+  ): Printed {
     if (this.ancestorIs(ctx, 'Or')) {
       return this.unsupported(ctx, 'CIDR matching under OR (cidr() is a filter function)', node);
     }
-    const d = new DeferredText('cidr', node.field, node.value.cidr, (a) => `${a.op}cidr(${a.field}, subnet=${a.value})`, {
-      plain: '',
-      negated: '!',
-    });
+    const d = new DeferredText(
+      'cidr',
+      node.field,
+      node.value.cidr,
+      (a) => `${a.op}cidr(${a.field}, subnet=${a.value})`,
+      {
+        plain: '',
+        negated: '!',
+      },
+    );
     ctx.deferred.push(d);
     return d;
   }
 
-  convertCorrelation(corr: IrCorrelation, rules: readonly ConvertedRule[], opts: BackendConvertOptions): Result<string[]> {
+  convertCorrelation(
+    corr: IrCorrelation,
+    rules: readonly ConvertedRule[],
+    opts: BackendConvertOptions,
+  ): Result<string[]> {
     return convertLogscaleCorrelation(this, corr, rules, opts);
   }
 }

@@ -14,7 +14,15 @@ import { TextBackend } from '../text/backend.js';
 import type { ConversionContext } from '../text/context.js';
 import { createContext } from '../text/context.js';
 import type { Printed } from '../text/printer.js';
-import { cleanParts, containsSpecial, dropFirst, dropLast, endsWithMulti, pyNumber, startsWithMulti } from '../text/strings.js';
+import {
+  cleanParts,
+  containsSpecial,
+  dropFirst,
+  dropLast,
+  endsWithMulti,
+  pyNumber,
+  startsWithMulti,
+} from '../text/strings.js';
 import { SECOPS_EVENT_TYPES, SECOPS_PREPEND_METADATA } from './pipeline.js';
 import { UDM_ENUM_FIELDS } from './mappings.js';
 import { secopsTable } from './table.js';
@@ -41,7 +49,8 @@ export function udmRegexValue(parts: readonly StrPart[]): string {
 
 function plainEscaped(parts: readonly StrPart[]): string {
   let out = '';
-  for (const p of parts) if (p.kind === 'Lit') for (const ch of p.text) out += '"\\*?'.includes(ch) ? '\\' + ch : ch;
+  for (const p of parts)
+    if (p.kind === 'Lit') for (const ch of p.text) out += '"\\*?'.includes(ch) ? '\\' + ch : ch;
   return out;
 }
 
@@ -89,7 +98,12 @@ const OPS = { lt: '<', lte: '<=', gt: '>', gte: '>=' } as const;
 
 export class SecOpsBackend extends TextBackend {
   constructor() {
-    super('secops', secopsTable, { default: 'UDM search queries', yara_l: 'YARA-L 2.0 detection rules' }, 'default');
+    super(
+      'secops',
+      secopsTable,
+      { default: 'UDM search queries', yara_l: 'YARA-L 2.0 detection rules' },
+      'default',
+    );
   }
 
   /** The event variable prefix for YARA-L output (`$event1.`), '' for UDM search. */
@@ -111,10 +125,15 @@ export class SecOpsBackend extends TextBackend {
 
   /** A rule as the pipelines mapped it (correlations receive the rules before mapping). */
   mappedRule(rule: IrRule): IrRule {
-    return this.mapped.get(rule.id) ?? (rule.name !== undefined ? this.mapped.get(rule.name) : undefined) ?? rule;
+    return (
+      this.mapped.get(rule.id) ?? (rule.name !== undefined ? this.mapped.get(rule.name) : undefined) ?? rule
+    );
   }
 
-  override convertRule(rule: IrRule, opts: BackendConvertOptions): Result<{ queries: string[]; raw: string[] }> {
+  override convertRule(
+    rule: IrRule,
+    opts: BackendConvertOptions,
+  ): Result<{ queries: string[]; raw: string[] }> {
     this.mapped.set(rule.id, rule);
     if (rule.name !== undefined) this.mapped.set(rule.name, rule);
     const prefix = opts.format === 'yara_l' ? (opts.options?.['event_variable'] ?? '$event1') + '.' : '';
@@ -126,7 +145,13 @@ export class SecOpsBackend extends TextBackend {
     const raw: string[] = [];
     const diags: ConversionContext['diagnostics'] = [];
     for (const [i, cond] of rule.conditions.entries()) {
-      const ctx = createContext({ rule, conditionIndex: i, state: { ...(opts.state ?? {}) }, options: opts.options ?? {}, pretty: opts.pretty ?? false });
+      const ctx = createContext({
+        rule,
+        conditionIndex: i,
+        state: { ...(opts.state ?? {}) },
+        options: opts.options ?? {},
+        pretty: opts.pretty ?? false,
+      });
       ctx.scratch.set('prefix', prefix);
       ctx.scratch.set('strict', opts.options?.['strict_syntax'] === 'true');
       const q = this.conv(cond, ctx, null, this.parentOf(cond, null));
@@ -143,9 +168,12 @@ export class SecOpsBackend extends TextBackend {
   private finishQuery(rule: IrRule, q: string, opts: BackendConvertOptions, prefix: string): string {
     const state = opts.state ?? {};
     const strict = opts.options?.['strict_syntax'] === 'true';
-    const types = Array.isArray(state[SECOPS_EVENT_TYPES]) ? (state[SECOPS_EVENT_TYPES] as string[]) : undefined;
+    const types = Array.isArray(state[SECOPS_EVENT_TYPES])
+      ? (state[SECOPS_EVENT_TYPES] as string[])
+      : undefined;
     // The reference writes an empty `()` group when no event type is known; strict mode leaves it out.
-    const prepend = state[SECOPS_PREPEND_METADATA] === true && types !== undefined && !(strict && types.length === 0);
+    const prepend =
+      state[SECOPS_PREPEND_METADATA] === true && types !== undefined && !(strict && types.length === 0);
     if (opts.format === 'yara_l') {
       const head = prepend ? types.map((t) => `${prefix}metadata.event_type = "${t}"`).join(' OR ') : '';
       return yaraLRule(rule, prepend ? `${head}\n\n${q}` : q, strict);
@@ -186,7 +214,12 @@ export class SecOpsBackend extends TextBackend {
     }
   }
 
-  private children(n: Bool, ctx: ConversionContext, parent: IrNode | null, direct: (c: IrNode) => boolean): string[] {
+  private children(
+    n: Bool,
+    ctx: ConversionContext,
+    parent: IrNode | null,
+    direct: (c: IrNode) => boolean,
+  ): string[] {
     const out: string[] = [];
     for (const c of n.children) {
       const own = this.parentOf(c, n);
@@ -212,7 +245,9 @@ export class SecOpsBackend extends TextBackend {
     if (this.isExpansion(n)) {
       // The reference prints a windash/base64offset expansion as a bare OR that inherits the negation.
       const neg = ctx.scratch.get('negated') === true;
-      const parts = n.children.map((c) => (c.kind === 'FieldMatch' ? this.fieldEq(c, ctx, neg) : this.conv(c, ctx, null, null)));
+      const parts = n.children.map((c) =>
+        c.kind === 'FieldMatch' ? this.fieldEq(c, ctx, neg) : this.conv(c, ctx, null, null),
+      );
       return parts.filter((p): p is string => typeof p === 'string').join(' OR ');
     }
     const parts = this.children(n, ctx, parent, (c) => this.precedence(c) <= this.precedence(n));
@@ -223,7 +258,12 @@ export class SecOpsBackend extends TextBackend {
 
   private andExpr(n: Bool, ctx: ConversionContext, parent: IrNode | null, negation: boolean): Printed {
     ctx.scratch.set('negated', false);
-    const parts = this.children(n, ctx, parent, (c) => negation || c.kind === 'Not' || this.precedence(c) <= this.precedence(n));
+    const parts = this.children(
+      n,
+      ctx,
+      parent,
+      (c) => negation || c.kind === 'Not' || this.precedence(c) <= this.precedence(n),
+    );
     return parts.length === 0 ? null : parts.join(' AND ');
   }
 
@@ -259,8 +299,13 @@ export class SecOpsBackend extends TextBackend {
         if (v.cased) {
           let tpl: ((x: string) => string) | undefined;
           if (endsWithMulti(parts) && !containsSpecial(dropLast(parts))) tpl = (x) => `${field} = /^${x}/`;
-          else if (startsWithMulti(parts) && !containsSpecial(dropFirst(parts))) tpl = (x) => `${field} = /${x}$/`;
-          else if (startsWithMulti(parts) && endsWithMulti(parts) && !containsSpecial(dropLast(dropFirst(parts))))
+          else if (startsWithMulti(parts) && !containsSpecial(dropFirst(parts)))
+            tpl = (x) => `${field} = /${x}$/`;
+          else if (
+            startsWithMulti(parts) &&
+            endsWithMulti(parts) &&
+            !containsSpecial(dropLast(dropFirst(parts)))
+          )
             tpl = (x) => `${field} = /${x}/`;
           if (!tpl) return this.unsupported(ctx, 'case-sensitive exact match (|cased)', n);
           return tpl(udmRegexValue(parts));
@@ -269,9 +314,15 @@ export class SecOpsBackend extends TextBackend {
         // The reference leaves a value unquoted when it contains a literal `*` or `?` too.
         const strict = ctx.scratch.get('strict') === true;
         const quote = !special && (strict || !parts.some((p) => p.kind === 'Lit' && /[*?]/.test(p.text)));
-        const value = special ? udmRegexValue(parts) : quote ? `"${plainEscaped(parts)}"` : plainEscaped(parts);
-        if (endsWithMulti(parts) && !containsSpecial(dropLast(parts))) return `${field} ${eq} /^${value}/ nocase`;
-        if (startsWithMulti(parts) && !containsSpecial(dropFirst(parts))) return `${field} ${eq} /${value}$/ nocase`;
+        const value = special
+          ? udmRegexValue(parts)
+          : quote
+            ? `"${plainEscaped(parts)}"`
+            : plainEscaped(parts);
+        if (endsWithMulti(parts) && !containsSpecial(dropLast(parts)))
+          return `${field} ${eq} /^${value}/ nocase`;
+        if (startsWithMulti(parts) && !containsSpecial(dropFirst(parts)))
+          return `${field} ${eq} /${value}$/ nocase`;
         if (startsWithMulti(parts) && endsWithMulti(parts) && !containsSpecial(dropLast(dropFirst(parts))))
           return `${field} ${eq} /${value}/ nocase`;
         const nocase = UDM_ENUM_FIELDS.has(n.field) ? '' : ' nocase';
@@ -318,7 +369,8 @@ export class SecOpsBackend extends TextBackend {
 
   private keyword(n: Extract<IrNode, { kind: 'Keyword' }>, ctx: ConversionContext): Printed {
     const v = n.value;
-    if (ctx.scratch.get('strict') === true) return this.unsupported(ctx, 'keywords (UDM search needs a field)', n);
+    if (ctx.scratch.get('strict') === true)
+      return this.unsupported(ctx, 'keywords (UDM search needs a field)', n);
     if (v.kind === 'Str') {
       const parts = cleanParts(v.parts);
       const value = containsSpecial(parts) ? udmRegexValue(parts) : `"${plainEscaped(parts)}"`;
@@ -329,9 +381,20 @@ export class SecOpsBackend extends TextBackend {
     return this.unsupported(ctx, `a ${v.kind} keyword`, n);
   }
 
-  convertCorrelation(corr: IrCorrelation, rules: readonly ConvertedRule[], opts: BackendConvertOptions): Result<string[]> {
+  convertCorrelation(
+    corr: IrCorrelation,
+    rules: readonly ConvertedRule[],
+    opts: BackendConvertOptions,
+  ): Result<string[]> {
     if (opts.format !== 'yara_l') {
-      return fail([{ code: 'TL5001', severity: 'error', message: 'unsupported by target: correlations in UDM search (use -f yara_l)', file: corr.id }]);
+      return fail([
+        {
+          code: 'TL5001',
+          severity: 'error',
+          message: 'unsupported by target: correlations in UDM search (use -f yara_l)',
+          file: corr.id,
+        },
+      ]);
     }
     return yaraLCorrelation(this, corr, rules, opts);
   }

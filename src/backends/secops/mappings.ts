@@ -82,12 +82,68 @@ export const EVENT_ID_TYPES: Record<string, string> = {
 type Group = 'process' | 'file' | 'network' | 'registry' | 'authentication' | 'common' | 'dns';
 
 const GROUP_OF: [Group, string[]][] = [
-  ['process', ['PROCESS_LAUNCH', 'PROCESS_TERMINATION', 'PROCESS_OPEN', 'PROCESS_MODULE_LOAD', 'PROCESS_INJECTION', 'PROCESS_TAMPERING', 'PROCESS_UNCATEGORIZED']],
-  ['file', ['FILE_CREATION', 'FILE_DELETION', 'FILE_MODIFICATION', 'FILE_READ', 'FILE_COPY', 'FILE_OPEN', 'FILE_MOVE', 'FILE_SYNC', 'FILE_UNCATEGORIZED']],
-  ['network', ['NETWORK_CONNECTION', 'NETWORK_FLOW', 'NETWORK_FTP', 'NETWORK_DHCP', 'NETWORK_DNS', 'NETWORK_HTTP', 'NETWORK_SMTP', 'NETWORK_UNCATEGORIZED']],
+  [
+    'process',
+    [
+      'PROCESS_LAUNCH',
+      'PROCESS_TERMINATION',
+      'PROCESS_OPEN',
+      'PROCESS_MODULE_LOAD',
+      'PROCESS_INJECTION',
+      'PROCESS_TAMPERING',
+      'PROCESS_UNCATEGORIZED',
+    ],
+  ],
+  [
+    'file',
+    [
+      'FILE_CREATION',
+      'FILE_DELETION',
+      'FILE_MODIFICATION',
+      'FILE_READ',
+      'FILE_COPY',
+      'FILE_OPEN',
+      'FILE_MOVE',
+      'FILE_SYNC',
+      'FILE_UNCATEGORIZED',
+    ],
+  ],
+  [
+    'network',
+    [
+      'NETWORK_CONNECTION',
+      'NETWORK_FLOW',
+      'NETWORK_FTP',
+      'NETWORK_DHCP',
+      'NETWORK_DNS',
+      'NETWORK_HTTP',
+      'NETWORK_SMTP',
+      'NETWORK_UNCATEGORIZED',
+    ],
+  ],
   ['registry', ['REGISTRY_CREATION', 'REGISTRY_MODIFICATION', 'REGISTRY_DELETION', 'REGISTRY_UNCATEGORIZED']],
-  ['authentication', ['USER_LOGIN', 'USER_LOGOUT', 'USER_CREATION', 'USER_CHANGE_PASSWORD', 'USER_CHANGE_PERMISSIONS', 'USER_UNCATEGORIZED']],
-  ['common', ['GENERIC_EVENT', 'STATUS_UNCATEGORIZED', 'STATUS_HEARTBEAT', 'STATUS_STARTUP', 'STATUS_SHUTDOWN', 'STATUS_UPDATE']],
+  [
+    'authentication',
+    [
+      'USER_LOGIN',
+      'USER_LOGOUT',
+      'USER_CREATION',
+      'USER_CHANGE_PASSWORD',
+      'USER_CHANGE_PERMISSIONS',
+      'USER_UNCATEGORIZED',
+    ],
+  ],
+  [
+    'common',
+    [
+      'GENERIC_EVENT',
+      'STATUS_UNCATEGORIZED',
+      'STATUS_HEARTBEAT',
+      'STATUS_STARTUP',
+      'STATUS_SHUTDOWN',
+      'STATUS_UPDATE',
+    ],
+  ],
 ];
 
 export const EVENT_TYPE_GROUP: Record<string, Group> = Object.fromEntries(
@@ -228,11 +284,30 @@ export const EXTENDED_FIELDS: Record<string, string> = {
 };
 
 /** UDM enum fields: compared exactly (no `nocase`). */
-export const UDM_ENUM_FIELDS = new Set(['metadata.event_type', 'network.direction', 'network.ip_protocol', 'network.dns.response_code']);
+export const UDM_ENUM_FIELDS = new Set([
+  'metadata.event_type',
+  'network.direction',
+  'network.ip_protocol',
+  'network.dns.response_code',
+]);
 
 /** UDM search grouped fields (they search every matching UDM field). */
-const GROUPED = new Set(['hostname', 'ip', 'user', 'hash', 'file_path', 'domain', 'process_id', 'url', 'email', 'mac', 'namespace', 'resource']);
-const NOUNS = /^(metadata|principal|target|src|observer|intermediary|about|network|security_result|extensions|additional)\.[a-z_]+(\.[a-z_0-9]+)*$/;
+const GROUPED = new Set([
+  'hostname',
+  'ip',
+  'user',
+  'hash',
+  'file_path',
+  'domain',
+  'process_id',
+  'url',
+  'email',
+  'mac',
+  'namespace',
+  'resource',
+]);
+const NOUNS =
+  /^(?:metadata|principal|target|src|observer|intermediary|about|network|security_result|extensions|additional)\.[a-z_]+(?:\.[a-z_0-9]+)*$/;
 
 export function isValidUdmField(field: string): boolean {
   const f = field.startsWith('$') ? field.split('.').slice(1).join('.') : field;

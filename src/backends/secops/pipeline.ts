@@ -8,7 +8,17 @@ import type { IrNode, IrRule, StrPart } from '../../ir/types.js';
 import type { TransformationDef } from '../../pipeline/index.js';
 import { defineTransformation } from '../../pipeline/index.js';
 import { envError } from '../../pipeline/env.js';
-import { CATEGORY_EVENT_TYPES, COMMON_FIELDS, EXTENDED_FIELDS, EVENT_ID_TYPES, EVENT_TYPE_GROUP, FIELDS_BY_GROUP, PRODUCT_EVENT_TYPES, SERVICE_EVENT_TYPES, isValidUdmField } from './mappings.js';
+import {
+  CATEGORY_EVENT_TYPES,
+  COMMON_FIELDS,
+  EXTENDED_FIELDS,
+  EVENT_ID_TYPES,
+  EVENT_TYPE_GROUP,
+  FIELDS_BY_GROUP,
+  PRODUCT_EVENT_TYPES,
+  SERVICE_EVENT_TYPES,
+  isValidUdmField,
+} from './mappings.js';
 
 type FieldMatch = Extract<IrNode, { kind: 'FieldMatch' }>;
 
@@ -17,7 +27,13 @@ export const SECOPS_EVENT_TYPES = 'secops.event_types';
 export const SECOPS_PREPEND_METADATA = 'secops.prepend_metadata';
 
 const ENUMS: Record<string, Record<string, string>> = {
-  'network.direction': { Inbound: 'INBOUND', Outbound: 'OUTBOUND', Broadcast: 'BROADCAST', true: 'OUTBOUND', false: 'INBOUND' },
+  'network.direction': {
+    Inbound: 'INBOUND',
+    Outbound: 'OUTBOUND',
+    Broadcast: 'BROADCAST',
+    true: 'OUTBOUND',
+    false: 'INBOUND',
+  },
 };
 
 function plain(parts: readonly StrPart[]): string {
@@ -56,18 +72,21 @@ function leaves(node: IrNode, out: FieldMatch[] = []): FieldMatch[] {
  * the same result by accident (its mapping table accumulates every group it has seen during a
  * run); stating it keeps our output independent of rule order. Later groups win.
  */
-const OTHER_GROUPS: Record<string, string> = Object.assign(
-  {},
-  FIELDS_BY_GROUP.authentication,
-  FIELDS_BY_GROUP.registry,
-  FIELDS_BY_GROUP.file,
-  FIELDS_BY_GROUP.network,
-  FIELDS_BY_GROUP.process,
-);
+const OTHER_GROUPS: Readonly<Record<string, string>> = {
+  ...FIELDS_BY_GROUP.authentication,
+  ...FIELDS_BY_GROUP.registry,
+  ...FIELDS_BY_GROUP.file,
+  ...FIELDS_BY_GROUP.network,
+  ...FIELDS_BY_GROUP.process,
+};
 
 export function eventTypesOf(rule: IrRule): string[] {
   const ls = rule.logsource;
-  const all: Record<string, string> = { ...CATEGORY_EVENT_TYPES, ...SERVICE_EVENT_TYPES, ...PRODUCT_EVENT_TYPES };
+  const all: Record<string, string> = {
+    ...CATEGORY_EVENT_TYPES,
+    ...SERVICE_EVENT_TYPES,
+    ...PRODUCT_EVENT_TYPES,
+  };
   const fromLs =
     (ls.category !== undefined ? all[ls.category] : undefined) ??
     (ls.service !== undefined ? all[ls.service] : undefined) ??
@@ -95,11 +114,17 @@ function mappingFor(types: readonly string[]): Record<string, string> {
 
 /** The UDM field for a Sigma field in a rule with these event types (e.g. correlation group-by). */
 export function udmField(field: string, types: readonly string[]): string {
-  return mappingFor(types)[field] ?? OTHER_GROUPS[field] ?? COMMON_FIELDS[field] ?? EXTENDED_FIELDS[field] ?? field;
+  return (
+    mappingFor(types)[field] ?? OTHER_GROUPS[field] ?? COMMON_FIELDS[field] ?? EXTENDED_FIELDS[field] ?? field
+  );
 }
 
 /** Apply the UDM mapping; a string is the failure message (invalid UDM field). */
-export function secopsUdmRule(rule: IrRule, state: Record<string, unknown>, prependMetadata = true): IrRule | string {
+export function secopsUdmRule(
+  rule: IrRule,
+  state: Record<string, unknown>,
+  prependMetadata = true,
+): IrRule | string {
   const types = eventTypesOf(rule);
   state[SECOPS_EVENT_TYPES] = types;
   state[SECOPS_PREPEND_METADATA] ??= prependMetadata;
@@ -107,8 +132,14 @@ export function secopsUdmRule(rule: IrRule, state: Record<string, unknown>, prep
   let failure: string | undefined;
   const conditions = rule.conditions.map((c) =>
     walk(c, (n) => {
-      const mapped = mapping[n.field] ?? OTHER_GROUPS[n.field] ?? COMMON_FIELDS[n.field] ?? EXTENDED_FIELDS[n.field] ?? n.field;
-      if (failure === undefined && !isValidUdmField(mapped)) failure = `Field ${mapped} is not a valid UDM field`;
+      const mapped =
+        mapping[n.field] ??
+        OTHER_GROUPS[n.field] ??
+        COMMON_FIELDS[n.field] ??
+        EXTENDED_FIELDS[n.field] ??
+        n.field;
+      if (failure === undefined && !isValidUdmField(mapped))
+        failure = `Field ${mapped} is not a valid UDM field`;
       let out: FieldMatch = { ...n, field: mapped };
       const en = ENUMS[mapped];
       if (en !== undefined && out.value.kind === 'Str') {
@@ -125,7 +156,13 @@ export function secopsUdmRule(rule: IrRule, state: Record<string, unknown>, prep
         if (cut >= 0) {
           const p = parts[cut] as { kind: 'Lit'; text: string };
           const rest = p.text.slice(p.text.lastIndexOf('|') + 1);
-          out = { ...out, value: { ...out.value, parts: [...(rest ? [{ kind: 'Lit' as const, text: rest }] : []), ...parts.slice(cut + 1)] } };
+          out = {
+            ...out,
+            value: {
+              ...out.value,
+              parts: [...(rest ? [{ kind: 'Lit' as const, text: rest }] : []), ...parts.slice(cut + 1)],
+            },
+          };
         }
       }
       return out;

@@ -15,7 +15,8 @@ export const secopsTarget: TargetDef = {
     secops_udm: definePipeline(
       {
         targets: ['secops'],
-        description: 'UDM event types and field names; secops_udm(prepend_metadata=False) leaves out the event-type filter',
+        description:
+          'UDM event types and field names; secops_udm(prepend_metadata=False) leaves out the event-type filter',
       },
       (o: Readonly<Record<string, unknown>>) => secopsUdmPipeline(o['prepend_metadata'] !== false),
     ),
@@ -23,6 +24,7 @@ export const secopsTarget: TargetDef = {
   transformations: secopsTransformations,
   options: {
     event_variable: 'yara_l: the event variable (default $event1)',
-    strict_syntax: 'true: valid UDM/YARA-L where the reference output is not (names, quoting, empty groups); default false',
+    strict_syntax:
+      'true: valid UDM/YARA-L where the reference output is not (names, quoting, empty groups); default false',
   },
 };

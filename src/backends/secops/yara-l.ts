@@ -72,7 +72,7 @@ function window(seconds: number): string {
 }
 
 function ident(s: string): string {
-  return s.replace(/[^A-Za-z0-9_]/g, '_');
+  return s.replace(/\W/g, '_');
 }
 
 export function yaraLCorrelation(
@@ -83,7 +83,14 @@ export function yaraLCorrelation(
   opts: BackendConvertOptions,
 ): Result<string[]> {
   if (rules.length === 0) {
-    return fail([{ code: 'TL5008', severity: 'error', message: 'correlation refers to no converted rule', file: corr.id }]);
+    return fail([
+      {
+        code: 'TL5008',
+        severity: 'error',
+        message: 'correlation refers to no converted rule',
+        file: corr.id,
+      },
+    ]);
   }
   const events: string[] = [];
   const vars: string[] = [];
@@ -91,7 +98,14 @@ export function yaraLCorrelation(
     const v = `$e${String(i + 1)}`;
     const qs = backend.printWithVariable(backend.mappedRule(r.rule), v);
     if (qs === null || qs.length === 0) {
-      return fail([{ code: 'TL5001', severity: 'error', message: `unsupported by target: rule ${r.rule.id} in a YARA-L correlation`, file: corr.id }]);
+      return fail([
+        {
+          code: 'TL5001',
+          severity: 'error',
+          message: `unsupported by target: rule ${r.rule.id} in a YARA-L correlation`,
+          file: corr.id,
+        },
+      ]);
     }
     vars.push(v);
     events.push(qs.length === 1 ? qs[0]! : qs.map((q) => `(${q})`).join(' OR '));
@@ -106,7 +120,8 @@ export function yaraLCorrelation(
       events.push(`${gv} = ${vars[i]!}.${udmField(f, eventTypesOf(r.rule))}`);
     }
   }
-  const bounds = (name: string): string => corr.condition.bounds.map((b) => `${name} ${OPS[b.op]} ${String(b.value)}`).join(' and ');
+  const bounds = (name: string): string =>
+    corr.condition.bounds.map((b) => `${name} ${OPS[b.op]} ${String(b.value)}`).join(' and ');
   let outcome = '';
   let condition: string;
   const v1 = vars[0] ?? '$e1';
@@ -131,15 +146,26 @@ export function yaraLCorrelation(
     case 'temporal':
     case 'temporal_ordered': {
       if (corr.type === 'temporal_ordered') {
-        for (let i = 1; i < vars.length; i++) events.push(`${vars[i - 1]!}.metadata.event_timestamp.seconds <= ${vars[i]!}.metadata.event_timestamp.seconds`);
+        for (let i = 1; i < vars.length; i++)
+          events.push(
+            `${vars[i - 1]!}.metadata.event_timestamp.seconds <= ${vars[i]!}.metadata.event_timestamp.seconds`,
+          );
       }
       condition = vars.join(' and ');
       break;
     }
     case 'value_percentile':
-      return fail([{ code: 'TL5001', severity: 'error', message: 'unsupported by target: value_percentile correlations in YARA-L', file: corr.id }]);
+      return fail([
+        {
+          code: 'TL5001',
+          severity: 'error',
+          message: 'unsupported by target: value_percentile correlations in YARA-L',
+          file: corr.id,
+        },
+      ]);
   }
-  const match = groupVars.length > 0 ? `  match:\n    ${groupVars.join(', ')} over ${window(corr.timespan)}\n\n` : '';
+  const match =
+    groupVars.length > 0 ? `  match:\n    ${groupVars.join(', ')} over ${window(corr.timespan)}\n\n` : '';
   const text =
     `rule ${ident(corr.name ?? corr.title.toLowerCase())} {\n` +
     `  meta:\n    id = "${esc(corr.id)}"\n    title = "${esc(corr.title)}"\n    severity = "${corr.level ?? 'None'}"\n\n` +

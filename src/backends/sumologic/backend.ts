@@ -26,14 +26,23 @@ export const sumologicFormats = {
 
 export const sumologicOptions = {
   rule_source: 'rule_source of the rule JSON (default user)',
-  include_conversion_timestamp: 'add conversion_metadata.conversion_timestamp (default false: deterministic output)',
+  include_conversion_timestamp:
+    'add conversion_metadata.conversion_timestamp (default false: deterministic output)',
   include_conversion_metadata: 'add conversion_metadata (default true)',
 } as const;
 
 /** The text pySigma's str(SigmaString) gives: wildcards as `*` and `?`, literals as they are. */
 function sigmaStr(parts: readonly StrPart[]): string {
   return parts
-    .map((p) => (p.kind === 'Lit' ? p.text.replace(/[*?]/g, (c) => '\\' + c) : p.kind === 'WildcardMulti' ? '*' : p.kind === 'WildcardSingle' ? '?' : `%${p.name}%`))
+    .map((p) =>
+      p.kind === 'Lit'
+        ? p.text.replace(/[*?]/g, (c) => '\\' + c)
+        : p.kind === 'WildcardMulti'
+          ? '*'
+          : p.kind === 'WildcardSingle'
+            ? '?'
+            : `%${p.name}%`,
+    )
     .join('');
 }
 
@@ -58,15 +67,19 @@ function ipv6Groups(addr: string): number[] | null {
   const h = head ? head.split(':') : [];
   const t = tail !== undefined && tail !== '' ? tail.split(':') : [];
   if (tail === undefined && h.length !== 8) return null;
-  const groups = [...h, ...Array<string>(8 - h.length - t.length).fill('0'), ...t].map((g) => parseInt(g, 16));
-  return groups.length === 8 && groups.every((g) => Number.isInteger(g) && g >= 0 && g <= 0xffff) ? groups : null;
+  const groups = [...h, ...Array<string>(8 - h.length - t.length).fill('0'), ...t].map((g) =>
+    parseInt(g, 16),
+  );
+  return groups.length === 8 && groups.every((g) => Number.isInteger(g) && g >= 0 && g <= 0xffff)
+    ? groups
+    : null;
 }
 
 /** Compressed text of an IPv6 address (the longest run of zero groups becomes `::`). */
 function ipv6Text(groups: readonly number[]): string {
   let best = -1;
   let bestLen = 1;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (groups[i] !== 0) {
       i++;
       continue;
@@ -127,7 +140,9 @@ export class SumoLogicBackend extends TextBackend {
 
   protected override printNum(node: FieldMatch & { value: { kind: 'Num' } }): Printed {
     const v = pyNumber(node.value.value, node.value.raw);
-    return CSE_STRING_FIELDS.has(node.field) ? `${this.field(node.field)}="${v}"` : `${this.field(node.field)}=${v}`;
+    return CSE_STRING_FIELDS.has(node.field)
+      ? `${this.field(node.field)}="${v}"`
+      : `${this.field(node.field)}=${v}`;
   }
 
   protected override printIn(node: Extract<IrNode, { kind: 'And' | 'Or' }>, ctx: ConversionContext): Printed {
@@ -149,7 +164,10 @@ export class SumoLogicBackend extends TextBackend {
     return `${this.field(first.field)} in (${values.join(', ')})`;
   }
 
-  protected override printFieldRef(node: FieldMatch & { value: { kind: 'FieldRef' } }, ctx: ConversionContext): Printed {
+  protected override printFieldRef(
+    node: FieldMatch & { value: { kind: 'FieldRef' } },
+    ctx: ConversionContext,
+  ): Printed {
     return this.unsupported(ctx, 'field reference (|fieldref)', node);
   }
 
@@ -173,7 +191,10 @@ export class SumoLogicBackend extends TextBackend {
   }
 
   /** IPv6 networks expand to prefix matches at hex-digit boundaries, as the reference does. */
-  protected override printCidr(node: FieldMatch & { value: { kind: 'Cidr' } }, ctx: ConversionContext): Printed {
+  protected override printCidr(
+    node: FieldMatch & { value: { kind: 'Cidr' } },
+    ctx: ConversionContext,
+  ): Printed {
     if (node.value.version !== 6) return super.printCidr(node, ctx);
     const prefixes = expandCidr6(node.value.cidr);
     if (prefixes === null) return this.unsupported(ctx, `CIDR expansion of ${node.value.cidr}`, node);
@@ -185,7 +206,9 @@ export class SumoLogicBackend extends TextBackend {
         value: {
           kind: 'Str',
           cased: false,
-          parts: p.endsWith('*') ? [{ kind: 'Lit', text: p.slice(0, -1) }, { kind: 'WildcardMulti' }] : [{ kind: 'Lit', text: p }],
+          parts: p.endsWith('*')
+            ? [{ kind: 'Lit', text: p.slice(0, -1) }, { kind: 'WildcardMulti' }]
+            : [{ kind: 'Lit', text: p }],
         },
         origin: node.origin,
       })),
@@ -193,8 +216,15 @@ export class SumoLogicBackend extends TextBackend {
     return this.print(or, ctx);
   }
 
-  protected override printKeyword(node: Extract<IrNode, { kind: 'Keyword' }>, ctx: ConversionContext): Printed {
-    return this.unsupported(ctx, 'keywords (values without a field): Cloud SIEM expressions need a field', node);
+  protected override printKeyword(
+    node: Extract<IrNode, { kind: 'Keyword' }>,
+    ctx: ConversionContext,
+  ): Printed {
+    return this.unsupported(
+      ctx,
+      'keywords (values without a field): Cloud SIEM expressions need a field',
+      node,
+    );
   }
 
   override finalizeQueryFormat(query: string, ctx: ConversionContext): string | null {
@@ -202,8 +232,8 @@ export class SumoLogicBackend extends TextBackend {
     return toPythonJson(ruleJson(ctx.rule, expr, ctx.options));
   }
 
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- same signature as other targets
   override finalizeOutput(queries: string[], opts: BackendConvertOptions): string[] {
-    void opts;
     if (queries.length === 0) return [];
     const rules = queries.map((q) => JSON.parse(q) as unknown);
     return [toPythonJson({ rules })];

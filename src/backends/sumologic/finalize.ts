@@ -2,7 +2,13 @@
  * Finishing a Cloud SIEM expression the way the reference does, and the rule JSON around it.
  */
 import type { IrRule } from '../../ir/types.js';
-import { CSE_SCHEMA_FIELDS, TACTIC_CATEGORY, TACTIC_IDS, entitySelectors, lookupLogsource } from './schema.js';
+import {
+  CSE_SCHEMA_FIELDS,
+  TACTIC_CATEGORY,
+  TACTIC_IDS,
+  entitySelectors,
+  lookupLogsource,
+} from './schema.js';
 
 const WINDOWS_METADATA: [string, string][] = [
   ['Provider_Name', "fields['Provider.Name']"],
@@ -20,8 +26,19 @@ const WINDOWS_METADATA: [string, string][] = [
 ];
 
 const WINDOWS_HEADER_FIELDS = new Set([
-  'Channel', 'Computer', 'EventID', 'EventRecordID', 'Execution', 'Keywords', 'Level', 'Opcode', 'Provider', 'Security', 'Task',
-  'TimeCreated', 'Version',
+  'Channel',
+  'Computer',
+  'EventID',
+  'EventRecordID',
+  'Execution',
+  'Keywords',
+  'Level',
+  'Opcode',
+  'Provider',
+  'Security',
+  'Task',
+  'TimeCreated',
+  'Version',
 ]);
 
 const SERVICE_CHANNEL: Record<string, string> = {
@@ -71,8 +88,14 @@ function windowsEventIds(rule: IrRule, q: string): string {
   const service = rule.logsource.service;
   if (!service) return q;
   const channel = SERVICE_CHANNEL[service.toLowerCase()] ?? pyCapitalize(service);
-  q = q.replace(/metadata_deviceEventId="(\d+)"/g, (_m, id: string) => `metadata_deviceEventId="${channel}-${id}"`);
-  q = q.replace(/metadata_deviceEventId=(\d+)/g, (_m, id: string) => `metadata_deviceEventId="${channel}-${id}"`);
+  q = q.replace(
+    /metadata_deviceEventId="(\d+)"/g,
+    (_m, id: string) => `metadata_deviceEventId="${channel}-${id}"`,
+  );
+  q = q.replace(
+    /metadata_deviceEventId=(\d+)/g,
+    (_m, id: string) => `metadata_deviceEventId="${channel}-${id}"`,
+  );
   return q.replace(/metadata_deviceEventId in \(([^)]+)\)/g, (_m, list: string) => {
     const ids = [...list.matchAll(/"?(\d+)"?/g)].map((m) => `"${channel}-${m[1]!}"`);
     return `metadata_deviceEventId in (${ids.join(', ')})`;
@@ -95,14 +118,16 @@ function wrapVendorFields(rule: IrRule, q: string): string {
   const ls = rule.logsource;
   if (ls.product === undefined && ls.service === undefined) return q;
   const isWindows = ls.product?.toLowerCase() === 'windows';
-  const fieldRe = /\b(?!metadata_|fields\[)([a-zA-Z_][a-zA-Z0-9_.]*)\b(?=\s*(?:=|!=|in\s|matches\s|<|>|<=|>=))/g;
+  const fieldRe = /\b(?!metadata_|fields\[)([a-zA-Z_][\w.]*)\b(?=\s*(?:[=<>]|!=|in\s|matches\s))/g;
   const wrap = (_m: string, f: string): string => {
-    if (CSE_SCHEMA_FIELDS.has(f) || ['AND', 'OR', 'NOT'].includes(f.toUpperCase()) || f === 'isEmpty') return f;
-    if (isWindows) return WINDOWS_HEADER_FIELDS.has(f.split('.')[0]!) ? `fields['${f}']` : `fields['EventData.${f}']`;
+    if (CSE_SCHEMA_FIELDS.has(f) || ['AND', 'OR', 'NOT'].includes(f.toUpperCase()) || f === 'isEmpty')
+      return f;
+    if (isWindows)
+      return WINDOWS_HEADER_FIELDS.has(f.split('.')[0]!) ? `fields['${f}']` : `fields['EventData.${f}']`;
     return `fields['${f}']`;
   };
   return q
-    .split(/("(?:[^"\\]|\\.)*"|\/(?:[^/\\]|\\.)*?\/)/)
+    .split(/("(?:[^"\\]|\\.)*"|\/(?:[^/\\]|\\.)*\/)/)
     .map((seg, i) => (i % 2 === 1 ? seg : seg.replace(fieldRe, wrap)))
     .join('');
 }
@@ -110,7 +135,12 @@ function wrapVendorFields(rule: IrRule, q: string): string {
 function injectVendorProduct(rule: IrRule, q: string): string {
   const info = lookupLogsource(rule.logsource);
   if (!info || info.vendor === 'Generic') return q;
-  if (info.vendor === 'Microsoft' && info.product === 'Windows' && !q.includes('metadata_deviceEventId') && !q.includes('fields[')) {
+  if (
+    info.vendor === 'Microsoft' &&
+    info.product === 'Windows' &&
+    !q.includes('metadata_deviceEventId') &&
+    !q.includes('fields[')
+  ) {
     return q;
   }
   const filter = `metadata_vendor="${info.vendor}" AND metadata_product="${info.product}"`;
@@ -130,7 +160,8 @@ export function finalizeExpression(rule: IrRule, query: string): string {
 function str(v: unknown): string | undefined {
   if (v === undefined || v === null) return undefined;
   if (v instanceof Date) return v.toISOString().slice(0, 10);
-  return typeof v === 'string' ? v : String(v as number);
+  if (typeof v === 'string') return v;
+  return typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v);
 }
 
 function strList(v: unknown): string[] {
@@ -142,7 +173,7 @@ export function attackTags(tags: readonly string[]): string[] {
   const out: string[] = [];
   for (const tag of tags) {
     const name = tag.includes('.') ? tag.slice(tag.indexOf('.') + 1) : tag;
-    if (/^t\d{4}(\.\d{3})?$/i.test(name)) out.push(`_mitreAttackTechnique:${name.toUpperCase()}`);
+    if (/^t\d{4}(?:\.\d{3})?$/i.test(name)) out.push(`_mitreAttackTechnique:${name.toUpperCase()}`);
     else if (/^[sg]\d{4}$/i.test(name)) continue;
     else {
       const id = TACTIC_IDS[name.replace(/[_-]/g, ' ').toLowerCase()];
@@ -188,11 +219,19 @@ function description(rule: IrRule): string {
   return parts.join('');
 }
 
-export function ruleJson(rule: IrRule, expression: string, options: Readonly<Record<string, string>>): Record<string, unknown> {
+export function ruleJson(
+  rule: IrRule,
+  expression: string,
+  options: Readonly<Record<string, string>>,
+): Record<string, unknown> {
   const tags = attackTags(rule.tags);
-  const [enabled, prototype] = rule.status ? (STATUS[rule.status.toLowerCase()] ?? [true, false]) : [true, false];
+  const [enabled, prototype] = rule.status
+    ? (STATUS[rule.status.toLowerCase()] ?? [true, false])
+    : [true, false];
   const firstTactic = tags.find((t) => t.startsWith('_mitreAttackTactic:'));
-  const category = firstTactic ? (TACTIC_CATEGORY[firstTactic.split(':')[1]!] ?? 'Unknown/Other') : 'Unknown/Other';
+  const category = firstTactic
+    ? (TACTIC_CATEGORY[firstTactic.split(':')[1]!] ?? 'Unknown/Other')
+    : 'Unknown/Other';
   const selectors = entitySelectors(rule.logsource);
   const json: Record<string, unknown> = {
     content_type: 'RULE',
@@ -208,7 +247,12 @@ export function ruleJson(rule: IrRule, expression: string, options: Readonly<Rec
     expression,
   };
   if (selectors.length > 0) json['entity_selectors'] = selectors;
-  json['score_mapping'] = { default: rule.level ? (SCORES[rule.level.toLowerCase()] ?? 3) : 3, type: 'constant', field: null, mapping: [] };
+  json['score_mapping'] = {
+    default: rule.level ? (SCORES[rule.level.toLowerCase()] ?? 3) : 3,
+    type: 'constant',
+    field: null,
+    mapping: [],
+  };
   if (tags.length > 0) json['tags'] = tags;
   json['category'] = category;
   if (options['include_conversion_metadata'] !== 'false') {
@@ -217,7 +261,8 @@ export function ruleJson(rule: IrRule, expression: string, options: Readonly<Rec
       sigma_rule_commit: null,
       sigma_status: rule.status ?? null,
     };
-    if (options['include_conversion_timestamp'] === 'true') meta['conversion_timestamp'] = new Date().toISOString().replace('Z', '+00:00');
+    if (options['include_conversion_timestamp'] === 'true')
+      meta['conversion_timestamp'] = new Date().toISOString().replace('Z', '+00:00');
     json['conversion_metadata'] = meta;
   }
   return json;
@@ -225,5 +270,8 @@ export function ruleJson(rule: IrRule, expression: string, options: Readonly<Rec
 
 /** json.dumps(obj, indent=4): Python's layout and ASCII-only escaping. */
 export function toPythonJson(v: unknown): string {
-  return JSON.stringify(v, null, 4).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(v, null, 4).replace(
+    /[\u007f-\uffff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }

@@ -6,16 +6,69 @@
 
 /** CSE normalized schema fields that conversions produce (a field outside it is a vendor field). */
 export const CSE_SCHEMA_FIELDS: ReadonlySet<string> = new Set([
-  'action', 'baseImage', 'bytesIn', 'bytesOut', 'cause', 'changeTarget', 'changeType',
-  'commandLine', 'description', 'device_hostname', 'device_ip', 'device_mac', 'dns_query', 'dns_queryType',
-  'dns_reply', 'dns_replyCode', 'dns_replyIp', 'dns_replyTtl', 'dstDevice_hostname', 'dstDevice_ip', 'dstPort',
-  'errorCode', 'errorText', 'file_basename', 'file_hash_imphash', 'file_hash_md5', 'file_hash_sha1',
-  'file_hash_sha256', 'file_path', 'http_cookie', 'http_method', 'http_referer', 'http_requestVersion',
-  'http_response_statusCode', 'http_response_time', 'http_url', 'http_url_extension', 'http_url_fqdn',
-  'http_url_path', 'http_url_query', 'http_userAgent', 'ipProtocol', 'logonType', 'metadata_deviceEventId',
-  'metadata_product', 'metadata_vendor', 'packetsIn', 'packetsOut', 'parentBaseImage', 'parentCommandLine',
-  'parentPid', 'pid', 'processUid', 'resource_type', 'sessionId', 'severity', 'srcDevice_hostname',
-  'srcDevice_ip', 'srcPort', 'targetUser_username', 'threat_identifier', 'user_authDomain', 'user_userId',
+  'action',
+  'baseImage',
+  'bytesIn',
+  'bytesOut',
+  'cause',
+  'changeTarget',
+  'changeType',
+  'commandLine',
+  'description',
+  'device_hostname',
+  'device_ip',
+  'device_mac',
+  'dns_query',
+  'dns_queryType',
+  'dns_reply',
+  'dns_replyCode',
+  'dns_replyIp',
+  'dns_replyTtl',
+  'dstDevice_hostname',
+  'dstDevice_ip',
+  'dstPort',
+  'errorCode',
+  'errorText',
+  'file_basename',
+  'file_hash_imphash',
+  'file_hash_md5',
+  'file_hash_sha1',
+  'file_hash_sha256',
+  'file_path',
+  'http_cookie',
+  'http_method',
+  'http_referer',
+  'http_requestVersion',
+  'http_response_statusCode',
+  'http_response_time',
+  'http_url',
+  'http_url_extension',
+  'http_url_fqdn',
+  'http_url_path',
+  'http_url_query',
+  'http_userAgent',
+  'ipProtocol',
+  'logonType',
+  'metadata_deviceEventId',
+  'metadata_product',
+  'metadata_vendor',
+  'packetsIn',
+  'packetsOut',
+  'parentBaseImage',
+  'parentCommandLine',
+  'parentPid',
+  'pid',
+  'processUid',
+  'resource_type',
+  'sessionId',
+  'severity',
+  'srcDevice_hostname',
+  'srcDevice_ip',
+  'srcPort',
+  'targetUser_username',
+  'threat_identifier',
+  'user_authDomain',
+  'user_userId',
   'user_username',
 ]);
 
@@ -29,7 +82,13 @@ export const CSE_STRING_FIELDS: ReadonlySet<string> = new Set([
 ]);
 
 export type SourceClass =
-  'endpoint' | 'identity' | 'cloud_audit' | 'network' | 'application' | 'cloud_infrastructure' | 'security_tool';
+  | 'endpoint'
+  | 'identity'
+  | 'cloud_audit'
+  | 'network'
+  | 'application'
+  | 'cloud_infrastructure'
+  | 'security_tool';
 
 export interface LogsourceInfo {
   logsource: { product?: string; service?: string; category?: string };
@@ -45,7 +104,11 @@ const win = (service: string, classification: SourceClass = 'endpoint'): Logsour
   ...MS,
   classification,
 });
-const winCat = (category: string): LogsourceInfo => ({ logsource: { product: 'windows', category }, ...MS, classification: 'endpoint' });
+const winCat = (category: string): LogsourceInfo => ({
+  logsource: { product: 'windows', category },
+  ...MS,
+  classification: 'endpoint',
+});
 const aws = (service: string, product: string, classification: SourceClass): LogsourceInfo => ({
   logsource: { product: 'aws', service },
   vendor: AWS,
@@ -64,11 +127,21 @@ const vp = (
   vendor: string,
   name: string,
   classification: SourceClass,
-): LogsourceInfo => ({ logsource: service === undefined ? { product } : { product, service }, vendor, product: name, classification });
+): LogsourceInfo => ({
+  logsource: service === undefined ? { product } : { product, service },
+  vendor,
+  product: name,
+  classification,
+});
 
 /** Vendor/product of the CSE parsers per Sigma logsource, most specific entries matched first. */
 export const LOGSOURCES: readonly LogsourceInfo[] = [
-  { logsource: { category: 'antivirus' }, vendor: 'Generic', product: 'Antivirus', classification: 'security_tool' },
+  {
+    logsource: { category: 'antivirus' },
+    vendor: 'Generic',
+    product: 'Antivirus',
+    classification: 'security_tool',
+  },
   win('security'),
   win('system'),
   { logsource: { category: 'proxy' }, vendor: 'Generic', product: 'Proxy' },
@@ -76,7 +149,12 @@ export const LOGSOURCES: readonly LogsourceInfo[] = [
   { logsource: { category: 'firewall' }, vendor: 'Generic', product: 'Firewall' },
   aws('cloudtrail', 'CloudTrail', 'cloud_audit'),
   az('activitylogs', 'cloud_audit'),
-  { logsource: { service: 'office365' }, vendor: 'Microsoft', product: 'Office 365', classification: 'application' },
+  {
+    logsource: { service: 'office365' },
+    vendor: 'Microsoft',
+    product: 'Office 365',
+    classification: 'application',
+  },
   win('sysmon'),
   win('powershell'),
   win('application'),
@@ -165,7 +243,12 @@ export const LOGSOURCES: readonly LogsourceInfo[] = [
   vp('exchange', undefined, 'Microsoft', 'Exchange', 'application'),
   vp('kubernetes', 'audit', 'Kubernetes', 'Audit', 'cloud_infrastructure'),
   { logsource: { category: 'dns' }, vendor: 'Generic', product: 'DNS' },
-  { logsource: { category: 'database' }, vendor: 'Generic', product: 'Database', classification: 'application' },
+  {
+    logsource: { category: 'database' },
+    vendor: 'Generic',
+    product: 'Database',
+    classification: 'application',
+  },
   vp('bitbucket', 'audit', 'Atlassian', 'Bitbucket', 'application'),
   vp('zeek', 'dns', 'Zeek', 'Zeek', 'network'),
   vp('zeek', 'http', 'Zeek', 'Zeek', 'network'),
@@ -174,7 +257,11 @@ export const LOGSOURCES: readonly LogsourceInfo[] = [
 ];
 
 /** The most specific entry whose logsource keys all match the rule's (ties: first listed). */
-export function lookupLogsource(ls: { product?: string; service?: string; category?: string }): LogsourceInfo | undefined {
+export function lookupLogsource(ls: {
+  product?: string;
+  service?: string;
+  category?: string;
+}): LogsourceInfo | undefined {
   let best: LogsourceInfo | undefined;
   let bestKeys = 0;
   for (const e of LOGSOURCES) {
@@ -269,7 +356,11 @@ const selectors = (types: readonly string[], domainField = 'http_url_fqdn'): Ent
   types.map((t) => ({ entity_type: t, expression: t === '_domain' ? domainField : (ENTITY_FIELD[t] ?? t) }));
 
 /** Entity selectors: by category, else by the source class of the logsource, else by product. */
-export function entitySelectors(ls: { product?: string; service?: string; category?: string }): EntitySelector[] {
+export function entitySelectors(ls: {
+  product?: string;
+  service?: string;
+  category?: string;
+}): EntitySelector[] {
   const byCat = ls.category !== undefined ? CATEGORY_ENTITIES[ls.category] : undefined;
   if (byCat) return selectors(byCat);
   const cls = lookupLogsource(ls)?.classification;

@@ -1,7 +1,16 @@
 /** Dev helper: node build/test/backends/support/dev-corpus.js <target> [n] prints corpus figures and diffs. */
 import { LogScaleBackend, crowdstrikeFalconPipeline } from '../../../src/backends/logscale/index.js';
-import { SecOpsBackend, secopsTransformations, secopsUdmPipeline } from '../../../src/backends/secops/index.js';
-import { SumoLogicBackend, sumologicCsePipeline, sumologicTransformations, toPythonJson } from '../../../src/backends/sumologic/index.js';
+import {
+  SecOpsBackend,
+  secopsTransformations,
+  secopsUdmPipeline,
+} from '../../../src/backends/secops/index.js';
+import {
+  SumoLogicBackend,
+  sumologicCsePipeline,
+  sumologicTransformations,
+  toPythonJson,
+} from '../../../src/backends/sumologic/index.js';
 import { convertText, loadPipelines, runCorpus } from './local-convert.js';
 import type { CorpusStats } from './local-convert.js';
 
@@ -11,12 +20,19 @@ let st: CorpusStats;
 if (target === 'logscale') {
   const b = new LogScaleBackend();
   const falcon = loadPipelines([crowdstrikeFalconPipeline]);
-  st = runCorpus('logscale.jsonl', (t) => convertText(t, b, falcon), undefined, (qs) => qs.join('\n'));
+  st = runCorpus(
+    'logscale.jsonl',
+    (t) => convertText(t, b, falcon),
+    undefined,
+    (qs) => qs.join('\n'),
+  );
 } else if (target === 'secops-udm' || target === 'secops-yaral') {
   const b = new SecOpsBackend();
   const sctx = { transformations: secopsTransformations };
   const format = target === 'secops-udm' ? 'default' : 'yara_l';
-  st = runCorpus(`${target}.jsonl`, (t) => convertText(t, b, loadPipelines([secopsUdmPipeline()], sctx), { format }, sctx));
+  st = runCorpus(`${target}.jsonl`, (t) =>
+    convertText(t, b, loadPipelines([secopsUdmPipeline()], sctx), { format }, sctx),
+  );
 } else if (target === 'sumologic') {
   const b = new SumoLogicBackend();
   const ctx = { transformations: sumologicTransformations };

@@ -1,7 +1,16 @@
 /** Dev helper: node build/test/backends/support/dev-vectors.js <target> prints vector results. */
 import { LogScaleBackend, crowdstrikeFalconPipeline } from '../../../src/backends/logscale/index.js';
-import { SecOpsBackend, secopsTransformations, secopsUdmPipeline } from '../../../src/backends/secops/index.js';
-import { SumoLogicBackend, sumologicCsePipeline, sumologicTransformations, toPythonJson } from '../../../src/backends/sumologic/index.js';
+import {
+  SecOpsBackend,
+  secopsTransformations,
+  secopsUdmPipeline,
+} from '../../../src/backends/secops/index.js';
+import {
+  SumoLogicBackend,
+  sumologicCsePipeline,
+  sumologicTransformations,
+  toPythonJson,
+} from '../../../src/backends/sumologic/index.js';
 import { convertText, loadPipelines, maskTimestamps, readVectors } from './local-convert.js';
 import type { LocalResult, VectorCase } from './local-convert.js';
 
@@ -17,7 +26,14 @@ if (target === 'logscale') {
   file = 'secops-yaral.jsonl';
   const b = new SecOpsBackend();
   const sctx = { transformations: secopsTransformations };
-  run = (v) => convertText(v.rule, b, loadPipelines([secopsUdmPipeline(!(v.pipeline ?? '').includes('prepend_metadata=False'))], sctx), { format: v.output_format }, sctx);
+  run = (v) =>
+    convertText(
+      v.rule,
+      b,
+      loadPipelines([secopsUdmPipeline(!(v.pipeline ?? '').includes('prepend_metadata=False'))], sctx),
+      { format: v.output_format },
+      sctx,
+    );
 } else if (target === 'sumologic') {
   file = 'sumologic.jsonl';
   const b = new SumoLogicBackend();
@@ -25,7 +41,8 @@ if (target === 'logscale') {
   const ps = loadPipelines([sumologicCsePipeline], ctx);
   run = (v) => {
     const options: Record<string, string> = {};
-    for (const [k, x] of Object.entries(v.backend_options.kwargs)) options[k] = x === null ? '' : typeof x === 'string' ? x : JSON.stringify(x);
+    for (const [k, x] of Object.entries(v.backend_options.kwargs))
+      options[k] = x === null ? '' : typeof x === 'string' ? x : JSON.stringify(x);
     const r = convertText(v.rule, b, ps, { options }, ctx);
     return r.queries ? { queries: b.finalizeOutput(r.queries, { format: 'default' }) } : r;
   };
@@ -48,9 +65,15 @@ let same = 0;
 const vs = readVectors(file);
 for (const v of vs) {
   const r = run(v);
-  const want = v.output === null || v.output === undefined ? `ERROR` : JSON.stringify(typeof v.output === 'string' ? [v.output] : v.output);
+  const want =
+    v.output === null || v.output === undefined
+      ? `ERROR`
+      : JSON.stringify(typeof v.output === 'string' ? [v.output] : v.output);
   const got = r.queries ? JSON.stringify(r.queries) : 'ERROR';
   if (maskTimestamps(norm(want)) === maskTimestamps(norm(got))) same++;
-  else console.log(`--- ${v.id}\nwant ${norm(want)}${v.error ? ' ' + v.error : ''}\ngot  ${norm(got)} ${r.error ?? ''}`);
+  else
+    console.log(
+      `--- ${v.id}\nwant ${norm(want)}${v.error ? ' ' + v.error : ''}\ngot  ${norm(got)} ${r.error ?? ''}`,
+    );
 }
 console.log(`${String(same)}/${String(vs.length)}`);

@@ -13,7 +13,8 @@ import { parseSigmaText } from '../../../src/sigma/parse.js';
 const ROOT = resolve(import.meta.dirname, '../../../..');
 // In a git worktree (/work/wt/<name>) the shared folder sits one level further up.
 export const SHARED =
-  [resolve(ROOT, '../shared'), resolve(ROOT, '../../shared')].find((p) => existsSync(p)) ?? resolve(ROOT, '../shared');
+  [resolve(ROOT, '../shared'), resolve(ROOT, '../../shared')].find((p) => existsSync(p)) ??
+  resolve(ROOT, '../shared');
 export const sharedAvailable = existsSync(SHARED);
 
 export interface LocalResult {
@@ -24,7 +25,11 @@ export interface LocalResult {
 /** Load pipeline data objects (pySigma vocabulary) with the target's own transformation types. */
 export function loadPipelines(data: readonly unknown[], ctx: PipelineContext = {}): Pipeline[] {
   return data.map((d) => {
-    const r = loadPipelineObject(d, '<builtin>', ctx.transformations ? { transformations: ctx.transformations } : {});
+    const r = loadPipelineObject(
+      d,
+      '<builtin>',
+      ctx.transformations ? { transformations: ctx.transformations } : {},
+    );
     if (!r.ok) throw new Error(`pipeline does not load: ${r.diagnostics.map((x) => x.message).join('; ')}`);
     return r.value;
   });
@@ -47,7 +52,11 @@ export function convertText(
     if (!low.ok) return { error: `lower: ${low.diagnostics.map((d) => d.message).join('; ')}` };
     const p = applyPipelines(low.value, pipelines, ctx);
     if (!p.ok) return { error: `pipeline: ${p.diagnostics.map((d) => d.message).join('; ')}` };
-    const r = backend.convertRule(p.value.rule, { format: opts.format ?? backend.defaultFormat, ...opts, state: p.value.state });
+    const r = backend.convertRule(p.value.rule, {
+      format: opts.format ?? backend.defaultFormat,
+      ...opts,
+      state: p.value.state,
+    });
     if (!r.ok) return { error: `convert: ${r.diagnostics.map((d) => `${d.code} ${d.message}`).join('; ')}` };
     out.push(...r.value.queries);
   }

@@ -118,7 +118,7 @@ function tokenizeCql(src: string): { tokens: Token[]; errors: string[] } {
     } else if (/[\w@#$.\\-]/.test(c)) {
       let w = '';
       while (!s.eof() && /[\w@#$.\\-]/.test(s.peek())) w += s.src.charAt(s.pos++);
-      s.tokens.push({ kind: /^-?\d+(\.\d+)?$/.test(w) ? 'number' : 'word', text: w, pos: at });
+      s.tokens.push({ kind: /^-?\d+(?:\.\d+)?$/.test(w) ? 'number' : 'word', text: w, pos: at });
     } else {
       s.errors.push(`unexpected '${c}' at ${at}`);
       s.pos++;
@@ -174,7 +174,8 @@ function cqlFunction(p: Parser): void {
     }
   }
   p.expect(')');
-  if (positional > def.positional && name !== 'test') p.errors.push(`${name}() takes ${String(def.positional)} unnamed argument(s)`);
+  if (positional > def.positional && name !== 'test')
+    p.errors.push(`${name}() takes ${String(def.positional)} unnamed argument(s)`);
 }
 
 function cqlPrimary(p: Parser): void {
@@ -264,7 +265,11 @@ export function checkLogscale(query: string): string[] {
 
 // ------------------------------------------------------------------------------------ SecOps
 
-const UDM_FUNCTIONS: Record<string, number> = { 'net.ip_in_range_cidr': 2, 're.regex': 2, 'strings.lower': 1 };
+const UDM_FUNCTIONS: Record<string, number> = {
+  'net.ip_in_range_cidr': 2,
+  're.regex': 2,
+  'strings.lower': 1,
+};
 
 function tokenizeUdm(src: string): { tokens: Token[]; errors: string[] } {
   const s = new Scanner(src);
@@ -297,7 +302,7 @@ function tokenizeUdm(src: string): { tokens: Token[]; errors: string[] } {
     } else if (/[\w$.-]/.test(c)) {
       let w = '';
       while (!s.eof() && /[\w$.-]/.test(s.peek())) w += s.src.charAt(s.pos++);
-      s.tokens.push({ kind: /^-?\d+(\.\d+)?$/.test(w) ? 'number' : 'word', text: w, pos: at });
+      s.tokens.push({ kind: /^-?\d+(?:\.\d+)?$/.test(w) ? 'number' : 'word', text: w, pos: at });
     } else {
       s.errors.push(`unexpected '${c}' at ${at}`);
       s.pos++;
@@ -341,8 +346,14 @@ function udmPrimary(p: Parser): void {
     if (!op || op.kind !== 'op' || !['=', '!=', '<', '<=', '>', '>='].includes(op.text))
       return p.fail(`comparison operator expected after ${t.text}`);
     const v = p.next();
-    if (!v || !['regex', 'string', 'number'].includes(v.kind) && !(v.kind === 'word' && /^(true|false)$/.test(v.text)))
-      return p.fail(`value (string, /regex/ or number) expected after ${t.text} ${op.text}, found '${v?.text ?? 'end'}'`);
+    if (
+      !v ||
+      (!['regex', 'string', 'number'].includes(v.kind) &&
+        !(v.kind === 'word' && /^(?:true|false)$/.test(v.text)))
+    )
+      return p.fail(
+        `value (string, /regex/ or number) expected after ${t.text} ${op.text}, found '${v?.text ?? 'end'}'`,
+      );
     if (p.is('nocase')) p.next();
     return;
   }
@@ -378,27 +389,38 @@ export function checkUdm(query: string): string[] {
 /** Check a YARA-L rule: sections in order, balanced braces, each events line a UDM expression. */
 export function checkYaraL(rule: string): string[] {
   const errors: string[] = [];
-  const m = /^\s*rule\s+([A-Za-z_][\w.-]*)\s*\{([\s\S]*)\}\s*$/.exec(rule);
+  const m = /^\s*rule\s+[A-Za-z_][\w.-]*\s*\{([\s\S]*)\}\s*$/.exec(rule);
   if (!m) return ['not a `rule name { … }` block'];
-  const body = m[2]!;
-  const sections = [...body.matchAll(/^\s*(meta|events|match|outcome|condition|conditions|options)\s*:/gm)].map((x) => x[1]!);
+  const body = m[1]!;
+  const sections = [
+    ...body.matchAll(/^\s*(meta|events|match|outcome|condition|conditions|options)\s*:/gm),
+  ].map((x) => x[1]!);
   const order = ['meta', 'events', 'match', 'outcome', 'condition', 'conditions', 'options'];
   if (!sections.includes('events')) errors.push('no events section');
   if (!sections.some((s) => s.startsWith('condition'))) errors.push('no condition section');
   for (let i = 1; i < sections.length; i++) {
-    if (order.indexOf(sections[i]!) < order.indexOf(sections[i - 1]!)) errors.push(`section ${sections[i]!} out of order`);
+    if (order.indexOf(sections[i]!) < order.indexOf(sections[i - 1]!))
+      errors.push(`section ${sections[i]!} out of order`);
   }
-  const events = /events\s*:([\s\S]*?)(?=^\s*(?:match|outcome|condition|conditions|options)\s*:)/m.exec(body)?.[1] ?? '';
-  for (const line of events.split('\n').map((l) => l.trim()).filter((l) => l !== '')) {
+  const events =
+    /events\s*:([\s\S]*?)(?=^\s*(?:match|outcome|condition|conditions|options)\s*:)/m.exec(body)?.[1] ?? '';
+  for (const line of events
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '')) {
     if (/^\$\w+ = \$\w+\.[\w.]+$/.test(line)) continue; // match variable assignment
     for (const e of checkUdm(line)) errors.push(`events: ${e}`);
   }
   const meta = /meta\s*:([\s\S]*?)(?=^\s*events\s*:)/m.exec(body)?.[1] ?? '';
-  for (const line of meta.split('\n').map((l) => l.trim()).filter((l) => l !== '')) {
+  for (const line of meta
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '')) {
     if (!/^\w+ = ".*"$/.test(line)) errors.push(`meta: malformed line '${line}'`);
   }
   const match = /match\s*:\s*([^\n]*)/.exec(body)?.[1];
-  if (match !== undefined && !/^\$\w+(, \$\w+)* over \d+[smhd]$/.test(match.trim())) errors.push(`match: malformed '${match}'`);
+  if (match !== undefined && !/^\$\w+(?:, \$\w+)* over \d+[smhd]$/.test(match.trim()))
+    errors.push(`match: malformed '${match}'`);
   return errors;
 }
 
@@ -444,7 +466,7 @@ function tokenizeCse(src: string): { tokens: Token[]; errors: string[] } {
     } else if (/[\w.-]/.test(c)) {
       let w = '';
       while (!s.eof() && /[\w.-]/.test(s.peek())) w += s.src.charAt(s.pos++);
-      s.tokens.push({ kind: /^-?\d+(\.\d+)?$/.test(w) ? 'number' : 'word', text: w, pos: at });
+      s.tokens.push({ kind: /^-?\d+(?:\.\d+)?$/.test(w) ? 'number' : 'word', text: w, pos: at });
     } else {
       s.errors.push(`unexpected '${c}' at ${at}`);
       s.pos++;
@@ -489,7 +511,8 @@ function csePrimary(p: Parser): void {
       while (p.peek() && !p.is(')')) {
         if (!first) p.expect(',');
         const v = p.next();
-        if (!v || !['string', 'number'].includes(v.kind)) return p.fail(`list value expected in ${t.text} in (…)`);
+        if (!v || !['string', 'number'].includes(v.kind))
+          return p.fail(`list value expected in ${t.text} in (…)`);
         first = false;
       }
       return p.expect(')');
@@ -497,7 +520,7 @@ function csePrimary(p: Parser): void {
     if (!op || op.kind !== 'op' || !['=', '!=', '<', '<=', '>', '>='].includes(op.text))
       return p.fail(`operator expected after ${t.text}`);
     const v = p.next();
-    if (!v || !(['string', 'number'].includes(v.kind) || /^(true|false)$/.test(v.text)))
+    if (!v || !(['string', 'number'].includes(v.kind) || /^(?:true|false)$/.test(v.text)))
       return p.fail(`value expected after ${t.text}${op.text}`);
     return;
   }

@@ -3,7 +3,11 @@
  * the target's pipelines through src/pipeline, the corpus runs, and the comparison rules.
  */
 import { LogScaleBackend, crowdstrikeFalconPipeline } from '../../../src/backends/logscale/index.js';
-import { SecOpsBackend, secopsTransformations, secopsUdmPipeline } from '../../../src/backends/secops/index.js';
+import {
+  SecOpsBackend,
+  secopsTransformations,
+  secopsUdmPipeline,
+} from '../../../src/backends/secops/index.js';
 import {
   SumoLogicBackend,
   sumologicCsePipeline,
@@ -34,7 +38,13 @@ export function secopsConverter(format: 'default' | 'yara_l' = 'default', strict
   return (t, v) => {
     const prepend = v ? !(v.pipeline ?? '').includes('prepend_metadata=False') : true;
     const options = strict ? { strict_syntax: 'true' } : {};
-    return convertText(t, b, prepend ? withMeta : noMeta, { format: v?.output_format ?? format, options }, ctx);
+    return convertText(
+      t,
+      b,
+      prepend ? withMeta : noMeta,
+      { format: v?.output_format ?? format, options },
+      ctx,
+    );
   };
 }
 
@@ -76,7 +86,11 @@ export interface VectorStats {
   differs: string[];
 }
 
-export function runVectorFile(file: string, conv: Converter, normalize: (s: string) => string = (s) => s): VectorStats {
+export function runVectorFile(
+  file: string,
+  conv: Converter,
+  normalize: (s: string) => string = (s) => s,
+): VectorStats {
   const vs = readVectors(file);
   const st: VectorStats = { total: 0, same: 0, differs: [] };
   for (const v of vs) {
@@ -94,7 +108,11 @@ export function runVectorFile(file: string, conv: Converter, normalize: (s: stri
   return st;
 }
 
-export function corpusRun(file: string, conv: Converter, normalize?: (s: string) => string): CorpusStats & { queries: string[] } {
+export function corpusRun(
+  file: string,
+  conv: Converter,
+  normalize?: (s: string) => string,
+): CorpusStats & { queries: string[] } {
   const queries: string[] = [];
   const st = runCorpus(
     file,
