@@ -3,7 +3,10 @@
  */
 import { elasticEqlTarget, elasticEsqlTarget, elasticLuceneTarget } from './elastic/index.js';
 import { qradarTarget } from './qradar/index.js';
+import { logscaleTarget } from './logscale/index.js';
+import { secopsTarget } from './secops/index.js';
 import { splunkTarget } from './splunk/index.js';
+import { sumologicTarget } from './sumologic/index.js';
 import type { TargetDef } from './target.js';
 
 export type { TargetDef } from './target.js';
@@ -14,6 +17,9 @@ const targets: readonly TargetDef[] = [
   elasticEqlTarget,
   elasticEsqlTarget,
   qradarTarget,
+  sumologicTarget,
+  secopsTarget,
+  logscaleTarget,
 ];
 
 const byName = new Map(targets.map((t) => [t.name, t]));
