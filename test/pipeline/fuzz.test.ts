@@ -147,3 +147,20 @@ test('mutated pipelines never throw: they load with TL40xx errors or apply with 
   }
   assert.ok(loaded > 0, 'some mutations should still load');
 });
+
+test('hostile or broken YAML never throws', () => {
+  const bomb =
+    'a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n' +
+    'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n' +
+    'transformations: [*d, *d, *d, *d, *d, *d, *d, *d, *d]\n';
+  const r = loadPipelineYaml(bomb, 'bomb.yml');
+  assert.equal(r.ok, false);
+  assert.equal(r.diagnostics[0]?.code, 'TL4001');
+  const rnd = prng(7);
+  for (let i = 0; i < 300; i++) {
+    const cut = base.slice(0, Math.floor(rnd() * base.length));
+    const noisy = cut.replace(/./g, (c) => (rnd() < 0.02 ? '{[:-&*!|>\'"%@`'[Math.floor(rnd() * 16)]! : c));
+    const out = loadPipelineYaml(noisy, 'n.yml');
+    if (!out.ok) for (const d of out.diagnostics) assert.match(d.code, /^TL40\d\d$/);
+  }
+});
