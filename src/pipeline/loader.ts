@@ -177,6 +177,7 @@ class Loader {
       id,
       explicitId,
       type,
+      transformation: def,
       params,
       ruleConditions: this.group(raw, path, 'rule'),
       detectionItemConditions: this.group(raw, path, 'detectionItem'),
