@@ -1,12 +1,13 @@
 /**
  * The target registry: every conversion target, by name. A new target adds one line to `targets`.
  */
+import { kustoTarget } from './kusto/index.js';
 import { splunkTarget } from './splunk/index.js';
 import type { TargetDef } from './target.js';
 
 export type { TargetDef } from './target.js';
 
-const targets: readonly TargetDef[] = [splunkTarget];
+const targets: readonly TargetDef[] = [splunkTarget, kustoTarget];
 
 const byName = new Map(targets.map((t) => [t.name, t]));
 

@@ -32,6 +32,7 @@ export interface TargetMapping {
 /** Reference target name (file name in conformance/) → our target. One line per target. */
 export const targetMap: Record<string, TargetMapping> = {
   splunk: { target: 'splunk', corpusPipelines: ['splunk_windows'] },
+  kusto: { target: 'kusto', corpusPipelines: ['microsoft_xdr'] },
 };
 
 interface Vector {

@@ -22,10 +22,6 @@ type FieldMatchOf<K extends string> = FieldMatch & { value: { kind: K } };
 
 export const kustoFormats = { default: 'Kusto Query Language queries' } as const;
 
-export const kustoOptions = {
-  query_table: 'table to query instead of the one the pipeline chooses from the log source',
-} as const;
-
 /** Pipeline state key holding the table a query reads (set by the kusto pipelines). */
 export const QUERY_TABLE = 'query_table';
 
@@ -182,7 +178,7 @@ export class KustoBackend extends TextBackend {
 
   /** The reference's postprocessing: `Table\n| where <expr>` once a table is known. */
   protected override queryExpression(query: string, ctx: ConversionContext): string {
-    const table = ctx.options[QUERY_TABLE] ?? ctx.state[QUERY_TABLE];
+    const table = ctx.state[QUERY_TABLE];
     if (typeof table !== 'string' || table === '') return query;
     // --pretty: the clauses of the where line are indented under it.
     const body = ctx.pretty ? query.replaceAll('\n', '\n    ') : query;

@@ -65,7 +65,7 @@ const EVENTID_CATEGORIES: readonly (readonly [string, readonly number[]])[] = [
 
 export const NO_TABLE_MESSAGE =
   'unable to determine the table to query: the log source category has no table in this pipeline ' +
-  'and no EventID in a sel* selection names one (set one with -O query_table=TABLE or a set_state item for query_table)';
+  'and no EventID in a sel* selection names one (name one with -p "<pipeline>(query_table=Table)" or a set_state item for query_table)';
 
 function tableFromEventId(value: unknown, spec: KustoPipelineSpec): string | undefined {
   const id = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : NaN;
