@@ -64,10 +64,9 @@ export class KustoBackend extends TextBackend {
   }
 
   /** `=~` is defined for strings only; numbers compare with `==`. */
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- the printer's hook signature
   protected override printNum(node: FieldMatchOf<'Num'>, ctx: ConversionContext): Printed {
-    void ctx;
-    const v = node.value as Extract<FieldMatch['value'], { kind: 'Num' }>;
-    return `${this.field(node.field)} == ${pyNumber(v.value, v.raw)}`;
+    return `${this.field(node.field)} == ${pyNumber(node.value.value, node.value.raw)}`;
   }
 
   /**

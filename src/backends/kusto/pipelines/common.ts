@@ -93,7 +93,7 @@ export function hashesStep(o: HashesOptions): PipelineStep {
           const plain = plainValue(leaf) ?? '';
           let pair = plain.split('|');
           if (pair.length === 1) pair = plain.split('=');
-          let algo = '';
+          let algo: string;
           let hash: string;
           if (pair.length === 2) {
             const a = (pair[0] ?? '').replace(/^\*+/, '').toUpperCase();
