@@ -42,6 +42,18 @@ function literalRuns(parts: readonly StrPart[]): string[] {
   return runs;
 }
 
+/** How many clauses printIn writes for a list: one `in~` for the plain values, one per wildcard value. */
+function inListClauses(node: Extract<IrNode, { kind: 'And' | 'Or' }>): number {
+  let plain = 0;
+  let wild = 0;
+  for (const c of node.children) {
+    if (c.kind === 'FieldMatch' && c.value.kind === 'Str' && containsSpecial(cleanParts(c.value.parts)))
+      wild++;
+    else plain++;
+  }
+  return (plain > 0 ? 1 : 0) + wild;
+}
+
 export class KustoBackend extends TextBackend {
   constructor() {
     super('kusto', kustoTable, kustoFormats, 'default');
@@ -61,6 +73,17 @@ export class KustoBackend extends TextBackend {
       return inner;
     }
     return `${this.table.notToken}(${inner})`;
+  }
+
+  /**
+   * --pretty leaves an IN list ungrouped inside the other operator; a KQL list with wildcard values
+   * prints several clauses (`f in~ (…) or f startswith …`), which do need the parentheses.
+   */
+  protected override noGroupNeeded(outer: IrNode, inner: IrNode, ctx?: ConversionContext): boolean {
+    if (ctx?.pretty && (inner.kind === 'And' || inner.kind === 'Or') && inner.kind !== outer.kind) {
+      return this.decideIn(inner, undefined) && inListClauses(inner) === 1;
+    }
+    return super.noGroupNeeded(outer, inner, ctx);
   }
 
   /** `=~` is defined for strings only; numbers compare with `==`. */
