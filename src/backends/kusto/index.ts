@@ -146,6 +146,7 @@ const asim = builtin(
 const azure = builtin('azure_monitor', 'Sigma Windows log sources → Azure Monitor tables (SecurityEvent)');
 
 const allTables = { ...XDR_TABLES, ...ASIM_TABLES, ...AZURE_MONITOR_TABLES };
+const columnSets = new Map(Object.entries(allTables).map(([t, cols]) => [t, new Set(Object.keys(cols))]));
 
 export const kustoTarget: TargetDef = {
   name: 'kusto',
@@ -169,7 +170,6 @@ export const kustoTarget: TargetDef = {
   options: correlationOptions,
   knownFields(_rule, state) {
     const table = state[QUERY_TABLE];
-    const cols = typeof table === 'string' ? allTables[table] : undefined;
-    return cols ? new Set(Object.keys(cols)) : undefined;
+    return typeof table === 'string' ? columnSets.get(table) : undefined;
   },
 };

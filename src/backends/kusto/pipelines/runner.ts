@@ -185,10 +185,25 @@ export function mapFieldName(spec: KustoPipelineSpec, table: string, field: stri
   return typeof t === 'string' ? t : (t[0] ?? field);
 }
 
+const validCache = new WeakMap<KustoPipelineSpec, Map<string, ReadonlySet<string> | null>>();
+
 /** The fields a table accepts after mapping: its columns, the mapping keys, and Hashes. */
-export function validFields(spec: KustoPipelineSpec, table: string): Set<string> | null {
+export function validFields(spec: KustoPipelineSpec, table: string): ReadonlySet<string> | null {
+  let perSpec = validCache.get(spec);
+  if (!perSpec) validCache.set(spec, (perSpec = new Map()));
+  const cached = perSpec.get(table);
+  if (cached !== undefined) return cached;
   const columns = spec.tables[table];
-  if (!columns) return null;
+  const set = columns ? computeValid(spec, table, columns) : null;
+  perSpec.set(table, set);
+  return set;
+}
+
+function computeValid(
+  spec: KustoPipelineSpec,
+  table: string,
+  columns: Readonly<Record<string, KustoType>>,
+): Set<string> {
   return new Set([
     ...Object.keys(columns),
     ...Object.keys(spec.tableMappings[table] ?? {}),
