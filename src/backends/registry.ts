@@ -5,6 +5,7 @@ import { elasticEqlTarget, elasticEsqlTarget, elasticLuceneTarget } from './elas
 import { qradarTarget } from './qradar/index.js';
 import { logscaleTarget } from './logscale/index.js';
 import { secopsTarget } from './secops/index.js';
+import { kustoTarget } from './kusto/index.js';
 import { splunkTarget } from './splunk/index.js';
 import { sumologicTarget } from './sumologic/index.js';
 import type { TargetDef } from './target.js';
@@ -20,6 +21,7 @@ const targets: readonly TargetDef[] = [
   sumologicTarget,
   secopsTarget,
   logscaleTarget,
+  kustoTarget,
 ];
 
 const byName = new Map(targets.map((t) => [t.name, t]));

@@ -48,6 +48,7 @@ export const targetMap: Record<string, TargetMapping> = {
     corpusPipelines: ['qradar_payload'],
   },
   'qradar-aql-fields': { target: 'qradar', corpusPipelines: ['qradar_fields'] },
+  kusto: { target: 'kusto', corpusPipelines: ['microsoft_xdr'] },
 };
 
 interface Vector {
