@@ -23,7 +23,7 @@ import type { SigmaDocument, SigmaFile } from '../sigma/ast.js';
 import { parseSigmaText } from '../sigma/parse.js';
 import { getTarget } from './registry.js';
 import type { TargetDef } from './target.js';
-import type { Backend, BackendConvertOptions, ConvertedRule } from './text/backend.js';
+import type { AttackLookup, Backend, BackendConvertOptions, ConvertedRule } from './text/backend.js';
 
 /** A built-in pipeline name, or a pipeline YAML file already read. */
 export type PipelineRef = string | { file: string; text: string };
@@ -39,6 +39,8 @@ export interface ConvertOptions {
   pretty?: boolean;
   /** Unmapped fields are errors instead of warnings. */
   strict?: boolean;
+  /** ATT&CK names for formats that embed them (Elastic Security rules' threat block). */
+  attack?: AttackLookup;
 }
 
 export interface DocResult {
@@ -76,6 +78,7 @@ export class Converter {
   ) {
     this.backend = target.create();
     this.bopts = { format, pretty: opts.pretty ?? false, options: opts.options ?? {} };
+    if (opts.attack) this.bopts.attack = opts.attack;
     this.pctx = target.transformations ? { transformations: target.transformations } : {};
     this.setupDiagnostics = setupDiagnostics;
   }

@@ -151,7 +151,8 @@ function strBatch(values: readonly IrValue[], fold: boolean): (s: string) => boo
   // Needles with non-ASCII characters cannot occur in an all-ASCII value (most values): test those
   // only when the value has some non-ASCII character (emoji and homoglyph lists run to hundreds).
   const ascii = tests.filter(
-    (t) => t.kind === 'any' || t.kind === 're' || !NON_ASCII.test(t.kind === 'glob' ? t.segs.join('') : t.needle),
+    (t) =>
+      t.kind === 'any' || t.kind === 're' || !NON_ASCII.test(t.kind === 'glob' ? t.segs.join('') : t.needle),
   );
   const wide = tests.filter((t) => !ascii.includes(t));
   return (s) => {
@@ -228,7 +229,8 @@ function compileRegex(value: Extract<IrValue, { kind: 'Re' }>, node: IrNode, ctx
   const t = translateRegex(value.pattern, value.flags);
   if (!t.ok) reject(ctx, node, 'TL6004', `invalid regular expression: ${t.message}`);
   const why = hostileRegex(t.value.source);
-  if (why !== undefined) reject(ctx, node, 'TL6003', `regular expression /${value.pattern}/ rejected: ${why}`);
+  if (why !== undefined)
+    reject(ctx, node, 'TL6003', `regular expression /${value.pattern}/ rejected: ${why}`);
   const f = t.value.flags;
   return new RegExp(t.value.source, (f.i ? 'i' : '') + (f.m ? 'm' : '') + (f.s ? 's' : ''));
 }

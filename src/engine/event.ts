@@ -105,7 +105,7 @@ export function parseTime(v: unknown): number {
   if (/^\d{4}-\d\d-\d\d \d/.test(s)) s = s.replace(' ', 'T');
   // JavaScript dates keep milliseconds only; more fractional digits are fine to drop.
   s = s.replace(/(\.\d{3})\d+/, '$1');
-  if (/T\d\d:\d\d(:\d\d(\.\d+)?)?$/.test(s)) s += 'Z';
+  if (/T\d\d:\d\d(?::\d\d(?:\.\d+)?)?$/.test(s)) s += 'Z';
   return Date.parse(s);
 }
 
@@ -164,7 +164,7 @@ export function toEventView(raw: unknown, meta: EventMeta = {}): EventView {
   if (eventId === 4688 && channel?.toLowerCase() === 'security') mapSecurity4688(fields);
   let recordId: number | string | undefined;
   for (const k of RECORD_KEYS) {
-      const v = fields[k];
+    const v = fields[k];
     if (typeof v === 'number' || typeof v === 'string') {
       recordId = v;
       break;

@@ -53,7 +53,7 @@ function better(a: string[], b: string[]): boolean {
 /** Longest literal kept for the automaton. */
 const MAX_LITERAL = 12;
 
-const SAFE = /[\x20-\x21\x23-\x2e\x30-\x5b\x5d-\x7e]+/g;
+const SAFE = /[\x20\x21\x23-\x2e\x30-\x5b\x5d-\x7e]+/g;
 
 function longestSafe(parts: readonly StrPart[]): string | undefined {
   let best = '';

@@ -32,7 +32,7 @@ export function strTest(parts: readonly StrPart[], fold: boolean): StrTest {
     const segs: string[] = [''];
     for (const p of parts) {
       if (p.kind === 'WildcardMulti') segs.push('');
-      else segs[segs.length - 1] += lit(p);
+      else segs[segs.length - 1] = segs[segs.length - 1]! + lit(p);
     }
     return { kind: 'glob', segs };
   }

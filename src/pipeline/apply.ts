@@ -22,11 +22,10 @@ import {
 } from './detection-items.js';
 import { envError, type ApplyEnv, type Target } from './env.js';
 import type { FieldTransformation, TransformationDef, ValueTransformation } from './transformation-def.js';
-import { builtinTransformations } from './transformations.js';
 import type { ApplyOutput, Pipeline, ProcessingItem } from './types.js';
 
 export interface PipelineContext {
-  /** Extra transformation types (a backend's own); the same table given to the loader. */
+  /** Extra transformation types (a backend's own) for loading pipelines (resolvePipeline). */
   transformations?: Readonly<Record<string, TransformationDef>>;
   /** Resolves a correlation's rule references (for logsource conditions on correlations). */
   resolveRule?: (ref: string) => IrRule | IrCorrelation | undefined;
@@ -76,7 +75,7 @@ function newEnv(
     diagnostics: [],
     failed: false,
     file,
-    applyItems: (items, target, e) => runItems(items, target, e, ctx),
+    applyItems: (items, target, e) => runItems(items, target, e),
   };
   if (ctx.resolveRule) env.resolveRule = ctx.resolveRule;
   return env;
@@ -116,7 +115,7 @@ export function applyPipelines(
   };
   const env = newEnv(pipelines, ctx, rule.file, initialFields(rule.attributes));
   const items = orderPipelines(pipelines).flatMap((p) => p.items);
-  runItems(items, { kind: 'Rule', rule: working }, env, ctx);
+  runItems(items, { kind: 'Rule', rule: working }, env);
   return output(working, env);
 }
 
@@ -136,32 +135,14 @@ export function applyPipelinesToCorrelation(
   };
   const env = newEnv(pipelines, ctx, file, []);
   const items = orderPipelines(pipelines).flatMap((p) => p.items);
-  runItems(items, { kind: 'Correlation', correlation: working }, env, ctx);
+  runItems(items, { kind: 'Correlation', correlation: working }, env);
   return output(working, env);
 }
 
-function lookup(type: string, ctx: PipelineContext): TransformationDef | undefined {
-  return ctx.transformations?.[type] ?? builtinTransformations[type];
-}
-
-function runItems(
-  items: readonly ProcessingItem[],
-  target: Target,
-  env: ApplyEnv,
-  ctx: PipelineContext,
-): void {
+function runItems(items: readonly ProcessingItem[], target: Target, env: ApplyEnv): void {
   for (const item of items) {
     if (env.failed) return;
-    const def = lookup(item.type, ctx);
-    if (!def) {
-      env.item = item;
-      envError(
-        env,
-        'TL4003',
-        `transformation type '${item.type}' is not available here (a backend-specific type?)`,
-      );
-      return;
-    }
+    const def = item.transformation;
     if (!matchRuleConditions(item.ruleConditions, target, env)) continue;
     const outer = env.item;
     env.item = item;

@@ -177,6 +177,7 @@ class Loader {
       id,
       explicitId,
       type,
+      transformation: def,
       params,
       ruleConditions: this.group(raw, path, 'rule'),
       detectionItemConditions: this.group(raw, path, 'detectionItem'),
@@ -427,7 +428,19 @@ export function loadPipelineYaml(text: string, file: string, options: LoadOption
   if (diagnostics.length > 0) return fail(diagnostics);
   const name = baseName(file);
   const loader = new Loader(name, file, options);
-  const p = loader.pipeline(doc.toJS({ maxAliasCount: 1000 }));
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 1000 });
+  } catch (e) {
+    // The yaml package throws when aliases expand beyond the limit (a "billion laughs" document).
+    return fail({
+      code: 'TL4001',
+      severity: 'error',
+      message: e instanceof Error ? e.message : 'YAML document could not be read',
+      file,
+    });
+  }
+  const p = loader.pipeline(data);
   for (const d of loader.diagnostics) {
     d.file = file;
     const span = spanOf(doc, lines, d.path ?? []);

@@ -15,7 +15,7 @@ export interface BuiltinPipeline {
   targets: readonly string[];
   description: string;
   /** Build the pipeline; options come from `name(key=value, …)` (e.g. query_table='X'). */
-  load(options: Readonly<Record<string, unknown>>, loadOptions: LoadOptions): Result<Pipeline>;
+  load(options?: Readonly<Record<string, unknown>>, loadOptions?: LoadOptions): Result<Pipeline>;
 }
 
 export type BuiltinTable = Readonly<Record<string, BuiltinPipeline>>;
@@ -31,7 +31,7 @@ export function definePipeline(
 ): BuiltinPipeline {
   return {
     ...meta,
-    load: (options, loadOptions) => {
+    load: (options = {}, loadOptions = {}) => {
       const obj: unknown =
         typeof data === 'function'
           ? (data as (o: Readonly<Record<string, unknown>>) => unknown)(options)

@@ -46,7 +46,10 @@ for (const [vectors, corpus, make] of targets) {
     });
     const good = out.filter((o) => o.ok).length;
     t.diagnostic(`${vectors} vectors: ${String(good)}/${String(out.length)} identical`);
-    dumpMismatches(`vectors-${vectors}`, out.filter((x) => !x.ok));
+    dumpMismatches(
+      `vectors-${vectors}`,
+      out.filter((x) => !x.ok),
+    );
     assert.ok(good / out.length >= 0.95, `${String(good)}/${String(out.length)}`);
   });
 

@@ -7,6 +7,13 @@ import { resolve } from 'node:path';
 import { Converter, convertSigmaText } from '../../src/backends/convert.js';
 import type { ConvertOptions, PipelineRef } from '../../src/backends/convert.js';
 import { parseSigmaText } from '../../src/sigma/parse.js';
+import { lookupTactic, lookupTechnique } from '../../src/attack/index.js';
+
+/** ATT&CK names as the CLI passes them (Elastic Security rules embed them). */
+const attack = {
+  tacticId: (s: string) => lookupTactic(s)?.id,
+  techniqueName: (id: string) => lookupTechnique(id)?.name,
+};
 
 export const repoRoot = resolve(import.meta.dirname, '../../..');
 // A worktree sits one level deeper than the main checkout; TRIPLINE_SHARED overrides.
@@ -41,6 +48,7 @@ export const targetMap: Record<string, TargetMapping> = {
     corpusPipelines: ['qradar_payload'],
   },
   'qradar-aql-fields': { target: 'qradar', corpusPipelines: ['qradar_fields'] },
+  kusto: { target: 'kusto', corpusPipelines: ['microsoft_xdr'] },
 };
 
 interface Vector {
@@ -120,7 +128,7 @@ export function runVectors(ref: string): { outcomes: VectorOutcome[]; skipped: n
     }
     const options: Record<string, string> = {};
     for (const [k, val] of Object.entries(v.backend_options?.kwargs ?? {})) options[k] = String(val);
-    const opts: ConvertOptions = { target: m.target, format: v.output_format, pipelines, options };
+    const opts: ConvertOptions = { target: m.target, format: v.output_format, pipelines, options, attack };
     if (pipelines.length === 0) opts.withoutPipeline = true;
     const r = convertSigmaText(v.rule, opts, 'vector.yml');
     const actual = r.ok ? r.value : { error: r.diagnostics.map((d) => `${d.code}: ${d.message}`) };
@@ -156,7 +164,7 @@ export function runCorpus(ref: string): CorpusOutcome[] {
   const m = targetMap[ref];
   if (!m) throw new Error(`no mapping for ${ref}`);
   const entries = readJsonl<CorpusEntry>(resolve(sharedDir, 'conformance/corpus', `${ref}.jsonl`));
-  const opts: ConvertOptions = { target: m.target, pipelines: m.corpusPipelines };
+  const opts: ConvertOptions = { target: m.target, pipelines: m.corpusPipelines, attack };
   if (m.corpusOptions) opts.options = m.corpusOptions;
   if (m.corpusFormat) opts.format = m.corpusFormat;
   const conv = Converter.create(opts);

@@ -26,7 +26,7 @@ interface CorpusLine {
 /** `microsoft_xdr_pipeline(query_table='X')` → pipeline name and backend options. */
 function pipelineOf(p: string | null): { pipeline: string | null; options: Record<string, string> } {
   if (p === null) return { pipeline: null, options: {} };
-  const m = /^(\w+?)(?:\((.*)\))?$/.exec(p);
+  const m = /^(\w+)(?:\((.*)\))?$/.exec(p);
   const options: Record<string, string> = {};
   for (const kv of (m?.[2] ?? '').split(',').filter(Boolean)) {
     const [k = '', v = ''] = kv.split('=');

@@ -10,8 +10,9 @@ import { walkFiles } from '../../src/util/files.js';
 
 export const repoRoot = resolve(import.meta.dirname, '../../..');
 // ../shared beside the repository; a worktree under <repo parent>/wt/<name> finds it one level up.
-const candidates = [resolve(repoRoot, '../shared'), resolve(repoRoot, '../../shared')];
-export const shared = candidates.find((c) => existsSync(c)) ?? (candidates[0] as string);
+const besideRepo = resolve(repoRoot, '../shared');
+const besideWorktrees = resolve(repoRoot, '../../shared');
+export const shared = existsSync(besideRepo) || !existsSync(besideWorktrees) ? besideRepo : besideWorktrees;
 export const haveShared = existsSync(shared);
 
 export function corpusFiles(): string[] {

@@ -5,6 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KustoConvertOptions } from '../../src/backends/kusto/driver.js';
+import { convertSigmaText } from '../../src/backends/convert.js';
 import { convertKustoText } from '../../src/backends/kusto/driver.js';
 import { KqlChecker } from './kusto-kql-checker.js';
 
@@ -216,4 +217,38 @@ test('sliding windows self-join the events within the span; the query is valid K
   assert.match(q, /first_1 <= first_2/);
   assert.deepEqual(checker.check(q), []);
   assert.ok(!seq.diagnostics.some((d) => d.message.includes('fixed time bins')));
+});
+
+test('tripline convert -t kusto: default pipeline, named pipelines with parameters, correlations', () => {
+  const one = convertSigmaText(rule("    sel:\n        User: 'CORP\\bob'\n    condition: sel\n"), {
+    target: 'kusto',
+  });
+  assert.ok(one.ok, JSON.stringify(one.diagnostics));
+  assert.deepEqual(one.value, [
+    'DeviceProcessEvents\n| where AccountName =~ "bob" and AccountDomain =~ "CORP"',
+  ]);
+  const custom = convertSigmaText(rule('    sel:\n        CommandLine: x\n    condition: sel\n'), {
+    target: 'kusto',
+    pipelines: ["microsoft_365_defender_pipeline(query_table='DeviceEvents')"],
+  });
+  assert.ok(custom.ok, JSON.stringify(custom.diagnostics));
+  assert.deepEqual(custom.value, ['DeviceEvents\n| where InitiatingProcessCommandLine =~ "x"']);
+  const corr = convertSigmaText(correlation, { target: 'kusto' });
+  assert.ok(corr.ok, JSON.stringify(corr.diagnostics));
+  const burst = (corr.value as string[]).find((q) => q.includes('event_count'));
+  assert.match(burst ?? '', /by bin\(Timestamp, 5m\), AccountName\n\| where event_count >= 10$/);
+});
+
+test('a kusto_pipeline item in a user pipeline file selects the pipeline and table', () => {
+  const yaml =
+    'name: mine\npriority: 10\ntransformations:\n  - type: kusto_pipeline\n    pipeline: sentinel_asim\n    query_table: imFileEvent\n';
+  const r = convertSigmaText(
+    rule("    sel:\n        Image|endswith: '\\x.exe'\n    condition: sel\n", 'blah'),
+    {
+      target: 'kusto',
+      pipelines: [{ file: 'mine.yml', text: yaml }],
+    },
+  );
+  assert.ok(r.ok, JSON.stringify(r.diagnostics));
+  assert.deepEqual(r.value, ['imFileEvent\n| where TargetFilePath endswith "\\\\x.exe"']);
 });

@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { fail, ok } from '../../src/diagnostics/index.js';
 import { judgeTest, loadContent, runDetectionTests, testEvents } from '../../src/content/index.js';
 import type { Detection, DetectionEvaluator, TestEvent, TestHit } from '../../src/content/index.js';
-import { detectionText, fixtureWith } from './helpers.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { detectionText, fixtureWith, sharedDir } from './helpers.js';
 
 function detection(text = detectionText(), extra: Record<string, string> = {}): Detection {
   const r = loadContent(fixtureWith(text, extra));
@@ -74,7 +76,7 @@ test('an evaluator failure is a failed test carrying its diagnostics', () => {
   assert.equal(v?.diagnostics[0]?.code, 'TL6000');
 });
 
-test('dataset events are read with their line numbers; .evtx needs a reader', () => {
+test('dataset events are read with their line numbers; .evtx goes through a reader', () => {
   const text = detectionText().replace(
     "      events:\n        - {Image: 'C:\\Windows\\System32\\cmd.exe', CommandLine: 'cmd /c dir /s *.docx'}",
     '      dataset: datasets/x.jsonl',
@@ -87,8 +89,37 @@ test('dataset events are read with their line numbers; .evtx needs a reader', ()
     ['datasets/x.jsonl:2'],
   );
   const evtxTest = { ...d.tripline.tests[0]!, dataset: 'datasets/x.evtx', datasetPath: '/tmp/x.evtx' };
+  // The default reader is the project's EVTX reader: a missing file is a failure, not a throw.
   assert.equal(testEvents(evtxTest).ok, false);
   const read = testEvents(evtxTest, () => ok([{ Event: { System: { EventID: 1 } } }]));
   assert.ok(read.ok);
   assert.equal(read.value[0]?.origin, 'datasets/x.evtx#1');
+});
+
+test('the default EVTX reader gives the same events as the JSON beside a SigmaHQ regression .evtx', (t) => {
+  const shared = sharedDir();
+  if (!shared) {
+    t.skip('../shared not found');
+    return;
+  }
+  const dir = join(
+    shared,
+    'corpus/sigmahq/regression_data/rules/windows/process_creation/proc_creation_win_wmic_terminate_application',
+  );
+  const evtx = join(dir, '49d9671b-0a0a-4c09-8280-d215bfd30662.evtx');
+  if (!existsSync(evtx)) {
+    t.skip('regression sample not found');
+    return;
+  }
+  const d = detection();
+  const test0 = { ...d.tripline.tests[0]!, dataset: 'x.evtx', datasetPath: evtx };
+  delete test0.events;
+  const ev = testEvents(test0);
+  assert.ok(ev.ok);
+  const json = JSON.parse(readFileSync(evtx.replace(/\.evtx$/, '.json'), 'utf8')) as {
+    Event: { EventData: unknown };
+  };
+  const first = ev.value[0]?.event as { Event: { EventData: unknown } };
+  assert.deepEqual(first.Event.EventData, json.Event.EventData);
+  assert.equal(ev.value[0]?.origin, 'x.evtx#1');
 });

@@ -92,9 +92,10 @@ test('backends add transformation types per call through the context, not global
   const r = applyPipelines(lower(procRule), [p.value], ctx);
   assert.ok(r.ok);
   assert.equal(r.value.state.query_table, 'DeviceProcessEvents');
-  // The registration did not leak into a context that lacks it.
-  const other = applyPipelines(lower(procRule), [p.value], {});
-  assert.equal(other.ok, false);
+  // The registration did not leak: loading without the context still rejects the type.
+  assert.equal(loadPipelineYaml(yaml, 'k.yml').ok, false);
+  assert.equal(resolvePipeline('k.yml', { readFile: () => yaml }).ok, false);
+  assert.ok(resolvePipeline('k.yml', { ...ctx, readFile: () => yaml }).ok);
 });
 
 test('a custom value transformation sees each value of matching items', () => {

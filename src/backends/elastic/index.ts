@@ -17,7 +17,8 @@ export { elasticTransformations } from './transformations.js';
 export type { AttackResolver } from './rule-formats.js';
 
 const DESCRIPTIONS: Readonly<Record<string, string>> = {
-  ecs_windows: 'Windows event logs in ECS as Winlogbeat 7+ / Elastic Agent write them (winlog.channel, event.code, …)',
+  ecs_windows:
+    'Windows event logs in ECS as Winlogbeat 7+ / Elastic Agent write them (winlog.channel, event.code, …)',
   ecs_windows_old: 'Windows event logs as Winlogbeat up to version 6 writes them (event_id, event_data.*)',
   ecs_kubernetes: 'Kubernetes audit logs in ECS (kubernetes.audit.*)',
   ecs_macos_esf: 'macOS Endpoint Security Framework events in ECS (Elastic Defend field names)',

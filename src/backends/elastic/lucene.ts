@@ -49,7 +49,12 @@ export class LuceneBackend extends ElasticTextBackend {
         out += c + pattern.charAt(++i);
       } else out += c === '/' ? '\\/' : c;
     }
-    return escapeRegex(out, flags, { escaped: [], escapeChar: '\\', escapeEscapeChar: false, flagPrefix: true });
+    return escapeRegex(out, flags, {
+      escaped: [],
+      escapeChar: '\\',
+      escapeEscapeChar: false,
+      flagPrefix: true,
+    });
   }
 
   override finalizeQueryFormat(query: string, ctx: ConversionContext, format: string): string | null {

@@ -37,7 +37,9 @@ export const ecsKubernetes: PipelineObject = {
     {
       id: 'drop_default_apigroup',
       type: 'drop_detection_item',
-      field_name_conditions: [{ type: 'include_fields', fields: ['apiGroup', 'kubernetes.audit.objectRef.apiGroup'] }],
+      field_name_conditions: [
+        { type: 'include_fields', fields: ['apiGroup', 'kubernetes.audit.objectRef.apiGroup'] },
+      ],
       detection_item_conditions: [{ type: 'match_string', cond: 'any', pattern: '^$' }],
     },
     {
@@ -60,7 +62,11 @@ const ESF_CATEGORIES: readonly (readonly [string, string[], Record<string, unkno
   ['ecs_macos_esf_file_create', ['file_create'], { 'event.action': 'create', 'esf.event_type': 13 }],
   ['ecs_macos_esf_file_delete', ['file_delete'], { 'event.action': 'unlink', 'esf.event_type': 19 }],
   ['ecs_macos_esf_file_rename', ['file_rename'], { 'event.action': 'rename', 'esf.event_type': 21 }],
-  ['ecs_macos_esf_authentication', ['authentication'], { 'event.category': 'authentication', 'esf.event_type': 111 }],
+  [
+    'ecs_macos_esf_authentication',
+    ['authentication'],
+    { 'event.category': 'authentication', 'esf.event_type': 111 },
+  ],
   ['ecs_macos_esf_privilege_escalation', ['privilege_escalation'], { 'event.category': 'iam' }],
   [
     'ecs_macos_esf_process_injection',
@@ -72,7 +78,11 @@ const ESF_CATEGORIES: readonly (readonly [string, string[], Record<string, unkno
   ['ecs_macos_esf_codesigning', ['codesigning'], { 'event.action': 'cs_invalidated' }],
   ['ecs_macos_esf_security_policy', ['security_policy'], { 'event.category': ['malware', 'configuration'] }],
   ['ecs_macos_esf_mount', ['mount'], { 'event.action': 'mount', 'esf.event_type': 22 }],
-  ['ecs_macos_esf_memory_protection', ['memory_protection'], { 'event.action': 'mprotect', 'esf.event_type': 20 }],
+  [
+    'ecs_macos_esf_memory_protection',
+    ['memory_protection'],
+    { 'event.action': 'mprotect', 'esf.event_type': 20 },
+  ],
 ];
 
 /** ecs_macos_esf: Endpoint Security Framework events in ECS (Elastic Defend field names). */

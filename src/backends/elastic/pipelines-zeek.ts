@@ -270,7 +270,12 @@ function ecsZeek(name: string): PipelineObject {
         template: true,
         rule_conditions: ZEEK,
       },
-      { id: 'zeek_ecs_field_mapping', type: 'field_name_mapping', mapping: ZEEK_ECS_FIELDS, rule_conditions: ZEEK },
+      {
+        id: 'zeek_ecs_field_mapping',
+        type: 'field_name_mapping',
+        mapping: ZEEK_ECS_FIELDS,
+        rule_conditions: ZEEK,
+      },
     ],
   };
 }

@@ -71,7 +71,7 @@ export function windowsChannelItems(channelField: string): Record<string, unknow
   return Object.entries(WINDOWS_CHANNELS).map(([service, channel]) => ({
     id: `windows_logsource_${service}`,
     type: 'add_condition',
-    conditions: { [channelField]: Array.isArray(channel) ? [...channel] : channel },
+    conditions: { [channelField]: typeof channel === 'string' ? channel : [...channel] },
     rule_conditions: [{ type: 'logsource', product: 'windows', service }],
   }));
 }
@@ -230,9 +230,10 @@ export const ecsWindows: PipelineObject = {
     // event.code and the event data fields are keywords: numbers in rules are compared as strings.
     {
       id: 'ecs_windows_keyword_values',
-      type: 'convert_type',
-      target_type: 'str',
-      field_name_conditions: [{ type: 'include_fields', fields: ['event\\.code$', 'winlog\\.event_data\\.'], mode: 're' }],
+      type: 'elastic_numbers_as_text',
+      field_name_conditions: [
+        { type: 'include_fields', fields: ['event\\.code$', 'winlog\\.event_data\\.'], mode: 're' },
+      ],
       rule_conditions: WINDOWS,
     },
   ],

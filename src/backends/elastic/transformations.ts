@@ -14,10 +14,24 @@ const networkDirection = defineTransformation<null>({
   expansions: 'skip',
   applyValue(_p, value) {
     if (value.kind !== 'Bool') return undefined;
-    return [{ kind: 'Str', cased: false, parts: [{ kind: 'Lit', text: value.value ? 'egress' : 'ingress' }] }];
+    return [
+      { kind: 'Str', cased: false, parts: [{ kind: 'Lit', text: value.value ? 'egress' : 'ingress' }] },
+    ];
+  },
+});
+
+/** Numbers compared with keyword fields are compared as their text (booleans stay booleans). */
+const numbersAsText = defineTransformation<null>({
+  scope: 'value',
+  parse: () => null,
+  expansions: 'skip',
+  applyValue(_p, value) {
+    if (value.kind !== 'Num') return undefined;
+    return [{ kind: 'Str', cased: false, parts: [{ kind: 'Lit', text: value.raw }] }];
   },
 });
 
 export const elasticTransformations: Readonly<Record<string, TransformationDef>> = {
   elastic_network_direction: networkDirection,
+  elastic_numbers_as_text: numbersAsText,
 };

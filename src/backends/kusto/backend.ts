@@ -22,10 +22,6 @@ type FieldMatchOf<K extends string> = FieldMatch & { value: { kind: K } };
 
 export const kustoFormats = { default: 'Kusto Query Language queries' } as const;
 
-export const kustoOptions = {
-  query_table: 'table to query instead of the one the pipeline chooses from the log source',
-} as const;
-
 /** Pipeline state key holding the table a query reads (set by the kusto pipelines). */
 export const QUERY_TABLE = 'query_table';
 
@@ -44,6 +40,18 @@ function literalRuns(parts: readonly StrPart[]): string[] {
   }
   if (cur !== null) runs.push(cur);
   return runs;
+}
+
+/** How many clauses printIn writes for a list: one `in~` for the plain values, one per wildcard value. */
+function inListClauses(node: Extract<IrNode, { kind: 'And' | 'Or' }>): number {
+  let plain = 0;
+  let wild = 0;
+  for (const c of node.children) {
+    if (c.kind === 'FieldMatch' && c.value.kind === 'Str' && containsSpecial(cleanParts(c.value.parts)))
+      wild++;
+    else plain++;
+  }
+  return (plain > 0 ? 1 : 0) + wild;
 }
 
 export class KustoBackend extends TextBackend {
@@ -67,11 +75,21 @@ export class KustoBackend extends TextBackend {
     return `${this.table.notToken}(${inner})`;
   }
 
+  /**
+   * --pretty leaves an IN list ungrouped inside the other operator; a KQL list with wildcard values
+   * prints several clauses (`f in~ (…) or f startswith …`), which do need the parentheses.
+   */
+  protected override noGroupNeeded(outer: IrNode, inner: IrNode, ctx?: ConversionContext): boolean {
+    if (ctx?.pretty && (inner.kind === 'And' || inner.kind === 'Or') && inner.kind !== outer.kind) {
+      return this.decideIn(inner, undefined) && inListClauses(inner) === 1;
+    }
+    return super.noGroupNeeded(outer, inner, ctx);
+  }
+
   /** `=~` is defined for strings only; numbers compare with `==`. */
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- the printer's hook signature
   protected override printNum(node: FieldMatchOf<'Num'>, ctx: ConversionContext): Printed {
-    void ctx;
-    const v = node.value as Extract<FieldMatch['value'], { kind: 'Num' }>;
-    return `${this.field(node.field)} == ${pyNumber(v.value, v.raw)}`;
+    return `${this.field(node.field)} == ${pyNumber(node.value.value, node.value.raw)}`;
   }
 
   /**
@@ -182,7 +200,7 @@ export class KustoBackend extends TextBackend {
 
   /** The reference's postprocessing: `Table\n| where <expr>` once a table is known. */
   protected override queryExpression(query: string, ctx: ConversionContext): string {
-    const table = ctx.options[QUERY_TABLE] ?? ctx.state[QUERY_TABLE];
+    const table = ctx.state[QUERY_TABLE];
     if (typeof table !== 'string' || table === '') return query;
     // --pretty: the clauses of the where line are indented under it.
     const body = ctx.pretty ? query.replaceAll('\n', '\n    ') : query;

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import type { Diagnostic } from '../../diagnostics/index.js';
 import { compareDiagnostics, hasErrors, renderText } from '../../diagnostics/index.js';
+import { lookupTactic, lookupTechnique } from '../../attack/index.js';
 import { Converter } from '../../backends/convert.js';
 import type { ConvertOptions, PipelineRef } from '../../backends/convert.js';
 import { getTarget, listTargets } from '../../backends/registry.js';
@@ -117,6 +118,10 @@ export const convertCommand: Command = {
       options,
       pretty: flag(values, 'pretty'),
       strict: flag(values, 'strict'),
+      attack: {
+        tacticId: (shortname) => lookupTactic(shortname)?.id,
+        techniqueName: (id) => lookupTechnique(id)?.name,
+      },
     };
     const format = str(values, 'format');
     if (format !== undefined) opts.format = format;

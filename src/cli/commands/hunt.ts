@@ -1,7 +1,14 @@
 import type { Diagnostic } from '../../diagnostics/index.js';
 import { compareDiagnostics, formatDiagnostic } from '../../diagnostics/index.js';
 import type { EngineOptions, EventView, Hit } from '../../engine/index.js';
-import { EVENT_EXTENSIONS, Engine, LEVELS, huntFile, loadPlaceholders, parseTime } from '../../engine/index.js';
+import {
+  EVENT_EXTENSIONS,
+  Engine,
+  LEVELS,
+  huntFile,
+  loadPlaceholders,
+  parseTime,
+} from '../../engine/index.js';
 import type { SigmaDocument } from '../../sigma/index.js';
 import { loadSigmaFile } from '../../sigma/index.js';
 import { walkFiles } from '../../util/files.js';
@@ -108,13 +115,9 @@ function tableLine(r: Row): string {
   ].join(' ');
 }
 
-const TABLE_HEAD = [
-  pad('TIME', 27),
-  pad('LEVEL', 13),
-  pad('RULE', 60),
-  pad('COMPUTER', 18),
-  'WHERE',
-].join(' ');
+const TABLE_HEAD = [pad('TIME', 27), pad('LEVEL', 13), pad('RULE', 60), pad('COMPUTER', 18), 'WHERE'].join(
+  ' ',
+);
 
 /** Buffered writer that respects stdout back-pressure between chunks of input. */
 class Out {
@@ -151,7 +154,8 @@ class Out {
 export const huntCommand: Command = {
   name: 'hunt',
   summary: 'run Sigma rules over event logs (.jsonl, .json, .evtx, .gz) and print the hits',
-  usage: 'hunt -r RULES… [--format table|jsonl|csv] [--min-level L] [--rule-id ID…] [--from T] [--to T] [--placeholders FILE] [--summary] EVENTS…',
+  usage:
+    'hunt -r RULES… [--format table|jsonl|csv] [--min-level L] [--rule-id ID…] [--from T] [--to T] [--placeholders FILE] [--summary] EVENTS…',
   description: [
     'RULES and EVENTS may be files or folders (folders are searched recursively: *.yml/*.yaml for rules;',
     '*.jsonl, *.ndjson, *.json, *.evtx and their .gz for events). Events may be in the evtx JSON shape',
@@ -168,13 +172,41 @@ export const huntCommand: Command = {
     'no rule could be compiled, 2 usage error.',
   ].join('\n'),
   options: {
-    rules: { type: 'string', short: 'r', multiple: true, arg: 'PATH', description: 'rule file or folder (repeatable)' },
-    format: { type: 'string', short: 'f', arg: 'FORMAT', description: 'table, jsonl or csv (default: table on a terminal, else jsonl)' },
-    'min-level': { type: 'string', arg: 'LEVEL', description: 'only rules at or above informational|low|medium|high|critical' },
-    'rule-id': { type: 'string', multiple: true, arg: 'ID', description: 'only this rule (id or name; repeatable)' },
-    from: { type: 'string', arg: 'TIME', description: 'only events at or after this time (ISO 8601, UTC if no zone)' },
+    rules: {
+      type: 'string',
+      short: 'r',
+      multiple: true,
+      arg: 'PATH',
+      description: 'rule file or folder (repeatable)',
+    },
+    format: {
+      type: 'string',
+      short: 'f',
+      arg: 'FORMAT',
+      description: 'table, jsonl or csv (default: table on a terminal, else jsonl)',
+    },
+    'min-level': {
+      type: 'string',
+      arg: 'LEVEL',
+      description: 'only rules at or above informational|low|medium|high|critical',
+    },
+    'rule-id': {
+      type: 'string',
+      multiple: true,
+      arg: 'ID',
+      description: 'only this rule (id or name; repeatable)',
+    },
+    from: {
+      type: 'string',
+      arg: 'TIME',
+      description: 'only events at or after this time (ISO 8601, UTC if no zone)',
+    },
     to: { type: 'string', arg: 'TIME', description: 'only events before this time' },
-    placeholders: { type: 'string', arg: 'FILE', description: 'YAML/JSON map of %placeholder% name → list of values (for |expand)' },
+    placeholders: {
+      type: 'string',
+      arg: 'FILE',
+      description: 'YAML/JSON map of %placeholder% name → list of values (for |expand)',
+    },
     summary: { type: 'boolean', short: 's', description: 'print hits per rule and per level at the end' },
     quiet: { type: 'boolean', short: 'q', description: 'do not print hits (use with --summary)' },
   },
@@ -195,7 +227,8 @@ export const huntCommand: Command = {
     if (positionals.length === 0) return usage('give at least one event file or folder');
     const formatArg = str(values, 'format');
     const format: Format = (formatArg ?? (io.stdout.isTTY === true ? 'table' : 'jsonl')) as Format;
-    if (!['table', 'jsonl', 'csv'].includes(format)) return usage(`--format must be table, jsonl or csv (got '${formatArg ?? ''}')`);
+    if (!['table', 'jsonl', 'csv'].includes(format))
+      return usage(`--format must be table, jsonl or csv (got '${formatArg ?? ''}')`);
     const opts: EngineOptions = {};
     const minLevel = str(values, 'min-level');
     if (minLevel !== undefined) {
@@ -209,7 +242,8 @@ export const huntCommand: Command = {
       const v = str(values, k);
       if (v === undefined) continue;
       const t = parseTime(v);
-      if (Number.isNaN(t)) return usage(`--${k} '${v}' is not a time (use ISO 8601, e.g. 2024-05-01T12:00:00Z)`);
+      if (Number.isNaN(t))
+        return usage(`--${k} '${v}' is not a time (use ISO 8601, e.g. 2024-05-01T12:00:00Z)`);
       opts[k] = t;
     }
     const diags: Diagnostic[] = [];
@@ -297,6 +331,18 @@ export const huntCommand: Command = {
     await out.flush();
     if (tty) io.stderr.write('\r\x1b[K');
 
+    if (engine.stats.late > 0)
+      diags.push({
+        code: 'TL6011',
+        severity: 'warning',
+        message: `${engine.stats.late} event(s) reached correlations later than the out-of-order bound (300 s)`,
+      });
+    if (engine.correlations.length > 0 && engine.stats.untimed > 0)
+      diags.push({
+        code: 'TL6012',
+        severity: 'info',
+        message: `${engine.stats.untimed} event(s) without a readable time were not used by correlations`,
+      });
     for (const d of diags.sort(compareDiagnostics)) write(io.stderr, formatDiagnostic(d));
     const st = engine.stats;
     const secs = (Date.now() - started) / 1000;
@@ -311,8 +357,11 @@ export const huntCommand: Command = {
       for (const l of [...LEVELS.slice().reverse(), 'none'])
         if (perLevel.has(l)) lines.push(`  ${l.padEnd(14)} ${perLevel.get(l)!}`);
       lines.push('', 'Hits per rule:');
-      const sorted = [...perRule].sort((a, b) => b[1].hits - a[1].hits || a[1].title.localeCompare(b[1].title));
-      for (const [id, r] of sorted) lines.push(`  ${String(r.hits).padStart(8)}  ${r.level.padEnd(13)} ${r.title} (${id})`);
+      const sorted = [...perRule].sort(
+        (a, b) => b[1].hits - a[1].hits || a[1].title.localeCompare(b[1].title),
+      );
+      for (const [id, r] of sorted)
+        lines.push(`  ${String(r.hits).padStart(8)}  ${r.level.padEnd(13)} ${r.title} (${id})`);
       write(format === 'table' ? io.stdout : io.stderr, lines.join('\n'));
     }
     return failed ? EXIT_FINDINGS : EXIT_OK;
