@@ -255,3 +255,38 @@ test('convertRule converts one parsed document of a collection', async () => {
   assert.ok(r.ok);
   assert.deepEqual(r.value, ['fieldA="v"']);
 });
+
+test('SPL: a regex under OR becomes rex/eval flags; plain leading AND conditions stay in front', () => {
+  const text = `title: t
+logsource: {product: windows, service: security}
+detection:
+  sel: {EventID: 4624}
+  alt:
+    - TargetUserName|re: '^adm'
+    - TargetUserName: root
+  condition: sel and alt
+`;
+  const r = convertSigmaText(text, { target: 'splunk' });
+  assert.ok(r.ok);
+  assert.deepEqual(r.value, [
+    'source="WinEventLog:Security" EventCode=4624\n' +
+      '| rex field=TargetUserName "(?<TargetUserNameMatch>^adm)"\n' +
+      '| eval TargetUserNameCondition=if(isnotnull(TargetUserNameMatch), "true", "false")\n' +
+      '| search TargetUserNameCondition="true" OR TargetUserName="root"',
+  ]);
+});
+
+test('SPL: `1 of x*` matching one selection still counts as an OR for regular expressions', () => {
+  const text = `title: t
+logsource: {category: test}
+detection:
+  sel: {a: x}
+  filter_1: {b|re: 'y+'}
+  condition: sel and not 1 of filter_*
+`;
+  const r = convertSigmaText(text, { target: 'splunk', withoutPipeline: true });
+  assert.ok(r.ok);
+  assert.deepEqual(r.value, [
+    'a="x"\n| rex field=b "(?<bMatch>y+)"\n| eval bCondition=if(isnotnull(bMatch), "true", "false")\n| search NOT bCondition="true"',
+  ]);
+});

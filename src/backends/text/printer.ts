@@ -66,9 +66,15 @@ export class TextPrinter extends ValuePrinter {
 
   /** compare_precedence: true when the child needs no grouping inside the parent. */
   protected noGroupNeeded(outer: IrNode, inner: IrNode, ctx?: ConversionContext): boolean {
-    // --pretty is for people: an AND inside an OR (or the reverse) always gets its parentheses.
-    if (ctx?.pretty && (inner.kind === 'And' || inner.kind === 'Or') && inner.kind !== outer.kind) {
-      return this.decideInFor(inner);
+    // --pretty is for people: an AND inside an OR (or the reverse) always gets its parentheses,
+    // unless it prints as one IN list, which keeps the target's own precedence rule.
+    if (
+      ctx?.pretty &&
+      (inner.kind === 'And' || inner.kind === 'Or') &&
+      inner.kind !== outer.kind &&
+      !this.decideInFor(inner)
+    ) {
+      return false;
     }
     const leaf = inner.kind === 'FieldMatch' || inner.kind === 'Keyword' || inner.kind === 'Const';
     if (this.table.parenthesize && !leaf && !this.isExpansion(inner)) return false;
