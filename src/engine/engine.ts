@@ -16,7 +16,7 @@ import type { EventMeta, EventView } from './event.js';
 import { toEventView } from './event.js';
 import { ANY_CHANNEL, windowsRoutes } from './logsource.js';
 import type { ScanResult } from './prefilter.js';
-import { LiteralScanner, readChannel, readEventId, requiredLiterals } from './prefilter.js';
+import { LiteralScanner, readChannel, readEventId, requiredClauses } from './prefilter.js';
 import type { Placeholders } from './strings.js';
 import { expandPlaceholders } from './strings.js';
 
@@ -36,7 +36,10 @@ export interface CompiledRule extends RuleInfo {
   /** The normalized tree after placeholders and filters (what both interpreters evaluate). */
   readonly tree: IrNode;
   readonly match: Pred;
-  /** Literal ids for the raw prefilter; undefined: this rule cannot be prefiltered. */
+  /**
+   * Literal clauses for the raw prefilter, flattened: [n, id×n, m, id×m, …]; every clause needs one of its
+   * literals in the line. undefined: this rule cannot be prefiltered.
+   */
   readonly literals: Int32Array | undefined;
   /** Report hits (false for rules only feeding correlations, or filtered out by level / id). */
   readonly report: boolean;
@@ -112,6 +115,23 @@ function filterApplies(f: SigmaFilter, ls: IrLogsource): boolean {
     eq(f.logsource.category, ls.category) &&
     eq(f.logsource.service, ls.service)
   );
+}
+
+/** Does every clause of a flattened clause list have a literal marked in this scan? */
+function clausesHold(lits: Int32Array, seen: Int32Array, stamp: number): boolean {
+  let k = 0;
+  while (k < lits.length) {
+    const n = lits[k]!;
+    let hit = false;
+    for (let j = k + 1; j <= k + n; j++)
+      if (seen[lits[j]!] === stamp) {
+        hit = true;
+        break;
+      }
+    if (!hit) return false;
+    k += n + 1;
+  }
+  return true;
 }
 
 export class Engine {
@@ -251,7 +271,16 @@ export class Engine {
           message: `${ir.id}: logsource ${JSON.stringify(ir.logsource)} has no Windows channel; the rule runs on events without a channel only`,
           file: ir.file,
         });
-      const lits = requiredLiterals(tree);
+      const clauses = requiredClauses(tree);
+      const flat: number[] = [];
+      for (const cl of clauses) {
+        flat.push(cl.length);
+        for (const l of cl) {
+          let id = literalIds.get(l);
+          if (id === undefined) literalIds.set(l, (id = literalIds.size));
+          flat.push(id);
+        }
+      }
       const info: CompiledRule = {
         index: rules.length,
         id: ir.id,
@@ -260,16 +289,7 @@ export class Engine {
         logsource: ir.logsource,
         tree,
         match,
-        literals:
-          lits === undefined
-            ? undefined
-            : Int32Array.from(
-                lits.map((l) => {
-                  let id = literalIds.get(l);
-                  if (id === undefined) literalIds.set(l, (id = literalIds.size));
-                  return id;
-                }),
-              ),
+        literals: clauses.length === 0 ? undefined : Int32Array.from(flat),
         report,
         feeds: [],
       };
@@ -355,8 +375,7 @@ export class Engine {
       ...(eventId !== undefined ? (c?.byEid.get(eventId) ?? []) : []),
       ...this.anyChannel,
     ];
-    // Security 4688 gets derived fields (IntegrityLevel from MandatoryLabel …) not in the raw text.
-    set = this.makeSet(list, lc === 'security' && eventId === 4688);
+    set = this.makeSet(list, false);
     if (this.candidateCache.size > 10000) this.candidateCache.clear();
     this.candidateCache.set(key, set);
     return set;
@@ -409,11 +428,7 @@ export class Engine {
           survivors.push(r);
           continue;
         }
-        for (let k = 0; k < lits.length; k++)
-          if (seen[lits[k]!] === stamp) {
-            survivors.push(r);
-            break;
-          }
+        if (clausesHold(lits, seen, stamp)) survivors.push(r);
       }
       if (survivors.length === 0) {
         this.stats.skipped++;
