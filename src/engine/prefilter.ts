@@ -107,7 +107,7 @@ function branchLiteral(src: string): string | undefined {
     if (c === '\\') {
       const n = src[++i];
       if (n === undefined) return undefined;
-      atom = /[\w]/.test(n) ? undefined : n;
+      atom = /\w/.test(n) ? undefined : n;
     } else if (c === '(' || c === '[') {
       // Skip the group or class: its content is not a plain run.
       let depth = 0;
