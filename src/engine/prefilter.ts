@@ -283,10 +283,15 @@ export class LiteralScanner {
     order.set(queue.subarray(0, qn), 1);
     const renum = new Int32Array(states);
     for (let k = 0; k < states; k++) renum[order[k]!] = k;
+    // Entries hold the next state's row offset (state × width), negated minus one when that state has
+    // outputs: the scan then needs one load per byte and one sign test.
     this.delta = new Int32Array(states * width);
     for (let k = 0; k < states; k++) {
       const from = order[k]! * width;
-      for (let c = 0; c < width; c++) this.delta[k * width + c] = renum[delta[from + c]!]!;
+      for (let c = 0; c < width; c++) {
+        const next = renum[delta[from + c]!]!;
+        this.delta[k * width + c] = outs[order[next]!]!.length > 0 ? -(next * width) - 1 : next * width;
+      }
     }
     this.outStart = new Int32Array(states + 1);
     const ids: number[] = [];
@@ -308,10 +313,12 @@ export class LiteralScanner {
     let eventIdAt = -1;
     let unsafe = false;
     for (let i = start; i < end; i++) {
-      s = delta[s * width + cls[buf[i]!]!]!;
-      const o0 = outStart[s]!;
-      const o1 = outStart[s + 1]!;
-      for (let k = o0; k < o1; k++) {
+      s = delta[s + cls[buf[i]!]!]!;
+      if (s >= 0) continue;
+      s = -s - 1;
+      const st = s / width;
+      const o1 = outStart[st + 1]!;
+      for (let k = outStart[st]!; k < o1; k++) {
         const id = outIds[k]!;
         if (id < literalCount) {
           seen[id] = stamp;
