@@ -91,8 +91,12 @@ export interface EngineStats {
 
 interface CandidateSet {
   rules: readonly CompiledRule[];
-  /** Every rule here has literals and the channel needs no derived fields: the prefilter may skip. */
+  /** The raw prefilter may decide for this set. */
   prefilter: boolean;
+  /** member[rule.index] = 1 for the rules of this set. */
+  member: Uint8Array;
+  /** Rules of this set without literal clauses: they always run. */
+  always: readonly CompiledRule[];
 }
 
 interface CorrInput {
@@ -117,21 +121,60 @@ function filterApplies(f: SigmaFilter, ls: IrLogsource): boolean {
   );
 }
 
-/** Does every clause of a flattened clause list have a literal marked in this scan? */
-function clausesHold(lits: Int32Array, seen: Int32Array, stamp: number): boolean {
-  let k = 0;
-  while (k < lits.length) {
-    const n = lits[k]!;
-    let hit = false;
-    for (let j = k + 1; j <= k + n; j++)
-      if (seen[lits[j]!] === stamp) {
-        hit = true;
-        break;
-      }
-    if (!hit) return false;
-    k += n + 1;
+/** Clauses per rule the postings can track (requiredClauses keeps at most this many). */
+const MAX_RULE_CLAUSES = 4;
+
+interface Postings {
+  postStart: Int32Array;
+  postRule: Int32Array;
+  postClause: Int32Array;
+  clauseCount: Int32Array;
+  clauseStamp: Int32Array;
+  countStamp: Int32Array;
+  count: Int32Array;
+}
+
+/** literal id → (rule index, clause index) pairs, from the rules' flattened clause lists. */
+function buildPostings(rules: readonly CompiledRule[], literalCount: number): Postings {
+  const lists: [number, number][][] = Array.from({ length: literalCount }, () => []);
+  const clauseCount = new Int32Array(rules.length);
+  for (const r of rules) {
+    const lits = r.literals;
+    if (!lits) continue;
+    let k = 0;
+    let c = 0;
+    while (k < lits.length) {
+      const n = lits[k]!;
+      for (let j = k + 1; j <= k + n; j++) lists[lits[j]!]!.push([r.index, c]);
+      k += n + 1;
+      c++;
+    }
+    clauseCount[r.index] = c;
   }
-  return true;
+  const postStart = new Int32Array(literalCount + 1);
+  let total = 0;
+  lists.forEach((l, i) => {
+    postStart[i] = total;
+    total += l.length;
+  });
+  postStart[literalCount] = total;
+  const postRule = new Int32Array(total);
+  const postClause = new Int32Array(total);
+  let at = 0;
+  for (const l of lists)
+    for (const [r, c] of l) {
+      postRule[at] = r;
+      postClause[at++] = c;
+    }
+  return {
+    postStart,
+    postRule,
+    postClause,
+    clauseCount,
+    clauseStamp: new Int32Array(rules.length * MAX_RULE_CLAUSES),
+    countStamp: new Int32Array(rules.length),
+    count: new Int32Array(rules.length),
+  };
 }
 
 export class Engine {
@@ -145,6 +188,7 @@ export class Engine {
   private readonly candidateCache = new Map<string, CandidateSet>();
   private readonly allRules: CandidateSet;
   private readonly scanner: LiteralScanner;
+  private readonly postings: Postings;
   private readonly scan: ScanResult = { channelAt: -1, eventIdAt: -1, unsafe: false };
   private readonly reorder: ReorderBuffer<CorrInput>;
   private sink: (h: Hit) => void = () => undefined;
@@ -161,6 +205,7 @@ export class Engine {
     this.rules = rules;
     this.literals = literals;
     this.scanner = new LiteralScanner(literals);
+    this.postings = buildPostings(rules, literals.length);
     this.from = opts.from ?? -Infinity;
     this.to = opts.to ?? Infinity;
     this.noPrefilter = opts.noPrefilter === true;
@@ -359,7 +404,48 @@ export class Engine {
 
   private makeSet(rules: readonly CompiledRule[], derived: boolean): CandidateSet {
     const sorted = [...new Set(rules)].sort((a, b) => a.index - b.index);
-    return { rules: sorted, prefilter: !derived && !this.noPrefilter };
+    const member = new Uint8Array(this.rules.length);
+    for (const r of sorted) member[r.index] = 1;
+    return {
+      rules: sorted,
+      prefilter: !derived && !this.noPrefilter,
+      member,
+      always: sorted.filter((r) => r.literals === undefined),
+    };
+  }
+
+  /**
+   * The rules of `set` whose literal clauses all hold in the last scanned line, in rule order. Walks the
+   * postings of the literals that occurred (few) rather than every candidate rule (hundreds).
+   */
+  private survivors(set: CandidateSet): CompiledRule[] {
+    const sc = this.scanner;
+    const stamp = sc.stamp;
+    const { postStart, postRule, postClause, clauseStamp, countStamp, count, clauseCount } = this.postings;
+    const out: CompiledRule[] = [...set.always];
+    const member = set.member;
+    let added = false;
+    for (let h = 0; h < sc.hitCount; h++) {
+      const lit = sc.hits[h]!;
+      const end = postStart[lit + 1]!;
+      for (let p = postStart[lit]!; p < end; p++) {
+        const r = postRule[p]!;
+        if (member[r] === 0) continue;
+        const slot = r * MAX_RULE_CLAUSES + postClause[p]!;
+        if (clauseStamp[slot] === stamp) continue;
+        clauseStamp[slot] = stamp;
+        const n = countStamp[r] === stamp ? count[r]! + 1 : 1;
+        countStamp[r] = stamp;
+        count[r] = n;
+        if (n === clauseCount[r]) {
+          out.push(this.rules[r]!);
+          added = true;
+        }
+      }
+    }
+    // Rule order keeps the hit order the same as on the parsed path.
+    if (added) out.sort((a, b) => a.index - b.index);
+    return out;
   }
 
   /** Candidate rules for an event with this channel and EventID. */
@@ -420,16 +506,7 @@ export class Engine {
     } else if (scan.channelAt === -1 && scan.eventIdAt === -1 && !scan.unsafe) set = this.allRules;
     let rules: readonly CompiledRule[] | undefined = set?.rules;
     if (set?.prefilter && !scan.unsafe) {
-      const { seen, stamp } = this.scanner;
-      const survivors: CompiledRule[] = [];
-      for (const r of set.rules) {
-        const lits = r.literals;
-        if (lits === undefined) {
-          survivors.push(r);
-          continue;
-        }
-        if (clausesHold(lits, seen, stamp)) survivors.push(r);
-      }
+      const survivors = this.survivors(set);
       if (survivors.length === 0) {
         this.stats.skipped++;
         return true;

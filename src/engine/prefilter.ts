@@ -221,6 +221,9 @@ export class LiteralScanner {
   private readonly outIds: Int32Array;
   /** seen[id] === stamp ⇔ literal id occurred in the last scanned line. */
   readonly seen: Int32Array;
+  /** The distinct literal ids seen in the last scanned line: hits[0 … hitCount). */
+  readonly hits: Int32Array;
+  hitCount = 0;
   stamp = 0;
 
   constructor(literals: readonly string[]) {
@@ -302,12 +305,14 @@ export class LiteralScanner {
     this.outStart[states] = ids.length;
     this.outIds = Int32Array.from(ids);
     this.seen = new Int32Array(literals.length);
+    this.hits = new Int32Array(literals.length);
   }
 
   /** Scan bytes [start, end) of buf; marks literals in `seen` under a fresh stamp. */
   scan(buf: Uint8Array, start: number, end: number, out: ScanResult): void {
     const stamp = ++this.stamp;
-    const { cls, delta, width, outStart, outIds, seen, literalCount } = this;
+    const { cls, delta, width, outStart, outIds, seen, hits, literalCount } = this;
+    let hitCount = 0;
     let s = 0;
     let channelAt = -1;
     let eventIdAt = -1;
@@ -321,7 +326,10 @@ export class LiteralScanner {
       for (let k = outStart[st]!; k < o1; k++) {
         const id = outIds[k]!;
         if (id < literalCount) {
-          seen[id] = stamp;
+          if (seen[id] !== stamp) {
+            seen[id] = stamp;
+            hits[hitCount++] = id;
+          }
           continue;
         }
         const kind = SPECIAL_KIND[id - literalCount]!;
@@ -336,6 +344,7 @@ export class LiteralScanner {
         }
       }
     }
+    this.hitCount = hitCount;
     out.channelAt = channelAt;
     out.eventIdAt = eventIdAt;
     out.unsafe = unsafe;
