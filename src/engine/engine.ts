@@ -16,7 +16,7 @@ import type { EventMeta, EventView } from './event.js';
 import { toEventView } from './event.js';
 import { ANY_CHANNEL, windowsRoutes } from './logsource.js';
 import type { ScanResult } from './prefilter.js';
-import { LiteralScanner, readChannel, readEventId, requiredLiterals } from './prefilter.js';
+import { LiteralScanner, readChannel, readEventId, requiredClauses } from './prefilter.js';
 import type { Placeholders } from './strings.js';
 import { expandPlaceholders } from './strings.js';
 
@@ -36,7 +36,10 @@ export interface CompiledRule extends RuleInfo {
   /** The normalized tree after placeholders and filters (what both interpreters evaluate). */
   readonly tree: IrNode;
   readonly match: Pred;
-  /** Literal ids for the raw prefilter; undefined: this rule cannot be prefiltered. */
+  /**
+   * Literal clauses for the raw prefilter, flattened: [n, id×n, m, id×m, …]; every clause needs one of its
+   * literals in the line. undefined: this rule cannot be prefiltered.
+   */
   readonly literals: Int32Array | undefined;
   /** Report hits (false for rules only feeding correlations, or filtered out by level / id). */
   readonly report: boolean;
@@ -88,8 +91,12 @@ export interface EngineStats {
 
 interface CandidateSet {
   rules: readonly CompiledRule[];
-  /** Every rule here has literals and the channel needs no derived fields: the prefilter may skip. */
+  /** The raw prefilter may decide for this set. */
   prefilter: boolean;
+  /** member[rule.index] = 1 for the rules of this set. */
+  member: Uint8Array;
+  /** Rules of this set without literal clauses: they always run. */
+  always: readonly CompiledRule[];
 }
 
 interface CorrInput {
@@ -114,6 +121,62 @@ function filterApplies(f: SigmaFilter, ls: IrLogsource): boolean {
   );
 }
 
+/** Clauses per rule the postings can track (requiredClauses keeps at most this many). */
+const MAX_RULE_CLAUSES = 4;
+
+interface Postings {
+  postStart: Int32Array;
+  postRule: Int32Array;
+  postClause: Int32Array;
+  clauseCount: Int32Array;
+  clauseStamp: Int32Array;
+  countStamp: Int32Array;
+  count: Int32Array;
+}
+
+/** literal id → (rule index, clause index) pairs, from the rules' flattened clause lists. */
+function buildPostings(rules: readonly CompiledRule[], literalCount: number): Postings {
+  const lists: [number, number][][] = Array.from({ length: literalCount }, () => []);
+  const clauseCount = new Int32Array(rules.length);
+  for (const r of rules) {
+    const lits = r.literals;
+    if (!lits) continue;
+    let k = 0;
+    let c = 0;
+    while (k < lits.length) {
+      const n = lits[k]!;
+      for (let j = k + 1; j <= k + n; j++) lists[lits[j]!]!.push([r.index, c]);
+      k += n + 1;
+      c++;
+    }
+    clauseCount[r.index] = c;
+  }
+  const postStart = new Int32Array(literalCount + 1);
+  let total = 0;
+  lists.forEach((l, i) => {
+    postStart[i] = total;
+    total += l.length;
+  });
+  postStart[literalCount] = total;
+  const postRule = new Int32Array(total);
+  const postClause = new Int32Array(total);
+  let at = 0;
+  for (const l of lists)
+    for (const [r, c] of l) {
+      postRule[at] = r;
+      postClause[at++] = c;
+    }
+  return {
+    postStart,
+    postRule,
+    postClause,
+    clauseCount,
+    clauseStamp: new Int32Array(rules.length * MAX_RULE_CLAUSES),
+    countStamp: new Int32Array(rules.length),
+    count: new Int32Array(rules.length),
+  };
+}
+
 export class Engine {
   readonly rules: readonly CompiledRule[];
   /** The prefilter's literals (literal id → text). */
@@ -125,6 +188,7 @@ export class Engine {
   private readonly candidateCache = new Map<string, CandidateSet>();
   private readonly allRules: CandidateSet;
   private readonly scanner: LiteralScanner;
+  private readonly postings: Postings;
   private readonly scan: ScanResult = { channelAt: -1, eventIdAt: -1, unsafe: false };
   private readonly reorder: ReorderBuffer<CorrInput>;
   private sink: (h: Hit) => void = () => undefined;
@@ -141,6 +205,7 @@ export class Engine {
     this.rules = rules;
     this.literals = literals;
     this.scanner = new LiteralScanner(literals);
+    this.postings = buildPostings(rules, literals.length);
     this.from = opts.from ?? -Infinity;
     this.to = opts.to ?? Infinity;
     this.noPrefilter = opts.noPrefilter === true;
@@ -251,7 +316,16 @@ export class Engine {
           message: `${ir.id}: logsource ${JSON.stringify(ir.logsource)} has no Windows channel; the rule runs on events without a channel only`,
           file: ir.file,
         });
-      const lits = requiredLiterals(tree);
+      const clauses = requiredClauses(tree);
+      const flat: number[] = [];
+      for (const cl of clauses) {
+        flat.push(cl.length);
+        for (const l of cl) {
+          let id = literalIds.get(l);
+          if (id === undefined) literalIds.set(l, (id = literalIds.size));
+          flat.push(id);
+        }
+      }
       const info: CompiledRule = {
         index: rules.length,
         id: ir.id,
@@ -260,16 +334,7 @@ export class Engine {
         logsource: ir.logsource,
         tree,
         match,
-        literals:
-          lits === undefined
-            ? undefined
-            : Int32Array.from(
-                lits.map((l) => {
-                  let id = literalIds.get(l);
-                  if (id === undefined) literalIds.set(l, (id = literalIds.size));
-                  return id;
-                }),
-              ),
+        literals: clauses.length === 0 ? undefined : Int32Array.from(flat),
         report,
         feeds: [],
       };
@@ -339,7 +404,48 @@ export class Engine {
 
   private makeSet(rules: readonly CompiledRule[], derived: boolean): CandidateSet {
     const sorted = [...new Set(rules)].sort((a, b) => a.index - b.index);
-    return { rules: sorted, prefilter: !derived && !this.noPrefilter };
+    const member = new Uint8Array(this.rules.length);
+    for (const r of sorted) member[r.index] = 1;
+    return {
+      rules: sorted,
+      prefilter: !derived && !this.noPrefilter,
+      member,
+      always: sorted.filter((r) => r.literals === undefined),
+    };
+  }
+
+  /**
+   * The rules of `set` whose literal clauses all hold in the last scanned line, in rule order. Walks the
+   * postings of the literals that occurred (few) rather than every candidate rule (hundreds).
+   */
+  private survivors(set: CandidateSet): CompiledRule[] {
+    const sc = this.scanner;
+    const stamp = sc.stamp;
+    const { postStart, postRule, postClause, clauseStamp, countStamp, count, clauseCount } = this.postings;
+    const out: CompiledRule[] = [...set.always];
+    const member = set.member;
+    let added = false;
+    for (let h = 0; h < sc.hitCount; h++) {
+      const lit = sc.hits[h]!;
+      const end = postStart[lit + 1]!;
+      for (let p = postStart[lit]!; p < end; p++) {
+        const r = postRule[p]!;
+        if (member[r] === 0) continue;
+        const slot = r * MAX_RULE_CLAUSES + postClause[p]!;
+        if (clauseStamp[slot] === stamp) continue;
+        clauseStamp[slot] = stamp;
+        const n = countStamp[r] === stamp ? count[r]! + 1 : 1;
+        countStamp[r] = stamp;
+        count[r] = n;
+        if (n === clauseCount[r]) {
+          out.push(this.rules[r]!);
+          added = true;
+        }
+      }
+    }
+    // Rule order keeps the hit order the same as on the parsed path.
+    if (added) out.sort((a, b) => a.index - b.index);
+    return out;
   }
 
   /** Candidate rules for an event with this channel and EventID. */
@@ -355,8 +461,7 @@ export class Engine {
       ...(eventId !== undefined ? (c?.byEid.get(eventId) ?? []) : []),
       ...this.anyChannel,
     ];
-    // Security 4688 gets derived fields (IntegrityLevel from MandatoryLabel …) not in the raw text.
-    set = this.makeSet(list, lc === 'security' && eventId === 4688);
+    set = this.makeSet(list, false);
     if (this.candidateCache.size > 10000) this.candidateCache.clear();
     this.candidateCache.set(key, set);
     return set;
@@ -401,20 +506,7 @@ export class Engine {
     } else if (scan.channelAt === -1 && scan.eventIdAt === -1 && !scan.unsafe) set = this.allRules;
     let rules: readonly CompiledRule[] | undefined = set?.rules;
     if (set?.prefilter && !scan.unsafe) {
-      const { seen, stamp } = this.scanner;
-      const survivors: CompiledRule[] = [];
-      for (const r of set.rules) {
-        const lits = r.literals;
-        if (lits === undefined) {
-          survivors.push(r);
-          continue;
-        }
-        for (let k = 0; k < lits.length; k++)
-          if (seen[lits[k]!] === stamp) {
-            survivors.push(r);
-            break;
-          }
-      }
+      const survivors = this.survivors(set);
       if (survivors.length === 0) {
         this.stats.skipped++;
         return true;

@@ -11,43 +11,141 @@
  * the scanner notices both and the caller then parses without prefiltering.
  */
 import type { IrNode, IrValue, StrPart } from '../ir/index.js';
+import { translateRegex } from '../sigma/index.js';
 
-/** Fragments of which at least one occurs in any raw event the tree matches; undefined: no guarantee. */
-export function requiredLiterals(n: IrNode): string[] | undefined {
+/**
+ * Literal clauses for the raw prefilter: in any raw event the tree matches, every clause has at least one
+ * of its fragments present. [] means no guarantee; a clause [] means the tree never matches.
+ */
+export function requiredClauses(n: IrNode): string[][] {
   switch (n.kind) {
     case 'And': {
-      let best: string[] | undefined;
-      for (const c of n.children) {
-        const l = requiredLiterals(c);
-        if (l !== undefined && (best === undefined || better(l, best))) best = l;
-      }
-      return best;
+      const out: string[][] = [];
+      for (const c of n.children) out.push(...requiredClauses(c));
+      // A few of the most selective clauses are enough to filter well; more only cost time per event.
+      return out.sort((a, b) => (better(a, b) ? -1 : better(b, a) ? 1 : 0)).slice(0, MAX_CLAUSES);
     }
     case 'Or': {
       const out = new Set<string>();
       for (const c of n.children) {
-        const l = requiredLiterals(c);
-        if (l === undefined) return undefined;
-        for (const x of l) out.add(x);
+        const cl = requiredClauses(c);
+        if (cl.length === 0) return [];
+        // The child's most selective clause stands for it.
+        for (const x of cl[0]!) out.add(x);
       }
-      return [...out];
+      return [[...out]];
     }
     case 'Not':
-      return undefined;
+      return [];
     case 'Const':
-      return n.value ? undefined : [];
+      return n.value ? [] : [[]];
     case 'FieldMatch':
-    case 'Keyword':
-      return valueLiterals(n.value);
+    case 'Keyword': {
+      // The engine derives IntegrityLevel for Security 4688 from a SID: its text is not in the raw line.
+      if (n.kind === 'FieldMatch' && DERIVED.has(n.field)) return [];
+      const l = valueLiterals(n.value);
+      return l === undefined ? [] : [l];
+    }
   }
 }
 
-/** Prefer the alternative whose shortest literal is longest (fewer chance hits), then fewer literals. */
+const MAX_CLAUSES = 3;
+
+/** Fields whose values the engine synthesizes (src/engine/event.ts) rather than copies from the event. */
+const DERIVED = new Set(['IntegrityLevel']);
+
+/** Prefer the clause whose shortest literal is longest (fewer chance hits), then fewer literals. */
 function better(a: string[], b: string[]): boolean {
   const min = (x: string[]): number => (x.length === 0 ? Infinity : Math.min(...x.map((s) => s.length)));
   const ma = min(a);
   const mb = min(b);
   return ma !== mb ? ma > mb : a.length < b.length;
+}
+
+/**
+ * A literal every match of the regex contains (the longest run of plain characters outside groups and
+ * classes, not made optional by a quantifier), per top-level alternative; undefined when some alternative
+ * has none.
+ */
+export function regexLiterals(source: string): string[] | undefined {
+  const branches: string[] = [];
+  let depth = 0;
+  let from = 0;
+  let inClass = false;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i]!;
+    if (c === '\\') i++;
+    else if (inClass) inClass = c !== ']';
+    else if (c === '[') inClass = true;
+    else if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === '|' && depth === 0) {
+      branches.push(source.slice(from, i));
+      from = i + 1;
+    }
+  }
+  branches.push(source.slice(from));
+  const out: string[] = [];
+  for (const b of branches) {
+    const l = branchLiteral(b);
+    if (l === undefined) return undefined;
+    out.push(l);
+  }
+  return out;
+}
+
+function branchLiteral(src: string): string | undefined {
+  const runs: string[] = [];
+  let run = '';
+  const cut = (): void => {
+    if (run !== '') runs.push(run);
+    run = '';
+  };
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i]!;
+    let atom: string | undefined;
+    if (c === '\\') {
+      const n = src[++i];
+      if (n === undefined) return undefined;
+      atom = /\w/.test(n) ? undefined : n;
+    } else if (c === '(' || c === '[') {
+      // Skip the group or class: its content is not a plain run.
+      let depth = 0;
+      let inClass = false;
+      for (; i < src.length; i++) {
+        const d = src[i]!;
+        if (d === '\\') i++;
+        else if (inClass) inClass = d !== ']';
+        else if (d === '[') {
+          inClass = true;
+          if (depth === 0) break;
+        } else if (d === '(') depth++;
+        else if (d === ')' && --depth === 0) break;
+      }
+      if (c === '[') for (i++; i < src.length && src[i] !== ']'; i++) if (src[i] === '\\') i++;
+      atom = undefined;
+    } else if ('.^$'.includes(c)) atom = undefined;
+    else atom = c;
+    const q = src[i + 1];
+    const optional = q === '*' || q === '?' || (q === '{' && /^\{0[,}]/.test(src.slice(i + 1)));
+    const repeated = q === '+' || q === '{';
+    if (atom === undefined || optional) cut();
+    else {
+      run += atom;
+      if (repeated) cut();
+    }
+    if (q === '*' || q === '+' || q === '?') {
+      i++;
+      if (src[i + 1] === '?') i++;
+    } else if (q === '{') {
+      const m = /^\{\d*,?\d*\}\??/.exec(src.slice(i + 1));
+      if (m) i += m[0].length;
+    }
+  }
+  cut();
+  let best = '';
+  for (const r of runs) for (const m of r.matchAll(SAFE)) if (m[0].length > best.length) best = m[0];
+  return best === '' ? undefined : best.slice(-MAX_LITERAL).toLowerCase();
 }
 
 /** Longest literal kept for the automaton. */
@@ -78,6 +176,10 @@ function valueLiterals(v: IrValue): string[] | undefined {
       return Number.isInteger(v.value) && v.raw === String(v.value) ? [String(Math.abs(v.value))] : undefined;
     case 'Bool':
       return [String(v.value)];
+    case 'Re': {
+      const t = translateRegex(v.pattern, v.flags);
+      return t.ok ? regexLiterals(t.value.source) : undefined;
+    }
     default:
       return undefined;
   }
@@ -119,6 +221,9 @@ export class LiteralScanner {
   private readonly outIds: Int32Array;
   /** seen[id] === stamp ⇔ literal id occurred in the last scanned line. */
   readonly seen: Int32Array;
+  /** The distinct literal ids seen in the last scanned line: hits[0 … hitCount). */
+  readonly hits: Int32Array;
+  hitCount = 0;
   stamp = 0;
 
   constructor(literals: readonly string[]) {
@@ -181,10 +286,15 @@ export class LiteralScanner {
     order.set(queue.subarray(0, qn), 1);
     const renum = new Int32Array(states);
     for (let k = 0; k < states; k++) renum[order[k]!] = k;
+    // Entries hold the next state's row offset (state × width), negated minus one when that state has
+    // outputs: the scan then needs one load per byte and one sign test.
     this.delta = new Int32Array(states * width);
     for (let k = 0; k < states; k++) {
       const from = order[k]! * width;
-      for (let c = 0; c < width; c++) this.delta[k * width + c] = renum[delta[from + c]!]!;
+      for (let c = 0; c < width; c++) {
+        const next = renum[delta[from + c]!]!;
+        this.delta[k * width + c] = outs[order[next]!]!.length > 0 ? -(next * width) - 1 : next * width;
+      }
     }
     this.outStart = new Int32Array(states + 1);
     const ids: number[] = [];
@@ -195,24 +305,31 @@ export class LiteralScanner {
     this.outStart[states] = ids.length;
     this.outIds = Int32Array.from(ids);
     this.seen = new Int32Array(literals.length);
+    this.hits = new Int32Array(literals.length);
   }
 
   /** Scan bytes [start, end) of buf; marks literals in `seen` under a fresh stamp. */
   scan(buf: Uint8Array, start: number, end: number, out: ScanResult): void {
     const stamp = ++this.stamp;
-    const { cls, delta, width, outStart, outIds, seen, literalCount } = this;
+    const { cls, delta, width, outStart, outIds, seen, hits, literalCount } = this;
+    let hitCount = 0;
     let s = 0;
     let channelAt = -1;
     let eventIdAt = -1;
     let unsafe = false;
     for (let i = start; i < end; i++) {
-      s = delta[s * width + cls[buf[i]!]!]!;
-      const o0 = outStart[s]!;
-      const o1 = outStart[s + 1]!;
-      for (let k = o0; k < o1; k++) {
+      s = delta[s + cls[buf[i]!]!]!;
+      if (s >= 0) continue;
+      s = -s - 1;
+      const st = s / width;
+      const o1 = outStart[st + 1]!;
+      for (let k = outStart[st]!; k < o1; k++) {
         const id = outIds[k]!;
         if (id < literalCount) {
-          seen[id] = stamp;
+          if (seen[id] !== stamp) {
+            seen[id] = stamp;
+            hits[hitCount++] = id;
+          }
           continue;
         }
         const kind = SPECIAL_KIND[id - literalCount]!;
@@ -227,6 +344,7 @@ export class LiteralScanner {
         }
       }
     }
+    this.hitCount = hitCount;
     out.channelAt = channelAt;
     out.eventIdAt = eventIdAt;
     out.unsafe = unsafe;

