@@ -252,3 +252,20 @@ test('a kusto_pipeline item in a user pipeline file selects the pipeline and tab
   assert.ok(r.ok, JSON.stringify(r.diagnostics));
   assert.deepEqual(r.value, ['imFileEvent\n| where TargetFilePath endswith "\\\\x.exe"']);
 });
+
+test('-O typed=true writes values by column type where the reference form is ill-typed', () => {
+  const text = rule(
+    '    sel:\n        DestinationPort:\n            - 4444\n            - 8080\n    condition: sel\n',
+    'network_connection',
+  );
+  assert.deepEqual(kql(text), ['DeviceNetworkEvents\n| where RemotePort in~ ("4444", "8080")']);
+  assert.ok(checker.check(kql(text)[0] ?? '').some((p) => p.kind === 'type'));
+  const typed = kql(text, { options: { typed: 'true' } });
+  assert.deepEqual(typed, ['DeviceNetworkEvents\n| where RemotePort in (4444, 8080)']);
+  assert.deepEqual(checker.check(typed[0] ?? ''), []);
+  const level = kql(rule('    sel:\n        IntegrityLevel: 1\n    condition: sel\n'), {
+    options: { typed: 'true' },
+  });
+  assert.deepEqual(level, ['DeviceProcessEvents\n| where ProcessIntegrityLevel =~ "1"']);
+  assert.deepEqual(checker.check(level[0] ?? ''), []);
+});

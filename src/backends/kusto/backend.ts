@@ -14,6 +14,8 @@ import { isDeferred } from '../text/printer.js';
 import { parseSigmaString } from '../../ir/strings.js';
 import { cleanParts, containsSpecial, dropFirst, dropLast, pyNumber } from '../text/strings.js';
 import { convertKustoCorrelation } from './correlations.js';
+import type { KustoType, TableSchema } from './schemas.js';
+import { ASIM_TABLES, AZURE_MONITOR_TABLES, XDR_TABLES } from './schemas.js';
 import { kustoTable } from './table.js';
 
 type FieldMatch = Extract<IrNode, { kind: 'FieldMatch' }>;
@@ -40,6 +42,21 @@ function literalRuns(parts: readonly StrPart[]): string[] {
   }
   if (cur !== null) runs.push(cur);
   return runs;
+}
+
+const ALL_TABLES: Readonly<Record<string, TableSchema>> = {
+  ...XDR_TABLES,
+  ...ASIM_TABLES,
+  ...AZURE_MONITOR_TABLES,
+};
+const NUMERIC: ReadonlySet<KustoType> = new Set(['int', 'long', 'real']);
+
+/** The value as a decimal integer when it is one plain run of digits. */
+function numericText(parts: readonly StrPart[]): string | null {
+  const p = cleanParts(parts);
+  const only = p[0];
+  if (p.length !== 1 || only?.kind !== 'Lit' || !/^-?\d{1,15}$/.test(only.text)) return null;
+  return only.text;
 }
 
 /** How many clauses printIn writes for a list: one `in~` for the plain values, one per wildcard value. */
@@ -86,10 +103,30 @@ export class KustoBackend extends TextBackend {
     return super.noGroupNeeded(outer, inner, ctx);
   }
 
-  /** `=~` is defined for strings only; numbers compare with `==`. */
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- the printer's hook signature
+  /**
+   * The column's type in the declared schema of the queried table, when `-O typed=true` asks the
+   * backend to write values by column type (undefined otherwise, or for an unknown table/column).
+   */
+  protected columnType(field: string, ctx: ConversionContext): KustoType | undefined {
+    if (ctx.options['typed'] !== 'true') return undefined;
+    const table = ctx.state[QUERY_TABLE];
+    return typeof table === 'string' ? ALL_TABLES[table]?.[field] : undefined;
+  }
+
+  /** `=~` is defined for strings only; numbers compare with `==` (`=~ "n"` on a string column when typed). */
   protected override printNum(node: FieldMatchOf<'Num'>, ctx: ConversionContext): Printed {
-    return `${this.field(node.field)} == ${pyNumber(node.value.value, node.value.raw)}`;
+    const n = pyNumber(node.value.value, node.value.raw);
+    if (this.columnType(node.field, ctx) === 'string') return `${this.field(node.field)} =~ "${n}"`;
+    return `${this.field(node.field)} == ${n}`;
+  }
+
+  /** Typed mode: a number written as a string compares as a number on a numeric column. */
+  protected override printStr(node: FieldMatchOf<'Str'>, ctx: ConversionContext): Printed {
+    const digits = numericText(node.value.parts);
+    if (digits !== null && NUMERIC.has(this.columnType(node.field, ctx) ?? 'string')) {
+      return `${this.field(node.field)} == ${digits}`;
+    }
+    return super.printStr(node, ctx);
   }
 
   /**
@@ -118,6 +155,17 @@ export class KustoBackend extends TextBackend {
     const first = leaves[0];
     if (first === undefined) return null;
     const field = this.field(first.field);
+    // Typed mode: a list of numbers on a numeric column is `in (1, 2)`; in~ compares strings only.
+    if (isOr && NUMERIC.has(this.columnType(first.field, ctx) ?? 'string')) {
+      const nums = leaves.map((l) =>
+        l.value.kind === 'Num'
+          ? pyNumber(l.value.value, l.value.raw)
+          : l.value.kind === 'Str'
+            ? numericText(l.value.parts)
+            : null,
+      );
+      if (nums.every((x) => x !== null)) return `${field} in (${nums.join(', ')})`;
+    }
     const plain: string[] = [];
     const wild: string[] = [];
     for (const leaf of leaves) {

@@ -14,7 +14,10 @@ import type { BackendConvertOptions, ConvertedRule } from '../text/backend.js';
 
 const OPS: Record<CorrelationOp, string> = { lt: '<', lte: '<=', gt: '>', gte: '>=', eq: '==', neq: '!=' };
 
-export const correlationOptions = {
+/** Backend options (-O key=value) of the kusto target. */
+export const kustoOptions = {
+  typed:
+    'true: write values by the declared column type (numbers on numeric columns, strings on string columns) instead of the reference form',
   correlation_window: 'bin (fixed windows, default) or sliding (a window opening at every event)',
   timestamp_field:
     'time column of the queried tables (default Timestamp for Defender XDR tables, else TimeGenerated)',

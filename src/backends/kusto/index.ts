@@ -14,7 +14,7 @@ import type { ApplyEnv, Target } from '../../pipeline/index.js';
 import { defineTransformation, definePipeline, envError } from '../../pipeline/index.js';
 import type { TargetDef } from '../target.js';
 import { KustoBackend, kustoFormats, QUERY_TABLE } from './backend.js';
-import { correlationOptions } from './correlations.js';
+import { kustoOptions } from './correlations.js';
 import type { KustoPipelineSpec } from './pipelines/index.js';
 import {
   applyKustoPipeline,
@@ -167,7 +167,7 @@ export const kustoTarget: TargetDef = {
     azure_monitor_pipeline: azure,
   },
   transformations: { kusto_pipeline: kustoPipelineTransformation },
-  options: correlationOptions,
+  options: kustoOptions,
   knownFields(_rule, state) {
     const table = state[QUERY_TABLE];
     return typeof table === 'string' ? columnSets.get(table) : undefined;

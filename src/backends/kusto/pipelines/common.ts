@@ -33,10 +33,8 @@ export function registryHives(
       if (out === null) return;
       out = editLeaves(out, (leaf) => {
         if (!applies.includes(leaf.field) || leaf.value.kind !== 'Str') return leaf;
-        return {
-          ...leaf,
-          value: { ...leaf.value, parts: replaceInParts(leaf.value.parts, re, replacement) },
-        };
+        const parts = replaceInParts(leaf.value.parts, re, replacement);
+        return sameParts(parts, leaf.value.parts) ? leaf : { ...leaf, value: { ...leaf.value, parts } };
       });
     });
     return out;

@@ -190,7 +190,7 @@ const validCache = new WeakMap<KustoPipelineSpec, Map<string, ReadonlySet<string
 /** The fields a table accepts after mapping: its columns, the mapping keys, and Hashes. */
 export function validFields(spec: KustoPipelineSpec, table: string): ReadonlySet<string> | null {
   let perSpec = validCache.get(spec);
-  if (!perSpec) validCache.set(spec, (perSpec = new Map()));
+  if (!perSpec) validCache.set(spec, (perSpec = new Map<string, ReadonlySet<string> | null>()));
   const cached = perSpec.get(table);
   if (cached !== undefined) return cached;
   const columns = spec.tables[table];
