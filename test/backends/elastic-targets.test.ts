@@ -227,3 +227,18 @@ test('qradar: event_count and value_count correlations as GROUP BY … HAVING ov
     codes(`${r1('a', 4625)}---\n${r1('b', 4771)}---\n${temporal}`, { target: 'qradar' }).includes('TL5001'),
   );
 });
+
+test('esql: -O case_insensitive=true lower-cases fields and values so Sigma semantics hold', () => {
+  const q = convert(
+    rule(
+      "    sel:\n        a: 'Foo'\n        b|endswith: '\\CMD.exe'\n        c:\n            - X\n            - Y\n    condition: sel\n",
+    ),
+    {
+      target: 'elastic-esql',
+      options: { case_insensitive: 'true' },
+    },
+  );
+  assert.deepEqual(q, [
+    'from * metadata _id, _index, _version | where TO_LOWER(a)=="foo" and ends_with(TO_LOWER(b), "\\\\cmd.exe") and (TO_LOWER(c) in ("x", "y"))',
+  ]);
+});
