@@ -22,11 +22,10 @@ import {
 } from './detection-items.js';
 import { envError, type ApplyEnv, type Target } from './env.js';
 import type { FieldTransformation, TransformationDef, ValueTransformation } from './transformation-def.js';
-import { builtinTransformations } from './transformations.js';
 import type { ApplyOutput, Pipeline, ProcessingItem } from './types.js';
 
 export interface PipelineContext {
-  /** Extra transformation types (a backend's own); the same table given to the loader. */
+  /** Extra transformation types (a backend's own) for loading pipelines (resolvePipeline). */
   transformations?: Readonly<Record<string, TransformationDef>>;
   /** Resolves a correlation's rule references (for logsource conditions on correlations). */
   resolveRule?: (ref: string) => IrRule | IrCorrelation | undefined;
@@ -76,19 +75,19 @@ function newEnv(
     diagnostics: [],
     failed: false,
     file,
-    applyItems: (items, target, e) => runItems(items, target, e, ctx, undefined),
+    applyItems: (items, target, e) => runItems(items, target, e),
   };
   if (ctx.resolveRule) env.resolveRule = ctx.resolveRule;
   return env;
 }
 
-function output<T>(value: T, env: ApplyEnv, applied: string[]): Result<ApplyOutput<T>> {
+function output<T>(value: T, env: ApplyEnv): Result<ApplyOutput<T>> {
   if (env.failed) return fail(env.diagnostics);
   return ok(
     {
       rule: value,
       state: env.state,
-      applied,
+      applied: [...env.ruleApplied],
       fields: env.fields,
       fieldMappings: Object.fromEntries(env.fieldMappings),
     },
@@ -115,10 +114,9 @@ export function applyPipelines(
     tags: [...rule.tags],
   };
   const env = newEnv(pipelines, ctx, rule.file, initialFields(rule.attributes));
-  const applied: string[] = [];
   const items = orderPipelines(pipelines).flatMap((p) => p.items);
-  runItems(items, { kind: 'Rule', rule: working }, env, ctx, applied);
-  return output(working, env, applied);
+  runItems(items, { kind: 'Rule', rule: working }, env);
+  return output(working, env);
 }
 
 /** Apply pipelines to a correlation: field mappings reach group-by, aliases and the condition field. */
@@ -136,40 +134,19 @@ export function applyPipelinesToCorrelation(
     aliases: Object.fromEntries(Object.entries(correlation.aliases).map(([k, v]) => [k, { ...v }])),
   };
   const env = newEnv(pipelines, ctx, file, []);
-  const applied: string[] = [];
   const items = orderPipelines(pipelines).flatMap((p) => p.items);
-  runItems(items, { kind: 'Correlation', correlation: working }, env, ctx, applied);
-  return output(working, env, applied);
+  runItems(items, { kind: 'Correlation', correlation: working }, env);
+  return output(working, env);
 }
 
-function lookup(type: string, ctx: PipelineContext): TransformationDef | undefined {
-  return ctx.transformations?.[type] ?? builtinTransformations[type];
-}
-
-function runItems(
-  items: readonly ProcessingItem[],
-  target: Target,
-  env: ApplyEnv,
-  ctx: PipelineContext,
-  applied: string[] | undefined,
-): void {
+function runItems(items: readonly ProcessingItem[], target: Target, env: ApplyEnv): void {
   for (const item of items) {
     if (env.failed) return;
-    const def = lookup(item.type, ctx);
-    if (!def) {
-      env.item = item;
-      envError(
-        env,
-        'TL4003',
-        `transformation type '${item.type}' is not available here (a backend-specific type?)`,
-      );
-      return;
-    }
+    const def = item.transformation;
     if (!matchRuleConditions(item.ruleConditions, target, env)) continue;
     const outer = env.item;
     env.item = item;
     env.ruleApplied.add(item.id);
-    applied?.push(item.id);
     switch (def.scope) {
       case 'rule':
         def.apply(item.params, target, env);
@@ -401,4 +378,24 @@ export function unmappedFields(out: ApplyOutput<IrRule>): string[] {
   };
   out.rule.conditions.forEach(walk);
   return [...seen];
+}
+
+/** The processing item with this id (nested items included), to say where a rewrite came from. */
+export function findItem(pipelines: readonly Pipeline[], id: string): ProcessingItem | undefined {
+  const search = (items: readonly ProcessingItem[]): ProcessingItem | undefined => {
+    for (const it of items) {
+      if (it.id === id) return it;
+      if (it.type === 'nest') {
+        const nested = (it.params as { items?: ProcessingItem[] }).items;
+        const found = nested ? search(nested) : undefined;
+        if (found) return found;
+      }
+    }
+    return undefined;
+  };
+  for (const p of pipelines) {
+    const found = search(p.items);
+    if (found) return found;
+  }
+  return undefined;
 }

@@ -235,7 +235,7 @@ export const ruleConditions: Record<string, RuleConditionDef> = {
   }),
   tag: rule({
     parse: (r) => ({ tag: r.str('tag') }),
-    match: (p, t) => t.kind === 'Rule' && t.rule.tags.some((x) => x.toLowerCase() === p.tag.toLowerCase()),
+    match: (p, t) => t.kind === 'Rule' && t.rule.tags.includes(p.tag),
   }),
 };
 
@@ -344,7 +344,8 @@ export function parseCondExpr(text: string): CondExpr | string {
   const tokens = text.match(/[\w-]+|\S/g) ?? [];
   let pos = 0;
   const peek = (): string | undefined => tokens[pos];
-  const isKw = (t: string | undefined, kw: string): boolean => t !== undefined && t.toLowerCase() === kw;
+  // Operators are lower-case only, as in pySigma's pyparsing grammar.
+  const isKw = (t: string | undefined, kw: string): boolean => t === kw;
   const primary = (): CondExpr | string => {
     const t = peek();
     if (t === undefined) return 'unexpected end of expression';

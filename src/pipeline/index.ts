@@ -15,6 +15,7 @@ export {
   applyPipelines,
   applyPipelinesToCorrelation,
   checkAllowedBackends,
+  findItem,
   orderPipelines,
   unmappedFields,
   type PipelineContext,

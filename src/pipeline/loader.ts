@@ -177,6 +177,7 @@ class Loader {
       id,
       explicitId,
       type,
+      transformation: def,
       params,
       ruleConditions: this.group(raw, path, 'rule'),
       detectionItemConditions: this.group(raw, path, 'detectionItem'),
@@ -218,7 +219,15 @@ class Loader {
     const op = raw[keys.op];
     if (op !== undefined && op !== null) {
       if (op === 'and' || op === 'or') group.op = op;
-      else this.error('TL4007', `'${keys.op}' must be 'and' or 'or'`, [...path, keys.op]);
+      else {
+        // pySigma silently links with "and" for any other value; say so, but keep loading.
+        this.diagnostics.push({
+          code: 'TL4007',
+          severity: 'warning',
+          message: `'${keys.op}' should be 'and' or 'or'; '${JSON.stringify(op)}' links the conditions with 'and'`,
+          path: [...path, keys.op],
+        });
+      }
     }
     const not = raw[keys.not];
     if (not !== undefined && not !== null) {
@@ -419,7 +428,19 @@ export function loadPipelineYaml(text: string, file: string, options: LoadOption
   if (diagnostics.length > 0) return fail(diagnostics);
   const name = baseName(file);
   const loader = new Loader(name, file, options);
-  const p = loader.pipeline(doc.toJS({ maxAliasCount: 1000 }));
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 1000 });
+  } catch (e) {
+    // The yaml package throws when aliases expand beyond the limit (a "billion laughs" document).
+    return fail({
+      code: 'TL4001',
+      severity: 'error',
+      message: e instanceof Error ? e.message : 'YAML document could not be read',
+      file,
+    });
+  }
+  const p = loader.pipeline(data);
   for (const d of loader.diagnostics) {
     d.file = file;
     const span = spanOf(doc, lines, d.path ?? []);

@@ -8,13 +8,14 @@ import type { PipelineContext } from './apply.js';
 import { loadPipelineObject, loadPipelineYaml, type LoadOptions } from './loader.js';
 import type { TransformationDef } from './transformation-def.js';
 import type { Pipeline } from './types.js';
+import { sysmonPipeline } from './builtins/sysmon.js';
 
 export interface BuiltinPipeline {
   /** Targets the pipeline is meant for (e.g. ['splunk']); empty for any. */
   targets: readonly string[];
   description: string;
   /** Build the pipeline; options come from `name(key=value, …)` (e.g. query_table='X'). */
-  load(options: Readonly<Record<string, unknown>>, loadOptions: LoadOptions): Result<Pipeline>;
+  load(options?: Readonly<Record<string, unknown>>, loadOptions?: LoadOptions): Result<Pipeline>;
 }
 
 export type BuiltinTable = Readonly<Record<string, BuiltinPipeline>>;
@@ -30,7 +31,7 @@ export function definePipeline(
 ): BuiltinPipeline {
   return {
     ...meta,
-    load: (options, loadOptions) => {
+    load: (options = {}, loadOptions = {}) => {
       const obj: unknown =
         typeof data === 'function'
           ? (data as (o: Readonly<Record<string, unknown>>) => unknown)(options)
@@ -41,7 +42,12 @@ export function definePipeline(
 }
 
 /** Pipelines that belong to no target. Backends keep theirs in their own folders. */
-export const builtinPipelines: BuiltinTable = {};
+export const builtinPipelines: BuiltinTable = {
+  sysmon: definePipeline(
+    { targets: [], description: 'generic Windows log sources to Sysmon event ids (pySigma-pipeline-sysmon)' },
+    sysmonPipeline,
+  ),
+};
 
 /** Merge pipeline tables; later tables win on equal names. */
 export function combineBuiltins(...tables: readonly BuiltinTable[]): BuiltinTable {

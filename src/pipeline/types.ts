@@ -7,6 +7,7 @@
  * (loader.ts) turns YAML or plain objects into this shape; applying (apply.ts) runs it over an IR rule.
  */
 import type { Span, YamlPath } from '../diagnostics/index.js';
+import type { TransformationDef } from './transformation-def.js';
 
 /** Where an item came from, so a diagnostic can point at the pipeline file. */
 export interface SourceRef {
@@ -46,6 +47,8 @@ export interface ProcessingItem {
   /** Whether `id` was written in the pipeline (only those count for `processing_item_applied`). */
   explicitId: boolean;
   type: string;
+  /** The transformation type's implementation, bound at load time (so applying needs no lookup). */
+  transformation: TransformationDef;
   /** Parameters as parsed by the transformation type's `parse`. */
   params: unknown;
   ruleConditions: ConditionGroup;

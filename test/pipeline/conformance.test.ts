@@ -6,7 +6,11 @@ import { stringify } from 'yaml';
 import { applyPipelines, loadPipelineObject, loadPipelineYaml } from '../../src/pipeline/index.js';
 import { lower } from './helpers.js';
 
-const shared = resolve(resolve(import.meta.dirname, '../../..'), '../shared');
+const repoRoot = resolve(import.meta.dirname, '../../..');
+// ../shared from the main checkout; worktrees sit one level deeper.
+const shared =
+  [resolve(repoRoot, '../shared'), resolve(repoRoot, '../../shared')].find((d) => existsSync(d)) ??
+  resolve(repoRoot, '../shared');
 const vectorsDir = join(shared, 'conformance', 'vectors');
 
 interface Vector {

@@ -8,7 +8,11 @@ import { parseSigmaText } from '../../src/sigma/parse.js';
 import { walkFiles } from '../../src/util/files.js';
 import { applyPipelines, loadPipelineYaml } from '../../src/pipeline/index.js';
 
-const shared = resolve(resolve(import.meta.dirname, '../../..'), '../shared');
+const repoRoot = resolve(import.meta.dirname, '../../..');
+// ../shared from the main checkout; worktrees sit one level deeper.
+const shared =
+  [resolve(repoRoot, '../shared'), resolve(repoRoot, '../../shared')].find((d) => existsSync(d)) ??
+  resolve(repoRoot, '../shared');
 const corpus = join(shared, 'corpus', 'sigmahq');
 
 /** A pipeline that exercises every kind of rewrite on every rule. */

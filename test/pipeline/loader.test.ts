@@ -242,3 +242,21 @@ test('nested items are loaded and checked recursively', () => {
     [['TL4003', 7]],
   );
 });
+
+test('an unknown *_cond_op is a warning and links with and, as pySigma does', () => {
+  const r = loadPipelineYaml(
+    'transformations:\n  - type: set_state\n    key: a\n    val: 1\n    rule_cond_op: OR\n    rule_conditions: [{type: is_sigma_rule}]\n',
+    'p.yml',
+  );
+  assert.ok(r.ok);
+  assert.equal(r.diagnostics[0]?.code, 'TL4007');
+  assert.equal(r.diagnostics[0]?.severity, 'warning');
+  assert.equal(r.diagnostics[0]?.span?.line, 5);
+  assert.equal(r.value.items[0]?.ruleConditions.op, 'and');
+});
+
+test('PyYAML booleans: yes/no are booleans, y/n are strings', () => {
+  const r = loadPipelineYaml('vars:\n  a: yes\n  b: n\n  c: Off\n', 'p.yml');
+  assert.ok(r.ok);
+  assert.deepEqual(r.value.vars, { a: true, b: 'n', c: false });
+});

@@ -92,9 +92,10 @@ test('backends add transformation types per call through the context, not global
   const r = applyPipelines(lower(procRule), [p.value], ctx);
   assert.ok(r.ok);
   assert.equal(r.value.state.query_table, 'DeviceProcessEvents');
-  // The registration did not leak into a context that lacks it.
-  const other = applyPipelines(lower(procRule), [p.value], {});
-  assert.equal(other.ok, false);
+  // The registration did not leak: loading without the context still rejects the type.
+  assert.equal(loadPipelineYaml(yaml, 'k.yml').ok, false);
+  assert.equal(resolvePipeline('k.yml', { readFile: () => yaml }).ok, false);
+  assert.ok(resolvePipeline('k.yml', { ...ctx, readFile: () => yaml }).ok);
 });
 
 test('a custom value transformation sees each value of matching items', () => {
@@ -210,4 +211,22 @@ finalizers:
   const j = postprocessQuery('q', a.value.rule, a.value, [jinja]);
   assert.equal(j.ok, false);
   assert.equal(j.diagnostics[0]?.code, 'TL4104');
+});
+
+test('the built-in sysmon pipeline adds Sysmon event ids and the sysmon service', () => {
+  const p = resolvePipeline('sysmon');
+  assert.ok(p.ok);
+  const r = applyPipelines(lower(procRule), [p.value]);
+  assert.ok(r.ok);
+  assert.deepEqual(r.value.rule.conditions.map(printIr), ['and(EventID=1, Image="*x.exe")']);
+  assert.deepEqual(r.value.rule.logsource, {
+    category: 'process_creation',
+    product: 'windows',
+    service: 'sysmon',
+  });
+  const reg = applyPipelines(lower(procRule.replace('process_creation', 'registry_event')), [p.value]);
+  assert.ok(reg.ok);
+  assert.deepEqual(reg.value.rule.conditions.map(printIr), [
+    'and(or(EventID=12, EventID=13, EventID=14), Image="*x.exe")',
+  ]);
 });
