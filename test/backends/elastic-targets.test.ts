@@ -210,3 +210,35 @@ test('every Elastic and QRadar target writes multi-line output with --pretty', (
     assert.ok(q?.includes('\n'), `${target}: ${q ?? ''}`);
   }
 });
+
+test('qradar: event_count and value_count correlations as GROUP BY … HAVING over LAST n MINUTES', () => {
+  const r1 = (n: string, id: number): string =>
+    `title: ${n}\nname: ${n}\nstatus: test\nlogsource:\n    product: windows\n    service: security\ndetection:\n    sel:\n        EventID: ${String(id)}\n    condition: sel\n`;
+  const corr =
+    'title: C\nstatus: test\ncorrelation:\n    type: event_count\n    rules:\n        - a\n        - b\n    group-by:\n        - TargetUserName\n    timespan: 15m\n    condition:\n        gte: 10\n';
+  const r = convertSigmaText(`${r1('a', 4625)}---\n${r1('b', 4771)}---\n${corr}`, { target: 'qradar' });
+  assert.ok(r.ok);
+  assert.deepEqual(r.value, [
+    'SELECT "Target Username", COUNT(*) AS event_count FROM events WHERE (devicetype=12 AND "Event ID"=4625) OR (devicetype=12 AND "Event ID"=4771) GROUP BY "Target Username" HAVING event_count >= 10 LAST 15 MINUTES',
+  ]);
+  assert.ok(r.diagnostics.some((d) => d.code === 'TL5004'));
+  const temporal = corr.replace('event_count', 'temporal');
+  assert.ok(
+    codes(`${r1('a', 4625)}---\n${r1('b', 4771)}---\n${temporal}`, { target: 'qradar' }).includes('TL5001'),
+  );
+});
+
+test('esql: -O case_insensitive=true lower-cases fields and values so Sigma semantics hold', () => {
+  const q = convert(
+    rule(
+      "    sel:\n        a: 'Foo'\n        b|endswith: '\\CMD.exe'\n        c:\n            - X\n            - Y\n    condition: sel\n",
+    ),
+    {
+      target: 'elastic-esql',
+      options: { case_insensitive: 'true' },
+    },
+  );
+  assert.deepEqual(q, [
+    'from * metadata _id, _index, _version | where TO_LOWER(a)=="foo" and ends_with(TO_LOWER(b), "\\\\cmd.exe") and (TO_LOWER(c) in ("x", "y"))',
+  ]);
+});

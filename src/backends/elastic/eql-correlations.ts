@@ -9,7 +9,11 @@ import type { IrCorrelation } from '../../ir/types.js';
 import type { BackendConvertOptions, ConvertedRule } from '../text/backend.js';
 
 function unsupported(corr: IrCorrelation, what: string): Diagnostic {
-  return { code: 'TL5001', severity: 'error', message: `unsupported by target: ${what}`, file: corr.id };
+  return {
+    code: 'TL5001',
+    severity: 'error',
+    message: `unsupported by target: ${what} (correlation '${corr.title}')`,
+  };
 }
 
 export function convertEqlCorrelation(

@@ -24,7 +24,11 @@ const UNITS: Record<string, string> = {
 };
 
 function unsupported(corr: IrCorrelation, what: string): Diagnostic {
-  return { code: 'TL5001', severity: 'error', message: `unsupported by target: ${what}`, file: corr.id };
+  return {
+    code: 'TL5001',
+    severity: 'error',
+    message: `unsupported by target: ${what} (correlation '${corr.title}')`,
+  };
 }
 
 export function convertEsqlCorrelation(

@@ -7,6 +7,7 @@ import type { IrCorrelation, IrNode, StrPart } from '../../ir/types.js';
 import { containsSpecial } from '../text/strings.js';
 import type { BackendConvertOptions, ConvertedRule } from '../text/backend.js';
 import type { ConversionContext } from '../text/context.js';
+import type { Printed } from '../text/printer.js';
 import { ElasticTextBackend } from './common.js';
 import { convertEsqlCorrelation } from './esql-correlations.js';
 import { formatOptions } from './options.js';
@@ -21,6 +22,18 @@ export const esqlFormats = {
   siem_rule: 'Elastic Security ES|QL rules for the Kibana create-rule API (JSON)',
   siem_rule_ndjson: 'Elastic Security ES|QL rules for the rules import (NDJSON)',
 } as const;
+
+type FieldMatchOf<K extends string> = Extract<IrNode, { kind: 'FieldMatch' }> & { value: { kind: K } };
+
+/** Marks a field name to be written as TO_LOWER(field) (see EsqlBackend.field). */
+const LOWER = '\u0000lower:';
+
+function lowered(node: FieldMatchOf<'Str'>): FieldMatchOf<'Str'> {
+  const parts = node.value.parts.map((p) =>
+    p.kind === 'Lit' ? { kind: 'Lit' as const, text: p.text.toLowerCase() } : p,
+  );
+  return { ...node, field: LOWER + node.field, value: { ...node.value, parts } };
+}
 
 export class EsqlBackend extends ElasticTextBackend {
   /**
@@ -59,6 +72,29 @@ export class EsqlBackend extends ElasticTextBackend {
       }
     }
     return `"${out}"`;
+  }
+
+  /** `-O case_insensitive=true`: compare lower-cased fields with lower-cased values (Sigma semantics). */
+  private caseInsensitive(ctx: ConversionContext): boolean {
+    return ctx.options['case_insensitive'] === 'true';
+  }
+
+  override field(name: string): string {
+    return name.startsWith(LOWER) ? `TO_LOWER(${super.field(name.slice(LOWER.length))})` : super.field(name);
+  }
+
+  protected override printStr(node: FieldMatchOf<'Str'>, ctx: ConversionContext): Printed {
+    return super.printStr(this.caseInsensitive(ctx) ? lowered(node) : node, ctx);
+  }
+
+  protected override printIn(node: Extract<IrNode, { kind: 'And' | 'Or' }>, ctx: ConversionContext): Printed {
+    if (!this.caseInsensitive(ctx)) return super.printIn(node, ctx);
+    const children = node.children.map((c) =>
+      c.kind === 'FieldMatch' && c.value.kind === 'Str' && !c.value.cased
+        ? lowered(c as FieldMatchOf<'Str'>)
+        : c,
+    );
+    return super.printIn({ ...node, children }, ctx);
   }
 
   override finalizeQueryFormat(query: string, ctx: ConversionContext, format: string): string | null {

@@ -5,7 +5,7 @@ import type { Backend } from '../text/backend.js';
 import { EqlBackend, eqlFormats } from './eql.js';
 import { EsqlBackend, esqlFormats } from './esql.js';
 import { LuceneBackend, luceneFormats } from './lucene.js';
-import { elasticOptions } from './options.js';
+import { elasticOptions, esqlOptions } from './options.js';
 import { elasticPipelines } from './pipelines.js';
 import { elasticTransformations } from './transformations.js';
 
@@ -42,6 +42,7 @@ function elasticTarget(
   description: string,
   create: () => Backend,
   formats: Readonly<Record<string, string>>,
+  options: Readonly<Record<string, string>> = elasticOptions,
 ): TargetDef {
   return {
     name,
@@ -52,7 +53,7 @@ function elasticTarget(
     defaultPipelines: ['ecs_windows'],
     pipelines,
     transformations: elasticTransformations,
-    options: elasticOptions,
+    options,
   };
 }
 
@@ -75,4 +76,5 @@ export const elasticEsqlTarget = elasticTarget(
   'Elastic ES|QL queries and Security rules; stats correlations over time buckets',
   () => new EsqlBackend(),
   esqlFormats,
+  esqlOptions,
 );

@@ -10,6 +10,12 @@ export const elasticOptions = {
   schedule_interval_unit: 'siem_rule*: unit of schedule_interval, s/m/h (default m)',
 } as const;
 
+export const esqlOptions = {
+  ...elasticOptions,
+  case_insensitive:
+    'true: compare TO_LOWER(field) with lower-cased values, as Sigma matches (default false: as the reference)',
+} as const;
+
 export function formatOptions(ctx: ConversionContext, attack: AttackResolver | undefined): RuleFormatOptions {
   const o = ctx.options;
   const names = o['index_names'];

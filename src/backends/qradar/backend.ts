@@ -6,8 +6,9 @@
  */
 import type { Result } from '../../diagnostics/index.js';
 import { fail } from '../../diagnostics/index.js';
-import type { IrNode, IrRule, StrPart } from '../../ir/types.js';
-import type { BackendConvertOptions } from '../text/backend.js';
+import type { IrCorrelation, IrNode, IrRule, StrPart } from '../../ir/types.js';
+import type { BackendConvertOptions, ConvertedRule } from '../text/backend.js';
+import { convertAqlCorrelation } from './correlations.js';
 import { TextBackend } from '../text/backend.js';
 import type { ConversionContext } from '../text/context.js';
 import type { Printed } from '../text/printer.js';
@@ -26,8 +27,23 @@ export const qradarFormats = { default: 'AQL queries (SELECT … FROM events WHE
 const NUMBER_AS_STRING = /^[0-9%']*$/;
 
 export class QradarBackend extends TextBackend {
+  /**
+   * Each converted rule's WHERE clauses (devicetype filter included), by rule id: correlations
+   * combine them, and the converter hands correlations the rules as lowered, before the pipelines.
+   */
+  private readonly ruleWhere = new Map<string, string[]>();
+
   constructor() {
     super('qradar', aqlTable, qradarFormats, 'default');
+  }
+
+  convertCorrelation(
+    corr: IrCorrelation,
+    rules: readonly ConvertedRule[],
+    opts: BackendConvertOptions,
+  ): Result<string[]> {
+    const table = typeof opts.state?.['table'] === 'string' ? opts.state['table'] : 'events';
+    return convertAqlCorrelation(this, corr, rules, (r) => this.ruleWhere.get(r.rule.id) ?? r.queries, table);
   }
 
   /**
@@ -152,7 +168,10 @@ export class QradarBackend extends TextBackend {
       Array.isArray(stateFields) ? stateFields : Array.isArray(ruleFields) ? ruleFields : []
     ).filter((f): f is string => typeof f === 'string');
     const select = fields.length === 0 ? '*' : `*, ${fields.map((f) => this.field(f)).join(', ')}`;
-    return `SELECT ${select} FROM ${table} WHERE ${this.deviceTypes(ctx)}${query}`;
+    const where = `${this.deviceTypes(ctx)}${query}`;
+    const seen = this.ruleWhere.get(ctx.rule.id) ?? [];
+    this.ruleWhere.set(ctx.rule.id, [...seen, where]);
+    return `SELECT ${select} FROM ${table} WHERE ${where}`;
   }
 
   /** `devicetype=N AND ` for the rule's log source; an OR at the top is grouped behind it. */

@@ -6,7 +6,7 @@
  * Register them with the pipeline runner's custom transformations (ctx) under these names.
  */
 import type { Diagnostic } from '../../diagnostics/index.js';
-import type { IrNode, IrRule, IrValue, StrPart } from '../../ir/types.js';
+import type { IrCorrelation, IrNode, IrRule, IrValue, StrPart } from '../../ir/types.js';
 import { defineTransformation, type TransformationDef } from '../../pipeline/index.js';
 import {
   AQL_FIELD_MAPPING,
@@ -371,6 +371,16 @@ export const qradarTransformations: Readonly<Record<string, QradarTransform>> = 
   },
 };
 
+/** Group-by and aggregated fields of a correlation get the same QRadar property names. */
+function mapCorrelationFields(corr: IrCorrelation): void {
+  const one = (f: string): string => {
+    const to = AQL_FIELD_MAPPING[f];
+    return typeof to === 'string' ? to : f;
+  };
+  corr.groupBy = corr.groupBy.map(one);
+  if (corr.condition.field !== undefined) corr.condition.field = one(corr.condition.field);
+}
+
 /**
  * The QRadar transformations as pipeline transformation types (rule scope), for the pipeline
  * loader and applyPipelines: pass them as `transformations` in the load options and the context.
@@ -382,7 +392,10 @@ export const qradarTransformationDefs: Readonly<Record<string, TransformationDef
       scope: 'rule',
       parse: () => null,
       apply(_p, target, env) {
-        if (target.kind !== 'Rule') return;
+        if (target.kind !== 'Rule') {
+          if (type === 'qradar_field_mapping') mapCorrelationFields(target.correlation);
+          return;
+        }
         const diags = fn(target.rule, {}, env.state);
         for (const d of diags) {
           if (env.file !== undefined && d.file === undefined) d.file = env.file;
