@@ -104,6 +104,26 @@ test('secops: correlations become multi-event YARA-L rules with match over the w
   assert.equal(udmOk, false);
 });
 
+test('secops: a YARA-L correlation without group-by is reported, not written without a window', () => {
+  const b = new SecOpsBackend();
+  const text =
+    rule('    sel:\n        CommandLine: a\n    condition: sel').replace(
+      'title: My Rule',
+      'title: Base\nname: base',
+    ) +
+    '\n---\ntitle: Many\ncorrelation:\n    type: event_count\n    rules: [base]\n    timespan: 10m\n    condition:\n        gte: 5\n';
+  const docs = parseSigmaText(text, 'c.yml').file.documents;
+  const base = docs[0];
+  const corr = docs[1];
+  assert.ok(base?.kind === 'Rule' && corr?.kind === 'Correlation');
+  const low = lowerRule(base);
+  const c = lowerCorrelation(corr);
+  assert.ok(low.ok && c.ok);
+  const r = b.convertCorrelation(c.value, [{ rule: low.value, queries: [] }], { format: 'yara_l' });
+  assert.equal(r.ok, false);
+  assert.equal(r.diagnostics[0]?.code, 'TL5001');
+});
+
 test('secops: syntax checker rejects malformed UDM', () => {
   assert.notDeepEqual(checkUdm('a = "x" AND'), []);
   assert.notDeepEqual(checkUdm('a = /x(/ nocase'), []);

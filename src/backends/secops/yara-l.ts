@@ -82,6 +82,18 @@ export function yaraLCorrelation(
   // eslint-disable-next-line @typescript-eslint/no-unused-vars -- same signature as other targets
   opts: BackendConvertOptions,
 ): Result<string[]> {
+  if (corr.groupBy.length === 0) {
+    // A YARA-L window needs a match variable to group on.
+    return fail([
+      {
+        code: 'TL5001',
+        severity: 'error',
+        message:
+          'unsupported by target: a YARA-L correlation needs at least one group-by field (match: $var over <window>)',
+        file: corr.id,
+      },
+    ]);
+  }
   if (rules.length === 0) {
     return fail([
       {

@@ -121,6 +121,9 @@ export function expandCidr6(cidr: string): string[] | null {
 }
 
 export class SumoLogicBackend extends TextBackend {
+  /** Rule objects behind the JSON texts of this run, so the output needs no re-parse. */
+  private readonly ruleObjects = new Map<string, Record<string, unknown>>();
+
   constructor() {
     super('sumologic', sumologicTable, sumologicFormats, 'default');
   }
@@ -229,13 +232,17 @@ export class SumoLogicBackend extends TextBackend {
 
   override finalizeQueryFormat(query: string, ctx: ConversionContext): string | null {
     const expr = finalizeExpression(ctx.rule, query);
-    return toPythonJson(ruleJson(ctx.rule, expr, ctx.options));
+    const obj = ruleJson(ctx.rule, expr, ctx.options);
+    const text = toPythonJson(obj);
+    this.ruleObjects.set(text, obj);
+    return text;
   }
 
   // eslint-disable-next-line @typescript-eslint/no-unused-vars -- same signature as other targets
   override finalizeOutput(queries: string[], opts: BackendConvertOptions): string[] {
     if (queries.length === 0) return [];
-    const rules = queries.map((q) => JSON.parse(q) as unknown);
+    const rules = queries.map((q) => this.ruleObjects.get(q) ?? (JSON.parse(q) as unknown));
+    this.ruleObjects.clear();
     return [toPythonJson({ rules })];
   }
 }

@@ -102,15 +102,21 @@ function windowsEventIds(rule: IrRule, q: string): string {
   });
 }
 
+/** One pass over the query per form (`=`, ` in `, ` matches `), compiled once. */
+const METADATA_NAMES = new Map(WINDOWS_METADATA);
+const METADATA_ALT = WINDOWS_METADATA.map(([f]) => f).join('|');
+const METADATA_EQ = new RegExp(`\\b(${METADATA_ALT})=`, 'g');
+const METADATA_IN = new RegExp(`\\b(${METADATA_ALT})\\s+in\\s+`, 'g');
+const METADATA_MATCHES = new RegExp(`\\b(${METADATA_ALT})\\s+matches\\s+`, 'g');
+
 function windowsMetadataFields(rule: IrRule, q: string): string {
   const p = rule.logsource.product;
   if (p && p.toLowerCase() !== 'windows') return q;
-  for (const [sigma, cse] of WINDOWS_METADATA) {
-    q = q.replace(new RegExp(`\\b${sigma}=`, 'g'), `${cse}=`);
-    q = q.replace(new RegExp(`\\b${sigma}\\s+in\\s+`, 'g'), `${cse} in `);
-    q = q.replace(new RegExp(`\\b${sigma}\\s+matches\\s+`, 'g'), `${cse} matches `);
-  }
-  return q;
+  const name = (f: string): string => METADATA_NAMES.get(f) ?? f;
+  return q
+    .replace(METADATA_EQ, (_m, f: string) => `${name(f)}=`)
+    .replace(METADATA_IN, (_m, f: string) => `${name(f)} in `)
+    .replace(METADATA_MATCHES, (_m, f: string) => `${name(f)} matches `);
 }
 
 /** Vendor logsources (product or service given): fields outside the schema are written `fields['…']`. */
@@ -270,8 +276,8 @@ export function ruleJson(
 
 /** json.dumps(obj, indent=4): Python's layout and ASCII-only escaping. */
 export function toPythonJson(v: unknown): string {
-  return JSON.stringify(v, null, 4).replace(
-    /[\u007f-\uffff]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
+  const text = JSON.stringify(v, null, 4);
+  // Most rules are ASCII: test before the (rarely needed) escaping pass.
+  if (/^[\x00-\x7e]*$/.test(text)) return text;
+  return text.replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

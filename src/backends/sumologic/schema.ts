@@ -256,22 +256,50 @@ export const LOGSOURCES: readonly LogsourceInfo[] = [
   vp('zeek', undefined, 'Zeek', 'Zeek', 'network'),
 ];
 
+const LS_KEYS = ['category', 'product', 'service'] as const;
+type LsKey = (typeof LS_KEYS)[number];
+
+function lsKey(ls: Partial<Record<LsKey, string>>, keys: readonly LsKey[]): string {
+  return keys.map((k) => `${k}=${ls[k] ?? ''}`).join('|');
+}
+
+/** Entry index by its exact logsource keys, first listed kept. */
+const LS_INDEX = new Map<string, number>();
+LOGSOURCES.forEach((e, i) => {
+  const keys = LS_KEYS.filter((k) => e.logsource[k] !== undefined);
+  const k = lsKey(e.logsource, keys);
+  if (!LS_INDEX.has(k)) LS_INDEX.set(k, i);
+});
+
+/** Key subsets, most keys first. */
+const SUBSETS: readonly (readonly LsKey[])[] = [
+  ['category', 'product', 'service'],
+  ['category', 'product'],
+  ['category', 'service'],
+  ['product', 'service'],
+  ['category'],
+  ['product'],
+  ['service'],
+];
+
 /** The most specific entry whose logsource keys all match the rule's (ties: first listed). */
 export function lookupLogsource(ls: {
   product?: string;
   service?: string;
   category?: string;
 }): LogsourceInfo | undefined {
-  let best: LogsourceInfo | undefined;
-  let bestKeys = 0;
-  for (const e of LOGSOURCES) {
-    const keys = Object.entries(e.logsource);
-    if (keys.every(([k, v]) => ls[k as keyof typeof ls] === v) && keys.length > bestKeys) {
-      best = e;
-      bestKeys = keys.length;
+  let size = 0;
+  let best: number | undefined;
+  for (const keys of SUBSETS) {
+    if (best !== undefined && keys.length < size) break;
+    if (keys.some((k) => ls[k] === undefined)) continue;
+    const i = LS_INDEX.get(lsKey(ls, keys));
+    if (i !== undefined && (best === undefined || i < best)) {
+      best = i;
+      size = keys.length;
     }
   }
-  return best;
+  return best === undefined ? undefined : LOGSOURCES[best];
 }
 
 const ENTITY_FIELD: Record<string, string> = {
