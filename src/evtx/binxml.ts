@@ -8,7 +8,6 @@
  * (self-referencing templates, deeply nested BinXML) cannot exhaust the stack or memory.
  */
 import type { XAttr, XElement, XNode } from './tree.js';
-import type { EvtxValue } from './values.js';
 import { EvtxFormatError, VT, decodeValue, isEmptyValue, readUtf16, valueTokenSize } from './values.js';
 
 const TOKEN = {
@@ -47,6 +46,7 @@ interface Template {
 
 /** A BinXML substitution value, parsed on first use and then shared by every reference. */
 interface LazyBinXml {
+  k: 'Lazy';
   pos: number;
   size: number;
   nodes: XNode[] | undefined;
@@ -54,7 +54,15 @@ interface LazyBinXml {
   cost: number;
 }
 
-type SubValue = string | EvtxValue | LazyBinXml;
+/**
+ * A substitution value as it will be inserted: the node is built once per template instance
+ * and shared by every placeholder that uses it (nodes are never mutated). `empty` says whether
+ * an optional substitution leaves it out.
+ */
+interface SubValue {
+  node: XNode | LazyBinXml;
+  empty: boolean;
+}
 
 /** Per-chunk decoding state: the chunk bytes plus name and template caches. */
 export class ChunkDecoder {
@@ -328,9 +336,17 @@ export class ChunkDecoder {
       const type = this.dv.getUint8(pos + i * 4 + 2);
       if (vpos + size > end)
         throw new EvtxFormatError(`substitution ${i} runs past the end of the record`, vpos);
-      if (type === VT.BinXml) values[i] = { pos: vpos, size, nodes: undefined, cost: 0 };
-      else if (type === VT.EvtXml || type === VT.EvtHandle) values[i] = { t: type, v: null };
-      else values[i] = decodeValue(this.buf, this.dv, type, vpos, size, end);
+      if (type === VT.BinXml) {
+        values[i] = { node: { k: 'Lazy', pos: vpos, size, nodes: undefined, cost: 0 }, empty: size === 0 };
+      } else if (type === VT.EvtXml || type === VT.EvtHandle) {
+        values[i] = { node: { k: 'Value', v: { t: type, v: null } }, empty: true };
+      } else {
+        const v = decodeValue(this.buf, this.dv, type, vpos, size, end);
+        values[i] =
+          typeof v === 'string'
+            ? { node: { k: 'Text', s: v }, empty: v === '' }
+            : { node: { k: 'Value', v }, empty: isEmptyValue(v) };
+      }
       // Always advance by the declared size: values may be padded, and NULL slots keep their bytes.
       vpos += size;
     }
@@ -374,12 +390,12 @@ export class ChunkDecoder {
     out: XNode[],
     depth: number,
   ): void {
-    const v = values[index];
-    if (v === undefined) return;
+    const sub = values[index];
+    if (sub === undefined || (optional && sub.empty)) return;
     this.spend(1, 0);
-    if (typeof v === 'string') {
-      if (!(optional && v === '')) out.push({ k: 'Text', s: v });
-    } else if ('pos' in v) {
+    const v = sub.node;
+    if (v.k !== 'Lazy') out.push(v);
+    else {
       if (v.size === 0) return;
       if (v.nodes) this.spend(v.cost, v.pos);
       else {
@@ -388,8 +404,6 @@ export class ChunkDecoder {
         v.cost = Math.max(1, before - this.budget);
       }
       for (const n of v.nodes) out.push(n);
-    } else if (!(optional && isEmptyValue(v))) {
-      out.push({ k: 'Value', v });
     }
   }
 }

@@ -120,8 +120,11 @@ function mixedContentValue(nodes: readonly XNode[]): string | number | boolean {
  */
 interface Builder<T> {
   scalar(v: string | number | boolean | null): T;
-  /** Keys in order; a repeated key keeps its first position and takes the last value (as JS objects do). */
-  object(keys: string[], values: T[]): T;
+  /**
+   * Keys in order; a repeated key keeps its first position and takes the last value (as JS
+   * objects do). `mayRepeat` is false when the caller knows the keys are distinct.
+   */
+  object(keys: string[], values: T[], mayRepeat: boolean): T;
   array(values: T[]): T;
 }
 
@@ -147,9 +150,9 @@ const textBuilder: Builder<string> = {
     if (typeof v === 'string') return jsonString(v);
     return v === null ? 'null' : String(v);
   },
-  object(keys, values) {
+  object(keys, values, mayRepeat) {
     let out = '{';
-    if (keys.length < 2 || new Set(keys).size === keys.length) {
+    if (!mayRepeat || keys.length < 2 || new Set(keys).size === keys.length) {
       for (let i = 0; i < keys.length; i++) {
         if (i > 0) out += ',';
         out += jsonString(keys[i] ?? '') + ':' + (values[i] ?? 'null');
@@ -173,7 +176,7 @@ function attrsObject<T>(attrs: readonly XAttr[], b: Builder<T>): T | undefined {
     (keys ??= []).push(a.name);
     (values ??= []).push(b.scalar(contentValue(a.value, false)));
   }
-  return keys && values ? b.object(keys, values) : undefined;
+  return keys && values ? b.object(keys, values, true) : undefined;
 }
 
 function nameAttr(el: XElement): XAttr | undefined {
@@ -235,6 +238,9 @@ function body<T>(el: XElement, dataContainer: boolean, b: Builder<T>): T {
   const seenNames: string[] = [];
   const seenCounts: number[] = [];
   let positionalDone = false;
+  // Element names are distinct by construction; Data names, suffixed names and names past the
+  // tracking limit may repeat another key.
+  let mayRepeat = flatten;
   for (const c of el.children) {
     if (c.k !== 'Element') continue;
     if (dataContainer && c.name === 'Data') {
@@ -251,7 +257,7 @@ function body<T>(el: XElement, dataContainer: boolean, b: Builder<T>): T {
             ? dataValue(first, b)
             : b.array(positional.map((d) => dataValue(d, b)));
         keys.push('Data');
-        values.push(b.object(['#text'], [text]));
+        values.push(b.object(['#text'], [text], false));
       }
       continue;
     }
@@ -261,14 +267,15 @@ function body<T>(el: XElement, dataContainer: boolean, b: Builder<T>): T {
       const seen = seenCounts[at] ?? 1;
       key = `${c.name}_${seen}`;
       seenCounts[at] = seen + 1;
+      mayRepeat = true;
     } else if (seenNames.length < MAX_UNIQUE_NAMES) {
       seenNames.push(c.name);
       seenCounts.push(1);
-    }
+    } else mayRepeat = true;
     keys.push(key);
     values.push(elementValue(c, c.name === 'EventData' || c.name === 'UserData', b));
   }
-  return b.object(keys, values);
+  return b.object(keys, values, mayRepeat);
 }
 
 /** The evtx JSON object of one record. */
