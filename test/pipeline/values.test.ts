@@ -8,6 +8,7 @@ test('replace_string works on the plain text and keeps wildcards; Python group r
 sel:
     CommandLine|contains: 'C:/Windows/System32'
     Size: 42
+    Count: 17
 condition: sel`),
     `
 transformations:
@@ -19,7 +20,8 @@ transformations:
     replacement: 'four'
 `,
   );
-  assert.deepEqual(out, ['and(CommandLine="*%SystemRoot%/Windows-System32*", Size="four2")']);
+  // A number the regex changes becomes a string; one it leaves alone stays a number.
+  assert.deepEqual(out, ['and(CommandLine="*%SystemRoot%/Windows-System32*", Size="four2", Count=17)']);
 });
 
 test('replace_string doubles lone backslashes so Windows paths survive the re-parse', () => {
