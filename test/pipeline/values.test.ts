@@ -214,3 +214,27 @@ transformations:
   assert.match(out[0]!, /CommandLine="\*-enc\*"/);
   assert.match(out[0]!, /Image="\+x"/);
 });
+
+test('replace_string round-trips escaped wildcards and backslashes like pySigma', () => {
+  const r = apply(
+    rule(`
+sel:
+    A: 'one\\\\value'
+    B: 'lit\\*value'
+condition: sel`),
+    `
+transformations:
+  - type: replace_string
+    regex: value
+    replacement: test
+`,
+  );
+  assert.ok(r.ok);
+  const c = r.value.rule.conditions[0]!;
+  assert.ok(c.kind === 'And');
+  const [a, b] = c.children;
+  assert.ok(a?.kind === 'FieldMatch' && b?.kind === 'FieldMatch');
+  // 'one\\value' is one literal backslash; 'lit\*value' a literal star, not a wildcard.
+  assert.deepEqual(a.value, { kind: 'Str', parts: [{ kind: 'Lit', text: 'one\\test' }], cased: false });
+  assert.deepEqual(b.value, { kind: 'Str', parts: [{ kind: 'Lit', text: 'lit*test' }], cased: false });
+});
