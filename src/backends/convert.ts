@@ -23,7 +23,7 @@ import type { SigmaDocument, SigmaFile } from '../sigma/ast.js';
 import { parseSigmaText } from '../sigma/parse.js';
 import { getTarget } from './registry.js';
 import type { TargetDef } from './target.js';
-import type { Backend, BackendConvertOptions, ConvertedRule } from './text/backend.js';
+import type { AttackLookup, Backend, BackendConvertOptions, ConvertedRule } from './text/backend.js';
 
 /** A built-in pipeline name, or a pipeline YAML file already read. */
 export type PipelineRef = string | { file: string; text: string };
@@ -39,6 +39,8 @@ export interface ConvertOptions {
   pretty?: boolean;
   /** Unmapped fields are errors instead of warnings. */
   strict?: boolean;
+  /** ATT&CK names for formats that embed them (Elastic Security rules' threat block). */
+  attack?: AttackLookup;
 }
 
 export interface DocResult {
@@ -48,6 +50,8 @@ export interface DocResult {
   kind: SigmaDocument['kind'];
   /** Queries (finalized for the format); undefined when the document failed. */
   output?: string[];
+  /** A rule that a correlation in the run refers to and that is therefore not output on its own. */
+  referenced?: boolean;
   diagnostics: Diagnostic[];
 }
 
@@ -74,6 +78,7 @@ export class Converter {
   ) {
     this.backend = target.create();
     this.bopts = { format, pretty: opts.pretty ?? false, options: opts.options ?? {} };
+    if (opts.attack) this.bopts.attack = opts.attack;
     this.pctx = target.transformations ? { transformations: target.transformations } : {};
     this.setupDiagnostics = setupDiagnostics;
   }
@@ -209,6 +214,7 @@ export class Converter {
       const generate = doc.raw['generate'] === true;
       // Rules a correlation refers to are not output on their own unless they ask to be.
       result.output = isRef && !generate ? [] : r.value.queries;
+      if (isRef && !generate) result.referenced = true;
       queries.push(...result.output);
     }
     for (const { doc, result } of pending) {
@@ -302,4 +308,23 @@ export function convertSigmaText(
   const diags = [...run.parseDiagnostics, ...run.docs.flatMap((d) => d.diagnostics)];
   if (hasErrors(diags) || run.docs.some((d) => d.output === undefined)) return fail(diags);
   return ok(run.output, diags);
+}
+
+/**
+ * Convert one parsed Sigma document (with the other documents of its collection, so a correlation
+ * finds its rules): the queries of that document, or one text for whole-output formats.
+ */
+export function convertRule(
+  doc: SigmaDocument,
+  opts: ConvertOptions,
+  collection: readonly SigmaDocument[] = [doc],
+): Result<string[] | string> {
+  const c = Converter.create(opts);
+  if (!c.ok) return fail(c.diagnostics);
+  const others = collection.includes(doc) ? collection : [...collection, doc];
+  const run = c.value.convertFiles([{ file: doc.file, documents: [...others] }]);
+  const mine = run.docs[others.indexOf(doc)];
+  if (!mine || mine.output === undefined) return fail(mine?.diagnostics ?? []);
+  if (typeof run.output === 'string' && others.length === 1) return ok(run.output, mine.diagnostics);
+  return ok(mine.output, mine.diagnostics);
 }

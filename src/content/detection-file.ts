@@ -1,7 +1,5 @@
 /** One detection file: a Sigma rule (or correlation with its base rules) plus one `tripline:` block. */
-import type { Node } from 'yaml';
-import { isMap, isScalar, isSeq } from 'yaml';
-import type { Diagnostic, DiagnosticCode } from '../diagnostics/index.js';
+import type { Diagnostic, DiagnosticCode, Span } from '../diagnostics/index.js';
 import { lookupTechnique, tacticsFromTags, validateAttackTag } from '../attack/index.js';
 import type {
   AtomicLink,
@@ -17,18 +15,19 @@ import type {
 } from './model.js';
 import type { DetectionType, Severity, TestKind } from './model.js';
 import { DETECTION_TYPES, SEVERITIES, TRIPLINE_BLOCK } from './schemas.js';
-import { report, spanOf, validateNode } from './schema-dsl.js';
+import { report, validateNode } from './schema-dsl.js';
+import type { ValidationContext } from './schema-dsl.js';
 import { parseSigmaText, validateDocument } from '../sigma/index.js';
-import type { YamlFile } from './yaml-doc.js';
+import type { YNode } from './yaml-doc.js';
 import {
   asRecord,
   asString,
   asStrings,
-  ctxFor,
   customKeys,
-  keyNodeAt,
+  entryOf,
+  keySpanAt,
   nodeAt,
-  readYaml,
+  readContentYaml,
 } from './yaml-doc.js';
 
 const YAML_LEVEL = new Set<string>(['TL1001', 'TL1002', 'TL1003', 'TL1005', 'TL1006']);
@@ -82,43 +81,42 @@ export function parseDetectionFile(
     // Our ATT&CK check against the pinned table is stricter than the Sigma lint (TL1019).
     diagnostics.push(...validateDocument(doc).filter((d) => d.code !== 'TL1019'));
   }
-  const own: Diagnostic[] = [];
-  const y = readYaml(text, file, own);
-  if (!yamlBroken) diagnostics.push(...own);
-  if (!y) return undefined;
-  const ctx = ctxFor(y, diagnostics);
-  const documents = y.docs.map((d) => asRecord(d.toJS({ maxAliasCount: 100 })) ?? {});
-  const carriers = y.docs.flatMap((d, i) => (isMap(d.contents) && d.contents.has('tripline') ? [i] : []));
+  // Sigma has reported YAML errors already; the same reader gives us the positioned tree.
+  const y = readContentYaml(text, file, diagnostics, true);
+  if (!y || yamlBroken) return undefined;
+  const ctx: ValidationContext = { file, diagnostics };
+  const documents = y.docs.map((d) => asRecord(d.data) ?? {});
+  const carriers = y.docs.flatMap((d, i) => (entryOf(d.root, 'tripline') ? [i] : []));
   if (carriers.length === 0) {
     report(
       ctx,
       'TL8010',
       "no 'tripline:' block: add one to the Sigma rule this file defines",
-      y.docs[0]?.contents,
+      y.docs[0]?.root.span,
       [],
     );
     return undefined;
   }
   for (const extra of carriers.slice(1)) {
-    const root = y.docs[extra]!.contents;
-    report(ctx, 'TL8011', "only one document per file may carry 'tripline:'", keyNodeAt(root, ['tripline']), [
+    const root = y.docs[extra]!.root;
+    report(ctx, 'TL8011', "only one document per file may carry 'tripline:'", keySpanAt(root, ['tripline']), [
       'tripline',
     ]);
   }
   const primary = carriers[0]!;
-  const root = y.docs[primary]!.contents;
+  const root = y.docs[primary]!.root;
   const raw = documents[primary]!;
   const blockNode = nodeAt(root, ['tripline']);
   const before = diagnostics.length;
-  validateNode(ctx, TRIPLINE_BLOCK, blockNode, ['tripline']);
+  validateNode(ctx, TRIPLINE_BLOCK, blockNode, ['tripline'], keySpanAt(root, ['tripline']));
   const blockValid = !diagnostics.slice(before).some((d) => d.severity === 'error');
 
   const kind = 'correlation' in raw ? 'correlation' : 'rule';
-  checkSigmaShape(y, primary, diagnostics);
+  checkSigmaShape(ctx, root);
   const tags = asStrings(raw.tags);
-  const techniques = checkAttackTags(y, root, tags, diagnostics);
+  const techniques = checkAttackTags(ctx, root, tags);
 
-  const block = buildBlock(y, blockNode, asRecord(raw.tripline) ?? {}, asString(raw.level), diagnostics);
+  const block = buildBlock(ctx, blockNode, asRecord(raw.tripline) ?? {}, asString(raw.level));
   if (!blockValid && !block) return undefined;
   if (!block) return undefined;
   if (kind === 'rule' && block.type === 'Correlation') {
@@ -126,7 +124,7 @@ export function parseDetectionFile(
       ctx,
       'TL8027',
       "type 'Correlation' needs a Sigma correlation rule (a 'correlation:' section)",
-      nodeAt(blockNode, ['type']),
+      nodeAt(blockNode, ['type'])?.span,
       ['tripline', 'type'],
     );
   }
@@ -135,7 +133,7 @@ export function parseDetectionFile(
       ctx,
       'TL8027',
       "this file's detection is a correlation: set 'type: Correlation'",
-      nodeAt(blockNode, ['type']),
+      nodeAt(blockNode, ['type'])?.span,
       ['tripline', 'type'],
     );
   }
@@ -171,7 +169,7 @@ export function parseDetectionFile(
     documents,
     primary,
     tripline: block,
-    span: spanOf(root, y.lineCounter),
+    span: root.span,
     sigma: sig.file.documents,
   };
   for (const k of ['status', 'level', 'description', 'author', 'date', 'modified'] as const) {
@@ -192,30 +190,23 @@ function logsourceOf(doc: Record<string, unknown>): SigmaLogsource {
 }
 
 /** Sigma makes `id` optional; a shipped detection needs one (the library, tests and site key on it). */
-function checkSigmaShape(y: YamlFile, primary: number, diagnostics: Diagnostic[]): void {
-  const ctx = ctxFor(y, diagnostics);
-  const root = y.docs[primary]!.contents;
+function checkSigmaShape(ctx: ValidationContext, root: YNode): void {
   for (const k of ['title', 'id']) {
-    if (!nodeAt(root, [k])) report(ctx, 'TL8030', `a detection needs a Sigma '${k}'`, root, []);
+    if (!nodeAt(root, [k])) report(ctx, 'TL8030', `a detection needs a Sigma '${k}'`, root.span, []);
   }
 }
 
 /** Validate ATT&CK tags against the pinned table; returns the technique ids. */
-function checkAttackTags(
-  y: YamlFile,
-  root: Node | null,
-  tags: string[],
-  diagnostics: Diagnostic[],
-): string[] {
-  const ctx = ctxFor(y, diagnostics);
+function checkAttackTags(ctx: ValidationContext, root: YNode, tags: string[]): string[] {
   const tagsNode = nodeAt(root, ['tags']);
-  const at = (i: number): Node | undefined => (isSeq(tagsNode) ? (tagsNode.items[i] as Node) : undefined);
+  const at = (i: number): Span | undefined =>
+    (tagsNode?.kind === 'seq' ? tagsNode.items[i]?.span : undefined) ?? keySpanAt(root, ['tags']);
   const tactics = tacticsFromTags(tags);
   const techniques: string[] = [];
   tags.forEach((tag, i) => {
     const v = validateAttackTag(tag);
     const put = (code: DiagnosticCode, message: string): void =>
-      report(ctx, code, message, at(i) ?? tagsNode, ['tags', i]);
+      report(ctx, code, message, at(i), ['tags', i]);
     switch (v.kind) {
       case 'malformed':
         put('TL8025', `'${tag}': ${v.reason}`);
@@ -244,7 +235,13 @@ function checkAttackTags(
     }
   });
   if (techniques.length === 0) {
-    report(ctx, 'TL8018', 'no ATT&CK technique tag (e.g. attack.t1119)', tagsNode ?? root, ['tags']);
+    report(
+      ctx,
+      'TL8018',
+      'no ATT&CK technique tag (e.g. attack.t1119)',
+      keySpanAt(root, ['tags']) ?? root.span,
+      ['tags'],
+    );
   }
   return techniques;
 }
@@ -258,13 +255,12 @@ const LEVEL_TO_SEVERITY: Record<string, Severity> = {
 };
 
 function buildBlock(
-  y: YamlFile,
-  node: Node | undefined,
+  ctx: ValidationContext,
+  node: YNode | undefined,
   b: Record<string, unknown>,
   level: string | undefined,
-  diagnostics: Diagnostic[],
 ): TriplineBlock | undefined {
-  const ctx = ctxFor(y, diagnostics);
+  const fallback = node?.span ?? { line: 1, column: 1 };
   const type = asString(b.type);
   const confidence = asString(b.confidence);
   if (!type || !(DETECTION_TYPES as readonly string[]).includes(type)) return undefined;
@@ -278,11 +274,11 @@ function buildBlock(
   const enrichment: EnrichmentFlag[] = [];
   for (const [name, sel] of Object.entries(asRecord(b.enrichment) ?? {})) {
     const selNode = nodeAt(node, ['enrichment', name]);
-    checkSelection(y, selNode, ['tripline', 'enrichment', name], diagnostics);
+    checkSelection(ctx, selNode, ['tripline', 'enrichment', name]);
     enrichment.push({
       name,
       selection: sel as Selection,
-      span: spanOf(keyNodeAt(node, ['enrichment', name]), y.lineCounter),
+      span: keySpanAt(node, ['enrichment', name]) ?? fallback,
     });
   }
   const flagNames = new Set(enrichment.map((e) => e.name));
@@ -305,15 +301,15 @@ function buildBlock(
       : undefined;
     const dataset = asString(t.dataset);
     if (events && dataset !== undefined)
-      report(ctx, 'TL8026', "give either 'events' or 'dataset', not both", tNode, path);
+      report(ctx, 'TL8026', "give either 'events' or 'dataset', not both", tNode?.span, path);
     if (!events && dataset === undefined)
-      report(ctx, 'TL8026', "a test needs 'events' or a 'dataset'", tNode, path);
+      report(ctx, 'TL8026', "a test needs 'events' or a 'dataset'", tNode?.span, path);
     if (kind === 'positive' && matches < 1) {
       report(
         ctx,
         'TL8026',
         "a positive test needs 'expect: {matches: N}' with N ≥ 1",
-        nodeAt(tNode, ['expect']) ?? tNode,
+        (nodeAt(tNode, ['expect']) ?? tNode)?.span,
         path,
       );
     }
@@ -322,7 +318,7 @@ function buildBlock(
         ctx,
         'TL8026',
         'a negative test expects 0 matches',
-        nodeAt(tNode, ['expect', 'matches']) ?? tNode,
+        (nodeAt(tNode, ['expect', 'matches']) ?? tNode)?.span,
         path,
       );
     }
@@ -331,7 +327,7 @@ function buildBlock(
         ctx,
         'TL8026',
         `${enr.length} enrichment expectations for ${matches} expected hit(s)`,
-        nodeAt(tNode, ['expect', 'enrichment']),
+        nodeAt(tNode, ['expect', 'enrichment'])?.span,
         [...path, 'expect', 'enrichment'],
       );
     }
@@ -342,7 +338,7 @@ function buildBlock(
             ctx,
             'TL8020',
             `enrichment flag '${flag}' is not defined under tripline.enrichment`,
-            keyNodeAt(tNode, ['expect', 'enrichment', j, flag]),
+            keySpanAt(tNode, ['expect', 'enrichment', j, flag]),
             [...path, 'expect', 'enrichment', j, flag],
           );
         }
@@ -359,7 +355,7 @@ function buildBlock(
           ),
         ),
       },
-      span: spanOf(tNode, y.lineCounter),
+      span: tNode?.span ?? fallback,
     };
     const description = asString(t.description);
     if (description !== undefined) test.description = description;
@@ -386,7 +382,7 @@ function buildBlock(
         const d = asString(r.description);
         return d !== undefined ? { ...tel, description: d } : tel;
       }),
-      span: spanOf(nodeAt(node, ['atomics', i]), y.lineCounter),
+      span: nodeAt(node, ['atomics', i])?.span ?? fallback,
     });
     const tech = asString(a.technique);
     if (tech !== undefined && !lookupTechnique(tech)) {
@@ -394,7 +390,7 @@ function buildBlock(
         ctx,
         'TL8016',
         `atomic technique ${tech} is not in the pinned ATT&CK table`,
-        nodeAt(node, ['atomics', i, 'technique']),
+        nodeAt(node, ['atomics', i, 'technique'])?.span,
         ['tripline', 'atomics', i, 'technique'],
       );
     }
@@ -453,31 +449,25 @@ function buildBlock(
 }
 
 /** An enrichment selection: `Field|modifier…` keys with scalar or list-of-scalar values. */
-function checkSelection(
-  y: YamlFile,
-  node: Node | undefined,
-  path: (string | number)[],
-  diagnostics: Diagnostic[],
-): void {
-  const ctx = ctxFor(y, diagnostics);
-  const maps = isSeq(node)
-    ? (node.items as Node[]).map((n, i) => [n, [...path, i]] as const)
-    : [[node, path] as const];
+function checkSelection(ctx: ValidationContext, node: YNode | undefined, path: (string | number)[]): void {
+  const maps =
+    node?.kind === 'seq'
+      ? node.items.map((n, i) => [n, [...path, i]] as const)
+      : node
+        ? [[node, path] as const]
+        : [];
   for (const [m, p] of maps) {
-    if (!isMap(m)) continue;
-    if (m.items.length === 0) report(ctx, 'TL8022', 'an empty selection matches everything', m, p);
-    for (const pair of m.items) {
-      const key = isScalar(pair.key) ? String(pair.key.value) : '';
-      const [field, ...mods] = key.split('|');
-      if (!field) report(ctx, 'TL8022', 'enrichment selections name a field', pair.key as Node, [...p, key]);
+    if (m.kind !== 'map') continue;
+    if (m.entries.length === 0) report(ctx, 'TL8022', 'an empty selection matches everything', m.span, p);
+    for (const e of m.entries) {
+      const [field, ...mods] = e.key.split('|');
+      if (!field) report(ctx, 'TL8022', 'enrichment selections name a field', e.keySpan, [...p, e.key]);
       for (const mod of mods) {
-        if (!MODIFIERS.has(mod))
-          report(ctx, 'TL8022', `unknown modifier '${mod}'`, pair.key as Node, [...p, key]);
+        if (!MODIFIERS.has(mod)) report(ctx, 'TL8022', `unknown modifier '${mod}'`, e.keySpan, [...p, e.key]);
       }
-      const v = pair.value;
-      const scalarOk = (n: unknown): boolean => n === null || isScalar(n);
-      if (!(scalarOk(v) || (isSeq(v) && v.items.every(scalarOk)))) {
-        report(ctx, 'TL8022', 'values are a scalar or a list of scalars', v as Node, [...p, key]);
+      const v = e.value;
+      if (!(v.kind === 'scalar' || (v.kind === 'seq' && v.items.every((x) => x.kind === 'scalar')))) {
+        report(ctx, 'TL8022', 'values are a scalar or a list of scalars', v.span, [...p, e.key]);
       }
     }
   }

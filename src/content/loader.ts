@@ -18,16 +18,7 @@ import type { ContentSet, DataSource, Detection, Story, TargetMapping } from './
 import { DATA_SOURCE, STORY } from './schemas.js';
 import { report, validateNode } from './schema-dsl.js';
 import { readDatasetText } from './datasets.js';
-import {
-  asRecord,
-  asString,
-  asStrings,
-  ctxFor,
-  customKeys,
-  keyNodeAt,
-  nodeAt,
-  readYaml,
-} from './yaml-doc.js';
+import { asRecord, asString, asStrings, customKeys, keySpanAt, readContentYaml } from './yaml-doc.js';
 
 export interface LoadOptions {
   /** Resolve atomic GUIDs against this index (from loadAtomicIndex); unknown GUIDs are errors. */
@@ -260,13 +251,13 @@ function parseStory(
   relPath: string,
   diagnostics: Diagnostic[],
 ): Story | undefined {
-  const y = readYaml(text, file, diagnostics);
+  const y = readContentYaml(text, file, diagnostics);
   const doc = y?.docs[0];
   if (!y || !doc) return undefined;
   const before = diagnostics.length;
-  validateNode(ctxFor(y, diagnostics), STORY, doc.contents, []);
+  validateNode({ file, diagnostics }, STORY, doc.root, []);
   if (diagnostics.slice(before).some((d) => catalog[d.code].severity === 'error')) return undefined;
-  const r = asRecord(doc.toJS({ maxAliasCount: 100 })) ?? {};
+  const r = asRecord(doc.data) ?? {};
   const category = r.category;
   const s: Story = {
     file,
@@ -294,14 +285,14 @@ function parseDataSource(
   relPath: string,
   diagnostics: Diagnostic[],
 ): DataSource | undefined {
-  const y = readYaml(text, file, diagnostics);
+  const y = readContentYaml(text, file, diagnostics);
   const doc = y?.docs[0];
   if (!y || !doc) return undefined;
   const before = diagnostics.length;
-  const ctx = ctxFor(y, diagnostics);
-  validateNode(ctx, DATA_SOURCE, doc.contents, []);
+  const ctx = { file, diagnostics };
+  validateNode(ctx, DATA_SOURCE, doc.root, []);
   if (diagnostics.slice(before).some((d) => catalog[d.code].severity === 'error')) return undefined;
-  const r = asRecord(doc.toJS({ maxAliasCount: 100 })) ?? {};
+  const r = asRecord(doc.data) ?? {};
   const ls = asRecord(r.logsource) ?? {};
   const targets: Record<string, TargetMapping> = {};
   for (const [t, v] of Object.entries(asRecord(r.targets) ?? {})) {
@@ -330,7 +321,7 @@ function parseDataSource(
           ctx,
           'TL8005',
           `field '${f}' is declared but absent from example_event`,
-          keyNodeAt(doc.contents, ['example_event']) ?? nodeAt(doc.contents, ['fields']),
+          keySpanAt(doc.root, ['example_event']),
           ['example_event'],
         );
       }

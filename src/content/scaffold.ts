@@ -96,7 +96,9 @@ tripline:
     - name: ${t.name} — positive
       kind: positive
       events:
-        - Image: 'C:\\Windows\\System32\\example.exe'
+        - EventID: 1
+          Channel: Microsoft-Windows-Sysmon/Operational
+          Image: 'C:\\Windows\\System32\\example.exe'
           CommandLine: 'example.exe example-argument'
           User: 'CORP\\alice'
           Computer: 'ws01.corp.example'
@@ -107,7 +109,9 @@ tripline:
     - name: ${t.name} — benign look-alike
       kind: negative
       events:
-        - Image: 'C:\\Windows\\System32\\example.exe'
+        - EventID: 1
+          Channel: Microsoft-Windows-Sysmon/Operational
+          Image: 'C:\\Windows\\System32\\example.exe'
           CommandLine: 'example.exe /help'
           User: 'CORP\\alice'
           Computer: 'ws01.corp.example'

@@ -3,9 +3,8 @@
  * validator (with line/column diagnostics) and the JSON Schema for editors are produced from it, so
  * the two cannot disagree.
  */
-import type { Node, Pair, LineCounter } from 'yaml';
-import { isMap, isScalar, isSeq, isAlias } from 'yaml';
 import type { Diagnostic, DiagnosticCode, Span, YamlPath } from '../diagnostics/index.js';
+import type { YNode } from './yaml-doc.js';
 import { catalog } from '../diagnostics/index.js';
 
 export type Shape =
@@ -27,23 +26,16 @@ export const DATE_PATTERN = '^\\d{4}-\\d{2}-\\d{2}$';
 
 export interface ValidationContext {
   file: string;
-  lineCounter: LineCounter;
   diagnostics: Diagnostic[];
 }
 
-export function spanOf(node: Node | null | undefined, lc: LineCounter): Span {
-  const range = node?.range;
-  if (!range) return { line: 1, column: 1 };
-  const start = lc.linePos(range[0]);
-  const end = lc.linePos(range[1]);
-  return { line: start.line, column: start.col, endLine: end.line, endColumn: end.col };
-}
+const FALLBACK_SPAN: Span = { line: 1, column: 1 };
 
 export function report(
   ctx: ValidationContext,
   code: DiagnosticCode,
   message: string,
-  node: Node | null | undefined,
+  span: Span | undefined,
   path: YamlPath,
 ): void {
   ctx.diagnostics.push({
@@ -51,37 +43,35 @@ export function report(
     severity: catalog[code].severity,
     message,
     file: ctx.file,
-    span: spanOf(node, ctx.lineCounter),
+    span: span ?? FALLBACK_SPAN,
     path,
   });
 }
 
-function typeName(node: Node | null | undefined): string {
-  if (node == null) return 'null';
-  if (isMap(node)) return 'mapping';
-  if (isSeq(node)) return 'list';
-  if (isAlias(node)) return 'alias';
-  if (isScalar(node)) {
-    const v = node.value;
-    return v === null ? 'null' : typeof v;
-  }
-  return 'value';
+function typeName(node: YNode | undefined): string {
+  if (node === undefined) return 'nothing';
+  if (node.kind === 'map') return 'mapping';
+  if (node.kind === 'seq') return 'list';
+  return node.value === null ? 'null' : typeof node.value;
 }
 
+const isString = (n: YNode | undefined): n is YNode & { kind: 'scalar'; value: string } =>
+  n?.kind === 'scalar' && typeof n.value === 'string';
+
 /** Does the node fit the shape? No diagnostics; used to pick a `oneOf` branch. */
-function fits(shape: Shape, node: Node | null | undefined): boolean {
+function fits(shape: Shape, node: YNode | undefined): boolean {
   switch (shape.t) {
     case 'string':
-      return isScalar(node) && typeof node.value === 'string';
+      return isString(node);
     case 'integer':
-      return isScalar(node) && typeof node.value === 'number' && Number.isInteger(node.value);
+      return node?.kind === 'scalar' && typeof node.value === 'number' && Number.isInteger(node.value);
     case 'boolean':
-      return isScalar(node) && typeof node.value === 'boolean';
+      return node?.kind === 'scalar' && typeof node.value === 'boolean';
     case 'array':
-      return isSeq(node);
+      return node?.kind === 'seq';
     case 'object':
     case 'map':
-      return isMap(node);
+      return node?.kind === 'map';
     case 'oneOf':
       return shape.of.some((s) => fits(s, node));
     case 'any':
@@ -109,41 +99,39 @@ function describe(shape: Shape): string {
   }
 }
 
-function keyText(pair: Pair): string | undefined {
-  const k = pair.key;
-  if (isScalar(k)) return String(k.value);
-  return undefined;
-}
-
-/** Validate a YAML node against a shape, reporting TL8002–TL8006 with positions. */
+/**
+ * Validate a YAML node against a shape, reporting TL8002–TL8006 with positions. `at` is where to point
+ * when the node is missing (the parent's key).
+ */
 export function validateNode(
   ctx: ValidationContext,
   shape: Shape,
-  node: Node | null | undefined,
+  node: YNode | undefined,
   path: YamlPath,
+  at?: Span,
 ): void {
+  const where = node?.span ?? at;
   switch (shape.t) {
     case 'string': {
-      if (!isScalar(node) || typeof node.value !== 'string') {
-        // Dates written bare (2026-01-01) are plain strings in YAML 1.2 core; numbers are not strings.
-        report(ctx, 'TL8004', `expected a string, found ${typeName(node)}`, node, path);
+      if (!isString(node)) {
+        report(ctx, 'TL8004', `expected a string, found ${typeName(node)}`, where, path);
         return;
       }
       const v = node.value;
       if (shape.enum && !shape.enum.includes(v)) {
-        report(ctx, 'TL8005', `'${v}' is not one of: ${shape.enum.join(', ')}`, node, path);
+        report(ctx, 'TL8005', `'${v}' is not one of: ${shape.enum.join(', ')}`, where, path);
       } else if (shape.format === 'uuid' && !UUID_RE.test(v)) {
-        report(ctx, 'TL8006', `'${v}' is not a UUID v4`, node, path);
+        report(ctx, 'TL8006', `'${v}' is not a UUID v4`, where, path);
       } else if (shape.format === 'date' && !isDate(v)) {
-        report(ctx, 'TL8006', `'${v}' is not a date (YYYY-MM-DD)`, node, path);
-      } else if (shape.pattern && !new RegExp(shape.pattern).test(v)) {
-        report(ctx, 'TL8006', `'${v}' does not match ${shape.pattern}`, node, path);
+        report(ctx, 'TL8006', `'${v}' is not a date (YYYY-MM-DD)`, where, path);
+      } else if (shape.pattern !== undefined && !new RegExp(shape.pattern).test(v)) {
+        report(ctx, 'TL8006', `'${v}' does not match ${shape.pattern}`, where, path);
       }
       return;
     }
     case 'integer': {
-      if (!isScalar(node) || typeof node.value !== 'number' || !Number.isInteger(node.value)) {
-        report(ctx, 'TL8004', `expected an integer, found ${typeName(node)}`, node, path);
+      if (node?.kind !== 'scalar' || typeof node.value !== 'number' || !Number.isInteger(node.value)) {
+        report(ctx, 'TL8004', `expected an integer, found ${typeName(node)}`, where, path);
         return;
       }
       if (
@@ -154,89 +142,79 @@ export function validateNode(
           ctx,
           'TL8005',
           `${node.value} is outside ${shape.min ?? '-∞'}..${shape.max ?? '∞'}`,
-          node,
+          where,
           path,
         );
       }
       return;
     }
     case 'boolean':
-      if (!isScalar(node) || typeof node.value !== 'boolean') {
-        report(ctx, 'TL8004', `expected true or false, found ${typeName(node)}`, node, path);
+      if (node?.kind !== 'scalar' || typeof node.value !== 'boolean') {
+        report(ctx, 'TL8004', `expected true or false, found ${typeName(node)}`, where, path);
       }
       return;
     case 'array': {
-      if (!isSeq(node)) {
-        report(ctx, 'TL8004', `expected a list, found ${typeName(node)}`, node, path);
+      if (node?.kind !== 'seq') {
+        report(ctx, 'TL8004', `expected a list, found ${typeName(node)}`, where, path);
         return;
       }
       if (shape.minItems !== undefined && node.items.length < shape.minItems) {
-        report(ctx, 'TL8005', `expected at least ${shape.minItems} item(s)`, node, path);
+        report(ctx, 'TL8005', `expected at least ${shape.minItems} item(s)`, where, path);
       }
-      node.items.forEach((item, i) => validateNode(ctx, shape.items, item as Node, [...path, i]));
+      node.items.forEach((item, i) => validateNode(ctx, shape.items, item, [...path, i], where));
       return;
     }
     case 'object': {
-      if (!isMap(node)) {
-        report(ctx, 'TL8004', `expected a mapping, found ${typeName(node)}`, node, path);
+      if (node?.kind !== 'map') {
+        report(ctx, 'TL8004', `expected a mapping, found ${typeName(node)}`, where, path);
         return;
       }
       const seen = new Set<string>();
-      for (const pair of node.items) {
-        const key = keyText(pair);
-        if (key === undefined) {
-          report(ctx, 'TL8004', 'keys must be plain strings', pair.key as Node, path);
-          continue;
-        }
-        seen.add(key);
-        const sub = shape.props[key];
-        if (sub) validateNode(ctx, sub, pair.value as Node, [...path, key]);
-        else if (!key.startsWith('x_')) {
-          const hint = closest(key, Object.keys(shape.props));
+      for (const e of node.entries) {
+        seen.add(e.key);
+        const sub = shape.props[e.key];
+        if (sub) validateNode(ctx, sub, e.value, [...path, e.key], e.keySpan);
+        else if (!e.key.startsWith('x_')) {
+          const hint = closest(e.key, Object.keys(shape.props));
           report(
             ctx,
             'TL8002',
-            `unknown key '${key}'${hint ? ` (did you mean '${hint}'?)` : ''}; custom keys must start with 'x_'`,
-            pair.key as Node,
-            [...path, key],
+            `unknown key '${e.key}'${hint !== undefined ? ` (did you mean '${hint}'?)` : ''}; custom keys must start with 'x_'`,
+            e.keySpan,
+            [...path, e.key],
           );
         }
       }
       for (const r of shape.required ?? []) {
-        if (!seen.has(r)) report(ctx, 'TL8003', `required key '${r}' is missing`, node, path);
+        if (!seen.has(r)) report(ctx, 'TL8003', `required key '${r}' is missing`, at ?? where, path);
       }
       return;
     }
     case 'map': {
-      if (!isMap(node)) {
-        report(ctx, 'TL8004', `expected a mapping, found ${typeName(node)}`, node, path);
+      if (node?.kind !== 'map') {
+        report(ctx, 'TL8004', `expected a mapping, found ${typeName(node)}`, where, path);
         return;
       }
       const re = shape.keyPattern !== undefined ? new RegExp(shape.keyPattern) : undefined;
-      for (const pair of node.items) {
-        const key = keyText(pair);
-        if (key === undefined) {
-          report(ctx, 'TL8004', 'keys must be plain strings', pair.key as Node, path);
-          continue;
-        }
-        if (re && !re.test(key)) {
-          report(ctx, 'TL8006', `key '${key}' does not match ${shape.keyPattern!}`, pair.key as Node, [
+      for (const e of node.entries) {
+        if (re && !re.test(e.key)) {
+          report(ctx, 'TL8006', `key '${e.key}' does not match ${shape.keyPattern!}`, e.keySpan, [
             ...path,
-            key,
+            e.key,
           ]);
           continue;
         }
-        validateNode(ctx, shape.values, pair.value as Node, [...path, key]);
+        validateNode(ctx, shape.values, e.value, [...path, e.key], e.keySpan);
       }
       return;
     }
     case 'oneOf': {
       const branch = shape.of.find((s) => fits(s, node));
       if (!branch) {
-        report(ctx, 'TL8004', `expected ${describe(shape)}, found ${typeName(node)}`, node, path);
+        report(ctx, 'TL8004', `expected ${describe(shape)}, found ${typeName(node)}`, where, path);
         return;
       }
-      validateNode(ctx, branch, node, path);
+      validateNode(ctx, branch, node, path, at);
       return;
     }
     case 'any':

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import type { Diagnostic, Result } from '../diagnostics/index.js';
 import { fail, ok } from '../diagnostics/index.js';
 import { readDatasetText } from './datasets.js';
+import { readEvtx } from '../evtx/index.js';
 import type { Detection, DetectionTest } from './model.js';
 
 export interface TestEvent {
@@ -30,8 +31,18 @@ export interface DetectionEvaluator {
   evaluate(detection: Detection, events: readonly TestEvent[]): Result<TestHit[]>;
 }
 
-/** Reads `.evtx` datasets; supplied by the caller, since the content layer does not bundle the reader. */
+/** Reads `.evtx` datasets into events in the evtx JSON shape. */
 export type EvtxEventReader = (path: string) => Result<Record<string, unknown>[]>;
+
+/** The default `.evtx` reader: the project's EVTX reader, records in file order. */
+export const readEvtxEvents: EvtxEventReader = (path) => {
+  const r = readEvtx(path);
+  const events: Record<string, unknown>[] = [];
+  for (const rec of r.records) events.push(rec.event);
+  return r.diagnostics.some((d) => d.severity === 'error') && events.length === 0
+    ? fail(r.diagnostics)
+    : ok(events, r.diagnostics);
+};
 
 export interface TestFailure {
   /** Machine-readable reason. */
@@ -55,22 +66,17 @@ export interface TestVerdict {
 }
 
 /** The events of a test, inline or from its dataset. */
-export function testEvents(test: DetectionTest, readEvtx?: EvtxEventReader): Result<TestEvent[]> {
+export function testEvents(
+  test: DetectionTest,
+  readEvtxFile: EvtxEventReader = readEvtxEvents,
+): Result<TestEvent[]> {
   if (test.events) return ok(test.events.map((event, i) => ({ event, origin: `inline #${i + 1}` })));
   const path = test.datasetPath;
   if (path === undefined || test.dataset === undefined) {
     return fail({ code: 'TL8026', severity: 'error', message: `test '${test.name}' has no events` });
   }
   if (path.toLowerCase().endsWith('.evtx')) {
-    if (!readEvtx) {
-      return fail({
-        code: 'TL8014',
-        severity: 'error',
-        message: `no EVTX reader given for ${test.dataset}`,
-        file: path,
-      });
-    }
-    const r = readEvtx(path);
+    const r = readEvtxFile(path);
     if (!r.ok) return r;
     return ok(
       r.value.map((event, i) => ({ event, origin: `${test.dataset!}#${i + 1}` })),
@@ -150,12 +156,12 @@ export function judgeTest(
 export function runDetectionTests(
   detections: readonly Detection[],
   evaluator: DetectionEvaluator,
-  readEvtx?: EvtxEventReader,
+  readEvtxFile: EvtxEventReader = readEvtxEvents,
 ): TestVerdict[] {
   const out: TestVerdict[] = [];
   for (const d of detections) {
     for (const t of d.tripline.tests) {
-      const ev = testEvents(t, readEvtx);
+      const ev = testEvents(t, readEvtxFile);
       if (!ev.ok) {
         out.push({
           detection: d.id,

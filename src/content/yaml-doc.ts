@@ -1,75 +1,60 @@
-/** YAML reading shared by the content loaders: documents with positions, and lookups by path. */
-import type { Document, Node } from 'yaml';
-import { LineCounter, isMap, isScalar, isSeq, parseAllDocuments } from 'yaml';
-import type { Diagnostic, YamlPath } from '../diagnostics/index.js';
-import { catalog } from '../diagnostics/index.js';
-import type { ValidationContext } from './schema-dsl.js';
-import { spanOf } from './schema-dsl.js';
+/**
+ * YAML reading shared by the content loaders. It uses the Sigma front end's reader (a fast path for
+ * Sigma-shaped files with a full-parser fallback, and the guards against hostile input), so a detection
+ * file is tokenised the same way for its Sigma part and its `tripline:` block.
+ */
+import type { Diagnostic, Span, YamlPath } from '../diagnostics/index.js';
+import { readYaml, toPlain } from '../sigma/yaml-reader.js';
+import type { YamlDoc, YEntry, YNode } from '../sigma/yaml-reader.js';
+
+export type { YNode, YEntry };
 
 export interface YamlFile {
   file: string;
-  docs: Document.Parsed[];
-  lineCounter: LineCounter;
+  /** Non-empty documents, in order. */
+  docs: { root: YNode; data: unknown }[];
 }
 
-/** Parse every document; YAML errors become TL8001 with positions. Empty documents are dropped. */
-export function readYaml(text: string, file: string, diagnostics: Diagnostic[]): YamlFile | undefined {
-  const lineCounter = new LineCounter();
-  const all = parseAllDocuments(text, { lineCounter, uniqueKeys: true });
-  const docs = Array.isArray(all) ? all : [];
-  let bad = false;
-  for (const d of docs) {
-    for (const e of d.errors) {
-      bad = true;
-      const pos = e.linePos?.[0];
-      diagnostics.push({
-        code: 'TL8001',
-        severity: catalog.TL8001.severity,
-        message: e.message.split('\n')[0] ?? e.message,
-        file,
-        span: pos ? { line: pos.line, column: pos.col } : { line: 1, column: 1 },
-      });
-    }
-  }
-  if (bad) return undefined;
-  return { file, docs: docs.filter((d) => d.contents !== null), lineCounter };
+/**
+ * Parse every document. YAML errors are reported (Sigma's TL1xxx codes) unless `quiet`, for files whose
+ * Sigma parse already reported them. Undefined when the text is not valid YAML.
+ */
+export function readContentYaml(
+  text: string,
+  file: string,
+  diagnostics: Diagnostic[],
+  quiet = false,
+): YamlFile | undefined {
+  const r = readYaml(text, file);
+  if (!quiet) diagnostics.push(...r.diagnostics.map((d) => ({ ...d, file })));
+  if (r.diagnostics.some((d) => d.severity === 'error')) return undefined;
+  const docs = r.docs
+    .filter((d): d is YamlDoc & { root: YNode } => d.root !== undefined)
+    .filter((d) => !(d.root.kind === 'scalar' && d.root.value === null))
+    .map((d) => ({ root: d.root, data: toPlain(d.root) }));
+  return { file, docs };
+}
+
+export function entryOf(node: YNode | undefined, key: string): YEntry | undefined {
+  return node?.kind === 'map' ? node.entries.find((e) => e.key === key) : undefined;
 }
 
 /** The node at a path of keys and indexes, if present. */
-export function nodeAt(root: Node | null | undefined, path: YamlPath): Node | undefined {
-  let cur: unknown = root;
+export function nodeAt(root: YNode | undefined, path: YamlPath): YNode | undefined {
+  let cur = root;
   for (const p of path) {
-    if (typeof p === 'number') {
-      if (!isSeq(cur)) return undefined;
-      cur = cur.items[p];
-    } else {
-      if (!isMap(cur)) return undefined;
-      const pair = cur.items.find((it) => isScalar(it.key) && it.key.value === p);
-      cur = pair?.value;
-    }
+    if (cur === undefined) return undefined;
+    if (typeof p === 'number') cur = cur.kind === 'seq' ? cur.items[p] : undefined;
+    else cur = entryOf(cur, p)?.value;
   }
-  return (cur ?? undefined) as Node | undefined;
+  return cur;
 }
 
-/** The key node of the last path element (points diagnostics at `key:` rather than its value). */
-export function keyNodeAt(root: Node | null | undefined, path: YamlPath): Node | undefined {
-  const parent = nodeAt(root, path.slice(0, -1));
+/** Span of the key of the last path element (diagnostics point at `key:` rather than its value). */
+export function keySpanAt(root: YNode | undefined, path: YamlPath): Span | undefined {
   const last = path[path.length - 1];
-  if (!isMap(parent) || typeof last !== 'string') return nodeAt(root, path);
-  const pair = parent.items.find((it) => isScalar(it.key) && it.key.value === last);
-  return (pair?.key ?? undefined) as Node | undefined;
-}
-
-export function ctxFor(y: YamlFile, diagnostics: Diagnostic[]): ValidationContext {
-  return { file: y.file, lineCounter: y.lineCounter, diagnostics };
-}
-
-export function spanAt(
-  y: YamlFile,
-  root: Node | null | undefined,
-  path: YamlPath,
-): ReturnType<typeof spanOf> {
-  return spanOf(nodeAt(root, path) ?? root, y.lineCounter);
+  if (typeof last !== 'string') return nodeAt(root, path)?.span;
+  return entryOf(nodeAt(root, path.slice(0, -1)), last)?.keySpan;
 }
 
 export const asString = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);

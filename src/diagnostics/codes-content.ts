@@ -3,7 +3,7 @@ import type { CodeInfo } from './catalog.js';
 /** content diagnostics: TL8xxx. */
 export const contentCodes = {
   TL8000: { severity: 'error', title: 'internal content error (please report)' },
-  TL8001: { severity: 'error', title: 'content file is not valid YAML' },
+  TL8001: { severity: 'error', title: 'content file cannot be read' },
   TL8002: { severity: 'error', title: "unknown key (custom keys must start with 'x_')" },
   TL8003: { severity: 'error', title: 'required key missing' },
   TL8004: { severity: 'error', title: 'value has the wrong type' },

@@ -148,12 +148,22 @@ function strBatch(values: readonly IrValue[], fold: boolean): (s: string) => boo
       return (s) => s.startsWith(needle);
     }
   }
+  // Needles with non-ASCII characters cannot occur in an all-ASCII value (most values): test those
+  // only when the value has some non-ASCII character (emoji and homoglyph lists run to hundreds).
+  const ascii = tests.filter(
+    (t) =>
+      t.kind === 'any' || t.kind === 're' || !NON_ASCII.test(t.kind === 'glob' ? t.segs.join('') : t.needle),
+  );
+  const wide = tests.filter((t) => !ascii.includes(t));
   return (s) => {
     if (eq.has(s)) return true;
-    for (const t of tests) if (runStrTest(t, s)) return true;
+    for (const t of ascii) if (runStrTest(t, s)) return true;
+    if (wide.length > 0 && NON_ASCII.test(s)) for (const t of wide) if (runStrTest(t, s)) return true;
     return false;
   };
 }
+
+const NON_ASCII = /[^\x00-\x7f]/;
 
 /** A scalar test (v is never an array here). */
 type ScalarTest = (v: unknown, ev: EventView) => boolean;
@@ -176,14 +186,15 @@ function compileField(field: string, values: readonly IrValue[], node: IrNode, c
   if (first.kind === 'Str') {
     const fold = !first.cased;
     const test = strBatch(values, fold);
+    const other = (x: unknown): boolean => {
+      const s = scalarText(x);
+      return s !== undefined && test(fold ? s.toLowerCase() : s);
+    };
     if (!fold) {
       return (ev) => {
         const v = fieldValue(ev, field);
         if (typeof v === 'string') return test(v);
-        return anyScalar(v, (x) => {
-          const s = scalarText(x);
-          return s !== undefined && test(s);
-        });
+        return v !== undefined && v !== null && anyScalar(v, other);
       };
     }
     return (ev) => {
@@ -193,15 +204,13 @@ function compileField(field: string, values: readonly IrValue[], node: IrNode, c
         if (l === undefined) ev.lower[field] = l = v.toLowerCase();
         return test(l);
       }
-      return anyScalar(v, (x) => {
-        const s = scalarText(x);
-        return s !== undefined && test(s.toLowerCase());
-      });
+      return v !== undefined && v !== null && anyScalar(v, other);
     };
   }
   const t = scalarTest(first, node, ctx);
   return (ev) => {
     const v = fieldValue(ev, field);
+    if (v === undefined || v === null) return false;
     return anyScalar(v, (x) => t(x, ev));
   };
 }
@@ -220,7 +229,8 @@ function compileRegex(value: Extract<IrValue, { kind: 'Re' }>, node: IrNode, ctx
   const t = translateRegex(value.pattern, value.flags);
   if (!t.ok) reject(ctx, node, 'TL6004', `invalid regular expression: ${t.message}`);
   const why = hostileRegex(t.value.source);
-  if (why !== undefined) reject(ctx, node, 'TL6003', `regular expression /${value.pattern}/ rejected: ${why}`);
+  if (why !== undefined)
+    reject(ctx, node, 'TL6003', `regular expression /${value.pattern}/ rejected: ${why}`);
   const f = t.value.flags;
   return new RegExp(t.value.source, (f.i ? 'i' : '') + (f.m ? 'm' : '') + (f.s ? 's' : ''));
 }

@@ -5,8 +5,9 @@
  * temporal / temporal_ordered with gt/gte bounds only) are checked on every arrival: the first moment the
  * events of one group within `timespan` satisfy the condition, a hit is reported and those events are
  * consumed (a later hit needs new events). Every other condition (lt, lte, eq, neq, avg, percentile) is
- * checked when a window closes: windows are anchored at each event of the group and close when the
- * stream has moved `timespan` past the anchor (or at the end of the input).
+ * checked when a window closes: a window starts at the first event of the group not yet in a window and
+ * closes when the stream has moved `timespan` past it (or at the end of the input); the next window
+ * starts at the next event after it.
  */
 import type { CorrelationOp, IrCorrelation } from '../ir/index.js';
 import type { EventView } from './event.js';
@@ -109,17 +110,17 @@ export class CorrelationState {
     items.push(item);
   }
 
-  /** Close windows whose anchor is more than timespan before `now`. */
+  /** Close windows that started more than timespan before `now`. */
   private closeWindows(groupVals: string[], items: Item[], now: number): void {
     while (items.length > 0 && now - items[0]!.time > this.spanMs) {
       const anchor = items[0]!.time;
       let n = 0;
       while (n < items.length && items[n]!.time - anchor <= this.spanMs) n++;
       const window = items.slice(0, n);
-      if (this.holds(window)) {
-        this.report(groupVals, window);
-        items.splice(0, n);
-      } else items.shift();
+      if (this.holds(window)) this.report(groupVals, window);
+      // The next window starts at the first event after this one (no overlapping suffix windows: a
+      // tail of a window that failed `lt 5` would otherwise pass it trivially).
+      items.splice(0, n);
     }
   }
 

@@ -116,6 +116,8 @@ function filterApplies(f: SigmaFilter, ls: IrLogsource): boolean {
 
 export class Engine {
   readonly rules: readonly CompiledRule[];
+  /** The prefilter's literals (literal id → text). */
+  readonly literals: readonly string[];
   readonly correlations: readonly CorrelationState[];
   readonly stats: EngineStats = { events: 0, skipped: 0, corrupt: 0, late: 0, untimed: 0 };
   private readonly byChannel = new Map<string, { any: CompiledRule[]; byEid: Map<number, CompiledRule[]> }>();
@@ -137,6 +139,7 @@ export class Engine {
     opts: EngineOptions,
   ) {
     this.rules = rules;
+    this.literals = literals;
     this.scanner = new LiteralScanner(literals);
     this.from = opts.from ?? -Infinity;
     this.to = opts.to ?? Infinity;
@@ -171,7 +174,10 @@ export class Engine {
    * Compile Sigma documents (rules, correlations, filters). Every rule either compiles or is reported in
    * `diagnostics`; one bad rule never stops the others.
    */
-  static compile(docs: readonly SigmaDocument[], opts: EngineOptions = {}): { engine: Engine; diagnostics: Diagnostic[] } {
+  static compile(
+    docs: readonly SigmaDocument[],
+    opts: EngineOptions = {},
+  ): { engine: Engine; diagnostics: Diagnostic[] } {
     const diagnostics: Diagnostic[] = [];
     const ph = opts.placeholders ?? new Map<string, string[]>();
     const filters = docs.filter((d): d is SigmaFilter => d.kind === 'Filter');
@@ -212,8 +218,7 @@ export class Engine {
       if (!lowered.ok) continue;
       const ir = lowered.value;
       const inputOf = referenced.has(ir.id) || (ir.name !== undefined && referenced.has(ir.name));
-      const report =
-        selected(ir) && !silent.has(ir.id) && !(ir.name !== undefined && silent.has(ir.name));
+      const report = selected(ir) && !silent.has(ir.id) && !(ir.name !== undefined && silent.has(ir.name));
       if (!report && !inputOf) continue;
       const missing = new Set<string>();
       let tree: IrNode = normalize(
@@ -239,6 +244,13 @@ export class Engine {
       }
       const match = compileTree(tree, { file: ir.file, ruleId: ir.id, diagnostics });
       if (!match) continue;
+      if (windowsRoutes(ir.logsource) === undefined)
+        diagnostics.push({
+          code: 'TL6005',
+          severity: 'info',
+          message: `${ir.id}: logsource ${JSON.stringify(ir.logsource)} has no Windows channel; the rule runs on events without a channel only`,
+          file: ir.file,
+        });
       const lits = requiredLiterals(tree);
       const info: CompiledRule = {
         index: rules.length,
@@ -269,7 +281,11 @@ export class Engine {
     }
     for (const f of filters)
       for (const r of f.rules)
-        if (r !== 'any' && !ruleLookup.has(r) && !docs.some((d) => d.kind === 'Rule' && (d.id === r || d.name === r)))
+        if (
+          r !== 'any' &&
+          !ruleLookup.has(r) &&
+          !docs.some((d) => d.kind === 'Rule' && (d.id === r || d.name === r))
+        )
           diagnostics.push({
             code: 'TL6006',
             severity: 'warning',
@@ -288,7 +304,8 @@ export class Engine {
             code: 'TL6007',
             severity: 'error',
             message: `correlation ${c.id} references ${bad.map((b) => `'${b}'`).join(', ')}, not loaded or not compiled`,
-            file: (docs.find((d) => d.kind === 'Correlation' && (d.id ?? '') === c.id)?.file ?? undefined) as string,
+            file: (docs.find((d) => d.kind === 'Correlation' && (d.id ?? '') === c.id)?.file ??
+              undefined) as string,
           });
           continue;
         }
@@ -333,12 +350,21 @@ export class Engine {
     if (set) return set;
     const lc = channel.toLowerCase();
     const c = this.byChannel.get(lc);
-    const list = [...(c?.any ?? []), ...(eventId !== undefined ? (c?.byEid.get(eventId) ?? []) : []), ...this.anyChannel];
+    const list = [
+      ...(c?.any ?? []),
+      ...(eventId !== undefined ? (c?.byEid.get(eventId) ?? []) : []),
+      ...this.anyChannel,
+    ];
     // Security 4688 gets derived fields (IntegrityLevel from MandatoryLabel …) not in the raw text.
     set = this.makeSet(list, lc === 'security' && eventId === 4688);
     if (this.candidateCache.size > 10000) this.candidateCache.clear();
     this.candidateCache.set(key, set);
     return set;
+  }
+
+  /** The rules whose logsource can apply to this event (what both interpreters are run on). */
+  candidatesFor(ev: EventView): readonly CompiledRule[] {
+    return this.candidates(ev.channel, ev.eventId).rules;
   }
 
   /** Evaluate one parsed event (any shape). */
@@ -359,12 +385,18 @@ export class Engine {
     while (e > s && (buf[e - 1] === 0x20 || buf[e - 1] === 0x09 || buf[e - 1] === 0x0d)) e--;
     if (s === e) return true;
     this.stats.events++;
+    // Lines the prefilter decides are never parsed; the cheap shape check catches truncated lines.
+    if (buf[s] !== 0x7b || buf[e - 1] !== 0x7d) {
+      this.stats.corrupt++;
+      return false;
+    }
     const scan = this.scan;
     this.scanner.scan(buf, s, e, scan);
     let set: CandidateSet | undefined;
     if (scan.channelAt >= 0) {
       const ch = readChannel(buf, scan.channelAt, e);
-      const eid = scan.eventIdAt >= 0 ? readEventId(buf, scan.eventIdAt, e) : scan.eventIdAt === -1 ? undefined : null;
+      const eid =
+        scan.eventIdAt >= 0 ? readEventId(buf, scan.eventIdAt, e) : scan.eventIdAt === -1 ? undefined : null;
       if (ch !== null && eid !== null) set = this.candidates(ch, eid);
     } else if (scan.channelAt === -1 && scan.eventIdAt === -1 && !scan.unsafe) set = this.allRules;
     let rules: readonly CompiledRule[] | undefined = set?.rules;

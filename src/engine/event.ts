@@ -105,7 +105,7 @@ export function parseTime(v: unknown): number {
   if (/^\d{4}-\d\d-\d\d \d/.test(s)) s = s.replace(' ', 'T');
   // JavaScript dates keep milliseconds only; more fractional digits are fine to drop.
   s = s.replace(/(\.\d{3})\d+/, '$1');
-  if (/T\d\d:\d\d(:\d\d(\.\d+)?)?$/.test(s)) s += 'Z';
+  if (/T\d\d:\d\d(?::\d\d(?:\.\d+)?)?$/.test(s)) s += 'Z';
   return Date.parse(s);
 }
 
@@ -122,8 +122,8 @@ function num(v: unknown): number | undefined {
 }
 
 export interface EventMeta {
-  /** Overrides the record id found in the event (e.g. the EVTX record header number). */
-  recordId?: number | string;
+  /** Record id when the event has none of its own (e.g. the EVTX record header number). */
+  fallbackRecordId?: number | string;
   /** Overrides the timestamp found in the event. */
   timestamp?: string;
 }
@@ -162,15 +162,15 @@ export function toEventView(raw: unknown, meta: EventMeta = {}): EventView {
   const eventId = num(fields['EventID']);
   const channel = str(fields['Channel']);
   if (eventId === 4688 && channel?.toLowerCase() === 'security') mapSecurity4688(fields);
-  let recordId: number | string | undefined = meta.recordId;
-  if (recordId === undefined)
-    for (const k of RECORD_KEYS) {
-      const v = fields[k];
-      if (typeof v === 'number' || typeof v === 'string') {
-        recordId = v;
-        break;
-      }
+  let recordId: number | string | undefined;
+  for (const k of RECORD_KEYS) {
+    const v = fields[k];
+    if (typeof v === 'number' || typeof v === 'string') {
+      recordId = v;
+      break;
     }
+  }
+  recordId ??= meta.fallbackRecordId;
   const timestamp = meta.timestamp ?? str(time);
   return {
     fields,

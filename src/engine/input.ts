@@ -22,7 +22,16 @@ export function eventFormat(path: string): { format: EventFormat; gz: boolean } 
   return undefined;
 }
 
-export const EVENT_EXTENSIONS = ['.jsonl', '.ndjson', '.json', '.evtx', '.jsonl.gz', '.ndjson.gz', '.json.gz', '.evtx.gz'];
+export const EVENT_EXTENSIONS = [
+  '.jsonl',
+  '.ndjson',
+  '.json',
+  '.evtx',
+  '.jsonl.gz',
+  '.ndjson.gz',
+  '.json.gz',
+  '.evtx.gz',
+];
 
 export interface ReadProgress {
   (bytes: number): void;
@@ -33,6 +42,8 @@ export interface ReadOptions {
   progress?: ReadProgress;
   /** At most this many corrupt-event diagnostics per file (all are counted in engine.stats). */
   maxReports?: number;
+  /** Awaited between chunks of input, so that a consumer can drain its output. */
+  flush?: () => Promise<void>;
 }
 
 /** Feed one file to the engine. Diagnostics (corrupt events, unreadable file) are returned. */
@@ -42,15 +53,21 @@ export async function huntFile(engine: Engine, path: string, opts: ReadOptions =
   const limit = opts.maxReports ?? 20;
   let reported = 0;
   const corrupt = (line: number, message: string): void => {
-    if (reported++ < limit) diags.push({ code: 'TL6008', severity: 'warning', message, file: path, span: { line, column: 1 } });
+    if (reported++ < limit)
+      diags.push({ code: 'TL6008', severity: 'warning', message, file: path, span: { line, column: 1 } });
   };
   if (!fmt) {
-    diags.push({ code: 'TL6009', severity: 'error', message: 'unknown event file type (expected .jsonl, .json, .evtx, optionally .gz)', file: path });
+    diags.push({
+      code: 'TL6009',
+      severity: 'error',
+      message: 'unknown event file type (expected .jsonl, .json, .evtx, optionally .gz)',
+      file: path,
+    });
     return diags;
   }
   try {
     if (fmt.format === 'jsonl') {
-      await feedJsonl(engine, path, fmt.gz, corrupt, opts.progress);
+      await feedJsonl(engine, path, fmt.gz, corrupt, opts);
     } else if (fmt.format === 'json') {
       const buf = fmt.gz ? gunzipSync(readFileSync(path)) : readFileSync(path);
       feedJsonText(engine, path, buf, corrupt);
@@ -59,16 +76,28 @@ export async function huntFile(engine: Engine, path: string, opts: ReadOptions =
       const input = fmt.gz ? new Uint8Array(gunzipSync(readFileSync(path))) : path;
       const r = readEvtx(input, { file: path });
       for (const rec of r.records) {
-        const recordId = typeof rec.recordId === 'bigint' ? rec.recordId.toString() : rec.recordId;
-        engine.matchObject(rec.event, { file: path, recordId }, { recordId, timestamp: rec.timestamp });
+        // The event's own EventRecordID is what users see in Event Viewer; the record header number is
+        // only the fallback (they differ in files exported from a filtered view).
+        const header = typeof rec.recordId === 'bigint' ? rec.recordId.toString() : rec.recordId;
+        engine.matchObject(rec.event, { file: path, recordId: header }, { fallbackRecordId: header });
       }
       diags.push(...r.diagnostics);
     }
   } catch (e) {
-    diags.push({ code: 'TL6009', severity: 'error', message: `cannot read events: ${(e as Error).message}`, file: path });
+    diags.push({
+      code: 'TL6009',
+      severity: 'error',
+      message: `cannot read events: ${(e as Error).message}`,
+      file: path,
+    });
   }
   if (reported > limit)
-    diags.push({ code: 'TL6008', severity: 'warning', message: `${reported - limit} more corrupt event(s) not shown`, file: path });
+    diags.push({
+      code: 'TL6008',
+      severity: 'warning',
+      message: `${reported - limit} more corrupt event(s) not shown`,
+      file: path,
+    });
   return diags;
 }
 
@@ -77,8 +106,9 @@ async function feedJsonl(
   path: string,
   gz: boolean,
   corrupt: (line: number, message: string) => void,
-  progress: ReadProgress | undefined,
+  opts: ReadOptions,
 ): Promise<void> {
+  const progress = opts.progress;
   const file = createReadStream(path, { highWaterMark: 1 << 20 });
   const stream = gz ? file.pipe(createGunzip({ chunkSize: 1 << 20 })) : file;
   let carry: Buffer | undefined;
@@ -92,7 +122,8 @@ async function feedJsonl(
       const nl = buf.indexOf(10, start);
       if (nl < 0) break;
       line++;
-      if (!engine.matchLine(buf, start, nl, { file: path, line })) corrupt(line, `line ${line} is not a JSON object`);
+      if (!engine.matchLine(buf, start, nl, { file: path, line }))
+        corrupt(line, `line ${line} is not a JSON object`);
       start = nl + 1;
     }
     carry = start < buf.length ? buf.subarray(start) : undefined;
@@ -102,6 +133,7 @@ async function feedJsonl(
       carry = undefined;
     }
     bytes += chunk.length;
+    if (opts.flush) await opts.flush();
     if (progress && bytes >= nextReport) {
       progress(bytes);
       nextReport = bytes + (8 << 20);
@@ -109,13 +141,19 @@ async function feedJsonl(
   }
   if (carry && carry.length > 0) {
     line++;
-    if (!engine.matchLine(carry, 0, carry.length, { file: path, line })) corrupt(line, `line ${line} is not a JSON object`);
+    if (!engine.matchLine(carry, 0, carry.length, { file: path, line }))
+      corrupt(line, `line ${line} is not a JSON object`);
   }
   progress?.(bytes);
 }
 
 /** A .json file: one object, an array of objects, or several objects one after another. */
-export function feedJsonText(engine: Engine, path: string, buf: Buffer, corrupt: (line: number, message: string) => void): void {
+export function feedJsonText(
+  engine: Engine,
+  path: string,
+  buf: Buffer,
+  corrupt: (line: number, message: string) => void,
+): void {
   let i = 0;
   while (i < buf.length && (buf[i] === 0x20 || buf[i] === 0x0a || buf[i] === 0x0d || buf[i] === 0x09)) i++;
   if (i < buf.length && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) i = 3; // UTF-8 BOM
@@ -129,7 +167,8 @@ export function feedJsonText(engine: Engine, path: string, buf: Buffer, corrupt:
     }
     if (!Array.isArray(arr)) return;
     arr.forEach((o, k) => {
-      if (typeof o === 'object' && o !== null && !Array.isArray(o)) engine.matchObject(o, { file: path, line: k + 1 });
+      if (typeof o === 'object' && o !== null && !Array.isArray(o))
+        engine.matchObject(o, { file: path, line: k + 1 });
       else corrupt(1, `array element ${k} is not an object`);
     });
     return;

@@ -131,8 +131,7 @@ export function windowsRoutes(ls: IrLogsource): WinRoute[] | undefined {
   if (cat !== undefined) {
     const routes: WinRoute[] = [];
     const sysmon = SYSMON_CATEGORIES[cat];
-    if (sysmon && (svc === undefined || svc === 'sysmon'))
-      routes.push({ channel: SYSMON, eventIds: sysmon });
+    if (sysmon && (svc === undefined || svc === 'sysmon')) routes.push({ channel: SYSMON, eventIds: sysmon });
     for (const o of OTHER_CATEGORIES[cat] ?? [])
       for (const c of o.channels) {
         if (svc === undefined || SERVICE_CHANNELS[svc]?.includes(c))

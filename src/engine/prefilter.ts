@@ -50,7 +50,10 @@ function better(a: string[], b: string[]): boolean {
   return ma !== mb ? ma > mb : a.length < b.length;
 }
 
-const SAFE = /[\x20-\x21\x23-\x2e\x30-\x5b\x5d-\x7e]+/g;
+/** Longest literal kept for the automaton. */
+const MAX_LITERAL = 12;
+
+const SAFE = /[\x20\x21\x23-\x2e\x30-\x5b\x5d-\x7e]+/g;
 
 function longestSafe(parts: readonly StrPart[]): string | undefined {
   let best = '';
@@ -59,7 +62,10 @@ function longestSafe(parts: readonly StrPart[]): string | undefined {
     if (p.kind !== 'Lit') continue;
     for (const m of p.text.matchAll(SAFE)) if (m[0].length > best.length) best = m[0];
   }
-  return best === '' ? undefined : best.toLowerCase();
+  if (best === '') return undefined;
+  // A piece of the fragment is as necessary as the whole; the tail of a value (file names, switches) is
+  // usually its most telling part, and short literals keep the automaton small.
+  return best.slice(-MAX_LITERAL).toLowerCase();
 }
 
 function valueLiterals(v: IrValue): string[] | undefined {
@@ -128,53 +134,65 @@ export class LiteralScanner {
           nextClass++;
         }
     const width = (this.width = nextClass);
-    // Trie with a full transition row per state (0 = missing during construction).
-    const rows: Int32Array[] = [new Int32Array(width)];
+    // Trie in one flat table (0 = no edge during construction); states ≤ total pattern length + 1.
+    let capacity = 1;
+    for (const p of patterns) capacity += p.length;
+    const delta = new Int32Array(capacity * width);
     const outs: number[][] = [[]];
+    let states = 1;
     patterns.forEach((p, id) => {
       let s = 0;
       for (const b of p) {
-        const c = this.cls[b]!;
-        let t = rows[s]![c]!;
+        const at = s * width + this.cls[b]!;
+        let t = delta[at]!;
         if (t === 0) {
-          t = rows.length;
-          rows.push(new Int32Array(width));
+          t = states++;
           outs.push([]);
-          rows[s]![c] = t;
+          delta[at] = t;
         }
         s = t;
       }
       outs[s]!.push(id);
     });
-    const fail = new Int32Array(rows.length);
-    const queue: number[] = [];
+    const fail = new Int32Array(states);
+    const queue = new Int32Array(states);
+    let qn = 0;
     for (let c = 1; c < width; c++) {
-      const t = rows[0]![c]!;
-      if (t !== 0) queue.push(t);
+      const t = delta[c]!;
+      if (t !== 0) queue[qn++] = t;
     }
-    for (let qi = 0; qi < queue.length; qi++) {
+    for (let qi = 0; qi < qn; qi++) {
       const s = queue[qi]!;
       const f = fail[s]!;
       if (outs[f]!.length > 0) outs[s]!.push(...outs[f]!);
-      const row = rows[s]!;
-      const frow = rows[f]!;
+      const row = s * width;
+      const frow = f * width;
       for (let c = 1; c < width; c++) {
-        const t = row[c]!;
+        const t = delta[row + c]!;
         if (t !== 0) {
-          fail[t] = frow[c]!;
-          queue.push(t);
-        } else row[c] = frow[c]!;
+          fail[t] = delta[frow + c]!;
+          queue[qn++] = t;
+        } else delta[row + c] = delta[frow + c]!;
       }
     }
-    this.delta = new Int32Array(rows.length * width);
-    rows.forEach((r, s) => this.delta.set(r, s * width));
-    this.outStart = new Int32Array(rows.length + 1);
+    // Renumber states in breadth-first order: the shallow states, where a scan spends nearly all its
+    // steps, then sit together in memory and stay in cache.
+    const order = new Int32Array(states);
+    order.set(queue.subarray(0, qn), 1);
+    const renum = new Int32Array(states);
+    for (let k = 0; k < states; k++) renum[order[k]!] = k;
+    this.delta = new Int32Array(states * width);
+    for (let k = 0; k < states; k++) {
+      const from = order[k]! * width;
+      for (let c = 0; c < width; c++) this.delta[k * width + c] = renum[delta[from + c]!]!;
+    }
+    this.outStart = new Int32Array(states + 1);
     const ids: number[] = [];
-    outs.forEach((o, s) => {
-      this.outStart[s] = ids.length;
-      ids.push(...o);
-    });
-    this.outStart[rows.length] = ids.length;
+    for (let k = 0; k < states; k++) {
+      this.outStart[k] = ids.length;
+      for (const o of outs[order[k]!]!) ids.push(o);
+    }
+    this.outStart[states] = ids.length;
     this.outIds = Int32Array.from(ids);
     this.seen = new Int32Array(literals.length);
   }
@@ -228,12 +246,16 @@ function keyIs(buf: Uint8Array, after: number, key: string): boolean {
   return true;
 }
 
-/** The channel string after a `"Channel"` key; null when it cannot be read cheaply (escapes, not a string). */
-export function readChannel(buf: Uint8Array, at: number, end: number): string | null {
+/**
+ * The channel string after a `"Channel"` key (undefined for JSON null: no channel); null when it cannot be
+ * read cheaply (escapes, not a string).
+ */
+export function readChannel(buf: Uint8Array, at: number, end: number): string | undefined | null {
   if (!keyIs(buf, at, '"Channel"')) return null;
   let i = skipWs(buf, at, end);
   if (buf[i] !== 0x3a) return null;
   i = skipWs(buf, i + 1, end);
+  if (buf[i] === 0x6e && buf[i + 1] === 0x75 && buf[i + 2] === 0x6c && buf[i + 3] === 0x6c) return undefined;
   if (buf[i] !== 0x22) return null;
   const from = i + 1;
   for (i = from; i < end; i++) {
@@ -253,7 +275,24 @@ export function readEventId(buf: Uint8Array, at: number, end: number): number | 
   let i = skipWs(buf, at, end);
   if (buf[i] !== 0x3a) return null;
   i = skipWs(buf, i + 1, end);
-  if (buf[i] === 0x7b) return null; // object form: let the parser decide
+  if (buf[i] === 0x7b) {
+    // {"#attributes": {…}, "#text": 4688}: find "#text" at depth 1.
+    let depth = 0;
+    for (; i < end; i++) {
+      const b = buf[i]!;
+      if (b === 0x22) {
+        if (depth === 1 && keyIs(buf, i + 7, '"#text"')) {
+          i = skipWs(buf, i + 7, end);
+          if (buf[i] !== 0x3a) return null;
+          i = skipWs(buf, i + 1, end);
+          break;
+        }
+        for (i++; i < end && buf[i] !== 0x22; i++) if (buf[i] === 0x5c) i++;
+      } else if (b === 0x7b) depth++;
+      else if (b === 0x7d && --depth === 0) return undefined;
+    }
+    if (i >= end) return null;
+  }
   const quoted = buf[i] === 0x22;
   if (quoted) i++;
   let n = 0;

@@ -52,7 +52,11 @@ function keywordMatches(s: unknown, value: IrValue): boolean {
   if (t === undefined) return false;
   switch (value.kind) {
     case 'Str':
-      return wildcardMatch(t, [{ kind: 'WildcardMulti' }, ...value.parts, { kind: 'WildcardMulti' }], !value.cased);
+      return wildcardMatch(
+        t,
+        [{ kind: 'WildcardMulti' }, ...value.parts, { kind: 'WildcardMulti' }],
+        !value.cased,
+      );
     case 'Num':
       return t.toLowerCase().includes(value.raw.toLowerCase());
     case 'Bool':
@@ -81,7 +85,7 @@ function scalarMatches(x: unknown, value: IrValue, ev: EventView): boolean {
       if (typeof x === 'number') return x === value.value;
       if (typeof x === 'string') {
         const t = x.trim();
-        return t === value.raw || (/^[+-]?\d+(\.\d+)?$/.test(t) && Number(t) === value.value);
+        return t === value.raw || (/^[+-]?\d+(?:\.\d+)?$/.test(t) && Number(t) === value.value);
       }
       return false;
     case 'Bool':
@@ -135,7 +139,8 @@ function scalarMatches(x: unknown, value: IrValue, ev: EventView): boolean {
 
 /** Backtracking wildcard match over code points; case folding by lowercasing both sides. */
 export function wildcardMatch(s: string, parts: readonly StrPart[], fold: boolean): boolean {
-  const subject = [...(fold ? s.toLowerCase() : s)];
+  // Code points, not UTF-16 units: `?` stands for one character.
+  const subject = Array.from(fold ? s.toLowerCase() : s);
   const pat: ({ lit: string } | { multi: true } | { single: true })[] = [];
   for (const p of parts) {
     if (p.kind === 'Lit') for (const c of fold ? p.text.toLowerCase() : p.text) pat.push({ lit: c });
@@ -196,7 +201,13 @@ function ipBits(s: string): string | undefined {
   if (fill < 0 || (sides.length === 2 && fill === 0)) return undefined;
   const all = [...head, ...Array<string>(fill).fill('0'), ...tail];
   if (all.length !== 8 || all.some((w) => !/^[0-9a-f]{1,4}$/i.test(w))) return undefined;
-  return all.map((w) => BigInt('0x' + w).toString(2).padStart(16, '0')).join('');
+  return all
+    .map((w) =>
+      BigInt('0x' + w)
+        .toString(2)
+        .padStart(16, '0'),
+    )
+    .join('');
 }
 
 function isoWeek(d: Date): number {

@@ -7,6 +7,8 @@ import { mergeLits } from '../ir/strings.js';
 export type StrTest =
   | { kind: 'eq' | 'prefix' | 'suffix' | 'contains'; needle: string }
   | { kind: 'any' }
+  /** `a*b*c`: segs[0] is a prefix, the last a suffix, the others occur in order between. */
+  | { kind: 'glob'; segs: readonly string[] }
   | { kind: 're'; re: RegExp };
 
 function escapeRe(s: string): string {
@@ -25,6 +27,15 @@ export function strTest(parts: readonly StrPart[], fold: boolean): StrTest {
   if (n === 2 && multi(0) && isLit(1)) return { kind: 'suffix', needle: lit(parts[1]!) };
   if (n === 2 && isLit(0) && multi(1)) return { kind: 'prefix', needle: lit(parts[0]!) };
   if (n === 3 && multi(0) && isLit(1) && multi(2)) return { kind: 'contains', needle: lit(parts[1]!) };
+  if (!parts.some((p) => p.kind === 'WildcardSingle' || p.kind === 'Placeholder')) {
+    // Only `*`: literal segments in order, found left to right (leftmost matches are always safe).
+    const segs: string[] = [''];
+    for (const p of parts) {
+      if (p.kind === 'WildcardMulti') segs.push('');
+      else segs[segs.length - 1] = segs[segs.length - 1]! + lit(p);
+    }
+    return { kind: 'glob', segs };
+  }
   let src = '^';
   for (const p of parts) {
     if (p.kind === 'Lit') src += escapeRe(lit(p));
@@ -49,7 +60,25 @@ export function runStrTest(t: StrTest, s: string): boolean {
       return true;
     case 're':
       return t.re.test(s);
+    case 'glob':
+      return globMatch(t.segs, s);
   }
+}
+
+function globMatch(segs: readonly string[], s: string): boolean {
+  const first = segs[0]!;
+  const last = segs[segs.length - 1]!;
+  if (!s.startsWith(first)) return false;
+  const end = s.length - last.length;
+  if (end < first.length || !s.endsWith(last)) return false;
+  let at = first.length;
+  for (let k = 1; k < segs.length - 1; k++) {
+    const seg = segs[k]!;
+    const i = s.indexOf(seg, at);
+    if (i < 0 || i + seg.length > end) return false;
+    at = i + seg.length;
+  }
+  return true;
 }
 
 export type Placeholders = ReadonlyMap<string, readonly string[]>;

@@ -93,7 +93,7 @@ export function numericValue(v: unknown): number | undefined {
   return undefined;
 }
 
-const DECIMAL = /^[+-]?\d+(\.\d+)?$/;
+const DECIMAL = /^[+-]?\d+(?:\.\d+)?$/;
 
 /**
  * Num equality as SIEMs do it: a JSON number equal to the value, or a string holding the same decimal
@@ -171,7 +171,8 @@ export function hostileRegex(source: string): string | undefined {
       let j = i + 1;
       if (source[j] === '?') {
         j++;
-        if (source[j] === '<' && source[j + 1] !== '=' && source[j + 1] !== '!') j = source.indexOf('>', j) + 1;
+        if (source[j] === '<' && source[j + 1] !== '=' && source[j + 1] !== '!')
+          j = source.indexOf('>', j) + 1;
         else j++;
       }
       stack.push({ unbounded: false, alts: [], altStart: j });

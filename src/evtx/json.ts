@@ -86,14 +86,14 @@ function rustTrim(s: string): string {
 }
 
 /** Content as one JSON value: a lone integer/bool value stays native, anything else is text. */
-function contentValue(nodes: readonly XNode[], trim = true): JsonValue {
+function contentValue(nodes: readonly XNode[], trim = true): string | number | boolean {
   const only = nodes.length === 1 ? nodes[0] : undefined;
   if (only?.k === 'Value') return valueJsonRust(only.v);
   return trim ? rustTrim(textOf(nodes)) : textOf(nodes);
 }
 
 /** Like contentValue, but ignoring child elements and empty values (the `#text` beside children). */
-function mixedContentValue(nodes: readonly XNode[]): JsonValue {
+function mixedContentValue(nodes: readonly XNode[]): string | number | boolean {
   let single: XNode | undefined;
   let count = 0;
   let plain = true;
@@ -114,14 +114,66 @@ function mixedContentValue(nodes: readonly XNode[]): JsonValue {
   return rustTrim(textOf(nodes.filter((n) => n.k !== 'Element')));
 }
 
-function attrsObject(attrs: readonly XAttr[]): JsonObject | undefined {
-  let obj: JsonObject | undefined;
+/**
+ * The same rules produce either a JS object (for the engine) or JSON text directly (for
+ * `evtx dump`, which is faster than building the object and stringifying it), through a builder.
+ */
+interface Builder<T> {
+  scalar(v: string | number | boolean | null): T;
+  /** Keys in order; a repeated key keeps its first position and takes the last value (as JS objects do). */
+  object(keys: string[], values: T[]): T;
+  array(values: T[]): T;
+}
+
+const objectBuilder: Builder<JsonValue> = {
+  scalar: (v) => v,
+  object(keys, values) {
+    const obj: JsonObject = {};
+    for (let i = 0; i < keys.length; i++) put(obj, keys[i] ?? '', values[i] ?? null);
+    return obj;
+  },
+  array: (values) => values,
+};
+
+// Strings JSON.stringify would escape (quotes, backslash, controls, surrogates).
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+function jsonString(s: string): string {
+  return NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : '"' + s + '"';
+}
+
+const textBuilder: Builder<string> = {
+  scalar(v) {
+    if (typeof v === 'string') return jsonString(v);
+    return v === null ? 'null' : String(v);
+  },
+  object(keys, values) {
+    let out = '{';
+    if (keys.length < 2 || new Set(keys).size === keys.length) {
+      for (let i = 0; i < keys.length; i++) {
+        if (i > 0) out += ',';
+        out += jsonString(keys[i] ?? '') + ':' + (values[i] ?? 'null');
+      }
+      return out + '}';
+    }
+    // Repeated keys (rare): first position, last value — what a JS object or JSON.parse keeps.
+    const last = new Map<string, string>();
+    for (let i = 0; i < keys.length; i++) last.set(keys[i] ?? '', values[i] ?? 'null');
+    for (const [key, value] of last) out += (out.length > 1 ? ',' : '') + jsonString(key) + ':' + value;
+    return out + '}';
+  },
+  array: (values) => '[' + values.join(',') + ']',
+};
+
+function attrsObject<T>(attrs: readonly XAttr[], b: Builder<T>): T | undefined {
+  let keys: string[] | undefined;
+  let values: T[] | undefined;
   for (const a of attrs) {
     if (!hasText(a.value)) continue;
-    obj ??= {};
-    put(obj, a.name, contentValue(a.value, false));
+    (keys ??= []).push(a.name);
+    (values ??= []).push(b.scalar(contentValue(a.value, false)));
   }
-  return obj;
+  return keys && values ? b.object(keys, values) : undefined;
 }
 
 function nameAttr(el: XElement): XAttr | undefined {
@@ -129,13 +181,13 @@ function nameAttr(el: XElement): XAttr | undefined {
   return undefined;
 }
 
-function dataValue(el: XElement): JsonValue {
-  if (el.hasElem) return body(el, false);
-  if (!hasText(el.children)) return '';
-  return contentValue(el.children);
+function dataValue<T>(el: XElement, b: Builder<T>): T {
+  if (el.hasElem) return body(el, false, b);
+  if (!hasText(el.children)) return b.scalar('');
+  return b.scalar(contentValue(el.children));
 }
 
-function elementValue(el: XElement, container: boolean): JsonValue {
+function elementValue<T>(el: XElement, container: boolean, b: Builder<T>): T {
   const text = hasText(el.children);
   let attrText = false;
   for (const a of el.attrs) {
@@ -144,15 +196,22 @@ function elementValue(el: XElement, container: boolean): JsonValue {
       break;
     }
   }
-  if (!el.hasElem && !attrText) return text ? contentValue(el.children) : null;
-  return body(el, container);
+  if (!el.hasElem && !attrText) return b.scalar(text ? contentValue(el.children) : null);
+  return body(el, container, b);
 }
 
-function body(el: XElement, dataContainer: boolean): JsonObject {
-  const obj: JsonObject = {};
-  const attrs = attrsObject(el.attrs);
-  if (attrs) obj['#attributes'] = attrs;
-  if (hasText(el.children)) obj['#text'] = mixedContentValue(el.children);
+function body<T>(el: XElement, dataContainer: boolean, b: Builder<T>): T {
+  const keys: string[] = [];
+  const values: T[] = [];
+  const attrs = attrsObject(el.attrs, b);
+  if (attrs !== undefined) {
+    keys.push('#attributes');
+    values.push(attrs);
+  }
+  if (hasText(el.children)) {
+    keys.push('#text');
+    values.push(b.scalar(mixedContentValue(el.children)));
+  }
 
   let flatten = false;
   let positional: XElement[] | undefined;
@@ -182,13 +241,17 @@ function body(el: XElement, dataContainer: boolean): JsonObject {
       if (flatten) {
         const name = nameAttr(c);
         if (!name || !hasText(name.value)) continue;
-        put(obj, textOf(name.value), dataValue(c));
+        keys.push(textOf(name.value));
+        values.push(dataValue(c, b));
       } else if (!positionalDone && positional && positional.length > 0) {
         positionalDone = true;
         const first = positional[0];
-        obj.Data = {
-          '#text': positional.length === 1 && first ? dataValue(first) : positional.map(dataValue),
-        };
+        const text =
+          positional.length === 1 && first
+            ? dataValue(first, b)
+            : b.array(positional.map((d) => dataValue(d, b)));
+        keys.push('Data');
+        values.push(b.object(['#text'], [text]));
       }
       continue;
     }
@@ -202,14 +265,20 @@ function body(el: XElement, dataContainer: boolean): JsonObject {
       seenNames.push(c.name);
       seenCounts.push(1);
     }
-    put(obj, key, elementValue(c, c.name === 'EventData' || c.name === 'UserData'));
+    keys.push(key);
+    values.push(elementValue(c, c.name === 'EventData' || c.name === 'UserData', b));
   }
-  return obj;
+  return b.object(keys, values);
 }
 
 /** The evtx JSON object of one record. */
 export function toEvtxJson(root: XElement): JsonObject {
   const obj: JsonObject = {};
-  put(obj, root.name, elementValue(root, false));
+  put(obj, root.name, elementValue(root, false, objectBuilder));
   return obj;
+}
+
+/** The evtx JSON text of one record, written directly; parses to the same value as toEvtxJson. */
+export function toEvtxJsonText(root: XElement): string {
+  return '{' + JSON.stringify(root.name) + ':' + elementValue(root, false, textBuilder) + '}';
 }

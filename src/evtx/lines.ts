@@ -9,6 +9,6 @@ export type DumpFormat = 'json' | 'xml';
  */
 export function recordLine(rec: EvtxRecord, format: DumpFormat): string {
   const head = `{"file":${JSON.stringify(rec.file)},"record_id":${String(rec.recordId)},"timestamp":"${rec.timestamp}"`;
-  const body = format === 'xml' ? `"xml":${JSON.stringify(rec.xml)}` : `"event":${JSON.stringify(rec.event)}`;
+  const body = format === 'xml' ? `"xml":${JSON.stringify(rec.xml)}` : `"event":${rec.eventJson}`;
   return `${head},${body}${rec.recovered ? ',"recovered":true' : ''}}\n`;
 }

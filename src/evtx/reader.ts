@@ -12,7 +12,7 @@ import { catalog } from '../diagnostics/index.js';
 import { ChunkDecoder } from './binxml.js';
 import { crc32 } from './crc32.js';
 import type { JsonObject } from './json.js';
-import { toEvtxJson } from './json.js';
+import { toEvtxJson, toEvtxJsonText } from './json.js';
 import type { XElement } from './tree.js';
 import { EvtxFormatError, filetimeIso7 } from './values.js';
 import { toXml } from './xml.js';
@@ -44,6 +44,11 @@ export interface EvtxRecord {
   readonly offset: number;
   /** The evtx JSON shape: `{"Event": {"#attributes": …, "System": …, "EventData": …}}`. */
   readonly event: JsonObject;
+  /**
+   * `event` as JSON text, written directly (faster than building the object), keys in document
+   * order as evtx_dump writes them (`JSON.stringify(event)` would move integer-like keys first).
+   */
+  readonly eventJson: string;
   /** `<Event xmlns=…>…</Event>` in python-evtx's layout. */
   readonly xml: string;
   /** The resolved XML tree, for callers that want to walk it themselves. */
@@ -66,6 +71,9 @@ class Record implements EvtxRecord {
   }
   get event(): JsonObject {
     return (this.eventCache ??= toEvtxJson(this.tree));
+  }
+  get eventJson(): string {
+    return toEvtxJsonText(this.tree);
   }
   get xml(): string {
     return (this.xmlCache ??= toXml(this.tree));

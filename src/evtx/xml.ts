@@ -3,7 +3,8 @@
  * by a newline (never self-closed), attributes kept even when their substitution is empty, and
  * values rendered as python-evtx renders them (base64 binary, `{guid}`, `True`/`False`,
  * `YYYY-MM-DD HH:MM:SS.ffffff` times). Unlike python-evtx we always escape text and attributes,
- * so the output is well-formed XML whatever the strings contain.
+ * so the output is well-formed XML whatever the strings contain. Rare tokens (character and
+ * entity references, CDATA, processing instructions) come out as python-evtx writes them.
  */
 import type { XElement, XNode } from './tree.js';
 import { valueTextPython } from './values.js';
@@ -50,14 +51,18 @@ function nodeText(n: XNode, attr: boolean): string {
       const s = valueTextPython(n.v);
       return attr ? escapeAttr(s) : escapeText(s);
     }
+    // The next three follow python-evtx, which has no case for character references (they
+    // vanish), writes entity references as escaped text (`&amp;lt;`: the text "&lt;", as the evtx
+    // JSON also keeps it) and processing instructions as plain text.
     case 'CharRef':
-      return `&#${n.c};`;
+      return '';
     case 'EntityRef':
-      return `&${n.name};`;
-    case 'CData':
-      return attr ? escapeAttr(n.s) : `<![CDATA[${n.s.replace(/\]\]>/g, ']]]]><![CDATA[>')}]]>`;
+      return escapeText(`&${n.name};`);
     case 'Pi':
-      return attr ? '' : `<?${n.target} ${n.data}?>`;
+      return escapeText(n.target + n.data);
+    case 'CData':
+      // python-evtx escapes CDATA content too, so its parsed text is the escaped form.
+      return attr ? escapeAttr(n.s) : `<![CDATA[${escapeText(n.s).replace(/\]\]>/g, ']]]]><![CDATA[>')}]]>`;
     case 'Element':
     case 'Placeholder':
       return '';

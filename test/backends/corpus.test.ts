@@ -5,7 +5,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runCorpus, sharedAvailable, targetMap } from './harness.js';
+import { readFileSync } from 'node:fs';
+import { resolve, sep } from 'node:path';
+import { Converter } from '../../src/backends/convert.js';
+import { parseSigmaText } from '../../src/sigma/parse.js';
+import { walkFiles } from '../../src/util/files.js';
+import { runCorpus, sharedAvailable, sharedDir, targetMap } from './harness.js';
 
 for (const ref of Object.keys(targetMap)) {
   test(`corpus conformance: ${ref}`, (t) => {
@@ -29,3 +34,25 @@ for (const ref of Object.keys(targetMap)) {
     assert.ok(pct >= 95, `${ref}: ${pct.toFixed(2)} % byte-identical, need ≥ 95 %`);
   });
 }
+
+test('no crash on any file of the SigmaHQ corpus, deprecated and unsupported rules included', (t) => {
+  if (!sharedAvailable) {
+    t.skip('../shared not found');
+    return;
+  }
+  const files = walkFiles([resolve(sharedDir, 'corpus/sigmahq')], ['.yml', '.yaml']).files.filter(
+    (f) => !f.includes(`${sep}regression_data${sep}`),
+  );
+  for (const target of new Set(Object.values(targetMap).map((m) => m.target))) {
+    const c = Converter.create({ target });
+    assert.ok(c.ok);
+    let converted = 0;
+    for (const f of files) {
+      // A thrown exception is a crash and fails the test; failures must be diagnostics.
+      const run = c.value.convertFiles([parseSigmaText(readFileSync(f, 'utf8'), f).file]);
+      converted += run.docs.filter((d) => d.output !== undefined).length;
+    }
+    t.diagnostic(`${target}: ${converted} documents converted from ${files.length} files`);
+    assert.ok(converted > files.length * 0.9, `${target}: only ${converted} of ${files.length} converted`);
+  }
+});

@@ -2,16 +2,16 @@
  * Conformance runner shared by the Elastic and QRadar tests: reads the reference outputs in
  * ../shared/conformance and converts the same rules with our targets (through the local driver).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { sharedAvailable, sharedDir } from './harness.js';
 import { resolve } from 'node:path';
 import { deepStrictEqual } from 'node:assert/strict';
 import type { Backend } from '../../src/backends/text/index.js';
 import type { ConvertTextOptions, MiniPipeline } from './elastic-driver.js';
 import { convertText } from './elastic-driver.js';
 
-// TL_SHARED lets a worktree outside the main checkout point at the shared data.
-export const SHARED = process.env['TL_SHARED'] ?? resolve(import.meta.dirname, '../../..', '../shared');
-export const hasShared = existsSync(SHARED);
+export const SHARED = sharedDir;
+export const hasShared = sharedAvailable;
 
 export interface Vector {
   id: string;
@@ -60,7 +60,8 @@ export function runVectors(
 ): Outcome[] {
   return readJsonl<Vector>(file).map((v) => {
     const pipelines = pipelineFor(v);
-    if (pipelines === null) return { id: v.id, ok: false, expected: v.output ?? v.error, actual: 'no pipeline' };
+    if (pipelines === null)
+      return { id: v.id, ok: false, expected: v.output ?? v.error, actual: 'no pipeline' };
     let r;
     try {
       r = convertText(backend, v.rule, { ...extra, pipelines, format: v.output_format });

@@ -70,7 +70,9 @@ export function convertText(backend: Backend, text: string, o: ConvertTextOption
       diagnostics.push(...lc.diagnostics);
       return { diagnostics };
     }
-    const refs = lc.value.rules.map((n) => converted.get(n)).filter((x): x is ConvertedRule => x !== undefined);
+    const refs = lc.value.rules
+      .map((n) => converted.get(n))
+      .filter((x): x is ConvertedRule => x !== undefined);
     const r = backend.convertCorrelation(lc.value, refs, { format, state: {} });
     diagnostics.push(...r.diagnostics);
     if (!r.ok) return { diagnostics };

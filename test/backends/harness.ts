@@ -7,6 +7,13 @@ import { resolve } from 'node:path';
 import { Converter, convertSigmaText } from '../../src/backends/convert.js';
 import type { ConvertOptions, PipelineRef } from '../../src/backends/convert.js';
 import { parseSigmaText } from '../../src/sigma/parse.js';
+import { lookupTactic, lookupTechnique } from '../../src/attack/index.js';
+
+/** ATT&CK names as the CLI passes them (Elastic Security rules embed them). */
+const attack = {
+  tacticId: (s: string) => lookupTactic(s)?.id,
+  techniqueName: (id: string) => lookupTechnique(id)?.name,
+};
 
 export const repoRoot = resolve(import.meta.dirname, '../../..');
 // A worktree sits one level deeper than the main checkout; TRIPLINE_SHARED overrides.
@@ -32,18 +39,39 @@ export interface TargetMapping {
 /** Reference target name (file name in conformance/) → our target. One line per target. */
 export const targetMap: Record<string, TargetMapping> = {
   splunk: { target: 'splunk', corpusPipelines: ['splunk_windows'] },
+  'elasticsearch-lucene': { target: 'elastic-lucene', corpusPipelines: ['ecs_windows'] },
+  'elasticsearch-eql': { target: 'elastic-eql', corpusPipelines: ['ecs_windows'] },
+  'elasticsearch-esql': { target: 'elastic-esql', corpusPipelines: ['ecs_windows'] },
+  'qradar-aql': {
+    target: 'qradar',
+    pipelines: { 'qradar-aql-fields': 'qradar_fields', 'qradar-aql-payload': 'qradar_payload' },
+    corpusPipelines: ['qradar_payload'],
+  },
+  'qradar-aql-fields': { target: 'qradar', corpusPipelines: ['qradar_fields'] },
+  kusto: { target: 'kusto', corpusPipelines: ['microsoft_xdr'] },
 };
 
 interface Vector {
   id: string;
   rule: string;
   pipeline: string | null;
-  pipeline_yaml: string | null;
+  /** Pipeline YAML text, or the pipeline as an object (some vectors store the parsed dict). */
+  pipeline_yaml: string | Record<string, unknown> | null;
   backend_options?: { kwargs?: Record<string, unknown> };
   output_format: string;
   output?: string[] | string;
   error?: string;
   replay: string;
+  /** The output embeds a conversion timestamp: compare with ISO-8601 timestamps masked. */
+  volatile?: boolean;
+}
+
+const ISO_8601 = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?/g;
+
+/** JSON text of an output with timestamps masked when the vector is volatile. */
+function comparable(output: unknown, volatile: boolean): string {
+  const text = JSON.stringify(output);
+  return volatile ? text.replace(ISO_8601, '<timestamp>') : text;
 }
 
 export interface VectorOutcome {
@@ -51,6 +79,24 @@ export interface VectorOutcome {
   identical: boolean;
   expected: unknown;
   actual: unknown;
+}
+
+/**
+ * Outputs compare byte for byte; an expected item that is an object (the reference returned a
+ * dict, e.g. a Kibana rule) compares with our item parsed as JSON.
+ */
+function sameOutput(expected: string[] | string, actual: unknown): boolean {
+  if (JSON.stringify(actual) === JSON.stringify(expected)) return true;
+  if (!Array.isArray(expected) || !Array.isArray(actual) || expected.length !== actual.length) return false;
+  return expected.every((e: unknown, i) => {
+    const a: unknown = actual[i];
+    if (typeof e !== 'object' || typeof a !== 'string') return false;
+    try {
+      return JSON.stringify(JSON.parse(a)) === JSON.stringify(e);
+    } catch {
+      return false;
+    }
+  });
 }
 
 export function readJsonl<T>(path: string): T[] {
@@ -72,16 +118,26 @@ export function runVectors(ref: string): { outcomes: VectorOutcome[]; skipped: n
       continue;
     }
     const pipelines: PipelineRef[] = [];
-    if (v.pipeline) for (const p of v.pipeline.split('+')) pipelines.push(m.pipelines?.[p] ?? p);
-    if (v.pipeline_yaml) pipelines.push({ file: `${v.id}.yml`, text: v.pipeline_yaml });
+    // 'custom' names the pipeline given inline in pipeline_yaml.
+    if (v.pipeline && !(v.pipeline === 'custom' && v.pipeline_yaml))
+      for (const p of v.pipeline.split('+')) pipelines.push(m.pipelines?.[p] ?? p);
+    if (v.pipeline_yaml) {
+      // JSON is YAML: a stored dict loads like the file it came from.
+      const text = typeof v.pipeline_yaml === 'string' ? v.pipeline_yaml : JSON.stringify(v.pipeline_yaml);
+      pipelines.push({ file: `${v.id}.yml`, text });
+    }
     const options: Record<string, string> = {};
     for (const [k, val] of Object.entries(v.backend_options?.kwargs ?? {})) options[k] = String(val);
-    const opts: ConvertOptions = { target: m.target, format: v.output_format, pipelines, options };
+    const opts: ConvertOptions = { target: m.target, format: v.output_format, pipelines, options, attack };
     if (pipelines.length === 0) opts.withoutPipeline = true;
     const r = convertSigmaText(v.rule, opts, 'vector.yml');
     const actual = r.ok ? r.value : { error: r.diagnostics.map((d) => `${d.code}: ${d.message}`) };
+    const vol = v.volatile === true;
     const identical =
-      v.output !== undefined ? r.ok && JSON.stringify(r.value) === JSON.stringify(v.output) : !r.ok;
+      v.output !== undefined
+        ? r.ok &&
+          (vol ? comparable(r.value, true) === comparable(v.output, true) : sameOutput(v.output, r.value))
+        : !r.ok;
     outcomes.push({ id: v.id, identical, expected: v.output ?? { error: v.error }, actual });
   }
   return { outcomes, skipped };
@@ -108,7 +164,7 @@ export function runCorpus(ref: string): CorpusOutcome[] {
   const m = targetMap[ref];
   if (!m) throw new Error(`no mapping for ${ref}`);
   const entries = readJsonl<CorpusEntry>(resolve(sharedDir, 'conformance/corpus', `${ref}.jsonl`));
-  const opts: ConvertOptions = { target: m.target, pipelines: m.corpusPipelines };
+  const opts: ConvertOptions = { target: m.target, pipelines: m.corpusPipelines, attack };
   if (m.corpusOptions) opts.options = m.corpusOptions;
   if (m.corpusFormat) opts.format = m.corpusFormat;
   const conv = Converter.create(opts);

@@ -244,3 +244,14 @@ test('data_model format without the CIM pipeline state fails with TL5001', () =>
   assert.equal(r.ok, false);
   assert.ok(r.diagnostics.some((d) => d.code === 'TL5001'));
 });
+
+test('convertRule converts one parsed document of a collection', async () => {
+  const { parseSigmaText } = await import('../../src/sigma/parse.js');
+  const { convertRule } = await import('../../src/backends/convert.js');
+  const docs = parseSigmaText(base, 'b.yml').file.documents;
+  const doc = docs[0];
+  assert.ok(doc);
+  const r = convertRule(doc, { target: 'splunk', pretty: true });
+  assert.ok(r.ok);
+  assert.deepEqual(r.value, ['fieldA="v"']);
+});

@@ -15,7 +15,14 @@ function dumpMismatches(name: string, rows: readonly unknown[]): void {
 
 function pipelineFor(v: Vector): MiniPipeline[] | null {
   if (v.pipeline === null) return [];
-  const p = qradarPipelines[v.pipeline];
+  // The reference's pipeline names.
+  const name =
+    v.pipeline === 'qradar-aql-fields'
+      ? 'qradar_fields'
+      : v.pipeline === 'qradar-aql-payload'
+        ? 'qradar_payload'
+        : v.pipeline;
+  const p = qradarPipelines[name];
   return p ? [p] : null;
 }
 
@@ -23,12 +30,20 @@ const custom = qradarTransformationDefs;
 
 test('qradar-aql: reference vectors', (t) => {
   if (!hasShared) return t.skip('../shared not found');
-  const out = runVectors(resolve(SHARED, 'conformance/vectors/qradar-aql.jsonl'), new QradarBackend(), pipelineFor, {
-    custom,
-  });
+  const out = runVectors(
+    resolve(SHARED, 'conformance/vectors/qradar-aql.jsonl'),
+    new QradarBackend(),
+    pipelineFor,
+    {
+      custom,
+    },
+  );
   const good = out.filter((o) => o.ok).length;
   t.diagnostic(`qradar-aql vectors: ${String(good)}/${String(out.length)} identical`);
-  dumpMismatches('vectors-qradar-aql', out.filter((x) => !x.ok));
+  dumpMismatches(
+    'vectors-qradar-aql',
+    out.filter((x) => !x.ok),
+  );
   assert.ok(good / out.length >= 0.95, `${String(good)}/${String(out.length)}`);
 });
 
@@ -40,7 +55,9 @@ for (const [corpus, pipeline] of [
     if (!hasShared) return t.skip('../shared not found');
     const p = qradarPipelines[pipeline];
     assert.ok(p);
-    const f = runCorpus(resolve(SHARED, 'conformance/corpus', `${corpus}.jsonl`), new QradarBackend(), [p], { custom });
+    const f = runCorpus(resolve(SHARED, 'conformance/corpus', `${corpus}.jsonl`), new QradarBackend(), [p], {
+      custom,
+    });
     t.diagnostic(
       `${corpus}: ${String(f.identical)}/${String(f.referenceConverts)} identical, we fail ${String(f.weFail)}, ` +
         `extra ${String(f.weConvertExtra)}, crashes ${String(f.crashes)}, silent ${String(f.silent)}`,

@@ -2,11 +2,20 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { lookupTechnique, validateAttackTag } from '../../src/attack/index.js';
-import { formatDiagnostic } from '../../src/diagnostics/index.js';
-import { loadAtomicIndex, loadContent, summarizeStory, testEvents } from '../../src/content/index.js';
-import type { ContentSet } from '../../src/content/index.js';
+import { fail, formatDiagnostic, ok } from '../../src/diagnostics/index.js';
+import {
+  loadAtomicIndex,
+  loadContent,
+  runDetectionTests,
+  summarizeStory,
+  testEvents,
+} from '../../src/content/index.js';
+import type { ContentSet, Detection, DetectionEvaluator, TestHit } from '../../src/content/index.js';
+import { stringify } from 'yaml';
+import { Engine } from '../../src/engine/index.js';
 import { lowerCorrelation, lowerRule } from '../../src/ir/lower.js';
 import { Converter } from '../../src/backends/convert.js';
+import { checkFiles, parseSigmaText } from '../../src/sigma/index.js';
 import { listTargets } from '../../src/backends/registry.js';
 import { contentDir, sharedDir } from './helpers.js';
 
@@ -182,4 +191,60 @@ test('every detection converts for every registered target, or says why not with
       }
     }
   }
+});
+
+test("'tripline check' finds nothing to report in the detection files", () => {
+  const res = checkFiles(library().detections.map((d) => d.file));
+  assert.deepEqual(res.diagnostics.map(formatDiagnostic), []);
+  assert.equal(res.correlations, 2);
+});
+
+/** Each enrichment flag as a one-selection Sigma rule over the detection's logsource, compiled by the engine. */
+function flagEngines(d: Detection): [string, Engine][] {
+  return d.tripline.enrichment.map((f) => {
+    const text = stringify({
+      title: f.name,
+      logsource: d.logsource,
+      detection: { sel: f.selection, condition: 'sel' },
+    });
+    const parsed = parseSigmaText(text, `${d.relPath}#${f.name}`);
+    const { engine, diagnostics } = Engine.compile(parsed.file.documents);
+    assert.deepEqual(diagnostics.filter((x) => x.severity === 'error').map(formatDiagnostic), [], f.name);
+    return [f.name, engine];
+  });
+}
+
+test('the evaluation engine gives every library test its expected hits and enrichment flags', () => {
+  const engineEvaluator: DetectionEvaluator = {
+    evaluate(d, events) {
+      const { engine, diagnostics } = Engine.compile(d.sigma);
+      const flags = flagEngines(d);
+      const hits: TestHit[] = [];
+      engine.onHit((h) => {
+        if (d.kind === 'correlation') {
+          if (h.kind === 'correlation') hits.push({ eventIndex: events.length - 1, enrichment: {} });
+          return;
+        }
+        if (h.kind !== 'rule' || h.rule.id !== d.id) return;
+        const i = (h.source.line ?? 1) - 1;
+        const enrichment: Record<string, boolean> = {};
+        for (const [name, fe] of flags) {
+          let on = false;
+          fe.onHit(() => (on = true));
+          fe.matchObject(events[i]!.event, { file: 'flag' });
+          enrichment[name] = on;
+        }
+        hits.push({ eventIndex: i, enrichment });
+      });
+      events.forEach((e, i) => engine.matchObject(e.event, { file: e.origin, line: i + 1 }));
+      engine.finish();
+      return diagnostics.some((x) => x.severity === 'error') ? fail(diagnostics) : ok(hits, diagnostics);
+    },
+  };
+  const verdicts = runDetectionTests(library().detections, engineEvaluator);
+  assert.ok(verdicts.length >= 100);
+  const wrong = verdicts
+    .filter((v) => !v.pass)
+    .map((v) => `${v.detection} ${v.test}: ${v.failures.map((f) => f.message).join('; ')}`);
+  assert.deepEqual(wrong, []);
 });

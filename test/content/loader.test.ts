@@ -215,3 +215,12 @@ test('a missing content folder fails with TL8028', () => {
   assert.equal(r.ok, false);
   assert.deepEqual(codes(r.diagnostics), ['TL8028']);
 });
+
+test('a story that is not valid YAML is reported with its position and left out', () => {
+  const r = load(detectionText(), { 'stories/broken.yml': 'name: [unclosed\nversion: 1\n' });
+  const d = r.diagnostics.find((x) => x.file?.endsWith('broken.yml'));
+  assert.ok(d, codes(r.diagnostics).join(', '));
+  assert.equal(d.severity, 'error');
+  assert.ok(d.span);
+  assert.equal(r.value.stories.length, 1);
+});

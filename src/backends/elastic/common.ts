@@ -3,7 +3,9 @@
  * special cases for null values (`NOT NOT _exists_` becomes `_exists_`), windash/base64offset
  * expansions written as one value list, and CIDR networks normalized as Python's ipaddress does.
  */
-import type { IrNode } from '../../ir/types.js';
+import type { Result } from '../../diagnostics/index.js';
+import type { IrNode, IrRule } from '../../ir/types.js';
+import type { BackendConvertOptions } from '../text/backend.js';
 import { TextBackend } from '../text/backend.js';
 import type { ConversionContext } from '../text/context.js';
 import type { Printed } from '../text/printer.js';
@@ -23,12 +25,27 @@ function isExpanding(node: IrNode): boolean {
   return node.kind === 'FieldMatch' && (node.origin.modifiers ?? []).some((m) => EXPANDING.has(m));
 }
 
+/** Conversion-state key of the caller's ATT&CK lookups (see convertRule). */
+export const ATTACK_STATE = 'elastic.attack';
+
 export class ElasticTextBackend extends TextBackend {
   /** How `not field: null` is written (`_exists_:f`, `?f != null`); absent: the generic NOT. */
   protected notNullExpression?: (field: string) => string;
 
   constructor(target: string, table: TokenTable, formats: Readonly<Record<string, string>>) {
     super(target, table, formats, 'default');
+  }
+
+  /** The caller's ATT&CK lookups travel to the format step in the conversion state. */
+  override convertRule(
+    rule: IrRule,
+    opts: BackendConvertOptions,
+  ): Result<{ queries: string[]; raw: string[] }> {
+    if (!opts.attack) return super.convertRule(rule, opts);
+    return super.convertRule(rule, {
+      ...opts,
+      state: { ...(opts.state ?? {}), [ATTACK_STATE]: opts.attack },
+    });
   }
 
   protected override printNot(node: Extract<IrNode, { kind: 'Not' }>, ctx: ConversionContext): Printed {
@@ -66,7 +83,10 @@ export class ElasticTextBackend extends TextBackend {
   }
 
   /** windash/base64offset variants of one value become one list, as the reference does. */
-  protected override decideIn(node: Extract<IrNode, { kind: 'And' | 'Or' }>, ctx: ConversionContext): boolean {
+  protected override decideIn(
+    node: Extract<IrNode, { kind: 'And' | 'Or' }>,
+    ctx: ConversionContext,
+  ): boolean {
     // Expansions are values of their own for the reference: a list of them is not one IN list.
     if (!this.isExpansion(node) && node.children.some(isExpanding)) return false;
     if (!this.isExpansion(node)) return super.decideIn(node, ctx);
@@ -138,7 +158,7 @@ function expandIpv6(addr: string): number[] | null {
 function compressIpv6(groups: number[]): string {
   let best = -1;
   let bestLen = 0;
-  for (let i = 0; i < groups.length; ) {
+  for (let i = 0; i < groups.length;) {
     if (groups[i] !== 0) {
       i++;
       continue;

@@ -2,12 +2,12 @@
  * The elastic-eql target: Event Query Language queries (`any where …`), plain, for the
  * `_eql/search` API, or as Elastic Security rules.
  */
-import type { IrCorrelation, IrNode } from '../../ir/types.js';
+import type { IrCorrelation, IrNode, StrPart } from '../../ir/types.js';
 import type { Result } from '../../diagnostics/index.js';
 import type { BackendConvertOptions, ConvertedRule } from '../text/backend.js';
 import type { ConversionContext } from '../text/context.js';
 import type { Printed } from '../text/printer.js';
-import { cleanParts, containsSpecial } from '../text/strings.js';
+import { cleanParts, containsSpecial, escapeRegex } from '../text/strings.js';
 import { ElasticTextBackend, isIpAddress } from './common.js';
 import { convertEqlCorrelation } from './eql-correlations.js';
 import { formatOptions } from './options.js';
@@ -23,6 +23,18 @@ export const eqlFormats = {
   siem_rule: 'Elastic Security EQL rules for the Kibana create-rule API (JSON)',
   siem_rule_ndjson: 'Elastic Security EQL rules for the rules import (NDJSON)',
 } as const;
+
+const EQL_ESCAPES: Readonly<Record<string, string>> = {
+  '\\': '\\\\',
+  '"': '\\"',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\t': '\\t',
+};
+
+function eqlEscape(text: string): string {
+  return text.replace(/[\\"\n\r\t]/g, (c) => EQL_ESCAPES[c] ?? c);
+}
 
 export class EqlBackend extends ElasticTextBackend {
   protected override notNullExpression = (field: string): string => `?${field} != null`;
@@ -40,6 +52,35 @@ export class EqlBackend extends ElasticTextBackend {
       return v === null ? null : `${this.field(node.field)}==${v}`;
     }
     return super.printStr(node, ctx);
+  }
+
+  /**
+   * EQL strings know only the escapes \\b \\t \\n \\f \\r \\" \\' \\\\ and `:` patterns cannot
+   * escape a wildcard: a literal `*` or `?` is written as the wildcard itself (a slightly wider
+   * match). The reference writes `\\*`, which Elasticsearch rejects (docs/targets/elastic.md).
+   */
+  override convertValueStr(parts: readonly StrPart[], ctx: ConversionContext, node?: IrNode): string | null {
+    let out = '';
+    for (const p of parts) {
+      if (p.kind === 'Lit') out += eqlEscape(p.text);
+      else if (p.kind === 'WildcardMulti') out += '*';
+      else if (p.kind === 'WildcardSingle') out += '?';
+      else {
+        this.report(ctx, 'TL5003', `placeholder '%${p.name}%' was not replaced by any pipeline`, node);
+        return null;
+      }
+    }
+    return `"${out}"`;
+  }
+
+  /** A regular expression inside an EQL string: only the string's own escaping applies. */
+  protected override convertRegex(pattern: string, flags: { i: boolean; m: boolean; s: boolean }): string {
+    return escapeRegex(eqlEscape(pattern), flags, {
+      escaped: [],
+      escapeChar: '\\',
+      escapeEscapeChar: false,
+      flagPrefix: true,
+    });
   }
 
   override finalizeQueryFormat(query: string, ctx: ConversionContext, format: string): string | null {

@@ -3,7 +3,8 @@
  * saved searches or as Elastic Security rules; correlations with `stats … by` over time buckets.
  */
 import type { Result } from '../../diagnostics/index.js';
-import type { IrCorrelation, IrRule } from '../../ir/types.js';
+import type { IrCorrelation, IrNode, StrPart } from '../../ir/types.js';
+import { containsSpecial } from '../text/strings.js';
 import type { BackendConvertOptions, ConvertedRule } from '../text/backend.js';
 import type { ConversionContext } from '../text/context.js';
 import { ElasticTextBackend } from './common.js';
@@ -22,16 +23,47 @@ export const esqlFormats = {
 } as const;
 
 export class EsqlBackend extends ElasticTextBackend {
-  /** The `from` index each converted rule used, for correlations that combine rules. */
-  private readonly ruleIndex = new WeakMap<IrRule, string>();
+  /**
+   * The `from` index each converted rule used (by rule id), for correlations that combine rules:
+   * the converter hands correlations the rules as lowered, before the pipelines ran.
+   */
+  private readonly ruleIndex = new Map<string, string>();
 
   constructor(private readonly attack?: AttackResolver) {
     super('elastic-esql', esqlTable, esqlFormats);
   }
 
+  /**
+   * ES|QL strings know only the escapes \\t \\n \\r \\" \\\\. A literal `*` or `?` needs escaping
+   * only in a `like` pattern, where the pattern's own backslash is written `\\\\`. The reference
+   * writes `\\*` everywhere, which ES|QL rejects (docs/targets/elastic.md).
+   */
+  override convertValueStr(parts: readonly StrPart[], ctx: ConversionContext, node?: IrNode): string | null {
+    const pattern = containsSpecial(parts);
+    let out = '';
+    for (const p of parts) {
+      if (p.kind === 'Lit') {
+        for (const c of p.text) {
+          if (c === '\\' || c === '"') out += '\\' + c;
+          else if (pattern && (c === '*' || c === '?')) out += '\\\\' + c;
+          else if (c === '\n') out += '\\n';
+          else if (c === '\r') out += '\\r';
+          else if (c === '\t') out += '\\t';
+          else out += c;
+        }
+      } else if (p.kind === 'WildcardMulti') out += '*';
+      else if (p.kind === 'WildcardSingle') out += '?';
+      else {
+        this.report(ctx, 'TL5003', `placeholder '%${p.name}%' was not replaced by any pipeline`, node);
+        return null;
+      }
+    }
+    return `"${out}"`;
+  }
+
   override finalizeQueryFormat(query: string, ctx: ConversionContext, format: string): string | null {
     const index = esqlIndex(ctx.state);
-    this.ruleIndex.set(ctx.rule, index);
+    this.ruleIndex.set(ctx.rule.id, index);
     const q = esqlFrom(index, ctx.state['metadata']) + query;
     switch (format) {
       case 'default':
@@ -53,7 +85,7 @@ export class EsqlBackend extends ElasticTextBackend {
     rules: readonly ConvertedRule[],
     opts: BackendConvertOptions,
   ): Result<string[]> {
-    const indices = rules.map((r) => this.ruleIndex.get(r.rule) ?? DEFAULT_INDEX);
+    const indices = rules.map((r) => this.ruleIndex.get(r.rule.id) ?? DEFAULT_INDEX);
     return convertEsqlCorrelation(this, corr, rules, indices, opts);
   }
 }

@@ -5,6 +5,7 @@
 import type { IrNode } from '../../ir/types.js';
 import type { ConversionContext } from '../text/context.js';
 import type { Printed } from '../text/printer.js';
+import { escapeRegex } from '../text/strings.js';
 import { ElasticTextBackend } from './common.js';
 import { formatOptions } from './options.js';
 import type { AttackResolver } from './rule-formats.js';
@@ -33,6 +34,27 @@ export class LuceneBackend extends ElasticTextBackend {
     const p = super.printCidr(node, ctx);
     if (typeof p !== 'string' || !node.value.cidr.includes(':')) return p;
     return p.replaceAll(':', '\\:').replace('\\:', ':');
+  }
+
+  /**
+   * A `/` ends a Lucene regular expression: escape every slash that is not escaped yet. The
+   * reference escapes already escaped slashes again (`\/` → `\\/`), which ends the expression
+   * early (a deliberate difference, see docs/targets/elastic.md).
+   */
+  protected override convertRegex(pattern: string, flags: { i: boolean; m: boolean; s: boolean }): string {
+    let out = '';
+    for (let i = 0; i < pattern.length; i++) {
+      const c = pattern.charAt(i);
+      if (c === '\\' && i + 1 < pattern.length) {
+        out += c + pattern.charAt(++i);
+      } else out += c === '/' ? '\\/' : c;
+    }
+    return escapeRegex(out, flags, {
+      escaped: [],
+      escapeChar: '\\',
+      escapeEscapeChar: false,
+      flagPrefix: true,
+    });
   }
 
   override finalizeQueryFormat(query: string, ctx: ConversionContext, format: string): string | null {

@@ -2,6 +2,7 @@
 import type { ConversionContext } from '../text/context.js';
 import type { AttackResolver, RuleFormatOptions } from './rule-formats.js';
 import { DEFAULT_INDEX_NAMES } from './rule-formats.js';
+import { ATTACK_STATE } from './common.js';
 
 export const elasticOptions = {
   index_names: 'siem_rule*: comma-separated index patterns (default: the Elastic Agent/Beats indices)',
@@ -17,6 +18,6 @@ export function formatOptions(ctx: ConversionContext, attack: AttackResolver | u
   return {
     indexNames: names ? names.split(',').map((s) => s.trim()) : DEFAULT_INDEX_NAMES,
     interval: `${interval || '5'}${unit || 'm'}`,
-    attack,
+    attack: (ctx.state[ATTACK_STATE] as AttackResolver | undefined) ?? attack,
   };
 }

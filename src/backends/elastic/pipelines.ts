@@ -4,6 +4,8 @@
  * Windows event logs, with the Windows channel of each Sigma service added as a condition.
  * The mappings are facts of the ECS/Winlogbeat schema as the reference pipelines state them.
  */
+import { ecsKubernetes, ecsMacosEsf } from './pipelines-other.js';
+import { ecsZeekBeats, ecsZeekCorelight, zeekRaw } from './pipelines-zeek.js';
 
 export interface PipelineObject {
   name: string;
@@ -69,7 +71,7 @@ export function windowsChannelItems(channelField: string): Record<string, unknow
   return Object.entries(WINDOWS_CHANNELS).map(([service, channel]) => ({
     id: `windows_logsource_${service}`,
     type: 'add_condition',
-    conditions: { [channelField]: Array.isArray(channel) ? [...channel] : channel },
+    conditions: { [channelField]: typeof channel === 'string' ? channel : [...channel] },
     rule_conditions: [{ type: 'logsource', product: 'windows', service }],
   }));
 }
@@ -219,12 +221,19 @@ export const ecsWindows: PipelineObject = {
       rule_conditions: WINDOWS,
     },
     prefixItem('ecs_windows_winlog_eventdata_prefix', 'ecs_windows_field_mapping', 'winlog.event_data.'),
+    {
+      id: 'ecs_windows_network_direction',
+      type: 'elastic_network_direction',
+      field_name_conditions: [{ type: 'include_fields', fields: ['network.direction'] }],
+      rule_conditions: WINDOWS,
+    },
     // event.code and the event data fields are keywords: numbers in rules are compared as strings.
     {
       id: 'ecs_windows_keyword_values',
-      type: 'convert_type',
-      target_type: 'str',
-      field_name_conditions: [{ type: 'include_fields', fields: ['event\\.code$', 'winlog\\.event_data\\.'], mode: 're' }],
+      type: 'elastic_numbers_as_text',
+      field_name_conditions: [
+        { type: 'include_fields', fields: ['event\\.code$', 'winlog\\.event_data\\.'], mode: 're' },
+      ],
       rule_conditions: WINDOWS,
     },
   ],
@@ -251,4 +260,9 @@ export const ecsWindowsOld: PipelineObject = {
 export const elasticPipelines: Readonly<Record<string, PipelineObject>> = {
   ecs_windows: ecsWindows,
   ecs_windows_old: ecsWindowsOld,
+  ecs_kubernetes: ecsKubernetes,
+  ecs_macos_esf: ecsMacosEsf,
+  ecs_zeek_beats: ecsZeekBeats,
+  ecs_zeek_corelight: ecsZeekCorelight,
+  zeek: zeekRaw,
 };

@@ -5,14 +5,10 @@
  * Python's json.dumps (`", "` and `": "` separators, non-ASCII escaped).
  */
 import type { IrRule } from '../../ir/types.js';
+import type { AttackLookup } from '../text/backend.js';
 
-/** ATT&CK lookups for the `threat` block; injected because backends do not depend on the ATT&CK table. */
-export interface AttackResolver {
-  /** Tactic id (TA0011) for a shortname (command-and-control). */
-  tacticId(shortname: string): string | undefined;
-  /** Technique or sub-technique name for an id (T1568, T1059.001). */
-  techniqueName(id: string): string | undefined;
-}
+/** ATT&CK lookups for the `threat` block; passed in because backends do not depend on the ATT&CK table. */
+export type AttackResolver = AttackLookup;
 
 export interface RuleFormatOptions {
   indexNames: readonly string[];
@@ -75,7 +71,7 @@ export function threatModel(meta: RuleMeta, attack: AttackResolver | undefined):
   const attackTags = meta.tags.filter((t) => t.toLowerCase().startsWith('attack.'));
   if (attackTags.length < 2) return [];
   const names = attackTags.map((t) => t.slice('attack.'.length));
-  const isTech = (n: string): boolean => /^[tT]\d{4}/.test(n);
+  const isTech = (n: string): boolean => /^t\d{4}/i.test(n);
   const techniques = names.filter(isTech).map((n) => n.toUpperCase());
   const tactics = names.filter((n) => !isTech(n)).map((n) => n.toLowerCase());
   const out: unknown[] = [];
@@ -119,7 +115,7 @@ export function threatModel(meta: RuleMeta, attack: AttackResolver | undefined):
 
 /** Python's str.title(): upper-case the first letter of every run of letters. */
 function pyTitle(s: string): string {
-  return s.replace(/[A-Za-z]+/g, (w) => w.charAt(0).toUpperCase() + w.slice(1).toLowerCase());
+  return s.replace(/[A-Z]+/gi, (w) => w.charAt(0).toUpperCase() + w.slice(1).toLowerCase());
 }
 
 /** Tags as `namespace-name`. */

@@ -17,13 +17,10 @@ import { convertKustoCorrelation } from './correlations.js';
 import { kustoTable } from './table.js';
 
 type FieldMatch = Extract<IrNode, { kind: 'FieldMatch' }>;
+type Keyword = Extract<IrNode, { kind: 'Keyword' }>;
 type FieldMatchOf<K extends string> = FieldMatch & { value: { kind: K } };
 
 export const kustoFormats = { default: 'Kusto Query Language queries' } as const;
-
-export const kustoOptions = {
-  query_table: 'table to query instead of the one the pipeline chooses from the log source',
-} as const;
 
 /** Pipeline state key holding the table a query reads (set by the kusto pipelines). */
 export const QUERY_TABLE = 'query_table';
@@ -43,6 +40,18 @@ function literalRuns(parts: readonly StrPart[]): string[] {
   }
   if (cur !== null) runs.push(cur);
   return runs;
+}
+
+/** How many clauses printIn writes for a list: one `in~` for the plain values, one per wildcard value. */
+function inListClauses(node: Extract<IrNode, { kind: 'And' | 'Or' }>): number {
+  let plain = 0;
+  let wild = 0;
+  for (const c of node.children) {
+    if (c.kind === 'FieldMatch' && c.value.kind === 'Str' && containsSpecial(cleanParts(c.value.parts)))
+      wild++;
+    else plain++;
+  }
+  return (plain > 0 ? 1 : 0) + wild;
 }
 
 export class KustoBackend extends TextBackend {
@@ -66,11 +75,21 @@ export class KustoBackend extends TextBackend {
     return `${this.table.notToken}(${inner})`;
   }
 
+  /**
+   * --pretty leaves an IN list ungrouped inside the other operator; a KQL list with wildcard values
+   * prints several clauses (`f in~ (…) or f startswith …`), which do need the parentheses.
+   */
+  protected override noGroupNeeded(outer: IrNode, inner: IrNode, ctx?: ConversionContext): boolean {
+    if (ctx?.pretty && (inner.kind === 'And' || inner.kind === 'Or') && inner.kind !== outer.kind) {
+      return this.decideIn(inner, undefined) && inListClauses(inner) === 1;
+    }
+    return super.noGroupNeeded(outer, inner, ctx);
+  }
+
   /** `=~` is defined for strings only; numbers compare with `==`. */
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- the printer's hook signature
   protected override printNum(node: FieldMatchOf<'Num'>, ctx: ConversionContext): Printed {
-    void ctx;
-    const v = node.value as Extract<FieldMatch['value'], { kind: 'Num' }>;
-    return `${this.field(node.field)} == ${pyNumber(v.value, v.raw)}`;
+    return `${this.field(node.field)} == ${pyNumber(node.value.value, node.value.raw)}`;
   }
 
   /**
@@ -80,7 +99,9 @@ export class KustoBackend extends TextBackend {
    */
   override convertValueStr(parts: readonly StrPart[], ctx: ConversionContext, node?: IrNode): string | null {
     const v = super.convertValueStr(parts, ctx, node);
-    return v === null ? null : v.replaceAll('\\*', '*');
+    // Only a backslash that escapes the `*` goes: after an escaped backslash the reference's blind
+    // replacement left `\*`, an invalid escape in a KQL string (a deliberate difference).
+    return v === null ? null : v.replace(/(?<!\\)((?:\\\\)*)\\\*/g, '$1*');
   }
 
   /**
@@ -113,6 +134,7 @@ export class KustoBackend extends TextBackend {
         plain.push(s);
         continue;
       }
+      if (parts.some((p) => p.kind === 'Placeholder')) return this.convertValueStr(parts, ctx, leaf);
       if (containsSpecial(dropLast(dropFirst(parts)))) {
         const pieces: string[] = [];
         // Each literal run is read back as Sigma text (`\\` becomes one backslash), as the reference does.
@@ -148,11 +170,41 @@ export class KustoBackend extends TextBackend {
     return this.convertRegex(rx, { i: false, m: false, s: false });
   }
 
+  /**
+   * A keyword (value without a field) searches every column: `* contains "x"`, or `* matches regex`
+   * when wildcards sit inside the value. The reference writes the bare value, which KQL rejects in a
+   * where clause (a deliberate difference).
+   */
+  protected override printKeyword(node: Keyword, ctx: ConversionContext): Printed {
+    const v = node.value;
+    if (v.kind === 'Str') {
+      const parts = cleanParts(v.parts);
+      let inner = parts;
+      if (inner[0]?.kind === 'WildcardMulti') inner = inner.slice(1);
+      if (inner[inner.length - 1]?.kind === 'WildcardMulti') inner = inner.slice(0, -1);
+      if (!containsSpecial(inner)) {
+        const value = this.convertValueStr(inner, ctx, node);
+        return value === null ? null : `* contains ${value}`;
+      }
+      if (inner.some((p) => p.kind === 'Placeholder')) return this.convertValueStr(inner, ctx, node);
+      return `* matches regex "${this.strRegex(parts)}"`;
+    }
+    if (v.kind === 'Num') return `* contains "${pyNumber(v.value, v.raw)}"`;
+    if (v.kind === 'Re') {
+      const flags = this.flagTokens(ctx, v.flags, node);
+      if (!flags) return null;
+      return `* matches regex "${this.convertRegex(v.pattern, v.flags)}"`;
+    }
+    return super.printKeyword(node, ctx);
+  }
+
   /** The reference's postprocessing: `Table\n| where <expr>` once a table is known. */
   protected override queryExpression(query: string, ctx: ConversionContext): string {
-    const table = ctx.options[QUERY_TABLE] ?? ctx.state[QUERY_TABLE];
+    const table = ctx.state[QUERY_TABLE];
     if (typeof table !== 'string' || table === '') return query;
-    return `${table}\n| where ${query}`;
+    // --pretty: the clauses of the where line are indented under it.
+    const body = ctx.pretty ? query.replaceAll('\n', '\n    ') : query;
+    return `${table}\n| where ${body}`;
   }
 
   convertCorrelation(

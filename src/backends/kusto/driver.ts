@@ -5,11 +5,17 @@
 import type { Diagnostic, Result } from '../../diagnostics/index.js';
 import { fail, hasErrors, ok } from '../../diagnostics/index.js';
 import { lowerCorrelation, lowerRule } from '../../ir/index.js';
-import type { IrRule } from '../../ir/types.js';
+import type { IrCorrelation, IrRule } from '../../ir/types.js';
 import { parseSigmaText } from '../../sigma/index.js';
 import type { ConvertedRule } from '../text/backend.js';
 import { KustoBackend, QUERY_TABLE } from './backend.js';
-import { applyKustoPipeline, KUSTO_DEFAULT_PIPELINE, kustoPipeline } from './pipelines/index.js';
+import type { KustoPipelineSpec } from './pipelines/index.js';
+import {
+  applyKustoPipeline,
+  KUSTO_DEFAULT_PIPELINE,
+  kustoPipeline,
+  mapFieldName,
+} from './pipelines/index.js';
 
 export interface KustoConvertOptions {
   /** Built-in pipeline name; null for none (the backend alone, no table). Default microsoft_xdr. */
@@ -22,6 +28,37 @@ export interface KustoConvertOptions {
 export interface KustoDocumentOutput {
   id: string;
   result: Result<string[]>;
+}
+
+/** Group-by, alias and value fields named as the pipeline maps them in each rule's table. */
+function mapCorrelationFields(
+  corr: IrCorrelation,
+  refs: readonly ConvertedRule[],
+  spec: KustoPipelineSpec,
+): IrCorrelation {
+  const tableOf = (r: ConvertedRule): string => (r.queries[0] ?? '').split('\n', 1)[0] ?? '';
+  const first = refs[0];
+  if (!first) return corr;
+  const map = (f: string, r: ConvertedRule = first): string => mapFieldName(spec, tableOf(r), f);
+  const aliases = Object.keys(corr.aliases);
+  const out: IrCorrelation = {
+    ...corr,
+    groupBy: corr.groupBy.map((f) => (aliases.includes(f) ? f : map(f))),
+    aliases: Object.fromEntries(
+      Object.entries(corr.aliases).map(([alias, m]) => [
+        alias,
+        Object.fromEntries(
+          Object.entries(m).map(([ref, f]) => {
+            const r = refs.find((x) => x.rule.id === ref || x.rule.name === ref);
+            return [ref, r ? map(f, r) : f];
+          }),
+        ),
+      ]),
+    ),
+  };
+  if (corr.condition.field !== undefined)
+    out.condition = { ...corr.condition, field: map(corr.condition.field) };
+  return out;
 }
 
 /** Convert every document of a Sigma file; one result per rule or correlation. */
@@ -58,10 +95,11 @@ export function convertKustoText(
         outputs.push({ id: doc.id ?? `${file}#${doc.index}`, result: fail(c.diagnostics) });
         continue;
       }
-      const refs = converted.filter(
-        (r) => c.value.rules.includes(r.rule.id) || c.value.rules.includes(r.rule.name ?? ''),
+      const refs = c.value.rules.flatMap((ref) =>
+        converted.filter((r) => r.rule.id === ref || r.rule.name === ref),
       );
-      const res = backend.convertCorrelation(c.value, refs, {
+      const corr = spec ? mapCorrelationFields(c.value, refs, spec) : c.value;
+      const res = backend.convertCorrelation(corr, refs, {
         format: 'default',
         pretty: opts.pretty ?? false,
         options,

@@ -54,6 +54,7 @@ export function editLeaves(node: IrNode, edit: (leaf: FieldMatch) => LeafEdit): 
       return node;
     case 'Not': {
       const c = editLeaves(node.child, edit);
+      if (c === node.child) return node;
       return c === null ? null : { kind: 'Not', child: c };
     }
     case 'And':
@@ -61,9 +62,11 @@ export function editLeaves(node: IrNode, edit: (leaf: FieldMatch) => LeafEdit): 
       const isValueList = itemValues(node) !== null;
       const children: IrNode[] = [];
       let dropped = false;
+      let changed = false;
       for (const child of node.children) {
         if (child.kind === 'FieldMatch' && isValueList) {
           const r = edit(child);
+          if (r !== child) changed = true;
           if (r === null) dropped = true;
           else if ('values' in r) children.push(...r.values);
           else if ('node' in r) children.push(r.node);
@@ -71,9 +74,12 @@ export function editLeaves(node: IrNode, edit: (leaf: FieldMatch) => LeafEdit): 
           continue;
         }
         const c = editLeaves(child, edit);
+        if (c !== child) changed = true;
         if (c === null) dropped = true;
         else children.push(c);
       }
+      // Unchanged subtrees are shared, not copied: most edits touch few fields.
+      if (!changed) return node;
       return rebuilt(node, children, dropped);
     }
   }
@@ -95,7 +101,11 @@ function soleSelection(node: IrNode): string | null | undefined {
  * detection, so one remaining item stands alone; an operator of the condition keeps its shape (and
  * the remaining operand keeps its parentheses).
  */
-function rebuilt(node: Extract<IrNode, { kind: 'And' | 'Or' }>, children: IrNode[], dropped: boolean): IrNode | null {
+function rebuilt(
+  node: Extract<IrNode, { kind: 'And' | 'Or' }>,
+  children: IrNode[],
+  dropped: boolean,
+): IrNode | null {
   if (children.length === 0) return null;
   if (dropped && children.length === 1 && typeof soleSelection(node) === 'string') return children[0] ?? null;
   return { kind: node.kind, children };
@@ -119,17 +129,21 @@ export function editItems(
       return node;
     case 'Not': {
       const c = editItems(node.child, test, edit);
+      if (c === node.child) return node;
       return c === null ? null : { kind: 'Not', child: c };
     }
     case 'And':
     case 'Or': {
       const children: IrNode[] = [];
       let dropped = false;
+      let changed = false;
       for (const child of node.children) {
         const c = editItems(child, test, edit);
+        if (c !== child) changed = true;
         if (c === null) dropped = true;
         else children.push(c);
       }
+      if (!changed) return node;
       return rebuilt(node, children, dropped);
     }
   }
@@ -184,4 +198,19 @@ export function replaceInParts(parts: readonly StrPart[], re: RegExp, replacemen
     else text += p.kind === 'WildcardMulti' ? '*' : '?';
   }
   return parseSigmaString(text.replace(re, replacement));
+}
+
+/** Whether any leaf of the tree has one of the fields (a cheap test before an edit walks it). */
+export function hasField(node: IrNode, fields: readonly string[]): boolean {
+  switch (node.kind) {
+    case 'FieldMatch':
+      return fields.includes(node.field);
+    case 'Not':
+      return hasField(node.child, fields);
+    case 'And':
+    case 'Or':
+      return node.children.some((c) => hasField(c, fields));
+    default:
+      return false;
+  }
 }

@@ -74,6 +74,36 @@ export class LogScaleBackend extends TextBackend {
     return `${field}=/${pre}${this.regexValue(value)}${post}/i`;
   }
 
+  /**
+   * Escape the regex delimiter `/` and `"` where the pattern has them unescaped (the reference
+   * also escapes already-escaped ones, turning `\/` into `\\/`, which ends the literal).
+   */
+  protected override convertRegex(pattern: string): string {
+    let out = '';
+    for (let i = 0; i < pattern.length; i++) {
+      const c = pattern.charAt(i);
+      if (c === '\\') {
+        out += c + pattern.charAt(i + 1);
+        i++;
+      } else out += c === '/' || c === '"' ? '\\' + c : c;
+    }
+    return out;
+  }
+
+  /**
+   * Keywords: the reference writes the quoted value into a regex literal unescaped, so `(` or `/`
+   * in a keyword break the query; we escape regex metacharacters (docs/targets/logscale.md).
+   */
+  protected override printKeyword(
+    node: Extract<IrNode, { kind: 'Keyword' }>,
+    ctx: ConversionContext,
+  ): Printed {
+    if (node.value.kind !== 'Str') return super.printKeyword(node, ctx);
+    const parts = cleanParts(node.value.parts);
+    if (parts.some((p) => p.kind === 'Placeholder')) return this.convertValueStr(parts, ctx, node);
+    return `/"${this.regexValue(parts)}"/i`;
+  }
+
   protected override printCidr(
     node: FieldMatch & { value: { kind: 'Cidr' } },
     ctx: ConversionContext,
@@ -84,7 +114,7 @@ export class LogScaleBackend extends TextBackend {
     const d = new DeferredText(
       'cidr',
       node.field,
-      `"${node.value.cidr}"`,
+      node.value.cidr,
       (a) => `${a.op}cidr(${a.field}, subnet=${a.value})`,
       {
         plain: '',

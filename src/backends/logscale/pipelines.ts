@@ -3,7 +3,11 @@
  * crowdstrike_falcon (Falcon event_simpleName per category, Falcon field names, explicit failures
  * for fields Falcon events lack) and crowdstrike_fdr (Falcon Data Replicator exports).
  */
-import type { PipelineCondition, PipelineItem, PipelineSpec } from '../text/pipeline-spec.js';
+/** A pipeline, processing item or condition in pySigma's YAML vocabulary, as plain data. */
+type Obj = Record<string, unknown>;
+type PipelineCondition = Obj;
+type PipelineItem = Obj;
+type PipelineSpec = Obj;
 
 const ls = (category: string, product: string): PipelineCondition => ({
   type: 'logsource',
@@ -34,10 +38,8 @@ function unsupportedField(
 ): PipelineItem {
   return {
     id: `cql_fail_${scope}_${field}`,
-    transformation: {
-      type: 'detection_item_failure',
-      message: `${brand} Query Language does not support the ${field} field`,
-    },
+    type: 'detection_item_failure',
+    message: `${brand} Query Language does not support the ${field} field`,
     rule_conditions: [cond],
     field_name_conditions: [fields(field)],
   };
@@ -48,7 +50,8 @@ function baseNameOnly(field: string, message: string, prefix: string): PipelineI
   return [
     {
       id: `${prefix}_${field.toLowerCase()}_fail_completepath`,
-      transformation: { type: 'detection_item_failure', message },
+      type: 'detection_item_failure',
+      message,
       field_name_conditions: [fields(field)],
       detection_item_conditions: [
         { type: 'match_string', cond: 'any', pattern: '^\\*\\\\?[^\\\\]+$', negate: true },
@@ -56,7 +59,9 @@ function baseNameOnly(field: string, message: string, prefix: string): PipelineI
     },
     {
       id: `${prefix}_${field.toLowerCase()}_executable_only`,
-      transformation: { type: 'replace_string', regex: '^\\*\\\\([^\\\\]+)$', replacement: '\\1' },
+      type: 'replace_string',
+      regex: '^\\*\\\\([^\\\\]+)$',
+      replacement: '\\1',
       field_name_conditions: [fields(field)],
     },
   ];
@@ -82,7 +87,8 @@ function enumItems(
   return [
     {
       id: `${id}_unknown`,
-      transformation: { type: 'detection_item_failure', message },
+      type: 'detection_item_failure',
+      message,
       field_name_conditions: [fields(field)],
       rule_conditions: Object.keys(values).map((value) => ({
         type: 'contains_detection_item',
@@ -92,93 +98,88 @@ function enumItems(
       rule_cond_op: 'or',
       rule_cond_not: true,
     },
-    {
-      id: `${id}_replace`,
-      transformation: { type: 'map_string', mapping: values },
-      field_name_conditions: [fields(field)],
-    },
+    { id: `${id}_replace`, type: 'map_string', mapping: values, field_name_conditions: [fields(field)] },
   ];
 }
 
 export const crowdstrikeFalconPipeline: PipelineSpec = {
   name: 'CrowdStrike Falcon Pipeline',
   priority: 10,
-  allowedBackends: ['logscale'],
+  allowed_backends: ['logscale'],
   transformations: [
     {
       id: 'cql_process_creation_eventtype',
-      transformation: {
-        type: 'add_condition',
-        conditions: { '#event_simpleName': ['ProcessRollup2', 'SyntheticProcessRollup2'] },
-      },
+      type: 'add_condition',
+      conditions: { '#event_simpleName': ['ProcessRollup2', 'SyntheticProcessRollup2'] },
       rule_conditions: [WIN_PROC, LIN_PROC, MAC_PROC],
       rule_cond_op: 'or',
     },
     {
       id: 'cql_network_connection_eventtype_connect',
-      transformation: { type: 'add_condition', conditions: { '#event_simpleName': 'NetworkConnectIP4' } },
+      type: 'add_condition',
+      conditions: { '#event_simpleName': 'NetworkConnectIP4' },
       rule_conditions: [WIN_NET, initiated(true)],
     },
     {
       id: 'cql_network_connection_eventtype_accept',
-      transformation: {
-        type: 'add_condition',
-        conditions: { '#event_simpleName': 'NetworkReceiveAcceptIP4' },
-      },
+      type: 'add_condition',
+      conditions: { '#event_simpleName': 'NetworkReceiveAcceptIP4' },
       rule_conditions: [WIN_NET, initiated(false)],
     },
     {
       id: 'cql_dns_query_eventtype',
-      transformation: { type: 'add_condition', conditions: { '#event_simpleName': 'DnsRequest' } },
+      type: 'add_condition',
+      conditions: { '#event_simpleName': 'DnsRequest' },
       rule_conditions: [WIN_DNS],
     },
     {
       id: 'cql_imageload_eventtype',
-      transformation: { type: 'add_condition', conditions: { '#event_simpleName': 'ClassifiedModuleLoad' } },
+      type: 'add_condition',
+      conditions: { '#event_simpleName': 'ClassifiedModuleLoad' },
       rule_conditions: [WIN_IMG],
     },
     {
       id: 'cql_driverload_eventtype',
-      transformation: { type: 'add_condition', conditions: { '#event_simpleName': 'DriverLoad' } },
+      type: 'add_condition',
+      conditions: { '#event_simpleName': 'DriverLoad' },
       rule_conditions: [WIN_DRV],
     },
     {
       id: 'cql_powershell_script_eventtype',
-      transformation: {
-        type: 'add_condition',
-        conditions: { '#event_simpleName': ['CommandHistory', 'ScriptControlScanTelemetry'] },
-      },
+      type: 'add_condition',
+      conditions: { '#event_simpleName': ['CommandHistory', 'ScriptControlScanTelemetry'] },
       rule_conditions: [WIN_PS],
     },
     {
       id: 'cql_platform_win',
-      transformation: { type: 'add_condition', conditions: { event_platform: 'Win' } },
+      type: 'add_condition',
+      conditions: { event_platform: 'Win' },
       rule_conditions: [WIN_PROC, WIN_DNS, WIN_DRV, WIN_IMG, WIN_PS],
       rule_cond_op: 'or',
     },
     {
       id: 'cql_platform_lin',
-      transformation: { type: 'add_condition', conditions: { event_platform: 'Lin' } },
+      type: 'add_condition',
+      conditions: { event_platform: 'Lin' },
       rule_conditions: [LIN_PROC],
     },
     {
       id: 'cql_platform_mac',
-      transformation: { type: 'add_condition', conditions: { event_platform: 'Mac' } },
+      type: 'add_condition',
+      conditions: { event_platform: 'Mac' },
       rule_conditions: [MAC_PROC],
     },
     {
       id: 'cql_process_creation_fieldmapping',
-      transformation: {
-        type: 'field_name_mapping',
-        mapping: {
-          Image: 'ImageFileName',
-          ParentImage: 'ParentBaseFileName',
-          User: 'UserName',
-          ProcessId: 'RawProcessId',
-          sha256: 'SHA256HashData',
-          Computer: 'ComputerName',
-          OriginalFileName: 'OriginalFilename',
-        },
+      type: 'field_name_mapping',
+      mapping: {
+        Image: 'ImageFileName',
+        ParentImage: 'ParentBaseFileName',
+        User: 'UserName',
+        ProcessId: 'RawProcessId',
+        sha256: 'SHA256HashData',
+        Computer: 'ComputerName',
+        OriginalFileName: 'OriginalFilename',
       },
       rule_conditions: [WIN_PROC, LIN_PROC, MAC_PROC],
       rule_cond_op: 'or',
@@ -210,33 +211,29 @@ export const crowdstrikeFalconPipeline: PipelineSpec = {
     ),
     {
       id: 'cql_network_connection_fieldmapping',
-      transformation: {
-        type: 'field_name_mapping',
-        mapping: {
-          DestinationIp: 'RemoteAddressIP4',
-          DestinationPort: 'RemotePort',
-          Image: 'ContextBaseFileName',
-          SourcePort: 'LocalPort',
-        },
+      type: 'field_name_mapping',
+      mapping: {
+        DestinationIp: 'RemoteAddressIP4',
+        DestinationPort: 'RemotePort',
+        Image: 'ContextBaseFileName',
+        SourcePort: 'LocalPort',
       },
       rule_conditions: [WIN_NET],
     },
     {
       id: 'cql_network_connection_drop_initiated',
-      transformation: { type: 'drop_detection_item' },
+      type: 'drop_detection_item',
       rule_conditions: [WIN_NET],
       field_name_conditions: [fields('Initiated')],
     },
     {
       id: 'cql_dns_query_fieldmapping',
-      transformation: {
-        type: 'field_name_mapping',
-        mapping: {
-          QueryName: 'DomainName',
-          record_type: 'RequestType',
-          Image: 'ContextBaseFileName',
-          QueryResults: ['IP4Records', 'IP6Records'],
-        },
+      type: 'field_name_mapping',
+      mapping: {
+        QueryName: 'DomainName',
+        record_type: 'RequestType',
+        Image: 'ContextBaseFileName',
+        QueryResults: ['IP4Records', 'IP6Records'],
       },
       rule_conditions: [WIN_DNS],
     },
@@ -248,7 +245,9 @@ export const crowdstrikeFalconPipeline: PipelineSpec = {
     ),
     {
       id: 'cql_dns_wildcard_query_results',
-      transformation: { type: 'replace_string', regex: '(.*)', replacement: '*\\1' },
+      type: 'replace_string',
+      regex: '(.*)',
+      replacement: '*\\1',
       field_name_conditions: [fields('IP4Records'), fields('IP6Records')],
       field_name_cond_op: 'or',
       rule_conditions: [WIN_DNS],
@@ -258,14 +257,12 @@ export const crowdstrikeFalconPipeline: PipelineSpec = {
     ),
     {
       id: 'cql_imageload_fieldmapping',
-      transformation: {
-        type: 'field_name_mapping',
-        mapping: {
-          Image: 'TargetImageFileName',
-          ImageLoaded: 'ImageFileName',
-          sha256: 'SHA256HashData',
-          md5: 'MD5HashData',
-        },
+      type: 'field_name_mapping',
+      mapping: {
+        Image: 'TargetImageFileName',
+        ImageLoaded: 'ImageFileName',
+        sha256: 'SHA256HashData',
+        md5: 'MD5HashData',
       },
       rule_conditions: [WIN_IMG],
     },
@@ -274,14 +271,12 @@ export const crowdstrikeFalconPipeline: PipelineSpec = {
     ),
     {
       id: 'cql_driverload_fieldmapping',
-      transformation: {
-        type: 'field_name_mapping',
-        mapping: {
-          ImageLoaded: 'ImageFileName',
-          sha256: 'SHA256HashData',
-          md5: 'MD5HashData',
-          OriginalFileName: 'OriginalFilename',
-        },
+      type: 'field_name_mapping',
+      mapping: {
+        ImageLoaded: 'ImageFileName',
+        sha256: 'SHA256HashData',
+        md5: 'MD5HashData',
+        OriginalFileName: 'OriginalFilename',
       },
       rule_conditions: [WIN_DRV],
     },
@@ -290,12 +285,10 @@ export const crowdstrikeFalconPipeline: PipelineSpec = {
     ),
     {
       id: 'cql_powershell_script_fieldmapping',
-      transformation: {
-        type: 'field_name_mapping',
-        mapping: {
-          Payload: ['CommandHistory', 'ScriptContent'],
-          ScriptBlockText: ['CommandHistory', 'ScriptContent'],
-        },
+      type: 'field_name_mapping',
+      mapping: {
+        Payload: ['CommandHistory', 'ScriptContent'],
+        ScriptBlockText: ['CommandHistory', 'ScriptContent'],
       },
       rule_conditions: [WIN_PS],
     },
@@ -306,26 +299,35 @@ export const crowdstrikeFalconPipeline: PipelineSpec = {
     ),
     {
       id: 'cql_imagefilename_replace_disk_name',
-      transformation: {
-        type: 'replace_string',
-        regex: '^[C-Z]:',
-        replacement: '\\\\Device\\\\HarddiskVolume?\\\\',
-      },
+      type: 'replace_string',
+      regex: '^[C-Z]:',
+      replacement: '\\\\Device\\\\HarddiskVolume?\\\\',
+      skip_special: true,
+      interpret_special: true,
       field_name_conditions: [fields('ImageFileName'), fields('TargetImageFileName')],
       field_name_cond_op: 'or',
     },
     {
       id: 'cql_imagefilename_remove_colon',
-      transformation: { type: 'replace_string', regex: ':', replacement: '' },
+      type: 'replace_string',
+      regex: ':',
+      replacement: '',
+      skip_special: true,
+      interpret_special: true,
       field_name_conditions: [fields('ImageFileName'), fields('TargetImageFileName')],
       field_name_cond_op: 'or',
     },
     ...(['process_creation', 'network_connection', 'dns_query'] as const).map((category): PipelineItem => ({
       id: `crowdstrike_${category}_logsource`,
-      transformation: { type: 'change_logsource', category, product: 'windows', service: 'crowdstrike' },
+      type: 'change_logsource',
+      category,
+      product: 'windows',
+      service: 'crowdstrike',
       rule_conditions: [ls(category, 'windows')],
     })),
   ],
+  // The reference joins all queries of a run into one text.
+  finalizers: [{ type: 'concat', separator: '\n' }],
 };
 
 export const crowdstrikeFdrPipeline: PipelineSpec = {
@@ -334,55 +336,50 @@ export const crowdstrikeFdrPipeline: PipelineSpec = {
   transformations: [
     {
       id: 'cs_process_creation_eventtype',
-      transformation: {
-        type: 'add_condition',
-        conditions: { event_simpleName: ['ProcessRollup2', 'SyntheticProcessRollup2'] },
-      },
+      type: 'add_condition',
+      conditions: { event_simpleName: ['ProcessRollup2', 'SyntheticProcessRollup2'] },
       rule_conditions: [WIN_PROC],
     },
     {
       id: 'cs_process_creation_fieldmapping',
-      transformation: {
-        type: 'field_name_mapping',
-        mapping: { Image: 'ImageFileName', ParentImage: 'ParentBaseFileName' },
-      },
+      type: 'field_name_mapping',
+      mapping: { Image: 'ImageFileName', ParentImage: 'ParentBaseFileName' },
       rule_conditions: [WIN_PROC],
     },
     {
       id: 'cs_network_connection_eventtype_connect',
-      transformation: { type: 'add_condition', conditions: { event_simpleName: 'NetworkConnectionIP4' } },
+      type: 'add_condition',
+      conditions: { event_simpleName: 'NetworkConnectionIP4' },
       rule_conditions: [WIN_NET, initiated(true)],
     },
     {
       id: 'cs_network_connection_eventtype_accept',
-      transformation: { type: 'add_condition', conditions: { event_simpleName: 'NetworkReceiveAcceptIP4' } },
+      type: 'add_condition',
+      conditions: { event_simpleName: 'NetworkReceiveAcceptIP4' },
       rule_conditions: [WIN_NET, initiated(false)],
     },
     {
       id: 'cs_network_connection_fieldmapping',
-      transformation: {
-        type: 'field_name_mapping',
-        mapping: { DestinationIp: 'RemoteAddressIP4', DestinationPort: 'RemotePort' },
-      },
+      type: 'field_name_mapping',
+      mapping: { DestinationIp: 'RemoteAddressIP4', DestinationPort: 'RemotePort' },
       rule_conditions: [WIN_NET],
     },
     {
       id: 'cs_network_connection_drop_initiated',
-      transformation: { type: 'drop_detection_item' },
+      type: 'drop_detection_item',
       rule_conditions: [WIN_NET],
       field_name_conditions: [fields('Initiated')],
     },
     {
       id: 'cs_dns_query_eventtype',
-      transformation: { type: 'add_condition', conditions: { event_simpleName: 'DnsRequest' } },
+      type: 'add_condition',
+      conditions: { event_simpleName: 'DnsRequest' },
       rule_conditions: [WIN_DNS],
     },
     {
       id: 'cs_dns_query_fieldmapping',
-      transformation: {
-        type: 'field_name_mapping',
-        mapping: { QueryName: 'DomainName', QueryResults: 'IP4Records' },
-      },
+      type: 'field_name_mapping',
+      mapping: { QueryName: 'DomainName', QueryResults: 'IP4Records' },
       rule_conditions: [WIN_DNS],
     },
     ...baseNameOnly(
@@ -392,7 +389,10 @@ export const crowdstrikeFdrPipeline: PipelineSpec = {
     ),
     ...(['process_creation', 'network_connection', 'dns_query'] as const).map((category): PipelineItem => ({
       id: `crowdstrike_${category}_logsource`,
-      transformation: { type: 'change_logsource', category, product: 'windows', service: 'crowdstrike' },
+      type: 'change_logsource',
+      category,
+      product: 'windows',
+      service: 'crowdstrike',
       rule_conditions: [ls(category, 'windows')],
     })),
   ],

@@ -30,7 +30,8 @@ export const logscaleTable: TokenTable = {
 
   reExpression: ({ field, regex, flags }) => `${field}=/${regex}/${flags.i}${flags.m}${flags.s}`,
   reEscapeChar: '\\',
-  reEscape: ['"'],
+  // The reference leaves `/` unescaped, which ends the regex literal early; we escape it.
+  reEscape: ['"', '/'],
   reEscapeEscapeChar: false,
   reFlagPrefix: false,
   reFlags: { i: 'i', m: 'm', s: 's' },
@@ -45,7 +46,8 @@ export const logscaleTable: TokenTable = {
 
   fieldNullExpression: ({ field }) => `${field}!=*`,
 
-  unboundValueStrExpression: ({ value }) => `/${value}/i`,
+  // `/` inside the keyword would end the regex literal (the reference leaves it unescaped).
+  unboundValueStrExpression: ({ value }) => `/${value.replaceAll('/', '\\/')}/i`,
   unboundValueNumExpression: ({ value }) => `/${value}/i`,
   unboundValueReExpression: ({ value, flags }) => `/${value}/${flags.i}${flags.m}${flags.s}`,
 

@@ -51,7 +51,8 @@ export class QradarBackend extends TextBackend {
   /** AQL writes negation as a function-like `NOT(…)`. */
   protected override printNot(node: Extract<IrNode, { kind: 'Not' }>, ctx: ConversionContext): Printed {
     const c = node.child;
-    const expr = c.kind === 'And' || c.kind === 'Or' || c.kind === 'Not' ? this.printGroup(c, ctx) : this.print(c, ctx);
+    const expr =
+      c.kind === 'And' || c.kind === 'Or' || c.kind === 'Not' ? this.printGroup(c, ctx) : this.print(c, ctx);
     if (expr === null || typeof expr !== 'string') return expr;
     return `NOT(${expr})`;
   }
@@ -63,11 +64,16 @@ export class QradarBackend extends TextBackend {
     const value = this.convertValueStr(parts, ctx, node);
     if (value === null) return null;
     const f = this.field(node.field);
-    return NUMBER_AS_STRING.test(value) ? `${f} LIKE ${value.toLowerCase()}` : `LOWER(${f}) LIKE ${value.toLowerCase()}`;
+    return NUMBER_AS_STRING.test(value)
+      ? `${f} LIKE ${value.toLowerCase()}`
+      : `LOWER(${f}) LIKE ${value.toLowerCase()}`;
   }
 
   /** windash/base64offset variants are one value list when they can be (else an OR, grouped). */
-  protected override decideIn(node: Extract<IrNode, { kind: 'And' | 'Or' }>, ctx: ConversionContext): boolean {
+  protected override decideIn(
+    node: Extract<IrNode, { kind: 'And' | 'Or' }>,
+    ctx: ConversionContext,
+  ): boolean {
     if (!this.isExpansion(node)) return super.decideIn(node, ctx);
     return (
       node.kind === 'Or' &&
@@ -121,7 +127,9 @@ export class QradarBackend extends TextBackend {
     }
     if (v.kind === 'Num') {
       const n = pyNumber(v.value, v.raw);
-      return flows ? `UTF8(sourcepayload) LIKE ${n} OR UTF8(destinationpayload) LIKE ${n}` : `UTF8(payload) LIKE ${n}`;
+      return flows
+        ? `UTF8(sourcepayload) LIKE ${n} OR UTF8(destinationpayload) LIKE ${n}`
+        : `UTF8(payload) LIKE ${n}`;
     }
     if (v.kind === 'Re') {
       const re = this.convertRegex(v.pattern, v.flags);
@@ -140,9 +148,9 @@ export class QradarBackend extends TextBackend {
     const table = typeof ctx.state['table'] === 'string' ? ctx.state['table'] : 'events';
     const stateFields = ctx.state['fields'];
     const ruleFields = ctx.rule.attributes['fields'];
-    const fields = (Array.isArray(stateFields) ? stateFields : Array.isArray(ruleFields) ? ruleFields : []).filter(
-      (f): f is string => typeof f === 'string',
-    );
+    const fields = (
+      Array.isArray(stateFields) ? stateFields : Array.isArray(ruleFields) ? ruleFields : []
+    ).filter((f): f is string => typeof f === 'string');
     const select = fields.length === 0 ? '*' : `*, ${fields.map((f) => this.field(f)).join(', ')}`;
     return `SELECT ${select} FROM ${table} WHERE ${this.deviceTypes(ctx)}${query}`;
   }
@@ -158,10 +166,15 @@ export class QradarBackend extends TextBackend {
     // The reference collects the ids in a Python set: its order is the set's iteration order.
     const ordered = pySetOrder(ids);
     if (ordered.length === 0) return '';
-    return ordered.length === 1 ? `devicetype=${String(ordered[0])} AND ` : `devicetype IN(${ordered.join(', ')}) AND `;
+    return ordered.length === 1
+      ? `devicetype=${String(ordered[0])} AND `
+      : `devicetype IN(${ordered.join(', ')}) AND `;
   }
 
-  override convertRule(rule: IrRule, opts: BackendConvertOptions): Result<{ queries: string[]; raw: string[] }> {
+  override convertRule(
+    rule: IrRule,
+    opts: BackendConvertOptions,
+  ): Result<{ queries: string[]; raw: string[] }> {
     const r = super.convertRule(rule, opts);
     if (r.ok && r.value.queries.length === 0) {
       // Every condition was dropped (e.g. only eventSource, which became the devicetype filter).
@@ -170,7 +183,8 @@ export class QradarBackend extends TextBackend {
         {
           code: 'TL5001',
           severity: 'error',
-          message: 'unsupported by target: a rule whose condition only names the log source (nothing left to search)',
+          message:
+            'unsupported by target: a rule whose condition only names the log source (nothing left to search)',
           file: rule.file,
         },
       ]);

@@ -33,7 +33,8 @@ export const FIELD_MAPPING: Readonly<Record<string, string | readonly string[]>>
   FileName: 'Filename',
   Filename: 'Filename',
   GrantedAccess: 'Granted Access',
-  Hashes: "CONCAT('MD5=', 'MD5 Hash ', 'SHA1=', 'SHA1 Hash ', 'SHA256=', 'SHA256 Hash ', 'IMPHASH=', 'IMP HASH')",
+  Hashes:
+    "CONCAT('MD5=', 'MD5 Hash ', 'SHA1=', 'SHA1 Hash ', 'SHA256=', 'SHA256 Hash ', 'IMPHASH=', 'IMP HASH')",
   HostApplication: 'Process Path',
   HostName: 'Hostname',
   Image: ['Process Path', 'Process Name'],
@@ -138,8 +139,8 @@ export const PRODUCT_DEVICE_TYPES: Readonly<Record<string, readonly number[]>> =
   aws: [347, 440, 456, 460, 501, 502, 507, 516, 519],
   MicrosoftAzure: [413],
   cisco: [
-    6, 20, 23, 26, 30, 31, 41, 56, 90, 94, 95, 113, 114, 115, 116, 117, 179, 182, 183, 194, 248, 250, 273, 274, 316,
-    419, 429, 431, 435, 437, 448, 508,
+    6, 20, 23, 26, 30, 31, 41, 56, 90, 94, 95, 113, 114, 115, 116, 117, 179, 182, 183, 194, 248, 250, 273,
+    274, 316, 419, 429, 431, 435, 437, 448, 508,
   ],
   gcp: [442, 449, 455, 461],
   huawei: [269, 283],

@@ -25,7 +25,11 @@ export interface QradarPipeline {
 }
 
 /** A custom transformation: rewrites the rule in place, records state, reports diagnostics. */
-export type QradarTransform = (rule: IrRule, item: Record<string, unknown>, state: Record<string, unknown>) => Diagnostic[];
+export type QradarTransform = (
+  rule: IrRule,
+  item: Record<string, unknown>,
+  state: Record<string, unknown>,
+) => Diagnostic[];
 
 const BASE_ITEMS = [
   { id: 'host_fields_value', type: 'qradar_host_fields' },
@@ -58,9 +62,6 @@ export const qradarPayloadPipeline: QradarPipeline = {
 export const qradarPipelines: Readonly<Record<string, QradarPipeline>> = {
   qradar_fields: qradarFieldsPipeline,
   qradar_payload: qradarPayloadPipeline,
-  // the reference's names
-  'qradar-aql-fields': qradarFieldsPipeline,
-  'qradar-aql-payload': qradarPayloadPipeline,
 };
 
 type Leaf = Extract<IrNode, { kind: 'FieldMatch' | 'Keyword' }>;
@@ -108,7 +109,13 @@ function strOf(v: IrValue): string {
     case 'Str':
       return v.parts
         .map((p) =>
-          p.kind === 'Lit' ? p.text : p.kind === 'WildcardMulti' ? '*' : p.kind === 'WildcardSingle' ? '?' : `%${p.name}%`,
+          p.kind === 'Lit'
+            ? p.text
+            : p.kind === 'WildcardMulti'
+              ? '*'
+              : p.kind === 'WildcardSingle'
+                ? '?'
+                : `%${p.name}%`,
         )
         .join('');
     case 'Num':
@@ -121,16 +128,25 @@ function strOf(v: IrValue): string {
 const NUMBER_AS_STRING = /^[0-9%']*$/;
 
 function fail(rule: IrRule, leaf: Leaf | undefined, message: string): Diagnostic {
-  const d: Diagnostic = { code: 'TL5001', severity: 'error', message: `unsupported by target: ${message}`, file: rule.file };
+  const d: Diagnostic = {
+    code: 'TL5001',
+    severity: 'error',
+    message: `unsupported by target: ${message}`,
+    file: rule.file,
+  };
   if (leaf?.origin.span) d.span = leaf.origin.span;
   if (leaf?.origin.selection !== undefined) {
-    d.path = leaf.origin.key !== undefined ? ['detection', leaf.origin.selection, leaf.origin.key] : ['detection', leaf.origin.selection];
+    d.path =
+      leaf.origin.key !== undefined
+        ? ['detection', leaf.origin.selection, leaf.origin.key]
+        : ['detection', leaf.origin.selection];
   }
   return d;
 }
 
 const lit = (text: string): StrPart[] => (text === '' ? [] : [{ kind: 'Lit', text }]);
-const isExpanding = (l: Leaf): boolean => (l.origin.modifiers ?? []).some((m) => m === 'windash' || m === 'base64offset');
+const isExpanding = (l: Leaf): boolean =>
+  (l.origin.modifiers ?? []).some((m) => m === 'windash' || m === 'base64offset');
 
 /** Lower-case the literal parts (free-text properties are searched case-insensitively). */
 function lowerParts(parts: readonly StrPart[]): StrPart[] {
@@ -162,7 +178,8 @@ function renameLeaves(n: IrNode, field: string): IrNode {
     case 'FieldMatch': {
       const appliedBy = [...(n.origin.appliedBy ?? []), 'aql_field_mapping'];
       const ref = n.value.kind === 'FieldRef' ? AQL_FIELD_MAPPING[n.value.field] : undefined;
-      const value: IrValue = n.value.kind === 'FieldRef' && typeof ref === 'string' ? { ...n.value, field: ref } : n.value;
+      const value: IrValue =
+        n.value.kind === 'FieldRef' && typeof ref === 'string' ? { ...n.value, field: ref } : n.value;
       return { ...n, field, value, origin: { ...n.origin, appliedBy } };
     }
     default:
@@ -194,7 +211,9 @@ function mapFields(n: IrNode): IrNode {
       return { kind: 'Not', child: mapFields(n.child) };
     case 'FieldMatch': {
       const ref = n.value.kind === 'FieldRef' ? AQL_FIELD_MAPPING[n.value.field] : undefined;
-      return n.value.kind === 'FieldRef' && typeof ref === 'string' ? { ...n, value: { ...n.value, field: ref } } : n;
+      return n.value.kind === 'FieldRef' && typeof ref === 'string'
+        ? { ...n, value: { ...n.value, field: ref } }
+        : n;
     }
     default:
       return n;
@@ -234,10 +253,14 @@ export const qradarTransformations: Readonly<Record<string, QradarTransform>> = 
       else if (v.kind === 'Num' || (v.kind === 'Str' && NUMBER_AS_STRING.test(s))) {
         // A number in free text: searched as "<field>%<number>" (the field name and the number).
         return { ...l, value: { kind: 'Str', cased: false, parts: lit(f === undefined ? s : `${f}%${s}`) } };
-      } else if (v.kind === 'Bool' || (v.kind === 'Str' && (s === 'true' || s === 'false'))) type = 'Boolean value';
+      } else if (v.kind === 'Bool' || (v.kind === 'Str' && (s === 'true' || s === 'false')))
+        type = 'Boolean value';
       else if (v.kind === 'Re') type = 'Regular expression value';
       else if (v.kind === 'Cidr') type = 'CIDR expression';
-      if (type && diags.length === 0) diags.push(fail(rule, l, `${type} for the unmapped field '${f ?? 'None'}' (searched in the payload)`));
+      if (type && diags.length === 0)
+        diags.push(
+          fail(rule, l, `${type} for the unmapped field '${f ?? 'None'}' (searched in the payload)`),
+        );
       return l;
     });
     return diags;
@@ -261,7 +284,8 @@ export const qradarTransformations: Readonly<Record<string, QradarTransform>> = 
       const parts = l.value.parts;
       if (!parts.some((p) => p.kind !== 'Lit')) return l;
       if (parts[0]?.kind === 'WildcardMulti') {
-        const op = parts[parts.length - 1]?.kind === 'WildcardMulti' && parts.length > 1 ? 'contains' : 'endswith';
+        const op =
+          parts[parts.length - 1]?.kind === 'WildcardMulti' && parts.length > 1 ? 'contains' : 'endswith';
         diags.push(fail(rule, l, `'${op}' on the host field '${f}' (use startswith or an exact address)`));
         return l;
       }
@@ -300,7 +324,9 @@ export const qradarTransformations: Readonly<Record<string, QradarTransform>> = 
         parts = lowerParts(parts);
       } else {
         if (diags.length === 0) {
-          diags.push(fail(rule, l, `${v.kind} value for the free-text field '${f ?? 'None'}' (searched with LIKE)`));
+          diags.push(
+            fail(rule, l, `${v.kind} value for the free-text field '${f ?? 'None'}' (searched with LIKE)`),
+          );
         }
         return l;
       }
@@ -338,7 +364,8 @@ export const qradarTransformations: Readonly<Record<string, QradarTransform>> = 
 
   qradar_table(rule, _item, state) {
     const ls = rule.logsource;
-    const flow = ls.product === 'qflow' || ls.product === 'ipfix' || ls.service === 'netflow' || ls.category === 'flow';
+    const flow =
+      ls.product === 'qflow' || ls.product === 'ipfix' || ls.service === 'netflow' || ls.category === 'flow';
     state['table'] = flow ? 'flows' : 'events';
     return [];
   },

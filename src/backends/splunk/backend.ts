@@ -4,13 +4,14 @@
  * regular expressions become `rex`/`eval` flags searched afterwards, and the three output formats.
  */
 import type { Result } from '../../diagnostics/index.js';
+import { fail, ok } from '../../diagnostics/index.js';
 import type { IrCorrelation, IrNode } from '../../ir/types.js';
 import type { ConditionNode } from '../../sigma/ast.js';
 import { matchSelections, parseCondition } from '../../sigma/condition.js';
 import type { BackendConvertOptions, ConvertedRule } from '../text/backend.js';
 import { TextBackend } from '../text/backend.js';
 import type { ConversionContext, Deferred } from '../text/context.js';
-import { DeferredText } from '../text/context.js';
+import { createContext, DeferredText } from '../text/context.js';
 import type { Printed } from '../text/printer.js';
 import { convertSplunkCorrelation } from './correlations.js';
 import { splunkTable } from './table.js';
@@ -244,7 +245,29 @@ export class SplunkBackend extends TextBackend {
     rules: readonly ConvertedRule[],
     opts: BackendConvertOptions,
   ): Result<string[]> {
-    return convertSplunkCorrelation(this, corr, rules, opts);
+    const r = convertSplunkCorrelation(this, corr, rules, opts);
+    if (!r.ok || opts.format === 'default') return r;
+    // The output format wraps correlation queries like rule queries (a savedsearches stanza …).
+    const ctx = createContext({
+      rule: {
+        id: corr.id,
+        title: corr.title,
+        logsource: {},
+        conditions: [],
+        tags: [],
+        file: '',
+        attributes: {},
+      },
+      options: opts.options ?? {},
+      ...(opts.state ? { state: opts.state } : {}),
+    });
+    const out: string[] = [];
+    for (const q of r.value) {
+      const f = this.finalizeQueryFormat(q, ctx, opts.format);
+      if (f === null) return fail([...r.diagnostics, ...ctx.diagnostics]);
+      out.push(f);
+    }
+    return ok(out, r.diagnostics);
   }
 }
 

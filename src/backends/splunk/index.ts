@@ -32,7 +32,8 @@ export const splunkTarget: TargetDef = {
     splunk_cim: definePipeline(
       {
         targets: ['splunk'],
-        description: 'Sigma fields → CIM data model fields (Endpoint, Network_Resolution), for -f data_model',
+        description:
+          'Sigma fields → CIM data model fields (Endpoint, Web, Network_Resolution), for -f data_model',
       },
       splunkCim,
     ),

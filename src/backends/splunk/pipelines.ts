@@ -61,6 +61,7 @@ const source = (ch: string): string => `WinEventLog:${ch}`;
 
 export const splunkWindows = {
   name: 'Splunk Windows log source conditions',
+  allowed_backends: ['splunk'],
   priority: 20,
   transformations: [
     ...Object.entries(windowsChannels).map(([service, ch]) => ({
@@ -81,6 +82,7 @@ const sysmonKeywords: Record<string, string> = {
 
 export const splunkSysmonAcceleration = {
   name: 'Splunk Windows Sysmon search acceleration keywords',
+  allowed_backends: ['splunk'],
   priority: 25,
   transformations: Object.entries(sysmonKeywords).map(([category, keyword]) => ({
     id: `splunk_windows_sysmon_${category}`,
@@ -135,9 +137,21 @@ export const cimDns: Readonly<Record<string, string>> = {
   'dns.id': 'DNS.transaction_id',
   'dns.question.name': 'DNS.query',
   'dns.question.type': 'DNS.query_type',
-  'dns.response_code': 'DNS.reply_code_id',
+  'dns.response.code': 'DNS.reply_code_id',
   'source.ip': 'DNS.src',
   'source.port': 'DNS.src_port',
+};
+
+export const cimWebProxy: Readonly<Record<string, string>> = {
+  'c-uri': 'Web.url',
+  'c-uri-query': 'Web.uri_query',
+  'c-uri-stem': 'Web.uri_path',
+  'c-useragent': 'Web.http_user_agent',
+  'cs-method': 'Web.http_method',
+  'cs-host': 'Web.dest',
+  'cs-referrer': 'Web.http_referrer',
+  src_ip: 'Web.src',
+  dst_ip: 'Web.dest_ip',
 };
 
 interface CimSet {
@@ -177,8 +191,15 @@ const cimSets: readonly CimSet[] = [
     logsources: [{ category: 'file_event', product: 'windows' }],
   },
   {
+    key: 'web_proxy',
+    label: 'web proxy',
+    dataModel: 'Web.Proxy',
+    mapping: cimWebProxy,
+    logsources: [{ category: 'proxy' }],
+  },
+  {
     key: 'dns',
-    label: 'dns',
+    label: 'DNS',
     dataModel: 'Network_Resolution.DNS',
     mapping: cimDns,
     logsources: [{ category: 'network', service: 'dns' }],
@@ -187,6 +208,7 @@ const cimSets: readonly CimSet[] = [
 
 export const splunkCim = {
   name: 'Splunk CIM Data Model Mapping',
+  allowed_backends: ['splunk'],
   priority: 20,
   transformations: [
     ...cimSets.flatMap((s) => {

@@ -26,6 +26,16 @@ export interface BackendConvertOptions {
   state?: Record<string, unknown>;
   /** The rule's `fields` after the pipelines' field mappings. */
   fields?: readonly string[];
+  /** ATT&CK names for outputs that describe tactics and techniques (Elastic Security rules). */
+  attack?: AttackLookup;
+}
+
+/** ATT&CK lookups a caller passes in (backends do not depend on the ATT&CK table). */
+export interface AttackLookup {
+  /** Tactic id (TA0011) for a shortname (command-and-control). */
+  tacticId(shortname: string): string | undefined;
+  /** Technique or sub-technique name for an id (T1568, T1059.001). */
+  techniqueName(id: string): string | undefined;
 }
 
 /** A rule already converted, as a correlation sees its referenced rules. */

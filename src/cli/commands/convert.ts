@@ -2,10 +2,11 @@ import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import type { Diagnostic } from '../../diagnostics/index.js';
 import { compareDiagnostics, hasErrors, renderText } from '../../diagnostics/index.js';
+import { lookupTactic, lookupTechnique } from '../../attack/index.js';
 import { Converter } from '../../backends/convert.js';
 import type { ConvertOptions, PipelineRef } from '../../backends/convert.js';
 import { getTarget, listTargets } from '../../backends/registry.js';
-import { loadSigmaFile } from '../../sigma/check.js';
+import { parseSigmaText } from '../../sigma/parse.js';
 import type { SigmaFile } from '../../sigma/ast.js';
 import { walkFiles } from '../../util/files.js';
 import type { CliIO, Command, OptionValues } from '../command.js';
@@ -117,6 +118,10 @@ export const convertCommand: Command = {
       options,
       pretty: flag(values, 'pretty'),
       strict: flag(values, 'strict'),
+      attack: {
+        tacticId: (shortname) => lookupTactic(shortname)?.id,
+        techniqueName: (id) => lookupTechnique(id)?.name,
+      },
     };
     const format = str(values, 'format');
     if (format !== undefined) opts.format = format;
@@ -144,36 +149,60 @@ export const convertCommand: Command = {
       return Promise.resolve(EXIT_USAGE);
     }
     const { files, missing } = walkFiles(positionals, ['.yml', '.yaml']);
-    const diags: Diagnostic[] = missing.map((m) => ({
-      code: 'TL9003',
-      severity: 'error',
-      message: 'path not found or unreadable',
-      file: m,
-    }));
+    const diags: Diagnostic[] = [...conv.value.setupDiagnostics];
+    diags.push(
+      ...missing.map((m): Diagnostic => ({
+        code: 'TL9003',
+        severity: 'error',
+        message: 'path not found or unreadable',
+        file: m,
+      })),
+    );
     const sigmaFiles: SigmaFile[] = [];
+    /** Files that gave no document at all: still one JSON line each, so nothing goes missing. */
+    const unreadable: Diagnostic[] = [];
     const sources = new Map<string, string>();
     for (const f of files) {
-      const loaded = loadSigmaFile(f);
-      sigmaFiles.push(loaded.file);
-      if (loaded.source !== undefined) sources.set(f, loaded.source);
-      diags.push(...loaded.diagnostics.filter((d) => d.severity === 'error'));
+      let text: string;
+      try {
+        text = readFileSync(f, 'utf8');
+      } catch (e) {
+        diags.push({
+          code: 'TL9003',
+          severity: 'error',
+          message: `cannot read file: ${(e as Error).message}`,
+          file: f,
+        });
+        continue;
+      }
+      const parsed = parseSigmaText(text, f);
+      sigmaFiles.push(parsed.file);
+      sources.set(f, text);
+      const errors = parsed.diagnostics.filter((d) => d.severity === 'error');
+      diags.push(...errors);
+      if (errors[0] && parsed.file.documents.length === 0) unreadable.push(errors[0]);
     }
     const run = conv.value.convertFiles(sigmaFiles);
     const shownPath = (p: string): string => relative(io.cwd, p) || p;
     const json = flag(values, 'json');
     let failed = missing.length > 0;
+    const jsonLines: string[] = [];
+    for (const d of unreadable) {
+      failed = true;
+      const path = shownPath(d.file ?? '');
+      jsonLines.push(JSON.stringify({ path, id: null, target, error: { code: d.code, message: d.message } }));
+    }
     for (const doc of run.docs) {
       diags.push(...doc.diagnostics);
       if (doc.output === undefined) failed = true;
       if (!json) continue;
-      const base = { path: shownPath(doc.file), id: doc.id, target };
+      const base = { path: shownPath(doc.file), id: doc.id === '' ? null : doc.id, target };
       if (doc.output !== undefined) {
-        if (doc.output.length === 0 && doc.kind === 'Rule') continue;
-        write(io.stdout, JSON.stringify({ ...base, format: conv.value.format, output: doc.output }));
+        if (doc.referenced) continue;
+        jsonLines.push(JSON.stringify({ ...base, format: conv.value.format, output: doc.output }));
       } else {
         const err = doc.diagnostics.find((d) => d.severity === 'error');
-        write(
-          io.stdout,
+        jsonLines.push(
           JSON.stringify({
             ...base,
             error: { code: err?.code ?? 'TL5000', message: err?.message ?? 'conversion failed' },
@@ -181,10 +210,12 @@ export const convertCommand: Command = {
         );
       }
     }
+    if (json && jsonLines.length > 0) write(io.stdout, jsonLines.join('\n'));
     if (!json) {
       const out = run.output;
+      // One write: thousands of small writes cost more than the conversion of a query.
       if (typeof out === 'string') write(io.stdout, out);
-      else for (const q of out) write(io.stdout, q);
+      else if (out.length > 0) write(io.stdout, out.join('\n'));
     }
     const shown = diags.sort(compareDiagnostics);
     if (shown.length > 0) write(io.stderr, renderText(shown, sources));

@@ -3,12 +3,14 @@ import { checkCommand } from './check.js';
 import { convertCommand } from './convert.js';
 import { coverageCommand } from './coverage.js';
 import { evtxCommand } from './evtx.js';
+import { huntCommand } from './hunt.js';
 import { newCommand } from './new.js';
 
 /** Every command, in the order `tripline --help` lists them. */
 export const commands: readonly Command[] = [
   checkCommand,
   convertCommand,
+  huntCommand,
   evtxCommand,
   coverageCommand,
   newCommand,

@@ -5,15 +5,16 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Backend, BackendConvertOptions } from '../../../src/backends/text/backend.js';
-import type { PipelineSpec } from '../../../src/backends/text/pipeline-spec.js';
 import { lowerRule } from '../../../src/ir/lower.js';
+import type { Pipeline, PipelineContext } from '../../../src/pipeline/index.js';
+import { applyPipelines, loadPipelineObject } from '../../../src/pipeline/index.js';
 import { parseSigmaText } from '../../../src/sigma/parse.js';
-import { applyMini } from './mini-pipeline.js';
 
 const ROOT = resolve(import.meta.dirname, '../../../..');
 // In a git worktree (/work/wt/<name>) the shared folder sits one level further up.
 export const SHARED =
-  [resolve(ROOT, '../shared'), resolve(ROOT, '../../shared')].find((p) => existsSync(p)) ?? resolve(ROOT, '../shared');
+  [resolve(ROOT, '../shared'), resolve(ROOT, '../../shared')].find((p) => existsSync(p)) ??
+  resolve(ROOT, '../shared');
 export const sharedAvailable = existsSync(SHARED);
 
 export interface LocalResult {
@@ -21,11 +22,25 @@ export interface LocalResult {
   error?: string;
 }
 
+/** Load pipeline data objects (pySigma vocabulary) with the target's own transformation types. */
+export function loadPipelines(data: readonly unknown[], ctx: PipelineContext = {}): Pipeline[] {
+  return data.map((d) => {
+    const r = loadPipelineObject(
+      d,
+      '<builtin>',
+      ctx.transformations ? { transformations: ctx.transformations } : {},
+    );
+    if (!r.ok) throw new Error(`pipeline does not load: ${r.diagnostics.map((x) => x.message).join('; ')}`);
+    return r.value;
+  });
+}
+
 export function convertText(
   text: string,
   backend: Backend,
-  pipelines: readonly PipelineSpec[],
+  pipelines: readonly Pipeline[],
   opts: Partial<BackendConvertOptions> = {},
+  ctx: PipelineContext = {},
 ): LocalResult {
   const parsed = parseSigmaText(text, '<input>');
   const errs = parsed.diagnostics.filter((d) => d.severity === 'error');
@@ -35,9 +50,13 @@ export function convertText(
     if (doc.kind !== 'Rule') continue;
     const low = lowerRule(doc);
     if (!low.ok) return { error: `lower: ${low.diagnostics.map((d) => d.message).join('; ')}` };
-    const p = applyMini(low.value, pipelines);
-    if (p.rule === undefined) return { error: `pipeline: ${p.error ?? ''}` };
-    const r = backend.convertRule(p.rule, { format: opts.format ?? backend.defaultFormat, ...opts, state: p.state });
+    const p = applyPipelines(low.value, pipelines, ctx);
+    if (!p.ok) return { error: `pipeline: ${p.diagnostics.map((d) => d.message).join('; ')}` };
+    const r = backend.convertRule(p.value.rule, {
+      format: opts.format ?? backend.defaultFormat,
+      ...opts,
+      state: p.value.state,
+    });
     if (!r.ok) return { error: `convert: ${r.diagnostics.map((d) => `${d.code} ${d.message}`).join('; ')}` };
     out.push(...r.value.queries);
   }
@@ -100,4 +119,25 @@ export function runCorpus(
     else st.diffs.push({ path: c.path, want, got: mine });
   }
   return st;
+}
+
+export interface VectorCase {
+  id: string;
+  backend_options: { args: unknown[]; kwargs: Record<string, unknown> };
+  pipeline: string | null;
+  output_format: string;
+  rule: string;
+  output?: string | string[] | null;
+  error?: string | null;
+  replay?: string;
+  volatile?: string | null;
+}
+
+export function readVectors(name: string): VectorCase[] {
+  return readJsonl<VectorCase>(resolve(SHARED, 'conformance/vectors', name));
+}
+
+/** Mask ISO-8601 timestamps (volatile vectors embed the conversion time). */
+export function maskTimestamps(s: string): string {
+  return s.replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})?/g, '<TS>');
 }

@@ -2,9 +2,9 @@
  * Value edits shared by the kusto pipelines: registry hive abbreviations, Sysmon EventType →
  * ActionType values, the Hashes field split per algorithm, and dropping an item by field name.
  */
-import type { IrNode } from '../../../ir/types.js';
+import type { IrNode, StrPart } from '../../../ir/types.js';
 import type { FieldMatch } from '../ir-edit.js';
-import { editItems, editLeaves, plainValue, replaceInParts, strLeaf } from '../ir-edit.js';
+import { editItems, editLeaves, hasField, plainValue, replaceInParts, strLeaf } from '../ir-edit.js';
 import type { PipelineStep, StepContext } from './runner.js';
 
 /** Sysmon abbreviates hives; the tables spell them out (the CurrentControlSet rule must come first). */
@@ -24,7 +24,9 @@ export function registryHives(
   fields: readonly string[],
   fieldsFirst: readonly string[] = fields,
 ): PipelineStep {
+  const any = [...new Set([...fields, ...fieldsFirst])];
   return (node) => {
+    if (!hasField(node, any)) return node;
     let out: IrNode | null = node;
     HIVES.forEach(([re, replacement], i) => {
       const applies = i === 0 ? fieldsFirst : fields;
@@ -41,6 +43,10 @@ export function registryHives(
   };
 }
 
+function sameParts(a: readonly StrPart[], b: readonly StrPart[]): boolean {
+  return a.length === b.length && a.every((p, i) => JSON.stringify(p) === JSON.stringify(b[i]));
+}
+
 const ACTION_TYPES: Readonly<Record<string, readonly string[]>> = {
   CreateKey: ['RegistryKeyCreated'],
   DeleteKey: ['RegistryKeyDeleted', 'RegistryValueDeleted'],
@@ -51,17 +57,22 @@ const ACTION_TYPES: Readonly<Record<string, readonly string[]>> = {
 /** Sysmon registry EventType values → DeviceRegistryEvents ActionType values. */
 export function registryActionTypes(field: string): PipelineStep {
   return (node) =>
-    editLeaves(node, (leaf) => {
-      if (leaf.field !== field) return leaf;
-      const plain = plainValue(leaf);
-      if (plain === null) return leaf;
-      const mapped = ACTION_TYPES[plain] ?? [plain];
-      return { values: mapped.map((v) => strLeaf(leaf.field, v, leaf.origin)) };
-    });
+    !hasField(node, [field])
+      ? node
+      : editLeaves(node, (leaf) => {
+          if (leaf.field !== field) return leaf;
+          const plain = plainValue(leaf);
+          if (plain === null) return leaf;
+          const mapped = ACTION_TYPES[plain] ?? [plain];
+          return { values: mapped.map((v) => strLeaf(leaf.field, v, leaf.origin)) };
+        });
 }
 
 export function dropField(field: string, when: (ctx: StepContext) => boolean = () => true): PipelineStep {
-  return (node, ctx) => (when(ctx) ? editLeaves(node, (leaf) => (leaf.field === field ? null : leaf)) : node);
+  return (node, ctx) =>
+    when(ctx) && hasField(node, [field])
+      ? editLeaves(node, (leaf) => (leaf.field === field ? null : leaf))
+      : node;
 }
 
 /**
@@ -82,7 +93,7 @@ export interface HashesOptions {
 export function hashesStep(o: HashesOptions): PipelineStep {
   const validAlgos = o.algos;
   return (node, ctx) => {
-    if (o.when && !o.when(ctx)) return node;
+    if ((o.when && !o.when(ctx)) || !hasField(node, [o.field ?? 'Hashes'])) return node;
     return editItems(
       node,
       (f) => f === (o.field ?? 'Hashes'),
@@ -93,7 +104,7 @@ export function hashesStep(o: HashesOptions): PipelineStep {
           const plain = plainValue(leaf) ?? '';
           let pair = plain.split('|');
           if (pair.length === 1) pair = plain.split('=');
-          let algo = '';
+          let algo: string;
           let hash: string;
           if (pair.length === 2) {
             const a = (pair[0] ?? '').replace(/^\*+/, '').toUpperCase();

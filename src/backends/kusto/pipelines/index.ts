@@ -8,7 +8,7 @@ import type { KustoPipelineSpec } from './runner.js';
 import { sentinelAsimSpec } from './sentinel-asim.js';
 
 export type { KustoPipelineSpec, KustoPipelineOptions, KustoPipelineResult } from './runner.js';
-export { applyKustoPipeline, chooseTable, validFields } from './runner.js';
+export { applyKustoPipeline, chooseTable, mapFieldName, validFields } from './runner.js';
 
 export interface KustoPipelineParams {
   /** microsoft_xdr: map ParentImage to the parent's file name outside process_creation (default true). */
@@ -33,7 +33,12 @@ export const KUSTO_PIPELINE_ALIASES: Readonly<Record<string, string>> = {
 /** The pipeline applied when the user names none (the reference backend's default). */
 export const KUSTO_DEFAULT_PIPELINE = 'microsoft_xdr';
 
+const specCache = new Map<string, KustoPipelineSpec | undefined>();
+
+/** A pipeline's spec (built once per name and parameters: specs are immutable data). */
 export function kustoPipeline(name: string, params: KustoPipelineParams = {}): KustoPipelineSpec | undefined {
   const canonical = KUSTO_PIPELINE_ALIASES[name] ?? name;
-  return KUSTO_PIPELINES[canonical]?.(params);
+  const key = `${canonical}|${params.transformParentImage === false ? 'no-parent' : ''}`;
+  if (!specCache.has(key)) specCache.set(key, KUSTO_PIPELINES[canonical]?.(params));
+  return specCache.get(key);
 }

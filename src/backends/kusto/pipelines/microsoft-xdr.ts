@@ -5,7 +5,7 @@
  * (pySigma-backend-kusto microsoft_xdr_pipeline).
  */
 import type { IrNode } from '../../../ir/types.js';
-import { editLeaves, plainValue, strLeaf } from '../ir-edit.js';
+import { editLeaves, hasField, plainValue, strLeaf } from '../ir-edit.js';
 import { XDR_TABLES } from '../schemas.js';
 import { dropField, hashesStep, registryActionTypes, registryHives } from './common.js';
 import type { KustoPipelineSpec, PipelineStep } from './runner.js';
@@ -127,6 +127,7 @@ const genericMappings: Record<string, string> = {
  */
 const parentImage: PipelineStep = (node: IrNode, ctx) => {
   if (ctx.rule.logsource.category === 'process_creation') return node;
+  if (!hasField(node, ['ParentImage', 'InitiatingProcessParentFileName'])) return node;
   return editLeaves(node, (leaf) => {
     const field = leaf.field === 'ParentImage' ? 'InitiatingProcessParentFileName' : leaf.field;
     if (field !== 'InitiatingProcessParentFileName') return leaf;
@@ -147,6 +148,7 @@ const splitDomainUser: PipelineStep = (node) => {
     RequestAccountName: 'RequestAccountDomain',
     InitiatingProcessAccountName: 'InitiatingProcessAccountDomain',
   };
+  if (!hasField(node, ['AccountName', 'InitiatingProcessAccountName'])) return node;
   return editLeaves(node, (leaf) => {
     if (leaf.field !== 'AccountName' && leaf.field !== 'InitiatingProcessAccountName') return leaf;
     const plain = plainValue(leaf);

@@ -65,7 +65,7 @@ const EVENTID_CATEGORIES: readonly (readonly [string, readonly number[]])[] = [
 
 export const NO_TABLE_MESSAGE =
   'unable to determine the table to query: the log source category has no table in this pipeline ' +
-  'and no EventID in a sel* selection names one (set one with -O query_table=TABLE or a set_state item for query_table)';
+  'and no EventID in a sel* selection names one (name one with -p "<pipeline>(query_table=Table)" or a set_state item for query_table)';
 
 function tableFromEventId(value: unknown, spec: KustoPipelineSpec): string | undefined {
   const id = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : NaN;
@@ -178,10 +178,32 @@ function isValueList(node: Extract<IrNode, { kind: 'And' | 'Or' }>): boolean {
   );
 }
 
+/** A field name as the pipeline maps it for a table (the first of several alternatives). */
+export function mapFieldName(spec: KustoPipelineSpec, table: string, field: string): string {
+  const t = mappingOf(field, spec.tableMappings[table] ?? {}, spec.genericMappings);
+  if (t === undefined) return field;
+  return typeof t === 'string' ? t : (t[0] ?? field);
+}
+
+const validCache = new WeakMap<KustoPipelineSpec, Map<string, ReadonlySet<string> | null>>();
+
 /** The fields a table accepts after mapping: its columns, the mapping keys, and Hashes. */
-export function validFields(spec: KustoPipelineSpec, table: string): Set<string> | null {
+export function validFields(spec: KustoPipelineSpec, table: string): ReadonlySet<string> | null {
+  let perSpec = validCache.get(spec);
+  if (!perSpec) validCache.set(spec, (perSpec = new Map()));
+  const cached = perSpec.get(table);
+  if (cached !== undefined) return cached;
   const columns = spec.tables[table];
-  if (!columns) return null;
+  const set = columns ? computeValid(spec, table, columns) : null;
+  perSpec.set(table, set);
+  return set;
+}
+
+function computeValid(
+  spec: KustoPipelineSpec,
+  table: string,
+  columns: Readonly<Record<string, KustoType>>,
+): Set<string> {
   return new Set([
     ...Object.keys(columns),
     ...Object.keys(spec.tableMappings[table] ?? {}),

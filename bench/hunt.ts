@@ -1,0 +1,115 @@
+/**
+ * Hunt benchmark: the SigmaHQ Windows rules (rules*\/windows) over ~1 million events in the evtx JSON
+ * shape, end to end (reading, line splitting, prefilter, JSON parsing, matching), on one core.
+ *
+ *   node build/bench/hunt.js [runs=3] [copies=118]
+ *
+ * The input is built once in the OS temp folder by repeating ../shared/bench/windows-events-base.nested
+ * .jsonl.gz `copies` times, adding k×10,000,000 to every EventRecordID in copy k (as ../shared/README.md
+ * describes). Prints each run, the median events/s, and the peak RSS of the process.
+ */
+import { createReadStream, createWriteStream, existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { createGunzip } from 'node:zlib';
+import { Engine, huntFile } from '../src/engine/index.js';
+import type { SigmaDocument } from '../src/sigma/index.js';
+import { loadSigmaFile } from '../src/sigma/index.js';
+import { walkFiles } from '../src/util/files.js';
+
+const repo = resolve(import.meta.dirname, '../..');
+const shared =
+  [resolve(repo, '../shared'), resolve(repo, '../../shared')].find((p) => existsSync(p)) ??
+  resolve(repo, '../shared');
+
+async function buildInput(copies: number): Promise<string> {
+  const dir = join(tmpdir(), 'tripline-bench');
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, `windows-events-x${copies}.jsonl`);
+  if (existsSync(path)) return path;
+  const base: string[] = [];
+  const rl = createInterface({
+    input: createReadStream(join(shared, 'bench/windows-events-base.nested.jsonl.gz')).pipe(createGunzip()),
+    crlfDelay: Infinity,
+  });
+  for await (const line of rl) if (line.trim() !== '') base.push(line);
+  const tmp = path + '.part';
+  const out = createWriteStream(tmp);
+  for (let k = 0; k < copies; k++) {
+    const add = k * 10_000_000;
+    const chunk = base
+      .map((l) =>
+        k === 0
+          ? l
+          : l.replace(/"EventRecordID":(\d+)/, (_m, n: string) => `"EventRecordID":${Number(n) + add}`),
+      )
+      .join('\n');
+    if (!out.write(chunk + '\n')) await new Promise<void>((r) => out.once('drain', r));
+  }
+  await new Promise<void>((r, j) => out.end((e?: Error | null) => (e ? j(e) : r())));
+  renameSync(tmp, path);
+  return path;
+}
+
+function loadRules(): SigmaDocument[] {
+  const root = join(shared, 'corpus/sigmahq');
+  const dirs = [
+    'rules',
+    'rules-emerging-threats',
+    'rules-threat-hunting',
+    'rules-placeholder',
+    'rules-compliance',
+    'rules-dfir',
+  ]
+    .map((d) => join(root, d, 'windows'))
+    .filter(existsSync);
+  const docs: SigmaDocument[] = [];
+  for (const f of walkFiles(dirs, ['.yml', '.yaml']).files) docs.push(...loadSigmaFile(f).file.documents);
+  return docs;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(shared)) {
+    console.log('../shared not found: nothing to benchmark');
+    return;
+  }
+  const runs = Number(process.argv[2] ?? 3);
+  const copies = Number(process.argv[3] ?? 118);
+  const input = await buildInput(copies);
+  console.log(`input: ${input} (${(statSync(input).size / 2 ** 30).toFixed(2)} GiB)`);
+  let t = performance.now();
+  const docs = loadRules();
+  console.log(`parsed ${docs.length} Sigma documents in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  const rates: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    t = performance.now();
+    const { engine, diagnostics } = Engine.compile(docs);
+    const compileMs = performance.now() - t;
+    let hits = 0;
+    engine.onHit(() => hits++);
+    const cpu0 = process.cpuUsage();
+    t = performance.now();
+    await huntFile(engine, input);
+    engine.finish();
+    const secs = (performance.now() - t) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    const rate = engine.stats.events / secs;
+    rates.push(rate);
+    console.log(
+      `run ${i + 1}: ${engine.rules.length} rules (${diagnostics.filter((d) => d.severity === 'error').length} not compiled) compiled in ${(compileMs / 1000).toFixed(1)} s; ` +
+        `${engine.stats.events} events in ${secs.toFixed(1)} s = ${Math.round(rate)} events/s ` +
+        `(cpu ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s; ${engine.stats.skipped} decided without parsing; ${hits} hits)`,
+    );
+  }
+  console.log(`median: ${Math.round(median(rates))} events/s over ${runs} run(s)`);
+  console.log(`peak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
+}
+
+await main();

@@ -1,0 +1,277 @@
+/**
+ * Finishing a Cloud SIEM expression the way the reference does, and the rule JSON around it.
+ */
+import type { IrRule } from '../../ir/types.js';
+import {
+  CSE_SCHEMA_FIELDS,
+  TACTIC_CATEGORY,
+  TACTIC_IDS,
+  entitySelectors,
+  lookupLogsource,
+} from './schema.js';
+
+const WINDOWS_METADATA: [string, string][] = [
+  ['Provider_Name', "fields['Provider.Name']"],
+  ['Provider_Guid', "fields['Provider.Guid']"],
+  ['Channel', "fields['Channel']"],
+  ['Computer', "fields['Computer']"],
+  ['EventRecordID', "fields['EventRecordID']"],
+  ['ProcessID', "fields['Execution.ProcessID']"],
+  ['ThreadID', "fields['Execution.ThreadID']"],
+  ['Keywords', "fields['Keywords']"],
+  ['Level', "fields['Level']"],
+  ['Task', "fields['Task']"],
+  ['Opcode', "fields['Opcode']"],
+  ['Version', "fields['Version']"],
+];
+
+const WINDOWS_HEADER_FIELDS = new Set([
+  'Channel',
+  'Computer',
+  'EventID',
+  'EventRecordID',
+  'Execution',
+  'Keywords',
+  'Level',
+  'Opcode',
+  'Provider',
+  'Security',
+  'Task',
+  'TimeCreated',
+  'Version',
+]);
+
+const SERVICE_CHANNEL: Record<string, string> = {
+  sysmon: 'Microsoft-Windows-Sysmon/Operational',
+  powershell: 'PowerShell',
+  'powershell-classic': 'PowerShell',
+  taskscheduler: 'Microsoft-Windows-TaskScheduler/Operational',
+};
+
+function pyCapitalize(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1).toLowerCase();
+}
+
+/**
+ * A quoted value inside `matches /…/` becomes regex text with its metacharacters escaped. The
+ * reference's pattern stops at an escaped quote and leaves such values quoted and unescaped (an
+ * invalid regex); we also accept escaped quotes (docs/targets/sumologic.md).
+ */
+function unquoteRegexValues(q: string): string {
+  return q.replace(
+    /matches \/(\.\*)?"((?:[^"\\]|\\.)+)"(\.\*)?\//g,
+    (_m, pre: string | undefined, value: string, post: string | undefined) => {
+      const v = value.replaceAll('\\"', '"').replace(/[/.()[\]{}^$+?|]/g, (c) => '\\' + c);
+      return `matches /${pre ?? ''}${v}${post ?? ''}/`;
+    },
+  );
+}
+
+function stripOperatorSpaces(q: string): string {
+  return q
+    .split(/(matches\s*\/[^/]*\/)/)
+    .map((part) =>
+      part.startsWith('matches')
+        ? part
+        : part
+            .replace(/\s*>=\s*/g, '>=')
+            .replace(/\s*<=\s*/g, '<=')
+            .replace(/\s*!=\s*/g, '!=')
+            .replace(/\s*>\s*/g, '>')
+            .replace(/\s*<\s*/g, '<'),
+    )
+    .join('');
+}
+
+function windowsEventIds(rule: IrRule, q: string): string {
+  if (!q.includes('metadata_deviceEventId')) return q;
+  const service = rule.logsource.service;
+  if (!service) return q;
+  const channel = SERVICE_CHANNEL[service.toLowerCase()] ?? pyCapitalize(service);
+  q = q.replace(
+    /metadata_deviceEventId="(\d+)"/g,
+    (_m, id: string) => `metadata_deviceEventId="${channel}-${id}"`,
+  );
+  q = q.replace(
+    /metadata_deviceEventId=(\d+)/g,
+    (_m, id: string) => `metadata_deviceEventId="${channel}-${id}"`,
+  );
+  return q.replace(/metadata_deviceEventId in \(([^)]+)\)/g, (_m, list: string) => {
+    const ids = [...list.matchAll(/"?(\d+)"?/g)].map((m) => `"${channel}-${m[1]!}"`);
+    return `metadata_deviceEventId in (${ids.join(', ')})`;
+  });
+}
+
+function windowsMetadataFields(rule: IrRule, q: string): string {
+  const p = rule.logsource.product;
+  if (p && p.toLowerCase() !== 'windows') return q;
+  for (const [sigma, cse] of WINDOWS_METADATA) {
+    q = q.replace(new RegExp(`\\b${sigma}=`, 'g'), `${cse}=`);
+    q = q.replace(new RegExp(`\\b${sigma}\\s+in\\s+`, 'g'), `${cse} in `);
+    q = q.replace(new RegExp(`\\b${sigma}\\s+matches\\s+`, 'g'), `${cse} matches `);
+  }
+  return q;
+}
+
+/** Vendor logsources (product or service given): fields outside the schema are written `fields['…']`. */
+function wrapVendorFields(rule: IrRule, q: string): string {
+  const ls = rule.logsource;
+  if (ls.product === undefined && ls.service === undefined) return q;
+  const isWindows = ls.product?.toLowerCase() === 'windows';
+  const fieldRe = /\b(?!metadata_|fields\[)([a-zA-Z_][\w.]*)\b(?=\s*(?:[=<>]|!=|in\s|matches\s))/g;
+  const wrap = (_m: string, f: string): string => {
+    if (CSE_SCHEMA_FIELDS.has(f) || ['AND', 'OR', 'NOT'].includes(f.toUpperCase()) || f === 'isEmpty')
+      return f;
+    if (isWindows)
+      return WINDOWS_HEADER_FIELDS.has(f.split('.')[0]!) ? `fields['${f}']` : `fields['EventData.${f}']`;
+    return `fields['${f}']`;
+  };
+  return q
+    .split(/("(?:[^"\\]|\\.)*"|\/(?:[^/\\]|\\.)*\/)/)
+    .map((seg, i) => (i % 2 === 1 ? seg : seg.replace(fieldRe, wrap)))
+    .join('');
+}
+
+function injectVendorProduct(rule: IrRule, q: string): string {
+  const info = lookupLogsource(rule.logsource);
+  if (!info || info.vendor === 'Generic') return q;
+  if (
+    info.vendor === 'Microsoft' &&
+    info.product === 'Windows' &&
+    !q.includes('metadata_deviceEventId') &&
+    !q.includes('fields[')
+  ) {
+    return q;
+  }
+  const filter = `metadata_vendor="${info.vendor}" AND metadata_product="${info.product}"`;
+  return q.trim() ? `${filter} AND ${q}` : filter;
+}
+
+export function finalizeExpression(rule: IrRule, query: string): string {
+  let q = unquoteRegexValues(query);
+  q = q.replace(/!\s+/g, '!');
+  q = stripOperatorSpaces(q);
+  q = windowsEventIds(rule, q);
+  q = windowsMetadataFields(rule, q);
+  q = wrapVendorFields(rule, q);
+  return injectVendorProduct(rule, q);
+}
+
+function str(v: unknown): string | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (v instanceof Date) return v.toISOString().slice(0, 10);
+  if (typeof v === 'string') return v;
+  return typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v);
+}
+
+function strList(v: unknown): string[] {
+  return Array.isArray(v) ? v.map((x) => str(x) ?? '') : [];
+}
+
+/** ATT&CK tags as Cloud SIEM writes them (_mitreAttackTactic:TA…, _mitreAttackTechnique:T…). */
+export function attackTags(tags: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const tag of tags) {
+    const name = tag.includes('.') ? tag.slice(tag.indexOf('.') + 1) : tag;
+    if (/^t\d{4}(?:\.\d{3})?$/i.test(name)) out.push(`_mitreAttackTechnique:${name.toUpperCase()}`);
+    else if (/^[sg]\d{4}$/i.test(name)) continue;
+    else {
+      const id = TACTIC_IDS[name.replace(/[_-]/g, ' ').toLowerCase()];
+      if (id !== undefined) out.push(`_mitreAttackTactic:${id}`);
+    }
+  }
+  return out;
+}
+
+const SCORES: Record<string, number> = { critical: 8, high: 6, medium: 3, low: 1, informational: 1, info: 1 };
+const STATUS: Record<string, [boolean, boolean]> = {
+  stable: [true, false],
+  test: [true, true],
+  experimental: [true, true],
+  deprecated: [false, false],
+  unsupported: [false, false],
+};
+
+function description(rule: IrRule): string {
+  const a = rule.attributes;
+  const parts: string[] = [];
+  const d = str(a['description']);
+  if (d) parts.push(d);
+  const meta: string[] = [];
+  const author = str(a['author']);
+  if (author) meta.push(`Author: ${author}`);
+  const date = str(a['date']);
+  if (date) meta.push(`Created: ${date}`);
+  const modified = str(a['modified']);
+  if (modified) meta.push(`Modified: ${modified}`);
+  if (meta.length > 0) parts.push('\n\n' + meta.join('\n'));
+  const refs = strList(a['references']);
+  if (refs.length > 0) parts.push('\n\nReferences:', ...refs.map((r) => `\n- ${r}`));
+  const ls = rule.logsource;
+  const items = [
+    ...(ls.category ? [`- Category: ${ls.category}`] : []),
+    ...(ls.product ? [`- Product: ${ls.product}`] : []),
+    ...(ls.service ? [`- Service: ${ls.service}`] : []),
+  ];
+  if (items.length > 0) parts.push('\n\nLog Source:', ...items.map((i) => `\n${i}`));
+  const fps = strList(a['falsepositives']);
+  if (fps.length > 0) parts.push('\n\nFalse Positives:', ...fps.map((f) => `\n- ${f}`));
+  return parts.join('');
+}
+
+export function ruleJson(
+  rule: IrRule,
+  expression: string,
+  options: Readonly<Record<string, string>>,
+): Record<string, unknown> {
+  const tags = attackTags(rule.tags);
+  const [enabled, prototype] = rule.status
+    ? (STATUS[rule.status.toLowerCase()] ?? [true, false])
+    : [true, false];
+  const firstTactic = tags.find((t) => t.startsWith('_mitreAttackTactic:'));
+  const category = firstTactic
+    ? (TACTIC_CATEGORY[firstTactic.split(':')[1]!] ?? 'Unknown/Other')
+    : 'Unknown/Other';
+  const selectors = entitySelectors(rule.logsource);
+  const json: Record<string, unknown> = {
+    content_type: 'RULE',
+    enabled,
+    is_prototype: prototype,
+    name: rule.title,
+    name_expression: rule.title,
+    rule_source: options['rule_source'] || 'user',
+    summary_expression: '',
+    pattern_type: 'templated_match',
+    stream: 'record',
+    description_expression: description(rule),
+    expression,
+  };
+  if (selectors.length > 0) json['entity_selectors'] = selectors;
+  json['score_mapping'] = {
+    default: rule.level ? (SCORES[rule.level.toLowerCase()] ?? 3) : 3,
+    type: 'constant',
+    field: null,
+    mapping: [],
+  };
+  if (tags.length > 0) json['tags'] = tags;
+  json['category'] = category;
+  if (options['include_conversion_metadata'] !== 'false') {
+    const meta: Record<string, unknown> = {
+      sigma_uid: str(rule.attributes['id']) ?? null,
+      sigma_rule_commit: null,
+      sigma_status: rule.status ?? null,
+    };
+    if (options['include_conversion_timestamp'] === 'true')
+      meta['conversion_timestamp'] = new Date().toISOString().replace('Z', '+00:00');
+    json['conversion_metadata'] = meta;
+  }
+  return json;
+}
+
+/** json.dumps(obj, indent=4): Python's layout and ASCII-only escaping. */
+export function toPythonJson(v: unknown): string {
+  return JSON.stringify(v, null, 4).replace(
+    /[\u007f-\uffff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}

@@ -1,0 +1,61 @@
+/** Shared helpers for the engine tests: rules from YAML text, events in, hits out (fast and reference). */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { EngineOptions, Hit } from '../../src/engine/index.js';
+import { Engine, referenceMatch, toEventView } from '../../src/engine/index.js';
+import { parseSigmaText } from '../../src/sigma/index.js';
+import type { Diagnostic } from '../../src/diagnostics/index.js';
+
+export const repoRoot = resolve(import.meta.dirname, '../../..');
+/** ../shared beside the repository (or beside the worktree folder, for git worktrees under one parent). */
+export const shared =
+  [resolve(repoRoot, '../shared'), resolve(repoRoot, '../../shared')].find((p) => existsSync(p)) ??
+  resolve(repoRoot, '../shared');
+
+export function compileText(
+  yaml: string,
+  opts: EngineOptions = {},
+): { engine: Engine; diagnostics: Diagnostic[] } {
+  const parsed = parseSigmaText(yaml, 'test.yml');
+  const errors = parsed.diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length > 0) throw new Error(`rule text has errors: ${JSON.stringify(errors)}`);
+  return Engine.compile(parsed.file.documents, opts);
+}
+
+/** Feed objects through matchObject; return the hits. */
+export function huntObjects(engine: Engine, events: readonly unknown[]): Hit[] {
+  const hits: Hit[] = [];
+  engine.onHit((h) => hits.push(h));
+  events.forEach((e, i) => engine.matchObject(e, { file: 'mem', line: i + 1 }));
+  engine.finish();
+  return hits;
+}
+
+/** Feed objects as JSONL lines (through the raw prefilter); return the hits. */
+export function huntLines(engine: Engine, events: readonly unknown[]): Hit[] {
+  const hits: Hit[] = [];
+  engine.onHit((h) => hits.push(h));
+  events.forEach((e, i) => {
+    const buf = Buffer.from(JSON.stringify(e));
+    engine.matchLine(buf, 0, buf.length, { file: 'mem', line: i + 1 });
+  });
+  engine.finish();
+  return hits;
+}
+
+/** For each event, which rules (ids) the fast matchers and the reference interpreter say match. */
+export function bothInterpreters(engine: Engine, event: unknown): { fast: string[]; reference: string[] } {
+  const fast: string[] = [];
+  const reference: string[] = [];
+  const ev = toEventView(event);
+  for (const r of engine.candidatesFor(ev)) {
+    if (r.match(toEventView(event))) fast.push(r.id);
+    if (referenceMatch(r.tree, toEventView(event))) reference.push(r.id);
+  }
+  return { fast, reference };
+}
+
+/** A one-rule document around a detection block (indented YAML lines). */
+export function rule(detection: string, logsource = 'product: test'): string {
+  return `title: t\nid: 11111111-1111-4111-8111-111111111111\nstatus: test\nlogsource:\n  ${logsource}\ndetection:\n${detection}\nlevel: high\n`;
+}
