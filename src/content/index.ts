@@ -7,3 +7,4 @@ export * from './datasets.js';
 export * from './test-model.js';
 export * from './stories.js';
 export * from './scaffold.js';
+export * from './evaluate.js';

@@ -36,4 +36,6 @@ export const contentCodes = {
   TL8028: { severity: 'error', title: 'content directory not found' },
   TL8029: { severity: 'warning', title: 'atomic test name differs from the Atomic Red Team index' },
   TL8030: { severity: 'error', title: 'Sigma part of the detection is missing required keys' },
+  TL8090: { severity: 'error', title: 'detection could not be compiled by the engine for testing' },
+  TL8091: { severity: 'error', title: 'detection test failed' },
 } as const satisfies Record<string, CodeInfo>;
