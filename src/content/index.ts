@@ -8,3 +8,4 @@ export * from './test-model.js';
 export * from './stories.js';
 export * from './scaffold.js';
 export * from './evaluate.js';
+export * from './convertibility.js';

@@ -38,4 +38,5 @@ export const contentCodes = {
   TL8030: { severity: 'error', title: 'Sigma part of the detection is missing required keys' },
   TL8090: { severity: 'error', title: 'detection could not be compiled by the engine for testing' },
   TL8091: { severity: 'error', title: 'detection test failed' },
+  TL8092: { severity: 'warning', title: 'detection does not convert for a target (the reason is given)' },
 } as const satisfies Record<string, CodeInfo>;
