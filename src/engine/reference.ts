@@ -85,7 +85,10 @@ function scalarMatches(x: unknown, value: IrValue, ev: EventView): boolean {
       if (typeof x === 'number') return x === value.value;
       if (typeof x === 'string') {
         const t = x.trim();
-        return t === value.raw || (/^[+-]?\d+(?:\.\d+)?$/.test(t) && Number(t) === value.value);
+        return (
+          t.toLowerCase() === value.raw.toLowerCase() ||
+          (/^[+-]?\d+(?:\.\d+)?$/.test(t) && Number(t) === value.value)
+        );
       }
       return false;
     case 'Bool':

@@ -103,7 +103,7 @@ export function numEquals(v: unknown, value: number, raw: string): boolean {
   if (typeof v === 'number') return v === value;
   if (typeof v === 'string') {
     const t = v.trim();
-    return t === raw || (DECIMAL.test(t) && Number(t) === value);
+    return t.toLowerCase() === raw.toLowerCase() || (DECIMAL.test(t) && Number(t) === value);
   }
   return false;
 }

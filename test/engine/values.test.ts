@@ -108,6 +108,15 @@ const vectors: Vector[] = [
     ],
   },
   {
+    name: 'unquoted hex numbers match the hex text events carry',
+    detection: '  sel:\n    GrantedAccess: 0x1F3FFF\n  condition: sel',
+    events: [
+      [{ GrantedAccess: '0x1f3fff' }, true],
+      [{ GrantedAccess: '0x1F3FFF' }, true],
+      [{ GrantedAccess: '0x1410' }, false],
+    ],
+  },
+  {
     name: 'string value against a number field',
     detection: "  sel:\n    ProcessId|endswith: '34'\n  condition: sel",
     events: [
