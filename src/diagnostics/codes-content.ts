@@ -38,4 +38,6 @@ export const contentCodes = {
   TL8030: { severity: 'error', title: 'Sigma part of the detection is missing required keys' },
   TL8090: { severity: 'error', title: 'detection could not be compiled by the engine for testing' },
   TL8091: { severity: 'error', title: 'detection test failed' },
+  TL8800: { severity: 'error', title: 'site output cannot be written' },
+  TL8801: { severity: 'warning', title: 'converter page without its browser bundle (esbuild missing)' },
 } as const satisfies Record<string, CodeInfo>;
