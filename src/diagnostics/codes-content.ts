@@ -43,4 +43,6 @@ export const contentCodes = {
   TL8090: { severity: 'error', title: 'detection could not be compiled by the engine for testing' },
   TL8091: { severity: 'error', title: 'detection test failed' },
   TL8092: { severity: 'warning', title: 'detection does not convert for a target (the reason is given)' },
+  TL8800: { severity: 'error', title: 'site output cannot be written' },
+  TL8801: { severity: 'warning', title: 'converter page without its browser bundle (esbuild missing)' },
 } as const satisfies Record<string, CodeInfo>;
