@@ -34,6 +34,7 @@ export function page(p: PageSpec): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'none'; object-src 'none'; base-uri 'none'">
 <title>${esc(p.title)} · Tripline detection library</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="${p.root}assets/site.css">
 </head>
 <body data-root="${esc(p.root)}">
