@@ -25,7 +25,10 @@ function inline(escaped: string): string {
 }
 
 export function renderMarkdown(text: string): string {
-  const lines = esc(text.replace(/\r\n?/g, '\n').replace(/\u0000/g, '')).split('\n');
+  // Backticks stay literal: they are Markdown syntax here and harmless in element content.
+  const lines = esc(text.replace(/\r\n?/g, '\n').replace(/\u0000/g, ''))
+    .replace(/&#96;/g, '`')
+    .split('\n');
   const out: string[] = [];
   let para: string[] = [];
   let list: { tag: 'ul' | 'ol'; items: string[] } | undefined;

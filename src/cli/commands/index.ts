@@ -5,6 +5,7 @@ import { coverageCommand } from './coverage.js';
 import { evtxCommand } from './evtx.js';
 import { huntCommand } from './hunt.js';
 import { newCommand } from './new.js';
+import { serveCommand } from './serve.js';
 import { testCommand } from './test.js';
 
 /** Every command, in the order `tripline --help` lists them. */
@@ -16,4 +17,5 @@ export const commands: readonly Command[] = [
   testCommand,
   coverageCommand,
   newCommand,
+  serveCommand,
 ];
