@@ -56,7 +56,8 @@ function connector(table: string): string {
 function entityMappings(d: CatalogueDetection, r: TargetResult): Record<string, unknown>[] {
   const byType = new Map<string, { identifier: string; columnName: string }[]>();
   for (const o of [...d.riskObjects, ...d.threatObjects]) {
-    const e = ENTITY[o.type];
+    // A process object named by its image path is a File entity; by its command line, a Process.
+    const e = o.type === 'process' && !/commandline/i.test(o.field) ? (['File', 'Name'] as [string, string]) : ENTITY[o.type];
     if (!e) continue;
     const list = byType.get(e[0]) ?? [];
     if (!list.some((x) => x.identifier === e[1])) list.push({ identifier: e[1], columnName: r.fields[o.field] ?? o.field });

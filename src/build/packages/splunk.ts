@@ -17,6 +17,7 @@ function confValue(v: string): string {
     .replace(/\r\n?/g, '\n')
     .split('\n')
     .map((l) => l.replace(/\s+$/, ''))
+    .filter((l, i, all) => l !== '' || i === all.length - 1)
     .join(' \\\n');
 }
 
