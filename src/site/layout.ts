@@ -22,7 +22,8 @@ const NAV: { key: NonNullable<PageSpec['active']>; href: string; label: string }
 
 export function page(p: PageSpec): string {
   const nav = NAV.map(
-    (n) => `<a href="${p.root}${n.href}"${n.key === p.active ? ' aria-current="page"' : ''}>${esc(n.label)}</a>`,
+    (n) =>
+      `<a href="${p.root}${n.href}"${n.key === p.active ? ' aria-current="page"' : ''}>${esc(n.label)}</a>`,
   ).join('');
   const scripts = ['assets/search-index.js', 'assets/site.js', ...(p.scripts ?? [])]
     .map((s) => `<script src="${p.root}${s}"></script>`)
@@ -60,5 +61,7 @@ export function facts(rows: [string, string | undefined][]): string {
 }
 
 export function list(items: readonly string[], emptyText = 'None listed.'): string {
-  return items.length ? `<ul>${items.map((i) => `<li>${i}</li>`).join('')}</ul>` : `<p class="muted">${esc(emptyText)}</p>`;
+  return items.length
+    ? `<ul>${items.map((i) => `<li>${i}</li>`).join('')}</ul>`
+    : `<p class="muted">${esc(emptyText)}</p>`;
 }

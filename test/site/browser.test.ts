@@ -50,7 +50,9 @@ before(async () => {
       '--disable-sync',
     ],
   });
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url.replace(/\/$/, '') });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], {
+    origin: server.url.replace(/\/$/, ''),
+  });
   mkdirSync(shots, { recursive: true });
 });
 
@@ -141,7 +143,9 @@ test('converter page converts a pasted rule for every target in the browser', as
     '  condition: sel',
   ].join('\n');
   await page.locator('#sigma-input').fill(rule);
-  await page.waitForFunction(`document.querySelector('#converter-output code')?.textContent?.includes('robocopy')`);
+  await page.waitForFunction(
+    `document.querySelector('#converter-output code')?.textContent?.includes('robocopy')`,
+  );
   const tabs = page.locator('#converter-output [role=tab]');
   assert.ok((await tabs.count()) >= 7, 'one tab per target');
   const splunk = await page.locator('#converter-output [role=tabpanel]').first().innerText();

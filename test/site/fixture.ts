@@ -16,7 +16,9 @@ export function hostileCatalogue(): Catalogue {
     origin: 'content',
     source: 'x.yml',
     kind: 'rule',
-    techniques: [{ id: 'T1119', name: `Automated ${XSS}`, tactics: ['collection'], url: 'javascript:alert(1)' }],
+    techniques: [
+      { id: 'T1119', name: `Automated ${XSS}`, tactics: ['collection'], url: 'javascript:alert(1)' },
+    ],
     tactics: [{ id: 'TA0009', shortname: 'collection', name: 'Collection' }],
     tags: ['attack.t1119'],
     dataSources: [`ds ${XSS}`],
@@ -48,6 +50,7 @@ export function hostileCatalogue(): Catalogue {
         tables: [`index=${XSS}`],
         format: 'default',
         override: false,
+        fields: {},
         files: [],
       },
       sentinel: {
@@ -59,6 +62,7 @@ export function hostileCatalogue(): Catalogue {
         tables: [XSS],
         format: 'default',
         override: false,
+        fields: {},
         files: [],
       },
     },
@@ -104,8 +108,22 @@ export function hostileCatalogue(): Catalogue {
         detections: [det.id],
       },
     ],
-    techniques: [{ id: 'T1119', name: `Automated ${XSS}`, url: 'javascript:alert(1)', tactics: ['collection'], detections: [det.id] }],
-    tactics: [{ id: 'TA0009', shortname: 'collection', name: `Collection`, techniques: ['T1119'], total: 10 }],
-    totals: { detections: 1, techniques: 1, byTarget: { splunk: { converted: 1, degraded: 0, unsupported: 0 } } },
+    techniques: [
+      {
+        id: 'T1119',
+        name: `Automated ${XSS}`,
+        url: 'javascript:alert(1)',
+        tactics: ['collection'],
+        detections: [det.id],
+      },
+    ],
+    tactics: [
+      { id: 'TA0009', shortname: 'collection', name: `Collection`, techniques: ['T1119'], total: 10 },
+    ],
+    totals: {
+      detections: 1,
+      techniques: 1,
+      byTarget: { splunk: { converted: 1, degraded: 0, unsupported: 0 } },
+    },
   };
 }

@@ -4,7 +4,10 @@ import { esc, highlight, jsonForScript, renderMarkdown, safeSlug, safeUrl } from
 import { XSS } from './fixture.js';
 
 test('esc neutralises markup and attribute breakouts', () => {
-  assert.equal(esc(`<a href="x" onclick='y'>&\``), '&lt;a href=&quot;x&quot; onclick=&#39;y&#39;&gt;&amp;&#96;');
+  assert.equal(
+    esc(`<a href="x" onclick='y'>&\``),
+    '&lt;a href=&quot;x&quot; onclick=&#39;y&#39;&gt;&amp;&#96;',
+  );
   assert.equal(esc(undefined), '');
   assert.equal(esc(3), '3');
 });
@@ -18,11 +21,15 @@ test('safeSlug makes traversal-free file names', () => {
   assert.equal(safeSlug('Collection and Staging'), 'collection-and-staging');
   assert.equal(safeSlug('Ünïcödé'), 'unicode');
   assert.ok(safeSlug('x'.repeat(500)).length <= 80);
-  for (const s of ['...', '.hidden', 'a/b', 'con:', 'x\u0000y']) assert.match(safeSlug(s), /^[a-z0-9][a-z0-9.-]*$/);
+  for (const s of ['...', '.hidden', 'a/b', 'con:', 'x\u0000y'])
+    assert.match(safeSlug(s), /^[a-z0-9][a-z0-9.-]*$/);
 });
 
 test('safeUrl keeps web links and drops script schemes', () => {
-  assert.equal(safeUrl('https://attack.mitre.org/techniques/T1119/'), 'https://attack.mitre.org/techniques/T1119/');
+  assert.equal(
+    safeUrl('https://attack.mitre.org/techniques/T1119/'),
+    'https://attack.mitre.org/techniques/T1119/',
+  );
   assert.equal(safeUrl('../techniques/t1119.html'), '../techniques/t1119.html');
   assert.equal(safeUrl('javascript:alert(1)'), '#');
   assert.equal(safeUrl(' JaVaScRiPt:alert(1)'), '#');
@@ -50,7 +57,9 @@ test('renderMarkdown: headings, lists, code, emphasis and links', () => {
 });
 
 test('renderMarkdown escapes raw HTML and refuses script links', () => {
-  const html = renderMarkdown(`${XSS}\n\n[x](javascript:alert(1)) [y](data:text/html,hi) <a href="javascript:1">z</a>`);
+  const html = renderMarkdown(
+    `${XSS}\n\n[x](javascript:alert(1)) [y](data:text/html,hi) <a href="javascript:1">z</a>`,
+  );
   assert.ok(!/<script|<img|<a href="javascript/i.test(html), html);
   assert.match(html, /&lt;script&gt;/);
   assert.match(html, /<a href="#" rel="noopener">x<\/a>/);
@@ -65,7 +74,10 @@ test('highlight marks keywords, strings, numbers and operators per language', ()
   assert.match(kql, /<span class="t-str">&quot;dir \/s&quot;<\/span>/);
   const spl = highlight(`index=main | STATS count BY host`, 'spl');
   assert.match(spl, /<span class="t-kw">STATS<\/span>/, 'SPL keywords are case-insensitive');
-  const yaral = highlight(`rule x {\n  events:\n    $e.target.process.file.full_path = /robocopy\\.exe$/ nocase\n}`, 'yaral');
+  const yaral = highlight(
+    `rule x {\n  events:\n    $e.target.process.file.full_path = /robocopy\\.exe$/ nocase\n}`,
+    'yaral',
+  );
   assert.match(yaral, /<span class="t-kw">rule<\/span>/);
   assert.match(yaral, /<span class="t-str">\/robocopy\\.exe\$\/<\/span>/);
   const aql = highlight(`SELECT * FROM events WHERE "CommandLine" ILIKE '%dir%' -- note`, 'aql');
@@ -74,10 +86,27 @@ test('highlight marks keywords, strings, numbers and operators per language', ()
 });
 
 test('highlight output is escaped, whatever the query holds', () => {
-  for (const lang of ['kql', 'spl', 'lucene', 'eql', 'esql', 'aql', 'sumo', 'yaral', 'cql', 'yaml'] as const) {
+  for (const lang of [
+    'kql',
+    'spl',
+    'lucene',
+    'eql',
+    'esql',
+    'aql',
+    'sumo',
+    'yaral',
+    'cql',
+    'yaml',
+  ] as const) {
     const html = highlight(`x = "${XSS}" | ${XSS} '</span><script>' // ${XSS}`, lang);
     assert.ok(!/<(?!\/?span\b)/.test(html), `${lang}: only span tags: ${html}`);
-    const text = html.replace(/<[^>]+>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+    const text = html
+      .replace(/<[^>]+>/g, '')
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&quot;/g, '"')
+      .replace(/&#39;/g, "'")
+      .replace(/&amp;/g, '&');
     assert.equal(text, `x = "${XSS}" | ${XSS} '</span><script>' // ${XSS}`, `${lang}: text preserved`);
   }
 });

@@ -23,13 +23,22 @@ export const serveCommand: Command = {
     'Exit status: 1 when there is no site to serve or the port is taken, 2 on a usage error.',
   ].join('\n'),
   options: {
-    port: { type: 'string', short: 'p', arg: 'N', description: 'port to listen on (0 picks a free one)', default: '8080' },
+    port: {
+      type: 'string',
+      short: 'p',
+      arg: 'N',
+      description: 'port to listen on (0 picks a free one)',
+      default: '8080',
+    },
     host: { type: 'string', arg: 'ADDR', description: 'address to bind', default: '127.0.0.1' },
   },
   examples: ['tripline serve', 'tripline serve dist --port 9000', 'tripline serve --port 0 out/site'],
   async run(io, values, positionals) {
     if (positionals.length > 1) {
-      write(io.stderr, 'error TL9002: give at most one folder to serve\n\nUsage: tripline serve [--port N] [DIST]');
+      write(
+        io.stderr,
+        'error TL9002: give at most one folder to serve\n\nUsage: tripline serve [--port N] [DIST]',
+      );
       return EXIT_USAGE;
     }
     const portText = str(values, 'port') ?? '8080';
