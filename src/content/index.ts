@@ -7,3 +7,5 @@ export * from './datasets.js';
 export * from './test-model.js';
 export * from './stories.js';
 export * from './scaffold.js';
+export * from './evaluate.js';
+export * from './convertibility.js';

@@ -36,4 +36,13 @@ export const contentCodes = {
   TL8028: { severity: 'error', title: 'content directory not found' },
   TL8029: { severity: 'warning', title: 'atomic test name differs from the Atomic Red Team index' },
   TL8030: { severity: 'error', title: 'Sigma part of the detection is missing required keys' },
+  TL8100: { severity: 'error', title: 'build: Sigma rules directory not found' },
+  TL8101: { severity: 'error', title: 'build: unknown package target' },
+  TL8102: { severity: 'error', title: 'build: output cannot be written' },
+  TL8103: { severity: 'warning', title: 'build: Sigma rule file has errors and is left out' },
+  TL8090: { severity: 'error', title: 'detection could not be compiled by the engine for testing' },
+  TL8091: { severity: 'error', title: 'detection test failed' },
+  TL8092: { severity: 'warning', title: 'detection does not convert for a target (the reason is given)' },
+  TL8800: { severity: 'error', title: 'site output cannot be written' },
+  TL8801: { severity: 'warning', title: 'converter page without its browser bundle (esbuild missing)' },
 } as const satisfies Record<string, CodeInfo>;

@@ -8,7 +8,15 @@
  * (self-referencing templates, deeply nested BinXML) cannot exhaust the stack or memory.
  */
 import type { XAttr, XElement, XNode } from './tree.js';
-import { EvtxFormatError, VT, decodeValue, isEmptyValue, readUtf16, valueTokenSize } from './values.js';
+import {
+  EvtxFormatError,
+  VT,
+  decodeValue,
+  isEmptyValue,
+  readUtf16,
+  readUtf16Text,
+  valueTokenSize,
+} from './values.js';
 
 const TOKEN = {
   EndOfStream: 0x00,
@@ -220,7 +228,7 @@ export class ChunkDecoder {
           if (type === VT.String) {
             const n = this.u16(pos, end);
             if (pos + 2 + n * 2 > end) throw new EvtxFormatError('text runs past the end of its data', at);
-            push({ k: 'Text', s: readUtf16(this.buf, pos + 2, n) });
+            push({ k: 'Text', s: readUtf16Text(this.buf, pos + 2, n) });
             pos += 2 + n * 2;
           } else if (type === VT.AnsiString) {
             const n = this.u16(pos, end);

@@ -10,7 +10,7 @@
  *   (an empty Data is ""); unnamed Data elements collect under "Data": {"#text": value | [values]}.
  */
 import type { XAttr, XElement, XNode } from './tree.js';
-import { isEmptyValue, valueJsonRust, valueTextRust } from './values.js';
+import { cutAtNul, isEmptyValue, valueJsonRust, valueTextRust } from './values.js';
 
 export type JsonValue = string | number | boolean | null | JsonObject | JsonValue[];
 export interface JsonObject {
@@ -27,10 +27,17 @@ function put(obj: JsonObject, key: string, value: JsonValue): void {
   } else obj[key] = value;
 }
 
+/** Text as the evtx crate reads it: cut at the first NUL; so empty when it starts with one. */
+function textEmpty(s: string): boolean {
+  return s === '' || s.charCodeAt(0) === 0;
+}
+
 function hasText(nodes: readonly XNode[]): boolean {
   for (const n of nodes) {
     switch (n.k) {
       case 'Text':
+        if (!textEmpty(n.s)) return true;
+        break;
       case 'CData':
         if (n.s !== '') return true;
         break;
@@ -52,6 +59,8 @@ function textOf(nodes: readonly XNode[]): string {
   for (const n of nodes) {
     switch (n.k) {
       case 'Text':
+        s += cutAtNul(n.s);
+        break;
       case 'CData':
         s += n.s;
         break;
@@ -100,7 +109,7 @@ function mixedContentValue(nodes: readonly XNode[]): string | number | boolean {
   for (const n of nodes) {
     if (n.k === 'Element' || n.k === 'Pi' || n.k === 'Placeholder') continue;
     if (n.k === 'Text' || n.k === 'CData') {
-      if (n.s !== '') plain = false;
+      if (n.k === 'Text' ? !textEmpty(n.s) : n.s !== '') plain = false;
     } else if (n.k === 'Value') {
       if (isEmptyValue(n.v)) continue;
       single = n;

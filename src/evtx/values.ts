@@ -79,6 +79,31 @@ export function readUtf16(buf: Uint8Array, pos: number, units: number): string {
   return utf16.decode(buf.subarray(pos, end));
 }
 
+/**
+ * UTF-16LE string value of `units` code units: trailing NULs removed, inner NULs kept (python-evtx
+ * keeps them in its XML; the JSON renderer cuts at the first one, as the evtx crate does).
+ */
+export function readUtf16Text(buf: Uint8Array, pos: number, units: number): string {
+  let end = pos + units * 2;
+  while (end > pos && buf[end - 1] === 0 && buf[end - 2] === 0) end -= 2;
+  if (end === pos) return '';
+  if (end - pos <= 64) {
+    let s = '';
+    for (let i = pos; i < end; i += 2) {
+      if (buf[i + 1] !== 0) return utf16.decode(buf.subarray(pos, end));
+      s += String.fromCharCode(buf[i] ?? 0);
+    }
+    return s;
+  }
+  return utf16.decode(buf.subarray(pos, end));
+}
+
+/** A string as the evtx crate sees it: up to the first NUL. */
+export function cutAtNul(s: string): string {
+  const z = s.indexOf('\0');
+  return z < 0 ? s : s.slice(0, z);
+}
+
 function check(buf: Uint8Array, pos: number, len: number, end: number): void {
   if (pos < 0 || len < 0 || pos + len > end || pos + len > buf.length) {
     throw new EvtxFormatError(`value of ${len} bytes runs past the end of its data`, pos);
@@ -166,10 +191,10 @@ export function decodeValue(
   end: number,
 ): string | EvtxValue {
   check(buf, pos, size, end);
-  if (type === VT.String) return readUtf16(buf, pos, size >> 1);
+  if (type === VT.String) return readUtf16Text(buf, pos, size >> 1);
   if (type === VT.AnsiString) {
-    let e = pos;
-    while (e < pos + size && buf[e] !== 0) e++;
+    let e = pos + size;
+    while (e > pos && buf[e - 1] === 0) e--;
     return latin1.decode(buf.subarray(pos, e));
   }
   if (type === VT.Null || size === 0) return { t: type, v: null };

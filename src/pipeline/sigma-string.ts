@@ -1,7 +1,7 @@
 /**
  * Sigma strings as pySigma's SigmaString sees them, for the transformations that work on the
  * "plain" text of a value (replace_string, map_string, match_string): str() joins the parts with
- * `*`, `?` and `%name%` and no escaping; parsing reads `\*`, `\?`, `\\` as escaped characters.
+ * `*`, `?` and `%name%`, escaping literal `*` and `?`; parsing reads `\*`, `\?`, `\\` as escaped characters.
  */
 import type { IrValue, StrPart } from '../ir/types.js';
 import { parseSigmaString as parseIrString } from '../ir/strings.js';
@@ -13,7 +13,8 @@ export function strToPlain(parts: readonly StrPart[]): string {
   for (const p of parts) {
     switch (p.kind) {
       case 'Lit':
-        s += p.text;
+        // SigmaString.to_plain escapes literal wildcard characters (not backslashes).
+        s += p.text.replace(/[*?]/g, (c) => '\\' + c);
         break;
       case 'WildcardMulti':
         s += '*';

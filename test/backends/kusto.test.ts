@@ -267,5 +267,10 @@ test('-O typed=true writes values by column type where the reference form is ill
     options: { typed: 'true' },
   });
   assert.deepEqual(level, ['DeviceProcessEvents\n| where ProcessIntegrityLevel =~ "1"']);
+  const empty = rule('    sel:\n        CommandLine: null\n    condition: sel\n');
+  assert.deepEqual(kql(empty), ['DeviceProcessEvents\n| where isnull(ProcessCommandLine)']);
+  assert.deepEqual(kql(empty, { options: { typed: 'true' } }), [
+    'DeviceProcessEvents\n| where isempty(ProcessCommandLine)',
+  ]);
   assert.deepEqual(checker.check(level[0] ?? ''), []);
 });

@@ -126,3 +126,17 @@ test('XML and JSON of rare tokens follow their references', () => {
   assert.deepStrictEqual(both(root), { E: '&lt;&#65;a&b' });
   assert.equal(toXml(root), '<E>&amp;lt;<![CDATA[a&amp;b]]></E>\n');
 });
+
+test('a string with an inner NUL: evtx JSON stops at it, python-evtx XML keeps the rest', () => {
+  const root = el(
+    'E',
+    [],
+    el('EventData', [], el('Data', [attr('Name', text('a'))], text('abc\0junk'))),
+    el('F', [], text('\0x')),
+  );
+  assert.deepStrictEqual(both(root), { E: { EventData: { a: 'abc' }, F: null } });
+  assert.equal(
+    toXml(root),
+    '<E><EventData><Data Name="a">abc\0junk</Data>\n</EventData>\n<F>\0x</F>\n</E>\n',
+  );
+});

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   VT,
+  cutAtNul,
   decodeValue,
   filetimeIso7,
   filetimePython,
@@ -157,9 +158,11 @@ test('arrays: evtx joins with commas; python-evtx wraps string arrays in <string
   );
 });
 
-test('strings stop at the first NUL; truncated values are errors, not exceptions escaping', () => {
-  assert.equal(decode(VT.String, [0x68, 0, 0x69, 0, 0, 0, 0x78, 0]), 'hi');
-  assert.equal(decode(VT.AnsiString, [0x68, 0x69, 0, 0x78]), 'hi');
+test('strings: trailing NULs dropped, inner NULs kept for XML and cut for JSON; bad sizes are errors', () => {
+  assert.equal(decode(VT.String, [0x68, 0, 0x69, 0, 0, 0, 0x78, 0, 0, 0]), 'hi\0x');
+  assert.equal(cutAtNul('hi\0x'), 'hi');
+  assert.equal(decode(VT.String, [0x68, 0, 0x69, 0, 0, 0, 0, 0]), 'hi');
+  assert.equal(decode(VT.AnsiString, [0x68, 0x69, 0, 0]), 'hi');
   assert.throws(() => decode(VT.UInt64, [1, 2, 3]), { name: 'EvtxFormatError' });
   assert.throws(() => decode(0x77, [1, 2, 3, 4]), /unknown value type/);
 });

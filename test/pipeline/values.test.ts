@@ -8,6 +8,7 @@ test('replace_string works on the plain text and keeps wildcards; Python group r
 sel:
     CommandLine|contains: 'C:/Windows/System32'
     Size: 42
+    Count: 17
 condition: sel`),
     `
 transformations:
@@ -19,7 +20,8 @@ transformations:
     replacement: 'four'
 `,
   );
-  assert.deepEqual(out, ['and(CommandLine="*%SystemRoot%/Windows-System32*", Size="four2")']);
+  // A number the regex changes becomes a string; one it leaves alone stays a number.
+  assert.deepEqual(out, ['and(CommandLine="*%SystemRoot%/Windows-System32*", Size="four2", Count=17)']);
 });
 
 test('replace_string doubles lone backslashes so Windows paths survive the re-parse', () => {
@@ -211,4 +213,28 @@ transformations:
   assert.equal(out.length, 1);
   assert.match(out[0]!, /CommandLine="\*-enc\*"/);
   assert.match(out[0]!, /Image="\+x"/);
+});
+
+test('replace_string round-trips escaped wildcards and backslashes like pySigma', () => {
+  const r = apply(
+    rule(`
+sel:
+    A: 'one\\\\value'
+    B: 'lit\\*value'
+condition: sel`),
+    `
+transformations:
+  - type: replace_string
+    regex: value
+    replacement: test
+`,
+  );
+  assert.ok(r.ok);
+  const c = r.value.rule.conditions[0]!;
+  assert.ok(c.kind === 'And');
+  const [a, b] = c.children;
+  assert.ok(a?.kind === 'FieldMatch' && b?.kind === 'FieldMatch');
+  // 'one\\value' is one literal backslash; 'lit\*value' a literal star, not a wildcard.
+  assert.deepEqual(a.value, { kind: 'Str', parts: [{ kind: 'Lit', text: 'one\\test' }], cased: false });
+  assert.deepEqual(b.value, { kind: 'Str', parts: [{ kind: 'Lit', text: 'lit*test' }], cased: false });
 });

@@ -71,3 +71,13 @@ test('check --format sarif is SARIF 2.1.0', async () => {
   assert.equal(sarif.version, '2.1.0');
   assert.ok(sarif.runs[0]!.results.some((r) => r.ruleId === 'TL3001'));
 });
+
+test('check on a content folder: the library loads, references resolve, every detection converts or says why', async () => {
+  const c = capture();
+  const code = await main(['check', '--format', 'json', 'content'], c.io);
+  const out = JSON.parse(c.out()) as { rules: number; diagnostics: { code: string; severity: string }[] };
+  assert.equal(code, 0, JSON.stringify(out.diagnostics.filter((d) => d.severity === 'error')));
+  assert.ok(out.rules >= 37, `only ${out.rules} detections`);
+  // Conversion gaps are named per target, never silent.
+  for (const d of out.diagnostics) assert.notEqual(d.severity, 'error');
+});

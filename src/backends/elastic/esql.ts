@@ -35,6 +35,18 @@ function lowered(node: FieldMatchOf<'Str'>): FieldMatchOf<'Str'> {
   return { ...node, field: LOWER + node.field, value: { ...node.value, parts } };
 }
 
+const ESQL_ESCAPES: Readonly<Record<string, string>> = {
+  '\\': '\\\\',
+  '"': '\\"',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\t': '\\t',
+  '*': '\\\\*',
+  '?': '\\\\?',
+};
+const STRING_SPECIAL = /[\\"\n\r\t]/g;
+const PATTERN_SPECIAL = /[\\"\n\r\t*?]/g;
+
 export class EsqlBackend extends ElasticTextBackend {
   /**
    * The `from` index each converted rule used (by rule id), for correlations that combine rules:
@@ -56,14 +68,7 @@ export class EsqlBackend extends ElasticTextBackend {
     let out = '';
     for (const p of parts) {
       if (p.kind === 'Lit') {
-        for (const c of p.text) {
-          if (c === '\\' || c === '"') out += '\\' + c;
-          else if (pattern && (c === '*' || c === '?')) out += '\\\\' + c;
-          else if (c === '\n') out += '\\n';
-          else if (c === '\r') out += '\\r';
-          else if (c === '\t') out += '\\t';
-          else out += c;
-        }
+        out += p.text.replace(pattern ? PATTERN_SPECIAL : STRING_SPECIAL, (c) => ESQL_ESCAPES[c] ?? c);
       } else if (p.kind === 'WildcardMulti') out += '*';
       else if (p.kind === 'WildcardSingle') out += '?';
       else {

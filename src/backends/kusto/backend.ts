@@ -120,6 +120,12 @@ export class KustoBackend extends TextBackend {
     return `${this.field(node.field)} == ${n}`;
   }
 
+  /** Typed mode: KQL strings are never null, only empty, so null on a string column is isempty(). */
+  protected override printNull(node: FieldMatchOf<'Null'>, ctx: ConversionContext): Printed {
+    if (this.columnType(node.field, ctx) === 'string') return `isempty(${this.field(node.field)})`;
+    return super.printNull(node, ctx);
+  }
+
   /** Typed mode: a number written as a string compares as a number on a numeric column. */
   protected override printStr(node: FieldMatchOf<'Str'>, ctx: ConversionContext): Printed {
     const digits = numericText(node.value.parts);

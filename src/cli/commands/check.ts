@@ -1,6 +1,9 @@
 import { compareDiagnostics, hasErrors, renderText, toJson, toSarif } from '../../diagnostics/index.js';
 import type { Diagnostic } from '../../diagnostics/index.js';
 import { checkFiles } from '../../sigma/index.js';
+import { checkConvertibility, loadContent } from '../../content/index.js';
+import { existsSync, statSync } from 'node:fs';
+import { join, resolve, sep } from 'node:path';
 import { walkFiles } from '../../util/files.js';
 import type { Command } from '../command.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, str, write } from '../command.js';
@@ -37,8 +40,26 @@ export const checkCommand: Command = {
       );
       return Promise.resolve(EXIT_USAGE);
     }
-    const { files, missing } = walkFiles(positionals, ['.yml', '.yaml']);
+    // A content folder (with detections/) is checked as a library: its loader runs the Sigma checks on
+    // detection files plus references, ATT&CK, tests, and conversion to every target.
+    const contentRoots = positionals.filter((p) => isContentRoot(p));
+    const contentDiags: Diagnostic[] = [];
+    const sources = new Map<string, string>();
+    let contentDetections = 0;
+    for (const root of contentRoots) {
+      const loaded = loadContent(root);
+      contentDiags.push(...loaded.diagnostics);
+      if (loaded.ok) {
+        contentDetections += loaded.value.detections.length;
+        for (const [k, v] of loaded.value.sources) sources.set(k, v);
+        contentDiags.push(...checkConvertibility(loaded.value).diagnostics);
+      }
+    }
+    const { files: allFiles, missing } = walkFiles(positionals, ['.yml', '.yaml']);
+    // Files of a content folder are checked by its loader (stories and data sources are not Sigma).
+    const files = allFiles.filter((f) => !contentRoots.some((r) => resolve(f).startsWith(resolve(r) + sep)));
     const res = checkFiles(files);
+    for (const [k, v] of res.sources) sources.set(k, v);
     const diags: Diagnostic[] = [
       ...missing.map((m): Diagnostic => ({
         code: 'TL9003',
@@ -47,13 +68,14 @@ export const checkCommand: Command = {
         file: m,
       })),
       ...res.diagnostics,
+      ...contentDiags,
     ].sort(compareDiagnostics);
     if (format === 'json') {
       write(
         io.stdout,
         JSON.stringify({
-          files: files.length,
-          rules: res.rules,
+          files: allFiles.length,
+          rules: res.rules + contentDetections,
           correlations: res.correlations,
           filters: res.filters,
           diagnostics: diags.map(toJson),
@@ -63,14 +85,24 @@ export const checkCommand: Command = {
       write(io.stdout, JSON.stringify(toSarif(diags, VERSION), null, 2));
     } else {
       const shown = values['quiet'] === true ? diags.filter((d) => d.severity === 'error') : diags;
-      if (shown.length > 0) write(io.stdout, renderText(shown, res.sources));
+      if (shown.length > 0) write(io.stdout, renderText(shown, sources));
       const errors = diags.filter((d) => d.severity === 'error').length;
       const warnings = diags.filter((d) => d.severity === 'warning').length;
       write(
         io.stderr,
-        `checked ${files.length} files: ${res.rules} rules, ${res.correlations} correlations, ${res.filters} filters; ${errors} errors, ${warnings} warnings`,
+        `checked ${allFiles.length} files: ${res.rules} rules, ${res.correlations} correlations, ${res.filters} filters` +
+          (contentRoots.length > 0 ? `, ${contentDetections} detections` : '') +
+          `; ${errors} errors, ${warnings} warnings`,
       );
     }
     return Promise.resolve(hasErrors(diags) ? EXIT_FINDINGS : EXIT_OK);
   },
 };
+
+function isContentRoot(p: string): boolean {
+  try {
+    return statSync(p).isDirectory() && existsSync(join(p, 'detections'));
+  } catch {
+    return false;
+  }
+}

@@ -5,6 +5,7 @@ import { coverageCommand } from './coverage.js';
 import { evtxCommand } from './evtx.js';
 import { huntCommand } from './hunt.js';
 import { newCommand } from './new.js';
+import { testCommand } from './test.js';
 
 /** Every command, in the order `tripline --help` lists them. */
 export const commands: readonly Command[] = [
@@ -12,6 +13,7 @@ export const commands: readonly Command[] = [
   convertCommand,
   huntCommand,
   evtxCommand,
+  testCommand,
   coverageCommand,
   newCommand,
 ];
