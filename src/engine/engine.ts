@@ -189,6 +189,9 @@ export class Engine {
   private readonly allRules: CandidateSet;
   private readonly scanner: LiteralScanner;
   private readonly postings: Postings;
+  private lastChannel: string | undefined;
+  private lastEventId: number | undefined;
+  private lastSet: CandidateSet | undefined;
   private readonly scan: ScanResult = { channelAt: -1, eventIdAt: -1, unsafe: false };
   private readonly reorder: ReorderBuffer<CorrInput>;
   private sink: (h: Hit) => void = () => undefined;
@@ -422,7 +425,7 @@ export class Engine {
     const sc = this.scanner;
     const stamp = sc.stamp;
     const { postStart, postRule, postClause, clauseStamp, countStamp, count, clauseCount } = this.postings;
-    const out: CompiledRule[] = [...set.always];
+    const out: CompiledRule[] = set.always.length > 0 ? set.always.slice() : [];
     const member = set.member;
     let added = false;
     for (let h = 0; h < sc.hitCount; h++) {
@@ -502,7 +505,16 @@ export class Engine {
       const ch = readChannel(buf, scan.channelAt, e);
       const eid =
         scan.eventIdAt >= 0 ? readEventId(buf, scan.eventIdAt, e) : scan.eventIdAt === -1 ? undefined : null;
-      if (ch !== null && eid !== null) set = this.candidates(ch, eid);
+      if (ch !== null && eid !== null) {
+        // Consecutive lines mostly share channel and EventID: skip the keyed lookup then.
+        if (ch === this.lastChannel && eid === this.lastEventId && this.lastSet) set = this.lastSet;
+        else {
+          set = this.candidates(ch, eid);
+          this.lastChannel = ch;
+          this.lastEventId = eid;
+          this.lastSet = set;
+        }
+      }
     } else if (scan.channelAt === -1 && scan.eventIdAt === -1 && !scan.unsafe) set = this.allRules;
     let rules: readonly CompiledRule[] | undefined = set?.rules;
     if (set?.prefilter && !scan.unsafe) {
