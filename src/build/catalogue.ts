@@ -156,6 +156,7 @@ function contentItem(d: Detection, text: string): Item {
       logsource: d.logsource,
       enrichment: tb.enrichment,
       overrides: tb.overrides,
+      entityFields: [...new Set([...tb.riskObjects, ...tb.threatObjects].map((o) => o.field))],
     },
     text,
     label: d.relPath,
@@ -218,7 +219,7 @@ function plainItems(file: string, rel: string, text: string, docs: readonly Sigm
     }
     items.push({
       entry,
-      input: { file, documents: docs, primary, kind, logsource, enrichment: [], overrides: {} },
+      input: { file, documents: docs, primary, kind, logsource, enrichment: [], overrides: {}, entityFields: [] },
       text: `${primary}\u0000${text}`,
       label: docs.length > 1 ? `${rel}#${primary}` : rel,
       file,

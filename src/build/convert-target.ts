@@ -23,6 +23,8 @@ export interface ConvertInput {
   logsource: { product?: string; category?: string; service?: string };
   enrichment: readonly { name: string; selection: unknown }[];
   overrides: Readonly<Record<string, { query: string }>>;
+  /** Sigma fields of risk and threat objects (their target names go to entity mappings). */
+  entityFields: readonly string[];
 }
 
 /** Converters are set up once per backend/format and reused for every detection of a build. */
@@ -101,6 +103,26 @@ function renderFlags(
   return { columns, missing };
 }
 
+const PROBE = 'tripline_probe_value';
+
+/** The target's name for each Sigma field, read off the conversion of `field: <probe>`. */
+function fieldNames(pool: ConverterPool, backend: string, format: string, input: ConvertInput): Record<string, string> {
+  const out: Record<string, string> = {};
+  const c = pool.get(backend, format);
+  if (Array.isArray(c) || input.entityFields.length === 0) return out;
+  for (const field of input.entityFields) {
+    const text = stringify({
+      title: 'probe',
+      logsource: input.logsource,
+      detection: { selection: { [field]: PROBE }, condition: 'selection' },
+    });
+    const q = c.convertFiles([parseSigmaText(text, `${input.file}#${field}`).file]).docs[0]?.output?.[0];
+    const m = q ? /([A-Za-z_@#][\w.@#-]*)"?\s*(?:=~|==|=|:)\s*[("'/^]*tripline_probe_value/i.exec(q) : null;
+    out[field] = m?.[1] ?? field;
+  }
+  return out;
+}
+
 export function convertForTarget(spec: PackageTargetSpec, input: ConvertInput, pool: ConverterPool): TargetResult {
   const base = { format: spec.format, files: [] as string[] };
   const override = input.overrides[spec.name] ?? input.overrides[spec.backend];
@@ -113,6 +135,7 @@ export function convertForTarget(spec: PackageTargetSpec, input: ConvertInput, p
       reason: ['reviewed override query'],
       queries: [override.query.trim()],
       tables: tablesOf(spec.backend, [override.query]),
+      fields: fieldNames(pool, spec.backend, 'default', input),
       override: true,
     };
   }
@@ -137,6 +160,7 @@ export function convertForTarget(spec: PackageTargetSpec, input: ConvertInput, p
       reason: a.errors,
       queries: [],
       tables: [],
+      fields: {},
       override: false,
     };
   }
@@ -177,6 +201,7 @@ export function convertForTarget(spec: PackageTargetSpec, input: ConvertInput, p
     reason: [...new Set(reasons)],
     queries,
     tables: tablesOf(backend, queries),
+    fields: fieldNames(pool, backend, 'default', input),
     override: false,
   };
 }

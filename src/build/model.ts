@@ -34,6 +34,8 @@ export interface TargetResult {
   format: string;
   /** True when the query is a reviewed override rather than generated. */
   override: boolean;
+  /** Target field names of the detection's risk/threat object fields, found by converting a probe. */
+  fields: Record<string, string>;
   /** Package file(s) written for this detection, relative to dist/ (filled by the writers). */
   files: string[];
 }

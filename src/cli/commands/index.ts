@@ -1,4 +1,5 @@
 import type { Command } from '../command.js';
+import { buildCommand } from './build.js';
 import { checkCommand } from './check.js';
 import { convertCommand } from './convert.js';
 import { coverageCommand } from './coverage.js';
@@ -15,5 +16,6 @@ export const commands: readonly Command[] = [
   evtxCommand,
   testCommand,
   coverageCommand,
+  buildCommand,
   newCommand,
 ];

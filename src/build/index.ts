@@ -1,0 +1,13 @@
+export * from './model.js';
+export { buildCatalogue, buildCatalogueFull } from './catalogue.js';
+export type { BuildCatalogueOptions, CatalogueBuild } from './catalogue.js';
+export { runBuild, renderPackages } from './build.js';
+export type { BuildResult, RunBuildOptions } from './build.js';
+export { ConversionCache } from './cache.js';
+export { slugify, SlugAllocator } from './slug.js';
+export { PACKAGE_SPECS } from './targets.js';
+export type { BuildReport } from './report.js';
+export { renderReportText } from './report.js';
+export { renderConf } from './packages/splunk.js';
+export { kibanaRule } from './packages/elastic.js';
+export { sentinelRule } from './packages/microsoft.js';

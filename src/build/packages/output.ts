@@ -1,0 +1,32 @@
+/** The files a build writes, held in memory until written so every path is checked in one place. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, relative, resolve, sep } from 'node:path';
+
+export class OutputTree {
+  readonly files = new Map<string, string | Uint8Array>();
+
+  /** Add a file; `path` is relative to dist/ with forward slashes, built from slugs only. */
+  add(path: string, content: string | Uint8Array): string {
+    const parts = path.split('/');
+    if (parts.some((p) => p === '' || p === '.' || p === '..' || p.includes('\\') || p.includes('\0'))) {
+      throw new Error(`internal: unsafe output path ${JSON.stringify(path)}`);
+    }
+    this.files.set(path, content);
+    return path;
+  }
+
+  /** Write everything under `root`; returns the paths written. */
+  write(root: string): string[] {
+    const base = resolve(root);
+    const written: string[] = [];
+    for (const [path, content] of this.files) {
+      const full = resolve(base, ...path.split('/'));
+      const rel = relative(base, full);
+      if (rel.startsWith('..') || rel.split(sep).includes('..')) throw new Error(`internal: ${path} escapes ${root}`);
+      mkdirSync(dirname(full), { recursive: true });
+      writeFileSync(full, content);
+      written.push(path);
+    }
+    return written;
+  }
+}
