@@ -20,7 +20,10 @@ export function converterEntryPath(): string | undefined {
 
 /** A bundle made earlier (`npm run build` writes build/site/converter.js). */
 function prebuiltPath(): string | undefined {
-  const candidates = [resolve(here, '../../site/converter.js'), resolve(here, '../../build/site/converter.js')];
+  const candidates = [
+    resolve(here, '../../site/converter.js'),
+    resolve(here, '../../build/site/converter.js'),
+  ];
   return candidates.find((p) => existsSync(p));
 }
 
@@ -34,11 +37,13 @@ const NODE_STUB = `module.exports = new Proxy({}, { get: function (_, k) {
 } });`;
 
 /** The converter bundle's text, or an error message when neither esbuild nor a prebuilt bundle exists. */
-export async function bundleConverter(): Promise<{ ok: true; code: string } | { ok: false; message: string }> {
+export async function bundleConverter(): Promise<
+  { ok: true; code: string } | { ok: false; message: string }
+> {
   const entry = converterEntryPath();
   let esbuild: EsbuildLike | undefined;
   try {
-    esbuild = (await import('esbuild' as string)) as EsbuildLike;
+    esbuild = (await import('esbuild')) as EsbuildLike;
   } catch {
     esbuild = undefined;
   }

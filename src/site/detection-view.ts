@@ -39,7 +39,8 @@ function targetPanel(r: TargetResult): string {
   const parts = [
     `<p>${statusBadge(r.status)}${r.override ? ' <span class="badge">reviewed override</span>' : ''} <span class="muted">${esc(r.backend)} · ${esc(r.format)}</span></p>`,
   ];
-  if (r.reason.length) parts.push(`<ul class="reasons">${r.reason.map((x) => `<li>${esc(x)}</li>`).join('')}</ul>`);
+  if (r.reason.length)
+    parts.push(`<ul class="reasons">${r.reason.map((x) => `<li>${esc(x)}</li>`).join('')}</ul>`);
   if (r.queries.length) parts.push(r.queries.map((q) => codeBlock(q, lang)).join(''));
   else parts.push('<p class="muted">No query for this target.</p>');
   parts.push(
@@ -70,7 +71,9 @@ export function queryTabs(ctx: ViewContext, d: CatalogueDetection, prefix: strin
 }
 
 function md(text: string | undefined, empty: string): string {
-  return text && text.trim() ? `<div class="md">${renderMarkdown(text)}</div>` : `<p class="muted">${esc(empty)}</p>`;
+  return text && text.trim()
+    ? `<div class="md">${renderMarkdown(text)}</div>`
+    : `<p class="muted">${esc(empty)}</p>`;
 }
 
 function fieldsText(fields: Record<string, unknown>): string {
@@ -107,23 +110,37 @@ function related(ctx: ViewContext, d: CatalogueDetection): string {
   const tech = new Set(d.techniques.map((t) => t.id));
   const stories = new Set(d.stories);
   const rel = ctx.cat.detections.filter(
-    (o) => o.id !== d.id && (o.techniques.some((t) => tech.has(t.id)) || o.stories.some((s) => stories.has(s))),
+    (o) =>
+      o.id !== d.id && (o.techniques.some((t) => tech.has(t.id)) || o.stories.some((s) => stories.has(s))),
   );
-  return list(rel.slice(0, 30).map((o) => link(ctx, ctx.names.detection.get(o.id), o.title)), 'No related detections.');
+  return list(
+    rel.slice(0, 30).map((o) => link(ctx, ctx.names.detection.get(o.id), o.title)),
+    'No related detections.',
+  );
 }
 
 /** The full detection section. `headingLevel` 2 on a detection page, 3 inside a technique page. */
-export function detectionSection(ctx: ViewContext, d: CatalogueDetection, prefix: string, headingLevel: 2 | 3): string {
+export function detectionSection(
+  ctx: ViewContext,
+  d: CatalogueDetection,
+  prefix: string,
+  headingLevel: 2 | 3,
+): string {
   const h = `h${headingLevel}`;
   const sub = `h${headingLevel + 1}`;
   const techniques = d.techniques
-    .map((t) => `${link(ctx, ctx.names.technique.get(t.id), `${t.id} ${t.name}`)} (${extLink(t.url, 'attack.mitre.org')})`)
+    .map(
+      (t) =>
+        `${link(ctx, ctx.names.technique.get(t.id), `${t.id} ${t.name}`)} (${extLink(t.url, 'attack.mitre.org')})`,
+    )
     .join('<br>');
   const tactics = d.tactics.map((t) => link(ctx, ctx.names.tactic.get(t.shortname), t.name)).join(', ');
   const ls = [d.logsource.product, d.logsource.category, d.logsource.service].filter((x) => x).join(' / ');
   const dataSources = d.dataSources.map((n) => {
     const ds = ctx.cat.dataSources.find((x) => x.name === n);
-    const tele = ds ? ` <span class="muted">${esc([ds.provider, ds.channel, ds.eventId === undefined ? undefined : `event ${ds.eventId}`].filter((x) => x !== undefined).join(' · '))}</span>` : '';
+    const tele = ds
+      ? ` <span class="muted">${esc([ds.provider, ds.channel, ds.eventId === undefined ? undefined : `event ${ds.eventId}`].filter((x) => x !== undefined).join(' · '))}</span>`
+      : '';
     return `${link(ctx, ctx.names.dataSource.get(n), n)}${tele}`;
   });
   const tables = [
@@ -156,7 +173,10 @@ ${d.howToImplement ? `<${sub}>How to implement</${sub}>${md(d.howToImplement, ''
 <${sub}>Data sources and telemetry</${sub}>${list(dataSources, 'No data sources declared.')}
 <p>Sigma logsource: <code>${esc(ls || 'unspecified')}</code></p>
 <${sub}>Queries</${sub}>${queryTabs(ctx, d, prefix)}
-<${sub}>Required tables</${sub}>${list(tables.map((t) => `<code>${esc(t)}</code>`), 'None computed.')}
+<${sub}>Required tables</${sub}>${list(
+    tables.map((t) => `<code>${esc(t)}</code>`),
+    'None computed.',
+  )}
 ${enrichment}
 <${sub}>False positives</${sub}>${list(d.falsepositives.map(esc), 'None listed.')}
 <${sub}>Sigma rule</${sub}>${codeBlock(d.sigma, 'yaml')}
@@ -164,7 +184,10 @@ ${enrichment}
 <${sub}>Triage</${sub}>${md(d.triage, 'No triage guide.')}
 <${sub}>Response</${sub}>${md(d.response, 'No response playbook.')}
 <${sub}>Tuning</${sub}>${md(d.tuning, 'No tuning guidance.')}
-<${sub}>References</${sub}>${list(d.references.map((r) => extLink(r)), 'None.')}
+<${sub}>References</${sub}>${list(
+    d.references.map((r) => extLink(r)),
+    'None.',
+  )}
 <${sub}>Related detections</${sub}>${related(ctx, d)}
 </section>`;
 }

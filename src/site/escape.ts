@@ -34,6 +34,7 @@ export function safeUrl(url: string): string {
 export function safeSlug(text: string, fallback = 'item'): string {
   const s = text
     .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
     .toLowerCase()
     .replace(/[^a-z0-9.]+/g, '-')
     .replace(/\.{2,}/g, '.')

@@ -5,7 +5,8 @@
  */
 import { esc } from './escape.js';
 
-export type QueryLanguage = 'kql' | 'spl' | 'lucene' | 'eql' | 'esql' | 'aql' | 'sumo' | 'yaral' | 'cql' | 'yaml';
+export type QueryLanguage =
+  'kql' | 'spl' | 'lucene' | 'eql' | 'esql' | 'aql' | 'sumo' | 'yaral' | 'cql' | 'yaml';
 
 interface LanguageDef {
   keywords: ReadonlySet<string>;
@@ -38,7 +39,9 @@ const LANGS: Record<QueryLanguage, LanguageDef> = {
   },
   lucene: { keywords: words('AND OR NOT TO'), caseInsensitive: false, comments: [], operators: COMMON_OPS },
   eql: {
-    keywords: words('any process file network registry where and or not in sequence by with maxspan until true false null like regex'),
+    keywords: words(
+      'any process file network registry where and or not in sequence by with maxspan until true false null like regex',
+    ),
     caseInsensitive: false,
     comments: ['//'],
     operators: COMMON_OPS,
@@ -83,7 +86,12 @@ const LANGS: Record<QueryLanguage, LanguageDef> = {
     comments: ['//'],
     operators: COMMON_OPS,
   },
-  yaml: { keywords: words('true false null'), caseInsensitive: true, comments: ['#'], operators: /^(?:[:\-|>[\]{},])/ },
+  yaml: {
+    keywords: words('true false null'),
+    caseInsensitive: true,
+    comments: ['#'],
+    operators: /^[:\-|>[\]{},]/,
+  },
 };
 
 const span = (cls: string, text: string): string => `<span class="t-${cls}">${esc(text)}</span>`;
@@ -105,7 +113,11 @@ export function highlight(query: string, lang: QueryLanguage): string {
       continue;
     }
     const ch = query[i]!;
-    if (ch === '"' || ch === "'" || (ch === '/' && lang === 'yaral' && /^\/[^/\n]+\/(?:\s|nocase|$)/.test(rest))) {
+    if (
+      ch === '"' ||
+      ch === "'" ||
+      (ch === '/' && lang === 'yaral' && /^\/[^/\n]+\/(?:\s|nocase|$)/.test(rest))
+    ) {
       let j = i + 1;
       while (j < n && query[j] !== ch && query[j] !== '\n') j += query[j] === '\\' ? 2 : 1;
       const stop = Math.min(n, j + 1);
@@ -119,7 +131,7 @@ export function highlight(query: string, lang: QueryLanguage): string {
       i += num[0].length;
       continue;
     }
-    const word = /^[A-Za-z_$][\w$.-]*/.exec(rest);
+    const word = /^[A-Z_$][\w$.-]*/i.exec(rest);
     if (word) {
       let w = word[0];
       // A trailing '-' or '.' belongs to the next token (an operator), not the word.

@@ -22,7 +22,8 @@ const NAV: { key: NonNullable<PageSpec['active']>; href: string; label: string }
 
 export function page(p: PageSpec): string {
   const nav = NAV.map(
-    (n) => `<a href="${p.root}${n.href}"${n.key === p.active ? ' aria-current="page"' : ''}>${esc(n.label)}</a>`,
+    (n) =>
+      `<a href="${p.root}${n.href}"${n.key === p.active ? ' aria-current="page"' : ''}>${esc(n.label)}</a>`,
   ).join('');
   const scripts = ['assets/search-index.js', 'assets/site.js', ...(p.scripts ?? [])]
     .map((s) => `<script src="${p.root}${s}"></script>`)
@@ -34,6 +35,7 @@ export function page(p: PageSpec): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'none'; object-src 'none'; base-uri 'none'">
 <title>${esc(p.title)} · Tripline detection library</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="${p.root}assets/site.css">
 </head>
 <body data-root="${esc(p.root)}">
@@ -59,5 +61,7 @@ export function facts(rows: [string, string | undefined][]): string {
 }
 
 export function list(items: readonly string[], emptyText = 'None listed.'): string {
-  return items.length ? `<ul>${items.map((i) => `<li>${i}</li>`).join('')}</ul>` : `<p class="muted">${esc(emptyText)}</p>`;
+  return items.length
+    ? `<ul>${items.map((i) => `<li>${i}</li>`).join('')}</ul>`
+    : `<p class="muted">${esc(emptyText)}</p>`;
 }

@@ -21,11 +21,12 @@ function inline(escaped: string): string {
   });
   s = s.replace(/\*\*([^*]+)\*\*/g, '<strong>$1</strong>');
   s = s.replace(/(^|[^*\w])\*([^*\s][^*]*)\*/g, '$1<em>$2</em>');
-  return s.replace(/\u0000(\d+)\u0000/g, (_, i: string) => `<code>${codes[Number(i)] ?? ''}</code>`);
+  return s.replace(/\0(\d+)\0/g, (_, i: string) => `<code>${codes[Number(i)] ?? ''}</code>`);
 }
 
 export function renderMarkdown(text: string): string {
-  const lines = esc(text.replace(/\r\n?/g, '\n').replace(/\u0000/g, '')).split('\n');
+  // Backticks stay literal: they are Markdown syntax here and harmless in element content.
+  const lines = esc(text.replace(/\r\n?/g, '\n').replace(/\0/g, '')).replace(/&#96;/g, '`').split('\n');
   const out: string[] = [];
   let para: string[] = [];
   let list: { tag: 'ul' | 'ol'; items: string[] } | undefined;
@@ -34,7 +35,8 @@ export function renderMarkdown(text: string): string {
     para = [];
   };
   const flushList = (): void => {
-    if (list) out.push(`<${list.tag}>${list.items.map((i) => `<li>${inline(i)}</li>`).join('')}</${list.tag}>`);
+    if (list)
+      out.push(`<${list.tag}>${list.items.map((i) => `<li>${inline(i)}</li>`).join('')}</${list.tag}>`);
     list = undefined;
   };
   for (let i = 0; i < lines.length; i++) {
@@ -57,13 +59,13 @@ export function renderMarkdown(text: string): string {
       out.push(`<h${level}>${inline(h[2]!)}</h${level}>`);
       continue;
     }
-    const li = /^\s*(?:([-*+])|(\d+)[.)])\s+(.*)$/.exec(line);
+    const li = /^\s*(?:([-*+])|\d+[.)])\s+(.*)$/.exec(line);
     if (li) {
       flushPara();
       const tag = li[1] ? 'ul' : 'ol';
       if (list && list.tag !== tag) flushList();
       list ??= { tag, items: [] };
-      list.items.push(li[3]!);
+      list.items.push(li[2]!);
       continue;
     }
     if (line.trim() === '') {
@@ -72,7 +74,8 @@ export function renderMarkdown(text: string): string {
       continue;
     }
     if (list && /^\s+\S/.test(line)) {
-      list.items[list.items.length - 1] += ` ${line.trim()}`;
+      const last = list.items.length - 1;
+      list.items[last] = `${list.items[last] ?? ''} ${line.trim()}`;
       continue;
     }
     flushList();

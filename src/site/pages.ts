@@ -1,5 +1,10 @@
 /** The page templates: home, technique, detection, story, tactic hub, data source, coverage, converter. */
-import type { CatalogueDataSource, CatalogueStory, CatalogueTactic, CatalogueTechnique } from '../build/model.js';
+import type {
+  CatalogueDataSource,
+  CatalogueStory,
+  CatalogueTactic,
+  CatalogueTechnique,
+} from '../build/model.js';
 import { TACTICS } from '../attack/index.js';
 import type { ViewContext } from './detection-view.js';
 import { detectionSection, extLink, link } from './detection-view.js';
@@ -12,7 +17,14 @@ import { renderMarkdown } from './markdown.js';
 function orderedTactics(ctx: ViewContext): CatalogueTactic[] {
   const byShort = new Map(ctx.cat.tactics.map((t) => [t.shortname, t]));
   const known = TACTICS.map(
-    (t) => byShort.get(t.shortname) ?? { id: t.id, shortname: t.shortname, name: t.name, techniques: [], total: 0 },
+    (t) =>
+      byShort.get(t.shortname) ?? {
+        id: t.id,
+        shortname: t.shortname,
+        name: t.name,
+        techniques: [],
+        total: 0,
+      },
   );
   const extra = ctx.cat.tactics.filter((t) => !TACTICS.some((x) => x.shortname === t.shortname));
   return [...known, ...extra];
@@ -88,7 +100,12 @@ ${dets.map((d, i) => detectionSection(ctx, d, `d${i}`, 2)).join('\n')}
 export function detectionPage(ctx: ViewContext, id: string): string {
   const d = ctx.cat.detections.find((x) => x.id === id);
   if (!d) return page({ root: ctx.root, title: 'Not found', body: '<p>Unknown detection.</p>' });
-  return page({ root: ctx.root, title: d.title, body: detectionSection(ctx, d, 'd0', 2).replace('<h2>', '<h1>').replace('</h2>', '</h1>'), active: 'detections' });
+  return page({
+    root: ctx.root,
+    title: d.title,
+    body: detectionSection(ctx, d, 'd0', 2).replace('<h2>', '<h1>').replace('</h2>', '</h1>'),
+    active: 'detections',
+  });
 }
 
 export function detectionsIndexPage(ctx: ViewContext): string {
@@ -162,7 +179,9 @@ export function dataSourcePage(ctx: ViewContext, ds: CatalogueDataSource): strin
   const ls = [ds.logsource.product, ds.logsource.category, ds.logsource.service].filter((x) => x).join(' / ');
   const targets = Object.entries(ds.targets).map(
     ([name, m]) =>
-      `<tr><td>${esc(name)}</td><td>${esc([m.table, m.index, m.sourcetype, m.source].filter((x) => x).join(' · '))}</td><td>${Object.entries(m.fields)
+      `<tr><td>${esc(name)}</td><td>${esc([m.table, m.index, m.sourcetype, m.source].filter((x) => x).join(' · '))}</td><td>${Object.entries(
+        m.fields,
+      )
         .map(([a, b]) => `<code>${esc(a)}</code> → <code>${esc(b)}</code>`)
         .join('<br>')}</td><td>${esc(m.notes ?? '')}</td></tr>`,
   );
@@ -236,5 +255,11 @@ export function converterPage(ctx: ViewContext): string {
 <textarea id="sigma-input" spellcheck="false" rows="22">${esc(EXAMPLE_RULE)}</textarea>
 <div id="converter-output" aria-live="polite"><p class="muted" id="converter-status">Loading the converter…</p></div>
 </div>`;
-  return page({ root: ctx.root, title: 'Converter', body, active: 'converter', scripts: ['assets/converter.js', 'assets/converter-page.js'] });
+  return page({
+    root: ctx.root,
+    title: 'Converter',
+    body,
+    active: 'converter',
+    scripts: ['assets/converter.js', 'assets/converter-page.js'],
+  });
 }

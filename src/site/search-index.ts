@@ -14,17 +14,37 @@ export function searchIndex(cat: Catalogue, names: SiteNames): SearchEntry[] {
   const out: SearchEntry[] = [];
   for (const t of cat.techniques) {
     const url = names.technique.get(t.id);
-    if (url) out.push({ kind: 'technique', title: `${t.id} ${t.name}`, url, h: `${t.id} ${t.name} ${t.tactics.join(' ')}`.toLowerCase() });
+    if (url)
+      out.push({
+        kind: 'technique',
+        title: `${t.id} ${t.name}`,
+        url,
+        h: `${t.id} ${t.name} ${t.tactics.join(' ')}`.toLowerCase(),
+      });
   }
   for (const d of cat.detections) {
     const url = names.detection.get(d.id);
     if (!url) continue;
-    const text = [d.title, d.id, ...d.techniques.map((t) => `${t.id} ${t.name}`), ...d.tags, d.description, ...d.stories, ...d.dataSources];
+    const text = [
+      d.title,
+      d.id,
+      ...d.techniques.map((t) => `${t.id} ${t.name}`),
+      ...d.tags,
+      d.description,
+      ...d.stories,
+      ...d.dataSources,
+    ];
     out.push({ kind: 'detection', title: d.title, url, h: text.join(' ').toLowerCase().slice(0, 2000) });
   }
   for (const s of cat.stories) {
     const url = names.story.get(s.name);
-    if (url) out.push({ kind: 'story', title: s.name, url, h: [s.name, s.id, ...s.techniques, s.description].join(' ').toLowerCase().slice(0, 2000) });
+    if (url)
+      out.push({
+        kind: 'story',
+        title: s.name,
+        url,
+        h: [s.name, s.id, ...s.techniques, s.description].join(' ').toLowerCase().slice(0, 2000),
+      });
   }
   return out;
 }

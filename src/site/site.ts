@@ -76,12 +76,19 @@ export function renderSite(cat: Catalogue): Map<string, string> {
   files.set('assets/site.css', SITE_CSS);
   files.set('assets/site.js', SITE_JS);
   files.set('assets/converter-page.js', CONVERTER_PAGE_JS);
-  files.set('assets/search-index.js', `window.TRIPLINE_SEARCH = ${jsonForScript(searchIndex(cat, names))};\n`);
+  files.set(
+    'assets/search-index.js',
+    `window.TRIPLINE_SEARCH = ${jsonForScript(searchIndex(cat, names))};\n`,
+  );
   return files;
 }
 
 /** Writes the site to outDir (replacing what a previous run wrote there). */
-export async function buildSite(cat: Catalogue, outDir: string, opts: SiteOptions = {}): Promise<Result<SiteReport>> {
+export async function buildSite(
+  cat: Catalogue,
+  outDir: string,
+  opts: SiteOptions = {},
+): Promise<Result<SiteReport>> {
   const diags: Diagnostic[] = [];
   const files = renderSite(cat);
   let converterBundled = false;
@@ -105,10 +112,22 @@ export async function buildSite(cat: Catalogue, outDir: string, opts: SiteOption
       writeFileSync(abs, text);
     }
   } catch (e) {
-    return fail([...diags, { code: 'TL8800', severity: 'error', message: `cannot write the site to ${out}: ${String(e)}`, file: out }]);
+    return fail([
+      ...diags,
+      {
+        code: 'TL8800',
+        severity: 'error',
+        message: `cannot write the site to ${out}: ${String(e)}`,
+        file: out,
+      },
+    ]);
   }
   return ok(
-    { outDir: out, files: [...files.keys()].map((f) => relative(out, join(out, f)).split(sep).join('/')), converterBundled },
+    {
+      outDir: out,
+      files: [...files.keys()].map((f) => relative(out, join(out, f)).split(sep).join('/')),
+      converterBundled,
+    },
     diags,
   );
 }

@@ -1,22 +1,10 @@
-import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { hasErrors, renderText } from '../../diagnostics/index.js';
-import type { Catalogue } from '../../build/index.js';
 import { PACKAGE_TARGETS, runBuild } from '../../build/index.js';
+import { buildSite } from '../../site/index.js';
 import type { CliIO, Command } from '../command.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, flag, str, strs, write } from '../command.js';
-
-/** The site builder, when src/site is part of this build: (catalogue, site folder) → entry page. */
-type SiteBuilder = (catalogue: Catalogue, siteDir: string) => unknown;
-
-async function loadSiteBuilder(): Promise<SiteBuilder | undefined> {
-  // The site lives in another layer that may not be present; look it up at run time.
-  const url = new URL('../../site/index.js', import.meta.url);
-  if (!existsSync(url)) return undefined;
-  const mod = (await import(url.href)) as { buildSite?: SiteBuilder };
-  return typeof mod.buildSite === 'function' ? mod.buildSite : undefined;
-}
 
 function progress(io: CliIO): ((done: number, total: number) => void) | undefined {
   if (!io.stderr.isTTY) return undefined;
@@ -109,12 +97,13 @@ export const buildCommand: Command = {
     }
     if (!flag(values, 'quiet') && r.diagnostics.length > 0) write(io.stderr, renderText(r.diagnostics));
     const res = r.value;
-    const site = await loadSiteBuilder();
-    let open = relative(io.cwd, join(out, 'index.json')) || 'index.json';
-    if (site) {
-      await site(res.catalogue, join(out, 'site'));
-      open = relative(io.cwd, join(out, 'site', 'index.html'));
+    const site = await buildSite(res.catalogue, join(out, 'site'));
+    if (!site.ok) {
+      write(io.stderr, renderText(site.diagnostics));
+      return EXIT_FINDINGS;
     }
+    if (!flag(values, 'quiet') && site.diagnostics.length > 0) write(io.stderr, renderText(site.diagnostics));
+    const open = relative(io.cwd, join(out, 'site', 'index.html'));
     const text = flag(values, 'quiet')
       ? res.reportText.split('\n\n').slice(0, 3).join('\n\n')
       : res.reportText;
@@ -123,7 +112,10 @@ export const buildCommand: Command = {
       io.stdout,
       `\nwrote ${res.files.length} files to ${relative(io.cwd, out) || '.'}; report: ${relative(io.cwd, join(out, 'build-report.txt'))}`,
     );
-    write(io.stdout, `open ${site ? pathToFileURL(resolve(io.cwd, open)).href : open}`);
+    write(
+      io.stdout,
+      `open ${pathToFileURL(resolve(io.cwd, open)).href} (or run: tripline serve ${relative(io.cwd, out) || '.'})`,
+    );
     return hasErrors(errors) ? EXIT_FINDINGS : EXIT_OK;
   },
 };

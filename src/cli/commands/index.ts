@@ -6,6 +6,7 @@ import { coverageCommand } from './coverage.js';
 import { evtxCommand } from './evtx.js';
 import { huntCommand } from './hunt.js';
 import { newCommand } from './new.js';
+import { serveCommand } from './serve.js';
 import { testCommand } from './test.js';
 
 /** Every command, in the order `tripline --help` lists them. */
@@ -18,4 +19,5 @@ export const commands: readonly Command[] = [
   coverageCommand,
   buildCommand,
   newCommand,
+  serveCommand,
 ];

@@ -24,7 +24,8 @@ export function convertAll(text: string): BrowserConversion[] {
     const base = { target: t.name, label: t.name, language: languageOf(t.name) };
     try {
       const c = Converter.create({ target: t.name });
-      if (!c.ok) return { ...base, ok: false, queries: [], messages: c.diagnostics.map(renderDiagnosticText) };
+      if (!c.ok)
+        return { ...base, ok: false, queries: [], messages: c.diagnostics.map(renderDiagnosticText) };
       const run = c.value.convertText(text, 'rule.yml');
       const diags = [...run.parseDiagnostics, ...run.docs.flatMap((d) => d.diagnostics)];
       const queries = run.docs.flatMap((d) => d.output ?? []);
