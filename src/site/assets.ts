@@ -28,7 +28,7 @@ pre{background:var(--code);padding:.8rem;overflow:auto;border:1px solid var(--li
 .t-kw{color:#7c3aed;font-weight:600}.t-str{color:#0f7b3f}.t-num{color:#b45309}.t-op{color:#be185d}.t-com{color:#6b7280;font-style:italic}.t-fn{color:#1d4ed8}
 .matrix{display:flex;gap:.4rem;overflow-x:auto;padding-bottom:.5rem}.tactic-col{min-width:9.5rem;flex:1}
 .tactic-col h3{font-size:.85rem;margin:.2rem 0}.tactic-col p{font-size:.75rem;margin:0 0 .3rem}
-.cell{display:block;font-size:.75rem;padding:.25rem .35rem;margin-bottom:.2rem;border-radius:3px;text-decoration:none;color:#0b1a3a;border:1px solid #c8d6f0}
+.cell{display:flow-root;font-size:.75rem;padding:.25rem .35rem;margin-bottom:.2rem;border-radius:3px;text-decoration:none;color:#0b1a3a;border:1px solid #c8d6f0}
 .legend .cell{display:inline-block;margin-left:.3rem}
 .heat-0{background:#f2f4f7}.heat-1{background:var(--h1)}.heat-2{background:var(--h2)}.heat-3{background:var(--h3);color:#fff}.heat-4{background:var(--h4);color:#fff}
 .cell .n{float:right;font-weight:700}.tid{font-weight:600}
