@@ -1,22 +1,10 @@
-import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { hasErrors, renderText } from '../../diagnostics/index.js';
-import type { Catalogue } from '../../build/index.js';
 import { PACKAGE_TARGETS, runBuild } from '../../build/index.js';
+import { buildSite } from '../../site/index.js';
 import type { CliIO, Command } from '../command.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, flag, str, strs, write } from '../command.js';
-
-/** The site builder, when src/site is part of this build: (catalogue, site folder) → entry page. */
-type SiteBuilder = (catalogue: Catalogue, siteDir: string) => unknown;
-
-async function loadSiteBuilder(): Promise<SiteBuilder | undefined> {
-  // The site lives in another layer that may not be present; look it up at run time.
-  const url = new URL('../../site/index.js', import.meta.url);
-  if (!existsSync(url)) return undefined;
-  const mod = (await import(url.href)) as { buildSite?: SiteBuilder };
-  return typeof mod.buildSite === 'function' ? mod.buildSite : undefined;
-}
 
 function progress(io: CliIO): ((done: number, total: number) => void) | undefined {
   if (!io.stderr.isTTY) return undefined;
@@ -50,6 +38,7 @@ export const buildCommand: Command = {
     '  packages/logscale   CQL queries and saved-search definitions',
     '  packages/sigma      the Sigma rules without the tripline block',
     '  attack/             ATT&CK Navigator layers, combined and per target',
+    '  site/               the detection library website (unless --no-site)',
     '  index.json          the catalogue; build-report.json / .txt: converted / degraded / unsupported',
     'Conversions are cached by content hash in <out>/.cache, so a rebuild converts only what changed.',
     `Targets: ${PACKAGE_TARGETS.join(', ')}.`,
@@ -60,7 +49,7 @@ export const buildCommand: Command = {
       type: 'string',
       multiple: true,
       arg: 'SIGMA_DIR',
-      description: 'plain Sigma rules to build too (repeatable)',
+      description: 'plain Sigma rules to build too',
     },
     targets: {
       type: 'string',
@@ -70,6 +59,7 @@ export const buildCommand: Command = {
     },
     out: { type: 'string', short: 'o', arg: 'DIR', description: 'output folder', default: 'dist' },
     'no-cache': { type: 'boolean', description: 'convert everything, ignoring the cache' },
+    'no-site': { type: 'boolean', description: 'skip the static site (dist/site)' },
     quiet: { type: 'boolean', short: 'q', description: 'print only the summary table' },
   },
   examples: [
@@ -109,10 +99,12 @@ export const buildCommand: Command = {
     }
     if (!flag(values, 'quiet') && r.diagnostics.length > 0) write(io.stderr, renderText(r.diagnostics));
     const res = r.value;
-    const site = await loadSiteBuilder();
     let open = relative(io.cwd, join(out, 'index.json')) || 'index.json';
+    const site = !flag(values, 'no-site');
     if (site) {
-      await site(res.catalogue, join(out, 'site'));
+      const s = await buildSite(res.catalogue, join(out, 'site'));
+      if (s.diagnostics.length > 0) write(io.stderr, renderText(s.diagnostics));
+      if (!s.ok) return EXIT_FINDINGS;
       open = relative(io.cwd, join(out, 'site', 'index.html'));
     }
     const text = flag(values, 'quiet')
