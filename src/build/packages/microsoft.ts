@@ -50,7 +50,7 @@ const ENTITY: Readonly<Record<string, [string, string]>> = {
 
 /** XDR tables come from the Microsoft Defender XDR connector; anything else from the Log Analytics one. */
 function connector(table: string): string {
-  return /^(Device|Email|Identity|CloudApp|Alert|UrlClick)/.test(table) ? 'MicrosoftThreatProtection' : 'AzureMonitor';
+  return /^(?:Device|Email|Identity|CloudApp|Alert|UrlClick)/.test(table) ? 'MicrosoftThreatProtection' : 'AzureMonitor';
 }
 
 function entityMappings(d: CatalogueDetection, r: TargetResult): Record<string, unknown>[] {
