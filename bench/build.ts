@@ -12,12 +12,13 @@ import { runBuild } from '../src/build/index.js';
 import { buildSite } from '../src/site/index.js';
 
 const root = resolve(import.meta.dirname, '../..');
-const shared = resolve(root, '../shared');
-const rules = resolve(shared, 'corpus/sigmahq/rules');
-if (!existsSync(rules)) {
+// Worktrees sit one level deeper than the main checkout.
+const shared = [resolve(root, '../shared'), resolve(root, '../../shared')].find((d) => existsSync(d));
+if (!shared) {
   console.log('../shared not found: nothing to measure');
   process.exit(0);
 }
+const rules = resolve(shared, 'corpus/sigmahq/rules');
 const runs = Math.max(1, Number(process.argv[2] ?? 3));
 
 const median = (xs: number[]): number => {
