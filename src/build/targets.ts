@@ -112,6 +112,12 @@ export function flagColumn(backend: string, name: string, flagQueries: readonly 
       const s = q.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\s*\n\s*/g, ' ');
       return `| eval ${name}=if(searchmatch("${s}"),1,0)`;
     }
+    case 'logscale': {
+      // A case statement: the first branch whose filter matches sets the flag.
+      if (/[{};]/.test(q) || q.includes('|')) return undefined;
+      const filter = q.replace(/\s*\n\s*/g, ' ');
+      return `| case { ${filter} | ${name} := "true"; * | ${name} := "false" }`;
+    }
     default:
       return undefined;
   }
