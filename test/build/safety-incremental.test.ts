@@ -61,7 +61,7 @@ test('hostile titles and ids produce safe file names inside the output folder, a
   for (const f of walk(out)) {
     const rel = relative(out, f);
     assert.ok(!rel.startsWith('..'), rel);
-    for (const part of rel.split(sep)) assert.match(part, /^[A-Za-z0-9_.-]+$/, rel);
+    for (const part of rel.split(sep)) assert.match(part, /^[\w.-]+$/, rel);
   }
   const sigma = readdirSync(join(out, 'packages/sigma'));
   assert.equal(new Set(sigma).size, HOSTILE_TITLES.length, 'one distinct file per rule');
@@ -80,7 +80,10 @@ test('a rebuild with unchanged inputs reconverts nothing; changing one detection
   assert.ok(first.ok);
   const n = first.value.catalogue.detections.length;
   const targets = first.value.catalogue.targets.length;
-  assert.equal(first.value.report.conversions.converted, n * targets);
+  const c1 = first.value.report.conversions;
+  assert.equal(c1.converted + c1.cached, n * targets);
+  // Sentinel and Defender share one KQL conversion.
+  assert.equal(c1.cached, n);
 
   const ndjson = readFileSync(join(out, 'packages/elastic/rules.ndjson'), 'utf8');
   const second = runBuild(content, { out });
@@ -93,7 +96,7 @@ test('a rebuild with unchanged inputs reconverts nothing; changing one detection
   writeFileSync(file, readFileSync(file, 'utf8').replace(/^description: /m, 'description: Changed. '));
   const third = runBuild(content, { out });
   assert.ok(third.ok);
-  assert.equal(third.value.report.conversions.converted, targets);
+  assert.equal(third.value.report.conversions.converted, targets - 1);
   assert.ok(third.value.report.conversions.reconverted.every((x) => x.startsWith('detections/collection/renamed-7zip-execution.yml ')));
   const rule = third.value.catalogue.detections.find((d) => d.source.endsWith('renamed-7zip-execution.yml'));
   assert.match(rule?.description ?? '', /^Changed\. /);

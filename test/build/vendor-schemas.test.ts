@@ -140,7 +140,7 @@ const sentinelRule: Schema = {
             items: {
               type: 'object',
               required: ['identifier', 'columnName'],
-              properties: { identifier: str, columnName: { type: 'string', pattern: /^[A-Za-z_][A-Za-z0-9_]*$/ } },
+              properties: { identifier: str, columnName: { type: 'string', pattern: /^[A-Z_]\w*$/i } },
               additional: false,
             },
           },
@@ -151,7 +151,7 @@ const sentinelRule: Schema = {
     customDetails: {
       type: 'object',
       properties: {},
-      additional: { type: 'string', pattern: /^[A-Za-z_][A-Za-z0-9_]*$/ },
+      additional: { type: 'string', pattern: /^[A-Z_]\w*$/i },
     },
     version: { type: 'string', pattern: /^\d+\.\d+\.\d+$/ },
     kind: { type: 'string', enum: ['Scheduled', 'NRT'] },
