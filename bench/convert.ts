@@ -1,16 +1,23 @@
 /**
- * Conversion speed over the SigmaHQ corpus (rules, rules-emerging-threats, rules-threat-hunting):
- * read + parse + lower + pipelines + print, to one target and to every registered target, median of
- * RUNS runs in one process; then `node bin/tripline.js convert -t splunk <corpus>` end to end,
- * process start included.
+ * Conversion speed over the SigmaHQ corpus (rules, rules-emerging-threats, rules-threat-hunting).
+ * The machine this runs on is shared, so every figure is CPU time (user + system, process.cpuUsage)
+ * as a median of RUNS runs, with wall time beside it:
+ *   - read + parse, lower (once per rule), then pipelines + print per target from the lowered rules;
+ *   - one target end to end in-process (read, parse, lower, convert);
+ *   - every target in-process, parsing and lowering each rule once (convertManyTargets);
+ *   - `node bin/tripline.js convert -t splunk <corpus>` end to end, process start included (CPU of
+ *     the child from the shell's `times`).
  *
  *   npm run build && node build/bench/convert.js [RUNS]
  */
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Converter } from '../src/backends/convert.js';
+import type { LoweringCache } from '../src/backends/convert.js';
+import { Converter, convertManyTargets } from '../src/backends/convert.js';
 import { listTargets } from '../src/backends/registry.js';
+import { lowerRule } from '../src/ir/lower.js';
+import type { SigmaFile } from '../src/sigma/ast.js';
 import { parseSigmaText } from '../src/sigma/parse.js';
 import { walkFiles } from '../src/util/files.js';
 
@@ -25,6 +32,7 @@ const dirs = ['rules', 'rules-emerging-threats', 'rules-threat-hunting'].map((d)
 );
 const files = walkFiles(dirs, ['.yml', '.yaml']).files;
 const runs = Math.max(5, Number(process.argv[2] ?? 5));
+const targets = listTargets().map((t) => t.name);
 
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -32,54 +40,76 @@ const median = (xs: number[]): number => {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
 
-function convertAll(targets: readonly string[]): number {
-  let queries = 0;
-  const docs = files.map((f) => parseSigmaText(readFileSync(f, 'utf8'), f).file);
-  for (const t of targets) {
-    const c = Converter.create({ target: t });
-    if (!c.ok) throw new Error(`cannot set up ${t}`);
-    for (const d of docs) {
-      const out = c.value.convertFiles([d]).output;
-      queries += Array.isArray(out) ? out.length : 1;
-    }
+/** Median CPU and wall milliseconds of `runs` calls of f. */
+function time<T>(f: () => T): { cpu: number; wall: number; value: T } {
+  const cpu: number[] = [];
+  const wall: number[] = [];
+  let value!: T;
+  for (let i = 0; i < runs; i++) {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    value = f();
+    wall.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1000);
   }
-  return queries;
+  return { cpu: median(cpu), wall: median(wall), value };
 }
 
-function measure(label: string, targets: readonly string[]): void {
-  const times: number[] = [];
-  let queries = 0;
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    queries = convertAll(targets);
-    times.push(performance.now() - t0);
-  }
-  const ms = median(times);
+function report(label: string, t: { cpu: number; wall: number }, extra = ''): void {
   console.log(
-    `${label.padEnd(34)} ${files.length} rules, ${queries} queries: median ${ms.toFixed(0)} ms = ${(ms / files.length).toFixed(3)} ms/rule (runs: ${times.map((t) => t.toFixed(0)).join(', ')})`,
+    `${label.padEnd(40)} cpu ${t.cpu.toFixed(0).padStart(5)} ms  wall ${t.wall.toFixed(0).padStart(5)} ms  ${(t.cpu / files.length).toFixed(3)} ms/rule${extra}`,
   );
 }
 
-measure('in-process, splunk', ['splunk']);
-const all = listTargets().map((t) => t.name);
-measure(`in-process, all ${all.length} targets (${all.join(', ')})`, all);
+const parseAll = (): SigmaFile[] => files.map((f) => parseSigmaText(readFileSync(f, 'utf8'), f).file);
+const countQueries = (out: string[] | string): number => (Array.isArray(out) ? out.length : 1);
 
-// End to end, as a user runs it: one process per run, output discarded.
+console.log(`${files.length} files, median of ${runs} runs, CPU = user + system`);
+const parsed = time(parseAll);
+report('read + parse', parsed);
+const docs = parsed.value;
+const lowered = time(() => {
+  const cache: LoweringCache = new Map();
+  for (const f of docs) for (const d of f.documents) if (d.kind === 'Rule') cache.set(d, lowerRule(d));
+  return cache;
+});
+report('lower', lowered);
+for (const t of targets) {
+  const c = Converter.create({ target: t });
+  if (!c.ok) throw new Error(`cannot set up ${t}`);
+  const conv = time(() => countQueries(c.value.convertFiles(docs, lowered.value).output));
+  report(`  pipelines + print: ${t}`, conv, `, ${conv.value} queries`);
+}
+
+const one = time(() => {
+  const c = Converter.create({ target: 'splunk' });
+  if (!c.ok) throw new Error('cannot set up splunk');
+  return countQueries(c.value.convertFiles(parseAll()).output);
+});
+report('in-process, splunk (read → print)', one, `, ${one.value} queries`);
+const all = time(() =>
+  convertManyTargets(
+    parseAll(),
+    targets.map((target) => ({ target })),
+  ).reduce((n, r) => n + (r.ok ? countQueries(r.value.output) : 0), 0),
+);
+report(`in-process, all ${targets.length} targets (read → print)`, all, `, ${all.value} queries`);
+
+// End to end, as a user runs it: one process per run, output discarded; `times` gives the child's CPU.
 const bin = resolve(root, 'bin/tripline.js');
-const e2e: number[] = [];
+const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
+const cmd = [process.execPath, bin, 'convert', '-t', 'splunk', ...dirs].map(quote).join(' ');
+const cpu: number[] = [];
+const wall: number[] = [];
 for (let i = 0; i < runs; i++) {
   const t0 = performance.now();
-  try {
-    execFileSync(process.execPath, [bin, 'convert', '-t', 'splunk', ...dirs], {
-      stdio: ['ignore', 'ignore', 'ignore'],
-      maxBuffer: 1 << 28,
-    });
-  } catch {
-    // exit 1 when some rules fail to convert: still a complete run
-  }
-  e2e.push(performance.now() - t0);
+  const r = spawnSync('bash', ['-c', `${cmd} >/dev/null 2>&1; times`], { encoding: 'utf8' });
+  wall.push(performance.now() - t0);
+  // `times` prints the shell's then its children's user and system time: "0m1.234s 0m0.056s".
+  const secs = [...(r.stdout.trim().split('\n')[1] ?? '').matchAll(/(\d+)m([\d.]+)s/g)].map(
+    (m) => Number(m[1]) * 60 + Number(m[2]),
+  );
+  cpu.push((secs.reduce((a, b) => a + b, 0) * 1000) | 0);
 }
-const ms = median(e2e);
-console.log(
-  `${'node bin/tripline.js convert -t splunk'.padEnd(34)} median ${ms.toFixed(0)} ms = ${(ms / files.length).toFixed(3)} ms/rule end to end (runs: ${e2e.map((t) => t.toFixed(0)).join(', ')})`,
-);
+report('node bin/tripline.js convert -t splunk', { cpu: median(cpu), wall: median(wall) }, ' end to end');

@@ -19,7 +19,7 @@ import {
   postprocessQuery,
   resolvePipeline,
 } from '../pipeline/index.js';
-import type { SigmaDocument, SigmaFile } from '../sigma/ast.js';
+import type { SigmaDocument, SigmaFile, SigmaRule } from '../sigma/ast.js';
 import { parseSigmaText } from '../sigma/parse.js';
 import { getTarget } from './registry.js';
 import type { TargetDef } from './target.js';
@@ -167,8 +167,12 @@ export class Converter {
     return out;
   }
 
-  /** Convert parsed Sigma files as one collection (correlations may refer to rules in other files). */
-  convertFiles(files: readonly SigmaFile[]): ConvertRun {
+  /**
+   * Convert parsed Sigma files as one collection (correlations may refer to rules in other files).
+   * `cache` lets several targets share one lowering per rule: the IR is immutable (pipelines return
+   * new trees), so a rule lowered for one target is valid for every other.
+   */
+  convertFiles(files: readonly SigmaFile[], cache?: LoweringCache): ConvertRun {
     const docs: DocResult[] = [];
     const converted = new Map<string, ConvertedRule>();
     const referenced = new Set<string>();
@@ -199,7 +203,7 @@ export class Converter {
         pending.push({ doc, result });
         continue;
       }
-      const lowered = lowerRule(doc);
+      const lowered = lowerCached(doc, cache);
       result.diagnostics.push(...lowered.diagnostics);
       if (!lowered.ok) continue;
       const r = this.convertIr(lowered.value);
@@ -287,6 +291,35 @@ export class Converter {
     const parsed = parseSigmaText(text, file);
     return { ...this.convertFiles([parsed.file]), parseDiagnostics: parsed.diagnostics };
   }
+}
+
+/** Rules lowered once and shared by the conversions of one run to several targets. */
+export type LoweringCache = Map<SigmaRule, Result<IrRule>>;
+
+function lowerCached(doc: SigmaRule, cache: LoweringCache | undefined): Result<IrRule> {
+  if (!cache) return lowerRule(doc);
+  let r = cache.get(doc);
+  if (!r) {
+    r = lowerRule(doc);
+    cache.set(doc, r);
+  }
+  return r;
+}
+
+/**
+ * Convert the same parsed files to several targets, parsing and lowering each rule once. One run per
+ * set of options, in order; a target that cannot be set up gives its setup diagnostics instead.
+ */
+export function convertManyTargets(
+  files: readonly SigmaFile[],
+  targets: readonly ConvertOptions[],
+): Result<ConvertRun>[] {
+  const cache: LoweringCache = new Map();
+  return targets.map((opts) => {
+    const c = Converter.create(opts);
+    if (!c.ok) return fail(c.diagnostics);
+    return ok(c.value.convertFiles(files, cache), c.diagnostics);
+  });
 }
 
 function withFile(ds: readonly Diagnostic[], file: string): Diagnostic[] {

@@ -304,13 +304,19 @@ export function buildCatalogueFull(contentDir: string | undefined, options: Buil
     const det: CatalogueDetection = { ...item.entry, slug: slugs.take(item.entry.title, 'detection'), targets: {} };
     for (const t of targets.value) {
       const spec = PACKAGE_SPECS[t];
-      const key = ConversionCache.key([spec.backend, spec.format, JSON.stringify(spec), item.text]);
+      // Keyed by what conversion depends on (not the package name): Sentinel and Defender share KQL.
+      const key = ConversionCache.key([
+        spec.backend,
+        spec.format,
+        JSON.stringify([spec.correlationBackend, spec.enrichmentBackend]),
+        item.text,
+      ]);
       let r = cache.lookup(key);
       if (!r) {
         r = convertForTarget(spec, item.input, pool);
         cache.store(key, r, `${item.label} ${t}`);
       }
-      det.targets[t] = r;
+      det.targets[t] = { ...r, files: [] };
       const counts = byTarget[t];
       if (counts) counts[r.status]++;
     }

@@ -117,7 +117,7 @@ function fieldNames(pool: ConverterPool, backend: string, format: string, input:
       detection: { selection: { [field]: PROBE }, condition: 'selection' },
     });
     const q = c.convertFiles([parseSigmaText(text, `${input.file}#${field}`).file]).docs[0]?.output?.[0];
-    const m = q ? /([A-Za-z_@#][\w.@#-]*)"?\s*(?:=~|==|=|:)\s*[("'/^]*tripline_probe_value/i.exec(q) : null;
+    const m = q ? /([A-Z_@#][\w.@#-]*)"?\s*(?:=~|==|=|:)\s*[("'/^]*tripline_probe_value/i.exec(q) : null;
     out[field] = m?.[1] ?? field;
   }
   return out;

@@ -66,7 +66,7 @@ export function tablesOf(backend: string, queries: readonly string[]): string[] 
     case 'splunk':
       return uniq(all(/\b((?:index|source|sourcetype)\s*=\s*(?:"[^"]*"|[^\s|)]+))/g, text).map((s) => s.replace(/\s+/g, '')));
     case 'kusto':
-      return uniq(queries.map((q) => /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:\n|\|)/.exec(q)?.[1] ?? ''));
+      return uniq(queries.map((q) => /^\s*([A-Z_]\w*)\s*(?:\n|\|)/i.exec(q)?.[1] ?? ''));
     case 'elastic-esql':
       return uniq(all(/\bfrom\s+([^\s|]+(?:\s*,\s*[^\s|]+)*)\s+metadata/gi, text).flatMap((s) => s.split(/\s*,\s*/)));
     case 'elastic-lucene':
@@ -83,7 +83,7 @@ export function tablesOf(backend: string, queries: readonly string[]): string[] 
     case 'secops':
       return uniq(all(/\bmetadata\.(?:event_type|log_type|product_name|vendor_name)\s*=\s*"([^"]+)"/g, text, 0).map((s) => s.replace(/^\$\w+\./, '').replace(/\s+/g, ' ')));
     case 'logscale':
-      return uniq(all(/(#(?:event_simpleName|repo|type|Vendor|event\.module|event\.dataset))=\/?\^?([A-Za-z0-9_.-]+)/g, text, 0).map((s) => s.replace(/[/^]/g, '')));
+      return uniq(all(/(#(?:event_simpleName|repo|type|Vendor|event\.module|event\.dataset))=\/?\^?([\w.-]+)/g, text, 0).map((s) => s.replace(/[/^]/g, '')));
     default:
       return [];
   }
@@ -111,6 +111,12 @@ export function flagColumn(backend: string, name: string, flagQueries: readonly 
       // searchmatch() evaluates search-language text per event: the flag's own converted search.
       const s = q.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\s*\n\s*/g, ' ');
       return `| eval ${name}=if(searchmatch("${s}"),1,0)`;
+    }
+    case 'logscale': {
+      // A case statement: the first branch whose filter matches sets the flag.
+      if (/[{};]/.test(q) || q.includes('|')) return undefined;
+      const filter = q.replace(/\s*\n\s*/g, ' ');
+      return `| case { ${filter} | ${name} := "true"; * | ${name} := "false" }`;
     }
     default:
       return undefined;

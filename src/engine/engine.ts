@@ -97,6 +97,8 @@ interface CandidateSet {
   member: Uint8Array;
   /** Rules of this set without literal clauses: they always run. */
   always: readonly CompiledRule[];
+  /** The automaton over this set's literals only (built on first use). */
+  scanner?: LiteralScanner;
 }
 
 interface CorrInput {
@@ -177,6 +179,30 @@ function buildPostings(rules: readonly CompiledRule[], literalCount: number): Po
   };
 }
 
+/**
+ * Index just after the only occurrence of `key` in the lowercased line (plus `base`), -1 when absent, -2
+ * when it occurs more than once (ambiguous: the line is parsed instead).
+ */
+function uniqueKeyEnd(low: string, key: string, base: number): number {
+  const i = low.indexOf(key);
+  if (i < 0) return -1;
+  return low.indexOf(key, i + 1) >= 0 ? -2 : base + i + key.length;
+}
+
+/**
+ * The literal marks cannot be trusted: a `\u` escape (after an odd run of backslashes), or one of the two
+ * non-ASCII characters whose lowercase is ASCII (U+212A as UTF-8 E2 84 AA; U+0130 as C4 B0, which the
+ * latin1 lowercasing turns into E4 B0 — matching plain E4 B0 as well only costs a parse).
+ */
+function unsafeText(low: string): boolean {
+  for (let i = low.indexOf('\\u'); i >= 0; i = low.indexOf('\\u', i + 1)) {
+    let j = i - 1;
+    while (j >= 0 && low.charCodeAt(j) === 0x5c) j--;
+    if ((i - j) % 2 === 1) return true;
+  }
+  return low.includes('\u00e2\u0084\u00aa') || low.includes('\u00e4\u00b0');
+}
+
 export class Engine {
   readonly rules: readonly CompiledRule[];
   /** The prefilter's literals (literal id → text). */
@@ -188,7 +214,12 @@ export class Engine {
   private readonly candidateCache = new Map<string, CandidateSet>();
   private readonly allRules: CandidateSet;
   private readonly scanner: LiteralScanner;
+  private readonly setScanners = new Map<string, LiteralScanner>();
+  private stamp = 0;
   private readonly postings: Postings;
+  private lastChannel: string | undefined;
+  private lastEventId: number | undefined;
+  private lastSet: CandidateSet | undefined;
   private readonly scan: ScanResult = { channelAt: -1, eventIdAt: -1, unsafe: false };
   private readonly reorder: ReorderBuffer<CorrInput>;
   private sink: (h: Hit) => void = () => undefined;
@@ -418,11 +449,10 @@ export class Engine {
    * The rules of `set` whose literal clauses all hold in the last scanned line, in rule order. Walks the
    * postings of the literals that occurred (few) rather than every candidate rule (hundreds).
    */
-  private survivors(set: CandidateSet): CompiledRule[] {
-    const sc = this.scanner;
+  private survivors(set: CandidateSet, sc: LiteralScanner): CompiledRule[] {
     const stamp = sc.stamp;
     const { postStart, postRule, postClause, clauseStamp, countStamp, count, clauseCount } = this.postings;
-    const out: CompiledRule[] = [...set.always];
+    const out: CompiledRule[] = set.always.length > 0 ? set.always.slice() : [];
     const member = set.member;
     let added = false;
     for (let h = 0; h < sc.hitCount; h++) {
@@ -446,6 +476,25 @@ export class Engine {
     // Rule order keeps the hit order the same as on the parsed path.
     if (added) out.sort((a, b) => a.index - b.index);
     return out;
+  }
+
+  private scannerFor(set: CandidateSet): LiteralScanner {
+    if (set.scanner) return set.scanner;
+    if (set === this.allRules) return (set.scanner = this.scanner);
+    const key = set.rules.map((r) => r.index).join(',');
+    let sc = this.setScanners.get(key);
+    if (!sc) {
+      const ids = new Set<number>();
+      for (const r of set.rules) {
+        const lits = r.literals;
+        if (!lits) continue;
+        for (let k = 0; k < lits.length; k += lits[k]! + 1)
+          for (let j = k + 1; j <= k + lits[k]!; j++) ids.add(lits[j]!);
+      }
+      sc = new LiteralScanner(this.literals, [...ids]);
+      this.setScanners.set(key, sc);
+    }
+    return (set.scanner = sc);
   }
 
   /** Candidate rules for an event with this channel and EventID. */
@@ -495,26 +544,42 @@ export class Engine {
       this.stats.corrupt++;
       return false;
     }
-    const scan = this.scan;
-    this.scanner.scan(buf, s, e, scan);
+    // Route first, with native string search on one lowercased latin1 copy of the line (byte index =
+    // string index); the literal scan then runs only for lines whose candidate set is not empty, and over
+    // that set's own (small) automaton.
+    const low = buf.toString('latin1', s, e).toLowerCase();
+    const channelAt = uniqueKeyEnd(low, '"channel"', s);
+    const eventIdAt = uniqueKeyEnd(low, '"eventid"', s);
+    const unsafe = unsafeText(low);
     let set: CandidateSet | undefined;
-    if (scan.channelAt >= 0) {
-      const ch = readChannel(buf, scan.channelAt, e);
-      const eid =
-        scan.eventIdAt >= 0 ? readEventId(buf, scan.eventIdAt, e) : scan.eventIdAt === -1 ? undefined : null;
-      if (ch !== null && eid !== null) set = this.candidates(ch, eid);
-    } else if (scan.channelAt === -1 && scan.eventIdAt === -1 && !scan.unsafe) set = this.allRules;
+    if (channelAt >= 0) {
+      const ch = readChannel(buf, channelAt, e);
+      const eid = eventIdAt >= 0 ? readEventId(buf, eventIdAt, e) : eventIdAt === -1 ? undefined : null;
+      if (ch !== null && eid !== null) {
+        // Consecutive lines mostly share channel and EventID: skip the keyed lookup then.
+        if (ch === this.lastChannel && eid === this.lastEventId && this.lastSet) set = this.lastSet;
+        else {
+          set = this.candidates(ch, eid);
+          this.lastChannel = ch;
+          this.lastEventId = eid;
+          this.lastSet = set;
+        }
+      }
+    } else if (channelAt === -1 && eventIdAt === -1 && !unsafe) set = this.allRules;
+    if (set && set.rules.length === 0 && this.from === -Infinity && this.to === Infinity) {
+      this.stats.skipped++;
+      return true;
+    }
     let rules: readonly CompiledRule[] | undefined = set?.rules;
-    if (set?.prefilter && !scan.unsafe) {
-      const survivors = this.survivors(set);
+    if (set?.prefilter && !unsafe) {
+      const sc = this.scannerFor(set);
+      sc.scan(buf, s, e, this.scan, ++this.stamp);
+      const survivors = this.survivors(set, sc);
       if (survivors.length === 0) {
         this.stats.skipped++;
         return true;
       }
       rules = survivors;
-    } else if (set && set.rules.length === 0 && this.from === -Infinity && this.to === Infinity) {
-      this.stats.skipped++;
-      return true;
     }
     let obj: unknown;
     try {

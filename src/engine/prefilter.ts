@@ -226,10 +226,19 @@ export class LiteralScanner {
   hitCount = 0;
   stamp = 0;
 
-  constructor(literals: readonly string[]) {
+  /**
+   * `only`: build over just these literal ids (a candidate set's own literals: a much smaller automaton
+   * that stays in cache); ids reported stay the global ones.
+   */
+  constructor(literals: readonly string[], only?: readonly number[]) {
     this.literalCount = literals.length;
-    const patterns: number[][] = literals.map((l) => [...Buffer.from(l, 'latin1')].map(fold));
-    for (const s of SPECIALS) patterns.push(s.map(fold));
+    const litIds = only ?? literals.map((_, i) => i);
+    const patterns: number[][] = litIds.map((i) => [...Buffer.from(literals[i]!, 'latin1')].map(fold));
+    const patternId: number[] = [...litIds];
+    for (const s of SPECIALS) {
+      patterns.push(s.map(fold));
+      patternId.push(literals.length + patternId.length - litIds.length);
+    }
     let nextClass = 1;
     for (const p of patterns)
       for (const b of p)
@@ -257,7 +266,7 @@ export class LiteralScanner {
         }
         s = t;
       }
-      outs[s]!.push(id);
+      outs[s]!.push(patternId[id]!);
     });
     const fail = new Int32Array(states);
     const queue = new Int32Array(states);
@@ -309,8 +318,8 @@ export class LiteralScanner {
   }
 
   /** Scan bytes [start, end) of buf; marks literals in `seen` under a fresh stamp. */
-  scan(buf: Uint8Array, start: number, end: number, out: ScanResult): void {
-    const stamp = ++this.stamp;
+  scan(buf: Uint8Array, start: number, end: number, out: ScanResult, stamp = this.stamp + 1): void {
+    this.stamp = stamp;
     const { cls, delta, width, outStart, outIds, seen, hits, literalCount } = this;
     let hitCount = 0;
     let s = 0;

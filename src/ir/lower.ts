@@ -130,9 +130,10 @@ function lowerConditions(
         case 'And':
         case 'Or': {
           const kids: IrNode[] = [];
-          // Flatten chains of the same operator written without parentheses, as pyparsing does.
+          // Flatten chains of the same operator written without parentheses, as pyparsing does;
+          // `a and (b and c)` stays nested, as it does for pySigma.
           const collect = (x: ConditionNode): boolean => {
-            if (x.kind === n.kind) {
+            if (x.kind === n.kind && x.parens !== true) {
               return collect(x.left) && collect(x.right);
             }
             const l = walk(x);

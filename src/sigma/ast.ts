@@ -51,8 +51,9 @@ export interface NamedDetection {
 }
 
 export type ConditionNode =
-  | { kind: 'And'; left: ConditionNode; right: ConditionNode; span: Span }
-  | { kind: 'Or'; left: ConditionNode; right: ConditionNode; span: Span }
+  /** `parens`: written in parentheses (printers keep such a group even inside the same operator). */
+  | { kind: 'And'; left: ConditionNode; right: ConditionNode; span: Span; parens?: boolean }
+  | { kind: 'Or'; left: ConditionNode; right: ConditionNode; span: Span; parens?: boolean }
   | { kind: 'Not'; operand: ConditionNode; span: Span }
   | { kind: 'Ref'; name: string; span: Span }
   /** `1 of sel*`, `all of them`, `any of x` (`any` is 1). pattern 'them' means all selections. */

@@ -119,7 +119,7 @@ export function parseCondition(
           close,
           `expected ')' to close the '(' at column ${t.index + 1}, found ${describe(close)}`,
         );
-      return inner;
+      return inner.kind === 'And' || inner.kind === 'Or' ? { ...inner, parens: true } : inner;
     }
     if (t.kind === 'ident') {
       if (peek().kind === 'of') {

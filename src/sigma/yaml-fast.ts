@@ -45,8 +45,9 @@ export function readYamlFast(text: string): YamlDoc[] | undefined {
 }
 
 const NULLS = new Set(['', '~', 'null', 'Null', 'NULL']);
-const TRUES = new Set(['true', 'True', 'TRUE']);
-const FALSES = new Set(['false', 'False', 'FALSE']);
+// YAML 1.1 booleans (yes/no/on/off) as well: Sigma tools read rules with PyYAML, which is YAML 1.1.
+const TRUES = new Set(['true', 'True', 'TRUE', 'yes', 'Yes', 'YES', 'on', 'On', 'ON']);
+const FALSES = new Set(['false', 'False', 'FALSE', 'no', 'No', 'NO', 'off', 'Off', 'OFF']);
 const INT_RE = /^[-+]?\d+$/;
 const FLOAT_RE = /^[-+]?(?:\.\d+|\d+(?:\.\d*)?)(?:e[-+]?\d+)?$/i;
 

@@ -36,6 +36,13 @@ export interface YamlDoc {
   span: Span;
 }
 
+/** YAML 1.1 booleans that YAML 1.2 reads as strings; Sigma tools read rules with PyYAML (YAML 1.1). */
+const YAML11_BOOL = new Map<string, boolean>(
+  ['yes', 'Yes', 'YES', 'on', 'On', 'ON']
+    .map((k) => [k, true] as [string, boolean])
+    .concat(['no', 'No', 'NO', 'off', 'Off', 'OFF'].map((k) => [k, false] as [string, boolean])),
+);
+
 export const MAX_FILE_BYTES = 8 * 1024 * 1024;
 const MAX_DEPTH = 64;
 const MAX_NODES = 200_000;
@@ -261,6 +268,7 @@ function convert(
     const plain = s.type === Scalar.PLAIN;
     let value: YScalarValue;
     if (v === null || v === undefined) value = null;
+    else if (typeof v === 'string' && plain && YAML11_BOOL.has(v)) value = YAML11_BOOL.get(v)!;
     else if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') value = v;
     else if (typeof v === 'bigint') value = Number(v);
     else value = v instanceof Date ? v.toISOString() : JSON.stringify(v);
@@ -285,5 +293,7 @@ export function toPlain(n: YNode): unknown {
 }
 
 function scalarKey(v: unknown): string {
-  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v);
+  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean'
+    ? String(v)
+    : JSON.stringify(v);
 }

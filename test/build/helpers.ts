@@ -36,7 +36,7 @@ export function parseConf(text: string): Map<string, Map<string, string>> {
       stanzas.set(name, current);
       continue;
     }
-    const kv = /^([A-Za-z0-9_.:/-]+) = (.*)$/.exec(line);
+    const kv = /^([\w.:/-]+) = (.*)$/.exec(line);
     if (!kv || !current) throw new Error(`line ${i + 1}: not 'key = value' inside a stanza: ${JSON.stringify(line)}`);
     const key = kv[1] ?? '';
     let value = kv[2] ?? '';

@@ -37,6 +37,11 @@ const cases: [string, string][] = [
     '    s: {a: x}\n    t: {b: y}\n    u: {c: z}\n    condition: s and (t or u)',
     'and(a="x", or(b="y", c="z"))',
   ],
+  [
+    '    s: {a: x}\n    t: {b: y}\n    u: {c: z}\n    condition: s and (t and u)',
+    'and(a="x", and(b="y", c="z"))',
+  ],
+  ['    s: {a: x}\n    t: {b: y}\n    u: {c: z}\n    condition: s and t and u', 'and(a="x", b="y", c="z")'],
   ['    sel:\n        a|re|i: "^foo.*bar$"\n    condition: sel', 'a=/^foo.*bar$/i'],
   ['    sel:\n        a|re|contains: "foo|bar"\n    condition: sel', 'a=/.*(?:foo|bar).*/'],
   ['    sel:\n        ip|cidr: 10.0.0.0/8\n    condition: sel', 'ip=cidr(10.0.0.0/8)'],

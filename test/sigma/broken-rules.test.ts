@@ -213,3 +213,20 @@ test('hostile input: binary, invalid UTF-8, alias bomb, deep nesting, empty', as
   assert.ok(deep.diagnostics.some((d) => d.severity === 'error'));
   assert.equal(parseSigmaText('', 'e.yml').diagnostics[0]?.code, 'TL1004');
 });
+
+test('YAML 1.1 booleans (yes/no/on/off) are booleans, as PyYAML reads them; quoted they stay strings', () => {
+  for (const fast of [true, false]) {
+    // A flow mapping forces the full parser; block style takes the fast path.
+    const detection = fast
+      ? "    sel:\n        A|exists: yes\n        B: 'no'\n    condition: sel"
+      : "    sel: {A|exists: yes, B: 'no'}\n    condition: sel";
+    const out = parseSigmaText(base(detection), 'b.yml');
+    const doc = out.file.documents[0];
+    assert.ok(doc?.kind === 'Rule');
+    const items = doc.detection.selections[0]!.body.items;
+    assert.deepEqual(
+      items.map((i) => (i.kind === 'DetectionItem' ? i.values.map((v) => v.kind) : [])),
+      [['boolean'], ['string']],
+    );
+  }
+});

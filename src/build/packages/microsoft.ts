@@ -50,7 +50,7 @@ const ENTITY: Readonly<Record<string, [string, string]>> = {
 
 /** XDR tables come from the Microsoft Defender XDR connector; anything else from the Log Analytics one. */
 function connector(table: string): string {
-  return /^(Device|Email|Identity|CloudApp|Alert|UrlClick)/.test(table) ? 'MicrosoftThreatProtection' : 'AzureMonitor';
+  return /^(?:Device|Email|Identity|CloudApp|Alert|UrlClick)/.test(table) ? 'MicrosoftThreatProtection' : 'AzureMonitor';
 }
 
 function entityMappings(d: CatalogueDetection, r: TargetResult): Record<string, unknown>[] {
@@ -72,7 +72,8 @@ function frequency(d: CatalogueDetection): { queryFrequency: string; queryPeriod
 }
 
 export function sentinelRule(d: CatalogueDetection, r: TargetResult): Record<string, unknown> {
-  const query = r.queries.length === 1 ? (r.queries[0] ?? '') : r.queries.join('\n| union (\n') + ')'.repeat(r.queries.length - 1);
+  // Several queries (one per table) run as one rule through a union of subqueries.
+  const query = r.queries.length === 1 ? (r.queries[0] ?? '') : `union\n${r.queries.map((q) => `(${q})`).join(',\n')}`;
   const flags = renderedFlags(d, r);
   const rule: Record<string, unknown> = {
     id: d.id,

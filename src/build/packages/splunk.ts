@@ -46,7 +46,9 @@ function macroName(d: CatalogueDetection): string {
 }
 
 function searchStanza(d: CatalogueDetection, r: TargetResult, name: string): Stanza {
-  const query = r.queries.length === 1 ? (r.queries[0] ?? '') : r.queries.map((q) => `(${q})`).join(' OR ');
+  // Several queries (one per source) become one search: the first, then the others appended.
+  const [first = '', ...rest] = r.queries;
+  const query = [first, ...rest.map((q) => `| append [search ${q}]`)].join('\n');
   const search = `${query}\n| \`${macroName(d)}\``;
   const correlation = d.kind === 'correlation';
   const annotations = {

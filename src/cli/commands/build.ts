@@ -38,6 +38,7 @@ export const buildCommand: Command = {
     '  packages/logscale   CQL queries and saved-search definitions',
     '  packages/sigma      the Sigma rules without the tripline block',
     '  attack/             ATT&CK Navigator layers, combined and per target',
+    '  site/               the detection library website (unless --no-site)',
     '  index.json          the catalogue; build-report.json / .txt: converted / degraded / unsupported',
     'Conversions are cached by content hash in <out>/.cache, so a rebuild converts only what changed.',
     `Targets: ${PACKAGE_TARGETS.join(', ')}.`,
@@ -48,7 +49,7 @@ export const buildCommand: Command = {
       type: 'string',
       multiple: true,
       arg: 'SIGMA_DIR',
-      description: 'plain Sigma rules to build too (repeatable)',
+      description: 'plain Sigma rules to build too',
     },
     targets: {
       type: 'string',
@@ -58,6 +59,7 @@ export const buildCommand: Command = {
     },
     out: { type: 'string', short: 'o', arg: 'DIR', description: 'output folder', default: 'dist' },
     'no-cache': { type: 'boolean', description: 'convert everything, ignoring the cache' },
+    'no-site': { type: 'boolean', description: 'skip the static site (dist/site)' },
     quiet: { type: 'boolean', short: 'q', description: 'print only the summary table' },
   },
   examples: [
@@ -97,13 +99,14 @@ export const buildCommand: Command = {
     }
     if (!flag(values, 'quiet') && r.diagnostics.length > 0) write(io.stderr, renderText(r.diagnostics));
     const res = r.value;
-    const site = await buildSite(res.catalogue, join(out, 'site'));
-    if (!site.ok) {
-      write(io.stderr, renderText(site.diagnostics));
-      return EXIT_FINDINGS;
+    let open = relative(io.cwd, join(out, 'index.json')) || 'index.json';
+    const site = !flag(values, 'no-site');
+    if (site) {
+      const s = await buildSite(res.catalogue, join(out, 'site'));
+      if (s.diagnostics.length > 0) write(io.stderr, renderText(s.diagnostics));
+      if (!s.ok) return EXIT_FINDINGS;
+      open = relative(io.cwd, join(out, 'site', 'index.html'));
     }
-    if (!flag(values, 'quiet') && site.diagnostics.length > 0) write(io.stderr, renderText(site.diagnostics));
-    const open = relative(io.cwd, join(out, 'site', 'index.html'));
     const text = flag(values, 'quiet')
       ? res.reportText.split('\n\n').slice(0, 3).join('\n\n')
       : res.reportText;
@@ -112,10 +115,7 @@ export const buildCommand: Command = {
       io.stdout,
       `\nwrote ${res.files.length} files to ${relative(io.cwd, out) || '.'}; report: ${relative(io.cwd, join(out, 'build-report.txt'))}`,
     );
-    write(
-      io.stdout,
-      `open ${pathToFileURL(resolve(io.cwd, open)).href} (or run: tripline serve ${relative(io.cwd, out) || '.'})`,
-    );
+    write(io.stdout, `open ${site ? pathToFileURL(resolve(io.cwd, open)).href : open}`);
     return hasErrors(errors) ? EXIT_FINDINGS : EXIT_OK;
   },
 };
