@@ -2,7 +2,7 @@
  * The detection section: shown alone on a detection page and once per detection on the technique
  * pages. Every catalogue string goes through `esc`, `highlight` or `renderMarkdown`.
  */
-import type { Catalogue, CatalogueDetection, TargetResult } from '../build/model.js';
+import type { Catalogue, CatalogueDataSource, CatalogueDetection, TargetResult } from '../build/model.js';
 import { esc, safeUrl } from './escape.js';
 import type { QueryLanguage } from './highlight.js';
 import { highlight } from './highlight.js';
@@ -11,10 +11,42 @@ import { facts, list } from './layout.js';
 import { renderMarkdown } from './markdown.js';
 import type { SiteNames } from './names.js';
 
+/** Lookups built once per site so pages do not scan the catalogue (the SigmaHQ corpus has ~3,000 rules). */
+export interface CatalogueIndex {
+  detection: Map<string, CatalogueDetection>;
+  byTechnique: Map<string, CatalogueDetection[]>;
+  byStory: Map<string, CatalogueDetection[]>;
+  dataSource: Map<string, CatalogueDataSource>;
+  /** Rendered detection sections by id (ids inside are written with SECTION_PREFIX). */
+  sections: Map<string, string>;
+}
+
 export interface ViewContext {
   cat: Catalogue;
   names: SiteNames;
   root: string;
+  index: CatalogueIndex;
+}
+
+function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const a = m.get(k);
+  if (a) a.push(v);
+  else m.set(k, [v]);
+}
+
+export function indexCatalogue(cat: Catalogue): CatalogueIndex {
+  const idx: CatalogueIndex = {
+    detection: new Map(cat.detections.map((d) => [d.id, d])),
+    byTechnique: new Map(),
+    byStory: new Map(),
+    dataSource: new Map(cat.dataSources.map((d) => [d.name, d])),
+    sections: new Map(),
+  };
+  for (const d of cat.detections) {
+    for (const t of new Set(d.techniques.map((x) => x.id))) push(idx.byTechnique, t, d);
+    for (const st of new Set(d.stories)) push(idx.byStory, st, d);
+  }
+  return idx;
 }
 
 export function link(ctx: ViewContext, path: string | undefined, text: string): string {
@@ -107,12 +139,21 @@ function testing(d: CatalogueDetection): string {
 }
 
 function related(ctx: ViewContext, d: CatalogueDetection): string {
-  const tech = new Set(d.techniques.map((t) => t.id));
-  const stories = new Set(d.stories);
-  const rel = ctx.cat.detections.filter(
-    (o) =>
-      o.id !== d.id && (o.techniques.some((t) => tech.has(t.id)) || o.stories.some((s) => stories.has(s))),
-  );
+  const seen = new Set<string>([d.id]);
+  const rel: CatalogueDetection[] = [];
+  const groups = [
+    ...d.techniques.map((t) => ctx.index.byTechnique.get(t.id)),
+    ...d.stories.map((st) => ctx.index.byStory.get(st)),
+  ];
+  for (const g of groups) {
+    for (const o of g ?? []) {
+      if (rel.length >= 30) break;
+      if (!seen.has(o.id)) {
+        seen.add(o.id);
+        rel.push(o);
+      }
+    }
+  }
   return list(
     rel.slice(0, 30).map((o) => link(ctx, ctx.names.detection.get(o.id), o.title)),
     'No related detections.',
@@ -120,12 +161,25 @@ function related(ctx: ViewContext, d: CatalogueDetection): string {
 }
 
 /** The full detection section. `headingLevel` 2 on a detection page, 3 inside a technique page. */
+const PREFIX_TOKEN = '\u0001prefix\u0001';
+
+/** The section for a detection, rendered once and reused on its technique pages and its own page. */
 export function detectionSection(
   ctx: ViewContext,
   d: CatalogueDetection,
   prefix: string,
   headingLevel: 2 | 3,
 ): string {
+  const key = `${headingLevel}:${ctx.root}:${d.id}`;
+  let html = ctx.index.sections.get(key);
+  if (html === undefined) {
+    html = renderSection(ctx, d, PREFIX_TOKEN, headingLevel);
+    ctx.index.sections.set(key, html);
+  }
+  return html.replaceAll(PREFIX_TOKEN, prefix);
+}
+
+function renderSection(ctx: ViewContext, d: CatalogueDetection, prefix: string, headingLevel: 2 | 3): string {
   const h = `h${headingLevel}`;
   const sub = `h${headingLevel + 1}`;
   const techniques = d.techniques
@@ -137,7 +191,7 @@ export function detectionSection(
   const tactics = d.tactics.map((t) => link(ctx, ctx.names.tactic.get(t.shortname), t.name)).join(', ');
   const ls = [d.logsource.product, d.logsource.category, d.logsource.service].filter((x) => x).join(' / ');
   const dataSources = d.dataSources.map((n) => {
-    const ds = ctx.cat.dataSources.find((x) => x.name === n);
+    const ds = ctx.index.dataSource.get(n);
     const tele = ds
       ? ` <span class="muted">${esc([ds.provider, ds.channel, ds.eventId === undefined ? undefined : `event ${ds.eventId}`].filter((x) => x !== undefined).join(' · '))}</span>`
       : '';

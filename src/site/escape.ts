@@ -12,10 +12,14 @@ const HTML_ESCAPES: Record<string, string> = {
   '`': '&#96;',
 };
 
+const NEEDS_ESCAPE = /[&<>"'`]/;
+const ESCAPABLE = /[&<>"'`]/g;
+
 /** Escapes text for HTML element content and quoted attribute values. */
 export function esc(text: string | number | undefined | null): string {
   if (text === undefined || text === null) return '';
-  return String(text).replace(/[&<>"'`]/g, (c) => HTML_ESCAPES[c] ?? c);
+  const s = String(text);
+  return NEEDS_ESCAPE.test(s) ? s.replace(ESCAPABLE, (c) => HTML_ESCAPES[c] ?? c) : s;
 }
 
 /** A URL for an href: only http(s), mailto and relative links survive; anything else becomes '#'. */

@@ -75,10 +75,11 @@ export function homePage(ctx: ViewContext): string {
   return page({ root: ctx.root, title: 'Home', body, active: 'home' });
 }
 
+/** Past this many detections a technique page lists the rest instead of inlining them (large rule sets). */
+const FULL_SECTIONS = 25;
+
 export function techniquePage(ctx: ViewContext, t: CatalogueTechnique): string {
-  const dets = t.detections
-    .map((id) => ctx.cat.detections.find((d) => d.id === id))
-    .filter((d) => d !== undefined);
+  const dets = t.detections.map((id) => ctx.index.detection.get(id)).filter((d) => d !== undefined);
   const tactics = t.tactics.map((s) => {
     const tac = ctx.cat.tactics.find((x) => x.shortname === s);
     return link(ctx, ctx.names.tactic.get(s), tac?.name ?? s);
@@ -91,14 +92,18 @@ ${facts([
   ['MITRE ATT&CK', extLink(t.url)],
   ['Detections', String(dets.length)],
 ])}
-<nav class="toc"><h2>Detections for this technique</h2>${list(dets.map((d, i) => `<a href="#d${i}">${esc(d.title)}</a>`))}</nav>
-${dets.map((d, i) => detectionSection(ctx, d, `d${i}`, 2)).join('\n')}
+<nav class="toc"><h2>Detections for this technique</h2>${list(dets.map((d, i) => (i < FULL_SECTIONS ? `<a href="#d${i}">${esc(d.title)}</a>` : link(ctx, ctx.names.detection.get(d.id), d.title))))}</nav>
+${dets.length > FULL_SECTIONS ? `<p class="muted">${esc(dets.length)} detections: the first ${FULL_SECTIONS} are shown in full below; open the others from the list above.</p>` : ''}
+${dets
+  .slice(0, FULL_SECTIONS)
+  .map((d, i) => detectionSection(ctx, d, `d${i}`, 2))
+  .join('\n')}
 <p>Back to ${tactics.map((x) => `the ${x} hub`).join(', ')}.</p>`;
   return page({ root: ctx.root, title: `${t.id} ${t.name}`, body });
 }
 
 export function detectionPage(ctx: ViewContext, id: string): string {
-  const d = ctx.cat.detections.find((x) => x.id === id);
+  const d = ctx.index.detection.get(id);
   if (!d) return page({ root: ctx.root, title: 'Not found', body: '<p>Unknown detection.</p>' });
   return page({
     root: ctx.root,
@@ -120,9 +125,7 @@ export function detectionsIndexPage(ctx: ViewContext): string {
 }
 
 export function storyPage(ctx: ViewContext, s: CatalogueStory): string {
-  const dets = s.detections
-    .map((id) => ctx.cat.detections.find((d) => d.id === id))
-    .filter((d) => d !== undefined);
+  const dets = s.detections.map((id) => ctx.index.detection.get(id)).filter((d) => d !== undefined);
   const rows = dets.map(
     (d) =>
       `<tr><td>${link(ctx, ctx.names.detection.get(d.id), d.title)}</td><td>${d.techniques.map((t) => link(ctx, ctx.names.technique.get(t.id), `${t.id} ${t.name}`)).join('<br>')}</td><td>${esc(d.type)}</td></tr>`,
@@ -164,7 +167,7 @@ export function tacticPage(ctx: ViewContext, tac: CatalogueTactic): string {
       (t) =>
         `<tr><td>${link(ctx, ctx.names.technique.get(t.id), t.id)}</td><td>${esc(t.name)}</td><td>${t.detections
           .map((id) => {
-            const d = ctx.cat.detections.find((x) => x.id === id);
+            const d = ctx.index.detection.get(id);
             return link(ctx, ctx.names.detection.get(id), d?.title ?? id);
           })
           .join('<br>')}</td></tr>`,
@@ -196,7 +199,7 @@ ${ds.description ? `<div class="md">${renderMarkdown(ds.description)}</div>` : '
 <h2>Fields</h2>${list(ds.fields.map((f) => `<code>${esc(f)}</code>`))}
 <h2>Per target</h2><table><thead><tr><th>Target</th><th>Table / index</th><th>Fields</th><th>Notes</th></tr></thead><tbody>${targets.join('')}</tbody></table>
 ${ds.exampleEvent ? `<h2>Example event</h2><div class="code"><button type="button" class="copy" data-copy>Copy</button><pre><code>${highlight(JSON.stringify(ds.exampleEvent, null, 2), 'kql')}</code></pre></div>` : ''}
-<h2>Detections using it</h2>${list(ds.detections.map((id) => link(ctx, ctx.names.detection.get(id), ctx.cat.detections.find((d) => d.id === id)?.title ?? id)))}
+<h2>Detections using it</h2>${list(ds.detections.map((id) => link(ctx, ctx.names.detection.get(id), ctx.index.detection.get(id)?.title ?? id)))}
 <h2>References</h2>${list(ds.references.map((r) => extLink(r)))}`;
   return page({ root: ctx.root, title: ds.name, body, active: 'data-sources' });
 }

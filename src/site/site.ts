@@ -11,6 +11,7 @@ import { fail, ok } from '../diagnostics/index.js';
 import { CONVERTER_PAGE_JS, SITE_CSS, SITE_JS } from './assets.js';
 import { bundleConverter } from './bundle.js';
 import type { ViewContext } from './detection-view.js';
+import { indexCatalogue } from './detection-view.js';
 import { jsonForScript } from './escape.js';
 import { siteNames } from './names.js';
 import {
@@ -43,7 +44,8 @@ export interface SiteReport {
 /** The pages and assets of the site as path → content, without touching the disk. */
 export function renderSite(cat: Catalogue): Map<string, string> {
   const names = siteNames(cat);
-  const at = (root: string): ViewContext => ({ cat, names, root });
+  const index = indexCatalogue(cat);
+  const at = (root: string): ViewContext => ({ cat, names, root, index });
   const files = new Map<string, string>();
   const top = at('');
   const sub = at('../');
