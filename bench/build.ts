@@ -3,7 +3,7 @@
  * packages alone and then the site, median of RUNS cold runs (no cache, fresh output folder), one
  * warm (fully cached) run, and the peak RSS of this process.
  *
- *   npm run build && node build/bench/build.js [RUNS]
+ *   npm run build && node build/bench/build.js [RUNS] [--packages-only]
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,7 +19,9 @@ if (!shared) {
   process.exit(0);
 }
 const rules = resolve(shared, 'corpus/sigmahq/rules');
-const runs = Math.max(1, Number(process.argv[2] ?? 3));
+const runs = Math.max(1, Number(process.argv.find((a) => /^\d+$/.test(a)) ?? 3));
+const withSite = !process.argv.includes('--packages-only');
+const cpu0 = process.cpuUsage();
 
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -40,9 +42,11 @@ for (let i = 0; i < runs; i++) {
   if (!r.ok) throw new Error(r.diagnostics.map((d) => d.message).join('\n'));
   detections = r.value.catalogue.detections.length;
   files = r.value.files.length;
-  const s = await buildSite(r.value.catalogue, join(out, 'site'), { noConverter: i > 0 });
+  if (withSite) {
+    const s = await buildSite(r.value.catalogue, join(out, 'site'), { noConverter: i > 0 });
+    if (!s.ok) throw new Error(s.diagnostics.map((d) => d.message).join('\n'));
+  }
   const t2 = performance.now();
-  if (!s.ok) throw new Error(s.diagnostics.map((d) => d.message).join('\n'));
   packages.push(t1 - t0);
   site.push(t2 - t1);
   if (i === runs - 1) {
@@ -57,6 +61,8 @@ const s = (ms: number): string => (ms / 1000).toFixed(1) + ' s';
 console.log(`tripline build --rules ${rules} (${detections} detections, 8 package targets, ${files} files)`);
 console.log(`  packages, cold:    median ${s(median(packages))} of ${runs} (${packages.map(s).join(', ')})`);
 console.log(`  packages, cached:  ${s(warm)}`);
-console.log(`  site:              median ${s(median(site))} (${site.map(s).join(', ')})`);
+if (withSite) console.log(`  site:              median ${s(median(site))} (${site.map(s).join(', ')})`);
 console.log(`  total cold:        median ${s(median(packages.map((p, i) => p + (site[i] ?? 0))))}`);
+const cpu = process.cpuUsage(cpu0);
+console.log(`  CPU time (all runs): ${s((cpu.user + cpu.system) / 1000)}`);
 console.log(`  peak RSS:          ${rssMb.toFixed(0)} MB`);
