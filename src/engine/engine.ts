@@ -213,7 +213,8 @@ export class Engine {
   private readonly anyChannel: CompiledRule[] = [];
   private readonly candidateCache = new Map<string, CandidateSet>();
   private readonly allRules: CandidateSet;
-  private readonly scanner: LiteralScanner;
+  /** The automaton over every literal, for lines without a channel (built on first use). */
+  private scanner: LiteralScanner | undefined;
   private readonly setScanners = new Map<string, LiteralScanner>();
   private stamp = 0;
   private readonly postings: Postings;
@@ -235,7 +236,6 @@ export class Engine {
   ) {
     this.rules = rules;
     this.literals = literals;
-    this.scanner = new LiteralScanner(literals);
     this.postings = buildPostings(rules, literals.length);
     this.from = opts.from ?? -Infinity;
     this.to = opts.to ?? Infinity;
@@ -480,7 +480,7 @@ export class Engine {
 
   private scannerFor(set: CandidateSet): LiteralScanner {
     if (set.scanner) return set.scanner;
-    if (set === this.allRules) return (set.scanner = this.scanner);
+    if (set === this.allRules) return (set.scanner = this.scanner ??= new LiteralScanner(this.literals));
     const key = set.rules.map((r) => r.index).join(',');
     let sc = this.setScanners.get(key);
     if (!sc) {
