@@ -234,10 +234,12 @@ function lowerItem(
   const mods = item.modifiers.map((m) => m.name);
   const origin: Origin = { selection, key: item.key, span: item.span, modifiers: mods };
   const valueMods = mods.filter((m) => m !== 'all' && m !== 'neq');
+  // The modifier chain is read once per item, not once per value (items can list hundreds of values).
+  const plan = planModifiers(valueMods);
   // Each written value becomes one or more values (an expansion: windash, base64offset → an Or).
   const lowered: IrValue[][] = [];
   for (const v of item.values) {
-    const r = applyModifiers(v, valueMods, ctx);
+    const r = applyModifiers(v, plan, ctx);
     if (r === undefined) return undefined;
     lowered.push(r);
   }
@@ -273,60 +275,108 @@ function scalarString(v: SigmaScalar): string | undefined {
   return undefined;
 }
 
-function applyModifiers(v: SigmaScalar, mods: readonly string[], ctx: ItemCtx): IrValue[] | undefined {
+const TIME_PARTS: ReadonlySet<string> = new Set(['minute', 'hour', 'day', 'week', 'month', 'year']);
+/** Modifiers that only wrap a string in wildcards or set case: the common case, lowered without copies. */
+const SIMPLE_STRING_MODS: ReadonlySet<string> = new Set(['contains', 'startswith', 'endswith', 'cased']);
+
+/** What a modifier chain asks for, worked out once per detection item. */
+interface ModPlan {
+  mods: readonly string[];
+  exists: boolean;
+  re: boolean;
+  cidr: boolean;
+  fieldref: boolean;
+  flags: { i: boolean; m: boolean; s: boolean };
+  strMod: 'contains' | 'startswith' | 'endswith' | undefined;
+  cmp: CompareOp | undefined;
+  tp: TimePart | undefined;
+  /** Some modifier other than `cased`: the value is a string whatever its YAML type. */
+  stringy: boolean;
+  /** Only contains/startswith/endswith/cased: no part merging needed. */
+  simple: boolean;
+}
+
+function planModifiers(mods: readonly string[]): ModPlan {
+  return {
+    mods,
+    exists: mods.includes('exists'),
+    re: mods.includes('re'),
+    cidr: mods.includes('cidr'),
+    fieldref: mods.includes('fieldref'),
+    flags: { i: mods.includes('i'), m: mods.includes('m'), s: mods.includes('s') },
+    strMod: mods.find(
+      (m): m is 'contains' | 'startswith' | 'endswith' =>
+        m === 'contains' || m === 'startswith' || m === 'endswith',
+    ),
+    cmp: mods.find((m): m is CompareOp => m === 'lt' || m === 'lte' || m === 'gt' || m === 'gte'),
+    tp: mods.find((m): m is TimePart => TIME_PARTS.has(m)),
+    stringy: mods.some((m) => m !== 'cased'),
+    simple: mods.every((m) => SIMPLE_STRING_MODS.has(m)),
+  };
+}
+
+function applyModifiers(v: SigmaScalar, plan: ModPlan, ctx: ItemCtx): IrValue[] | undefined {
+  const mods = plan.mods;
   // Modifiers that replace the value's type entirely.
-  if (mods.includes('exists')) {
+  if (plan.exists) {
     if (v.kind !== 'boolean') return valueError(ctx, v, "'exists' takes true or false");
     return [{ kind: 'Exists', value: v.value }];
   }
-  if (mods.includes('re')) {
+  if (plan.re) {
     const s = scalarString(v);
     if (s === undefined) return valueError(ctx, v, 'a regular expression must be a string');
-    const flags = { i: mods.includes('i'), m: mods.includes('m'), s: mods.includes('s') };
+    const flags = { ...plan.flags };
     const t = translateRegex(s, flags);
     if (!t.ok) return valueError(ctx, v, `invalid regular expression: ${t.message}`, 'TL3003');
     let pattern = s;
-    const strMod = mods.find((m) => m === 'contains' || m === 'startswith' || m === 'endswith');
-    if (strMod) pattern = anchorRegex(pattern, strMod);
+    if (plan.strMod) pattern = anchorRegex(pattern, plan.strMod);
     return [{ kind: 'Re', pattern, flags }];
   }
-  if (mods.includes('cidr')) {
+  if (plan.cidr) {
     const s = scalarString(v);
     if (s === undefined || !isCidr(s)) return valueError(ctx, v, `'${s ?? 'null'}' is not a CIDR network`);
     return [{ kind: 'Cidr', cidr: s, version: s.includes(':') ? 6 : 4 }];
   }
-  const cmp = mods.find((m): m is CompareOp => m === 'lt' || m === 'lte' || m === 'gt' || m === 'gte');
+  const cmp = plan.cmp;
   if (cmp) {
     const n =
       v.kind === 'number' ? v.value : v.kind === 'string' && v.value.trim() !== '' ? Number(v.value) : NaN;
     if (!Number.isFinite(n)) return valueError(ctx, v, 'comparison modifiers need a number');
     return [{ kind: 'Compare', op: cmp, value: n, raw: v.kind === 'number' ? v.raw : String(n) }];
   }
-  const tp = mods.find((m): m is TimePart => ['minute', 'hour', 'day', 'week', 'month', 'year'].includes(m));
+  const tp = plan.tp;
   if (tp) {
     const n = v.kind === 'number' ? v.value : Number(scalarString(v));
     if (!Number.isInteger(n)) return valueError(ctx, v, `'${tp}' needs a whole number`);
     return [{ kind: 'TimePart', part: tp, value: n }];
   }
-  if (mods.includes('fieldref')) {
+  if (plan.fieldref) {
     const s = scalarString(v);
     if (s === undefined || s === '') return valueError(ctx, v, "'fieldref' takes a field name");
-    const strMod = mods.find(
-      (m): m is 'contains' | 'startswith' | 'endswith' =>
-        m === 'contains' || m === 'startswith' || m === 'endswith',
-    );
     const fr: IrValue = { kind: 'FieldRef', field: s };
-    if (strMod) fr.parts = strMod;
+    if (plan.strMod) fr.parts = plan.strMod;
     return [fr];
   }
   // Plain values without string modifiers keep their YAML type.
-  const stringy = mods.some((m) => m !== 'cased');
-  if (!stringy || mods.length === 0) {
+  if (!plan.stringy || mods.length === 0) {
     if (v.kind === 'null') return [{ kind: 'Null' }];
     if (v.kind === 'boolean') return [{ kind: 'Bool', value: v.value }];
     if (v.kind === 'number') return [{ kind: 'Num', value: v.value, raw: v.raw }];
   }
   if (v.kind === 'null') return valueError(ctx, v, 'null cannot be combined with string modifiers');
+  if (plan.simple) {
+    // parseSigmaString never yields empty or adjacent literals and wrap adds only wildcards, so the
+    // merge below would change nothing.
+    let parts = parseSigmaString(scalarString(v)!);
+    let cased = false;
+    for (const m of mods) {
+      if (m === 'contains') parts = wrap(parts, true, true);
+      else if (m === 'startswith') parts = wrap(parts, false, true);
+      else if (m === 'endswith') parts = wrap(parts, true, false);
+      else cased = true;
+    }
+    return [{ kind: 'Str', parts, cased }];
+  }
   let variants: StrPart[][] = [parseSigmaString(scalarString(v)!)];
   let utf16 = false;
   let cased = false;

@@ -5,7 +5,11 @@ import type { StrPart } from './types.js';
  * `*` and `?` are wildcards; `\*`, `\?` and `\\` are the literal characters; a backslash before anything
  * else is itself literal (so Windows paths need no doubling).
  */
+const SPECIAL = /[\\*?]/;
+
 export function parseSigmaString(s: string): StrPart[] {
+  // Most values have no wildcard or backslash: one literal, without the character loop.
+  if (!SPECIAL.test(s)) return s === '' ? [] : [{ kind: 'Lit', text: s }];
   const parts: StrPart[] = [];
   let lit = '';
   const flush = (): void => {
