@@ -4,6 +4,7 @@
  * Windows event logs, with the Windows channel of each Sigma service added as a condition.
  * The mappings are facts of the ECS/Winlogbeat schema as the reference pipelines state them.
  */
+import { WINDOWS_SERVICE_CHANNELS } from '../../pipeline/builtins/windows-channels.js';
 import { ecsKubernetes, ecsMacosEsf } from './pipelines-other.js';
 import { ecsZeekBeats, ecsZeekCorelight, zeekRaw } from './pipelines-zeek.js';
 
@@ -16,55 +17,14 @@ export interface PipelineObject {
 
 const ELASTIC_TARGETS = ['elastic-lucene', 'elastic-eql', 'elastic-esql'];
 
-/** Sigma Windows services → event log channel(s) (shared by every Windows pipeline). */
-export const WINDOWS_CHANNELS: Readonly<Record<string, string | readonly string[]>> = {
-  security: 'Security',
-  application: 'Application',
-  system: 'System',
-  sysmon: 'Microsoft-Windows-Sysmon/Operational',
-  powershell: ['Microsoft-Windows-PowerShell/Operational', 'PowerShellCore/Operational'],
-  'powershell-classic': 'Windows PowerShell',
-  taskscheduler: 'Microsoft-Windows-TaskScheduler/Operational',
-  wmi: 'Microsoft-Windows-WMI-Activity/Operational',
-  'dns-server': 'DNS Server',
-  'dns-server-audit': 'Microsoft-Windows-DNS-Server/Audit',
-  'dns-server-analytic': 'Microsoft-Windows-DNS-Server/Analytical',
-  'driver-framework': 'Microsoft-Windows-DriverFrameworks-UserMode/Operational',
-  ntlm: 'Microsoft-Windows-NTLM/Operational',
-  dhcp: 'Microsoft-Windows-DHCP-Server/Operational',
-  'msexchange-management': 'MSExchange Management',
-  applocker: [
-    'Microsoft-Windows-AppLocker/MSI and Script',
-    'Microsoft-Windows-AppLocker/EXE and DLL',
-    'Microsoft-Windows-AppLocker/Packaged app-Deployment',
-    'Microsoft-Windows-AppLocker/Packaged app-Execution',
-  ],
-  'printservice-admin': 'Microsoft-Windows-PrintService/Admin',
-  'printservice-operational': 'Microsoft-Windows-PrintService/Operational',
-  'codeintegrity-operational': 'Microsoft-Windows-CodeIntegrity/Operational',
-  'smbclient-security': 'Microsoft-Windows-SmbClient/Security',
-  'firewall-as': 'Microsoft-Windows-Windows Firewall With Advanced Security/Firewall',
-  'bits-client': 'Microsoft-Windows-Bits-Client/Operational',
-  windefend: 'Microsoft-Windows-Windows Defender/Operational',
-  'terminalservices-localsessionmanager':
-    'Microsoft-Windows-TerminalServices-LocalSessionManager/Operational',
-  'microsoft-servicebus-client': 'Microsoft-ServiceBus-Client',
-  ldap_debug: 'Microsoft-Windows-LDAP-Client/Debug',
-  'security-mitigations': [
-    'Microsoft-Windows-Security-Mitigations/Kernel Mode',
-    'Microsoft-Windows-Security-Mitigations/User Mode',
-  ],
-  'diagnosis-scripted': 'Microsoft-Windows-Diagnosis-Scripted/Operational',
-  'shell-core': 'Microsoft-Windows-Shell-Core/Operational',
-  openssh: 'OpenSSH/Operational',
-  bitlocker: 'Microsoft-Windows-BitLocker/BitLocker Management',
-  'appmodel-runtime': 'Microsoft-Windows-AppModel-Runtime/Admin',
-  'appxdeployment-server': 'Microsoft-Windows-AppXDeploymentServer/Operational',
-  'appxpackaging-om': 'Microsoft-Windows-AppxPackaging/Operational',
-  capi2: 'Microsoft-Windows-CAPI2/Operational',
-  'dns-client': 'Microsoft-Windows-DNS Client Events/Operational',
-  'lsa-server': 'Microsoft-Windows-LSA/Operational',
-};
+/**
+ * Sigma Windows services → event log channel(s). The reference ECS pipeline lacks two services of the
+ * shared table; leaving them out keeps its output byte-identical.
+ */
+const NOT_IN_ECS = new Set(['vhdmp', 'certificateservicesclient-lifecycle-system']);
+export const WINDOWS_CHANNELS: Readonly<Record<string, string | readonly string[]>> = Object.fromEntries(
+  Object.entries(WINDOWS_SERVICE_CHANNELS).filter(([service]) => !NOT_IN_ECS.has(service)),
+);
 
 /** One add_condition item per Windows service: `<channelField> = <channel>` first in the rule. */
 export function windowsChannelItems(channelField: string): Record<string, unknown>[] {

@@ -4,58 +4,10 @@
  * about Splunk's Windows add-on and the CIM data models.
  */
 
+import { WINDOWS_SERVICE_CHANNELS } from '../../pipeline/builtins/windows-channels.js';
+
 /** Sigma Windows service → event log channel(s), as Splunk's WinEventLog source names them. */
-export const windowsChannels: Readonly<Record<string, string | readonly string[]>> = {
-  security: 'Security',
-  application: 'Application',
-  system: 'System',
-  sysmon: 'Microsoft-Windows-Sysmon/Operational',
-  powershell: ['Microsoft-Windows-PowerShell/Operational', 'PowerShellCore/Operational'],
-  'powershell-classic': 'Windows PowerShell',
-  taskscheduler: 'Microsoft-Windows-TaskScheduler/Operational',
-  wmi: 'Microsoft-Windows-WMI-Activity/Operational',
-  'dns-server': 'DNS Server',
-  'dns-server-audit': 'Microsoft-Windows-DNS-Server/Audit',
-  'dns-server-analytic': 'Microsoft-Windows-DNS-Server/Analytical',
-  'driver-framework': 'Microsoft-Windows-DriverFrameworks-UserMode/Operational',
-  ntlm: 'Microsoft-Windows-NTLM/Operational',
-  dhcp: 'Microsoft-Windows-DHCP-Server/Operational',
-  'msexchange-management': 'MSExchange Management',
-  applocker: [
-    'Microsoft-Windows-AppLocker/MSI and Script',
-    'Microsoft-Windows-AppLocker/EXE and DLL',
-    'Microsoft-Windows-AppLocker/Packaged app-Deployment',
-    'Microsoft-Windows-AppLocker/Packaged app-Execution',
-  ],
-  'printservice-admin': 'Microsoft-Windows-PrintService/Admin',
-  'printservice-operational': 'Microsoft-Windows-PrintService/Operational',
-  'codeintegrity-operational': 'Microsoft-Windows-CodeIntegrity/Operational',
-  'smbclient-security': 'Microsoft-Windows-SmbClient/Security',
-  'firewall-as': 'Microsoft-Windows-Windows Firewall With Advanced Security/Firewall',
-  'bits-client': 'Microsoft-Windows-Bits-Client/Operational',
-  windefend: 'Microsoft-Windows-Windows Defender/Operational',
-  'terminalservices-localsessionmanager':
-    'Microsoft-Windows-TerminalServices-LocalSessionManager/Operational',
-  'microsoft-servicebus-client': 'Microsoft-ServiceBus-Client',
-  ldap_debug: 'Microsoft-Windows-LDAP-Client/Debug',
-  'security-mitigations': [
-    'Microsoft-Windows-Security-Mitigations/Kernel Mode',
-    'Microsoft-Windows-Security-Mitigations/User Mode',
-  ],
-  'diagnosis-scripted': 'Microsoft-Windows-Diagnosis-Scripted/Operational',
-  'shell-core': 'Microsoft-Windows-Shell-Core/Operational',
-  openssh: 'OpenSSH/Operational',
-  bitlocker: 'Microsoft-Windows-BitLocker/BitLocker Management',
-  vhdmp: 'Microsoft-Windows-VHDMP/Operational',
-  'appxdeployment-server': 'Microsoft-Windows-AppXDeploymentServer/Operational',
-  'lsa-server': 'Microsoft-Windows-LSA/Operational',
-  'appxpackaging-om': 'Microsoft-Windows-AppxPackaging/Operational',
-  'dns-client': 'Microsoft-Windows-DNS Client Events/Operational',
-  'appmodel-runtime': 'Microsoft-Windows-AppModel-Runtime/Admin',
-  capi2: 'Microsoft-Windows-CAPI2/Operational',
-  'certificateservicesclient-lifecycle-system':
-    'Microsoft-Windows-CertificateServicesClient-Lifecycle-System/Operational',
-};
+export const windowsChannels = WINDOWS_SERVICE_CHANNELS;
 
 const source = (ch: string): string => `WinEventLog:${ch}`;
 
