@@ -3,6 +3,7 @@
  * is the first CIDR block of the range from the prefix padded with zeros to the prefix padded
  * with all ones (Python's ipaddress.summarize_address_range(...)[0]).
  */
+import { ipv6Text } from '../../util/ipv6.js';
 
 function v4(text: string): [bigint, bigint] | null {
   const octs = text.split('.');
@@ -72,24 +73,7 @@ function firstBlock(lo: bigint, hi: bigint, bits: number): number {
 function v6Text(n: bigint): string {
   const groups: number[] = [];
   for (let i = 7; i >= 0; i--) groups.push(Number((n >> BigInt(i * 16)) & 0xffffn));
-  let best = -1;
-  let bestLen = 0;
-  for (let i = 0; i < 8;) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLen) {
-      best = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  const hex = groups.map((g) => g.toString(16));
-  if (bestLen < 2) return hex.join(':');
-  return `${hex.slice(0, best).join(':')}::${hex.slice(best + bestLen).join(':')}`;
+  return ipv6Text(groups);
 }
 
 /** The network of an IP prefix, or null when the text is no address prefix. */

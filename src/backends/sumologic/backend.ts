@@ -7,6 +7,7 @@
  * become escaped regex text, Windows EventIDs get their channel prefix, vendor fields are written
  * `fields['…']`, vendor/product filters are prepended); ./finalize.ts does the same steps.
  */
+import { ipv6Text } from '../../util/ipv6.js';
 import type { IrNode, StrPart } from '../../ir/types.js';
 import type { BackendConvertOptions } from '../text/backend.js';
 import { TextBackend } from '../text/backend.js';
@@ -73,28 +74,6 @@ function ipv6Groups(addr: string): number[] | null {
   return groups.length === 8 && groups.every((g) => Number.isInteger(g) && g >= 0 && g <= 0xffff)
     ? groups
     : null;
-}
-
-/** Compressed text of an IPv6 address (the longest run of zero groups becomes `::`). */
-function ipv6Text(groups: readonly number[]): string {
-  let best = -1;
-  let bestLen = 1;
-  for (let i = 0; i < 8;) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLen) {
-      best = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  const hex = groups.map((g) => g.toString(16));
-  if (best < 0) return hex.join(':');
-  return `${hex.slice(0, best).join(':')}::${hex.slice(best + bestLen).join(':')}`;
 }
 
 /** IPv6 network → prefixes with a trailing `*` at hex-digit boundaries (a /128 stays exact). */
