@@ -21,12 +21,18 @@ export type OptionValues = Record<string, string | boolean | (string | boolean)[
 
 export interface Command {
   name: string;
-  summary: string;
   usage: string;
   description: string;
   options: Record<string, OptionSpec>;
   examples: string[];
   run(io: CliIO, values: OptionValues, positionals: string[]): Promise<number>;
+}
+
+/** What `tripline --help` needs to know of a command without loading it. */
+export interface CommandEntry {
+  name: string;
+  summary: string;
+  load(): Promise<Command>;
 }
 
 /** Exit codes shared by every command. */

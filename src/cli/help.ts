@@ -1,4 +1,4 @@
-import type { Command } from './command.js';
+import type { Command, CommandEntry } from './command.js';
 
 function optionLines(cmd: Pick<Command, 'options'>): string[] {
   const rows = Object.entries(cmd.options).map(([name, o]) => {
@@ -12,11 +12,11 @@ function optionLines(cmd: Pick<Command, 'options'>): string[] {
   return rows.map(([l, r]) => `  ${l.padEnd(width)}${r}`);
 }
 
-export function commandHelp(cmd: Command): string {
+export function commandHelp(cmd: Command, summary: string): string {
   return [
     `Usage: tripline ${cmd.usage}`,
     '',
-    cmd.summary,
+    summary,
     '',
     cmd.description,
     '',
@@ -29,7 +29,7 @@ export function commandHelp(cmd: Command): string {
   ].join('\n');
 }
 
-export function mainHelp(commands: readonly Command[], version: string): string {
+export function mainHelp(commands: readonly CommandEntry[], version: string): string {
   const width = Math.max(...commands.map((c) => c.name.length)) + 2;
   return [
     `tripline ${version} — detection engineering toolkit: Sigma in, seven SIEMs out, proven on real logs.`,

@@ -1,11 +1,11 @@
 import { parseArgs } from 'node:util';
-import type { CliIO, Command } from './command.js';
+import type { CliIO, CommandEntry } from './command.js';
 import { EXIT_USAGE, write } from './command.js';
 import { commandHelp, mainHelp } from './help.js';
 import { commands } from './commands/index.js';
 import { VERSION } from './version.js';
 
-function findCommand(name: string): Command | undefined {
+function findCommand(name: string): CommandEntry | undefined {
   return commands.find((c) => c.name === name);
 }
 
@@ -19,21 +19,22 @@ export async function main(argv: string[], io?: CliIO): Promise<number> {
   const [first, ...rest] = argv;
   if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
     const sub = first === 'help' && rest[0] ? findCommand(rest[0]) : undefined;
-    write(cio.stdout, sub ? commandHelp(sub) : mainHelp(commands, VERSION));
+    write(cio.stdout, sub ? commandHelp(await sub.load(), sub.summary) : mainHelp(commands, VERSION));
     return first === undefined ? EXIT_USAGE : 0;
   }
   if (first === '--version' || first === '-V') {
     write(cio.stdout, VERSION);
     return 0;
   }
-  const cmd = findCommand(first);
-  if (!cmd) {
+  const entry = findCommand(first);
+  if (!entry) {
     write(
       cio.stderr,
       `error TL9001: unknown command '${first}'. Run 'tripline --help' for the list of commands.`,
     );
     return EXIT_USAGE;
   }
+  const cmd = await entry.load();
   let parsed;
   try {
     parsed = parseArgs({
@@ -55,11 +56,11 @@ export async function main(argv: string[], io?: CliIO): Promise<number> {
       },
     });
   } catch (e) {
-    write(cio.stderr, `error TL9002: ${(e as Error).message}\n\n${commandHelp(cmd)}`);
+    write(cio.stderr, `error TL9002: ${(e as Error).message}\n\n${commandHelp(cmd, entry.summary)}`);
     return EXIT_USAGE;
   }
   if (parsed.values.help === true) {
-    write(cio.stdout, commandHelp(cmd));
+    write(cio.stdout, commandHelp(cmd, entry.summary));
     return 0;
   }
   const values: Record<string, string | boolean | (string | boolean)[] | undefined> = { ...parsed.values };

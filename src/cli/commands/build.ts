@@ -22,8 +22,6 @@ function progress(io: CliIO): ((done: number, total: number) => void) | undefine
 
 export const buildCommand: Command = {
   name: 'build',
-  summary:
-    'Build deployable packages for every SIEM, ATT&CK layers and the catalogue from a detection library',
   usage: 'build [CONTENT_DIR] [--rules SIGMA_DIR…] [--targets T,…] [-o dist] [--no-cache]',
   description: [
     'Converts every detection in CONTENT_DIR (default ./content, unless only --rules is given) and every plain',

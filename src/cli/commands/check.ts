@@ -11,7 +11,6 @@ import { VERSION } from '../version.js';
 
 export const checkCommand: Command = {
   name: 'check',
-  summary: 'parse and validate Sigma rules, correlations and filters',
   usage: 'check [--format text|json|sarif] [--quiet] PATH…',
   description: [
     'PATH may be files or folders (searched recursively for *.yml and *.yaml). Every finding is a diagnostic',

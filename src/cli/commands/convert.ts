@@ -50,7 +50,6 @@ function listing(io: CliIO, values: OptionValues): boolean {
 
 export const convertCommand: Command = {
   name: 'convert',
-  summary: 'convert Sigma rules into SIEM queries (Splunk, …)',
   usage: USAGE,
   description: [
     'PATH may be files or folders (searched recursively for *.yml and *.yaml); all documents are converted',

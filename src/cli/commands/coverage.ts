@@ -11,7 +11,6 @@ import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, str, write } from '../command.js';
 
 export const coverageCommand: Command = {
   name: 'coverage',
-  summary: 'ATT&CK coverage of a detection library, atomics with and without a detection, Navigator layer',
   usage: 'coverage [CONTENT_DIR] [--atomics DIR] [--navigator OUT.json] [--format text|json]',
   description: [
     'Loads the detection library in CONTENT_DIR (default: ./content) and reports which ATT&CK tactics and',

@@ -44,7 +44,6 @@ async function dumpSequential(
 
 export const evtxCommand: Command = {
   name: 'evtx',
-  summary: 'read Windows event logs (.evtx): dump records as JSON Lines',
   usage: 'evtx dump [--format json|xml] [--recover] [--jobs N] FILE…',
   description: [
     'Subcommand dump prints one JSON object per record:',

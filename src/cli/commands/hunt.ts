@@ -153,7 +153,6 @@ class Out {
 
 export const huntCommand: Command = {
   name: 'hunt',
-  summary: 'run Sigma rules over event logs (.jsonl, .json, .evtx, .gz) and print the hits',
   usage:
     'hunt -r RULES… [--format table|jsonl|csv] [--min-level L] [--rule-id ID…] [--from T] [--to T] [--placeholders FILE] [--summary] EVENTS…',
   description: [

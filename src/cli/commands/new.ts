@@ -8,7 +8,6 @@ import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, str, write } from '../command.js';
 
 export const newCommand: Command = {
   name: 'new',
-  summary: 'scaffold a detection from an ATT&CK technique',
   usage: 'new detection --technique ID [--title TEXT] [--author NAME] [-o DIR|-]',
   description: [
     'Writes a detection file (a Sigma rule plus a tripline: block) with the ATT&CK tags, a reference, a',

@@ -14,7 +14,6 @@ function siteRoot(dir: string): string | undefined {
 
 export const serveCommand: Command = {
   name: 'serve',
-  summary: 'preview the built detection-library website on localhost',
   usage: 'serve [--port N] [--host ADDR] [DIST]',
   description: [
     'Serves DIST/site (or DIST itself when it holds index.html) as static files and prints the URL.',

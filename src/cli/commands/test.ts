@@ -8,7 +8,6 @@ import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, str, write } from '../command.js';
 
 export const testCommand: Command = {
   name: 'test',
-  summary: 'run every detection test (positive and negative sample events) through the engine',
   usage: 'test [CONTENT_DIR] [--format text|json] [--atomics ART_ATOMICS_DIR]',
   description: [
     'Loads the detection library in CONTENT_DIR (default: content/), evaluates each test of each detection',
