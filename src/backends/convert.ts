@@ -178,7 +178,6 @@ export class Converter {
     const referenced = new Set<string>();
     const all = files.flatMap((f) => f.documents);
     for (const d of all) if (d.kind === 'Correlation') d.rules.forEach((r) => referenced.add(r));
-    const queries: string[] = [];
     const pending: { doc: SigmaDocument; result: DocResult }[] = [];
     for (const doc of all) {
       const result: DocResult = {
@@ -219,24 +218,32 @@ export class Converter {
       // Rules a correlation refers to are not output on their own unless they ask to be.
       result.output = isRef && !generate ? [] : r.value.queries;
       if (isRef && !generate) result.referenced = true;
-      queries.push(...result.output);
     }
     for (const { doc, result } of pending) {
       if (doc.kind !== 'Correlation') continue;
       const out = this.convertCorrelation(doc, converted);
       result.diagnostics.push(...out.diagnostics);
-      if (out.ok) {
-        result.output = out.value;
-        queries.push(...out.value);
-      }
+      if (out.ok) result.output = out.value;
     }
+    return { docs, output: this.assemble(docs) };
+  }
+
+  /**
+   * The output of a run from its documents' results: rule queries in document order, then the
+   * correlations' (which come after the rules they embed), assembled by the format and the pipelines'
+   * finalizers. Public so that a run split over worker threads assembles exactly as one run would.
+   */
+  assemble(docs: readonly DocResult[]): string[] | string {
+    const queries: string[] = [];
+    for (const d of docs) if (d.kind !== 'Correlation' && d.output) queries.push(...d.output);
+    for (const d of docs) if (d.kind === 'Correlation' && d.output) queries.push(...d.output);
     let output = this.backend.finalizeOutput(queries, this.bopts);
     // Pipeline finalizers (concat, json, yaml) replace the backend's assembly, as in pySigma.
     if (Array.isArray(output)) {
       const f = finalizeQueries(output, this.pipelines);
       if (f.ok && f.value !== undefined) output = f.value;
     }
-    return { docs, output };
+    return output;
   }
 
   private convertCorrelation(

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -98,4 +98,90 @@ test('convert --list-targets names splunk', async () => {
   const c = capture(dir);
   assert.equal(await main(['convert', '--list-targets'], c.io), 0);
   assert.match(c.out(), /^splunk\s/m);
+});
+
+test('convert -t a,b needs --json or -o; --json carries each target, -o writes one file per target', async () => {
+  const a = capture(dir);
+  assert.equal(await main(['convert', '-t', 'splunk,kusto', join(dir, 'good.yml')], a.io), 2);
+  assert.match(a.err(), /several targets need --json or -o DIR/);
+  const u = capture(dir);
+  assert.equal(await main(['convert', '-t', 'splunk,nosuch', '--json', join(dir, 'good.yml')], u.io), 2);
+  assert.match(u.err(), /unknown target 'nosuch'/);
+
+  const proc = join(mkdtempSync(join(tmpdir(), 'tripline-convert-proc-')), 'proc.yml');
+  writeFileSync(
+    proc,
+    `title: Proc\nid: 33333333-3333-4333-8333-333333333333\nstatus: test\n` +
+      `logsource: {product: windows, category: process_creation}\n` +
+      `detection:\n  sel: {Image|endswith: '\\\\whoami.exe'}\n  condition: sel\nlevel: low\n`,
+  );
+  const j = capture(dir);
+  assert.equal(await main(['convert', '-t', 'splunk', '-t', 'kusto', '--json', proc], j.io), 0);
+  const lines = j
+    .out()
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { target: string; output: string[] });
+  assert.deepEqual(
+    lines.map((l) => l.target),
+    ['splunk', 'kusto'],
+  );
+  assert.match(lines[1]!.output[0]!, /^DeviceProcessEvents\n\| where FolderPath endswith "\\\\whoami\.exe"/);
+
+  const out = mkdtempSync(join(tmpdir(), 'tripline-convert-out-'));
+  const o = capture(dir);
+  assert.equal(await main(['convert', '-t', 'all', '-o', out, proc], o.io), 0, o.err());
+  assert.equal(readFileSync(join(out, 'splunk.txt'), 'utf8'), 'Image="*\\\\whoami.exe"\n');
+  assert.deepEqual(readdirSync(out).sort(), [
+    'elastic-eql.txt',
+    'elastic-esql.txt',
+    'elastic-lucene.txt',
+    'kusto.txt',
+    'logscale.txt',
+    'qradar.txt',
+    'secops.txt',
+    'splunk.txt',
+    'sumologic.txt',
+  ]);
+  assert.match(o.err(), /converted 1 of 1 documents to secops \(default\) → .*secops\.txt/);
+});
+
+test('convert on worker threads gives exactly the single-threaded output, correlations across chunks included', async () => {
+  // More files than one chunk, with a correlation in the last file naming a rule in the first:
+  // the threads convert them apart, the correlation must still embed its rule.
+  const many = mkdtempSync(join(tmpdir(), 'tripline-convert-many-'));
+  for (let i = 0; i < 130; i++) {
+    const id = `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
+    writeFileSync(
+      join(many, `r${String(i).padStart(3, '0')}.yml`),
+      `title: Rule ${i}\nid: ${id}\n${i === 0 ? 'name: failed_logon\n' : ''}status: test\n` +
+        `logsource: {product: windows, category: process_creation}\n` +
+        `detection:\n  sel: {Image|endswith: '\\\\p${i}.exe', CommandLine|contains: 'u${i}'}\n  condition: sel\nlevel: low\n`,
+    );
+  }
+  writeFileSync(
+    join(many, 'z-correlation.yml'),
+    `title: Many failed logons\nid: 99999999-9999-4999-8999-999999999999\nstatus: test\n` +
+      `correlation:\n  type: event_count\n  rules: [failed_logon]\n  group-by: [User]\n` +
+      `  timespan: 5m\n  condition: {gte: 10}\nlevel: high\n`,
+  );
+  const run = async (jobs: string): Promise<{ code: number; out: string; err: string }> => {
+    const c = capture(many);
+    const code = await main(['convert', '-t', 'splunk,kusto', '--json', '-j', jobs, many], c.io);
+    return { code, out: c.out(), err: c.err() };
+  };
+  const one = await run('1');
+  const three = await run('3');
+  assert.equal(one.code, 0, one.err);
+  assert.equal(three.out, one.out);
+  assert.equal(three.code, 0);
+  const corr = three.out
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { path: string; target: string; output?: string[] })
+    .find((l) => l.path === 'z-correlation.yml' && l.target === 'splunk');
+  assert.match(
+    corr?.output?.[0] ?? '',
+    /Image="\*\\\\p0\.exe" CommandLine="\*u0\*"[\s\S]*stats count as event_count by _time User/,
+  );
 });

@@ -1,33 +1,32 @@
-import { readFileSync } from 'node:fs';
-import { relative } from 'node:path';
-import type { Diagnostic } from '../../diagnostics/index.js';
-import { compareDiagnostics, hasErrors, renderText } from '../../diagnostics/index.js';
-import { lookupTactic, lookupTechnique } from '../../attack/index.js';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import type { Diagnostic, Result } from '../../diagnostics/index.js';
+import { compareDiagnostics, fail, hasErrors, ok, renderText } from '../../diagnostics/index.js';
+import type { PipelineRef } from '../../backends/convert.js';
 import { Converter } from '../../backends/convert.js';
-import type { ConvertOptions, PipelineRef } from '../../backends/convert.js';
 import { getTarget, listTargets } from '../../backends/registry.js';
-import { parseSigmaText } from '../../sigma/parse.js';
-import type { SigmaFile } from '../../sigma/ast.js';
 import { walkFiles } from '../../util/files.js';
+import type { PlainConvertOptions } from '../convert-run.js';
+import { convertParallel, defaultJobs, withAttack } from '../convert-run.js';
 import type { CliIO, Command, OptionValues } from '../command.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, flag, str, strs, write } from '../command.js';
 
 const USAGE =
-  'convert -t TARGET [-p PIPELINE]… [--without-pipeline] [-f FORMAT] [-O key=value]… [--json] [--pretty] [--strict] PATH…';
+  'convert -t TARGET[,TARGET…|all] [-p PIPELINE]… [--without-pipeline] [-f FORMAT] [-O key=value]… [--json | -o DIR] [--pretty] [--strict] [-j N] PATH…';
 
-function usageError(io: CliIO, message: string): Promise<number> {
+function usageError(io: CliIO, message: string): number {
   write(io.stderr, `error TL9002: ${message}\n\nUsage: tripline ${USAGE}`);
-  return Promise.resolve(EXIT_USAGE);
+  return EXIT_USAGE;
 }
 
 function listing(io: CliIO, values: OptionValues): boolean {
-  const target = str(values, 'target');
+  const named = targetNames(values);
   if (flag(values, 'list-targets')) {
     for (const t of listTargets()) write(io.stdout, `${t.name.padEnd(20)} ${t.description}`);
     return true;
   }
   if (flag(values, 'list-formats') || flag(values, 'list-pipelines')) {
-    const ts = target ? [getTarget(target)].filter((t) => t !== undefined) : listTargets();
+    const ts = named.length > 0 ? named.map(getTarget).filter((t) => t !== undefined) : listTargets();
     for (const t of ts) {
       if (flag(values, 'list-formats')) {
         for (const [name, d] of Object.entries(t.formats)) {
@@ -62,10 +61,19 @@ export const convertCommand: Command = {
     '',
     'Output: plain queries, one per line (a rule with several conditions gives several), or with --json one',
     'JSON object per rule: {"path","id","target","format","output":[…]} or {"path","id","target","error":{"code","message"}}.',
+    'Several targets (-t splunk,kusto or -t all) convert in one run, parsing each rule once; they need --json',
+    '(lines carry the target) or -o DIR (one file per target: DIR/splunk.txt, DIR/elastic-lucene.kibana_ndjson.ndjson…).',
+    'Large inputs are split across worker threads (-j, default: one per core, up to 4, from 200 files).',
     'Diagnostics go to stderr. Exit status: 0 all converted, 1 some rule failed, 2 usage error.',
   ].join('\n'),
   options: {
-    target: { type: 'string', short: 't', arg: 'TARGET', description: 'target SIEM (see --list-targets)' },
+    target: {
+      type: 'string',
+      short: 't',
+      multiple: true,
+      arg: 'TARGET',
+      description: "target SIEM (see --list-targets); several: comma-separated or repeated, or 'all'",
+    },
     pipeline: {
       type: 'string',
       short: 'p',
@@ -82,7 +90,19 @@ export const convertCommand: Command = {
       arg: 'KEY=VALUE',
       description: 'backend option, e.g. -O min_time=-7d (repeatable)',
     },
-    json: { type: 'boolean', description: 'JSON Lines, one object per rule' },
+    json: { type: 'boolean', description: 'JSON Lines, one object per rule and target' },
+    'output-dir': {
+      type: 'string',
+      short: 'o',
+      arg: 'DIR',
+      description: "write each target's output to a file in DIR instead of stdout",
+    },
+    jobs: {
+      type: 'string',
+      short: 'j',
+      arg: 'N',
+      description: 'threads to convert with (default: one per core, up to 4; 1 below 200 files)',
+    },
     pretty: { type: 'boolean', description: 'multi-line queries, one clause per line, groups indented' },
     strict: { type: 'boolean', description: 'fields the target does not know are errors, not warnings' },
     'list-targets': { type: 'boolean', description: 'list targets and exit' },
@@ -99,56 +119,80 @@ export const convertCommand: Command = {
     'tripline convert -t splunk -f data_model rules/windows/process_creation/',
     'tripline convert -t splunk -f savedsearches -O min_time=-7d rules/ > savedsearches.conf',
     'tripline convert -t splunk --json rules/ | jq -r .output[]',
+    'tripline convert -t all -o queries/ rules/',
+    'tripline convert -t kusto,elastic-eql --json rules/windows/ > queries.jsonl',
     'tripline convert --list-targets',
   ],
-  run(io, values, positionals) {
-    if (listing(io, values)) return Promise.resolve(EXIT_OK);
-    const target = str(values, 'target');
-    if (!target) return usageError(io, 'give a target with -t (see --list-targets)');
+  async run(io, values, positionals) {
+    if (listing(io, values)) return EXIT_OK;
+    const targets = targetNames(values);
+    if (targets.length === 0) return usageError(io, 'give a target with -t (see --list-targets)');
+    const unknown = targets.filter((t) => !getTarget(t));
+    if (unknown.length > 0) {
+      return usageError(io, `unknown target '${unknown.join("', '")}' (see --list-targets)`);
+    }
     if (positionals.length === 0) return usageError(io, 'give at least one file or folder to convert');
+    const json = flag(values, 'json');
+    const outDir = str(values, 'output-dir');
+    if (json && outDir !== undefined) return usageError(io, 'give either --json or -o DIR, not both');
+    if (targets.length > 1 && !json && outDir === undefined) {
+      return usageError(io, 'several targets need --json or -o DIR (one output file per target)');
+    }
+    const jobsText = str(values, 'jobs');
+    const jobsGiven = jobsText === undefined ? undefined : Number(jobsText);
+    if (jobsGiven !== undefined && !(Number.isInteger(jobsGiven) && jobsGiven >= 1)) {
+      return usageError(io, `--jobs takes a whole number ≥ 1 (got '${jobsText ?? ''}')`);
+    }
     const options: Record<string, string> = {};
     for (const kv of strs(values, 'option')) {
       const eq = kv.indexOf('=');
       if (eq <= 0) return usageError(io, `-O takes key=value (got '${kv}')`);
       options[kv.slice(0, eq)] = kv.slice(eq + 1);
     }
-    const opts: ConvertOptions = {
-      target,
-      options,
-      pretty: flag(values, 'pretty'),
-      strict: flag(values, 'strict'),
-      attack: {
-        tacticId: (shortname) => lookupTactic(shortname)?.id,
-        techniqueName: (id) => lookupTechnique(id)?.name,
-      },
-    };
-    const format = str(values, 'format');
-    if (format !== undefined) opts.format = format;
-    if (flag(values, 'without-pipeline')) opts.withoutPipeline = true;
-    const names = strs(values, 'pipeline');
-    if (names.length > 0) {
-      const refs: PipelineRef[] = [];
-      const t = getTarget(target);
-      for (const n of names) {
-        if (t?.pipelines[n] || !/\.ya?ml$/i.test(n)) refs.push(n);
-        else {
-          try {
-            refs.push({ file: n, text: readFileSync(n, 'utf8') });
-          } catch {
-            write(io.stderr, `${n}: error TL9003: pipeline file not found or unreadable`);
-            return Promise.resolve(EXIT_USAGE);
-          }
-        }
+    const pipelineFiles = new Map<string, string>();
+    for (const n of strs(values, 'pipeline')) {
+      if (!/\.ya?ml$/i.test(n) || targets.every((t) => getTarget(t)?.pipelines[n])) continue;
+      try {
+        pipelineFiles.set(n, readFileSync(n, 'utf8'));
+      } catch {
+        write(io.stderr, `${n}: error TL9003: pipeline file not found or unreadable`);
+        return EXIT_USAGE;
       }
-      opts.pipelines = refs;
     }
-    const conv = Converter.create(opts);
-    if (!conv.ok) {
-      for (const d of conv.diagnostics) write(io.stderr, `error ${d.code}: ${d.message}`);
-      return Promise.resolve(EXIT_USAGE);
+    const plain: PlainConvertOptions[] = targets.map((target) => {
+      const opts: PlainConvertOptions = {
+        target,
+        options,
+        pretty: flag(values, 'pretty'),
+        strict: flag(values, 'strict'),
+      };
+      const format = str(values, 'format');
+      if (format !== undefined) opts.format = format;
+      if (flag(values, 'without-pipeline')) opts.withoutPipeline = true;
+      const names = strs(values, 'pipeline');
+      if (names.length > 0) {
+        opts.pipelines = names.map((n): PipelineRef => {
+          const text = getTarget(target)?.pipelines[n] ? undefined : pipelineFiles.get(n);
+          return text === undefined ? n : { file: n, text };
+        });
+      }
+      return opts;
+    });
+    const converters: Converter[] = [];
+    for (const opts of plain) {
+      const conv = Converter.create(withAttack(opts));
+      if (!conv.ok) {
+        for (const d of conv.diagnostics) write(io.stderr, `error ${d.code}: ${d.message}`);
+        return EXIT_USAGE;
+      }
+      converters.push(conv.value);
     }
+
     const { files, missing } = walkFiles(positionals, ['.yml', '.yaml']);
-    const diags: Diagnostic[] = [...conv.value.setupDiagnostics];
+    const jobs = jobsGiven ?? defaultJobs(files.length);
+    const run = await convertParallel(files, plain, converters, jobs);
+
+    const diags: Diagnostic[] = converters.flatMap((c) => c.setupDiagnostics);
     diags.push(
       ...missing.map((m): Diagnostic => ({
         code: 'TL9003',
@@ -157,74 +201,105 @@ export const convertCommand: Command = {
         file: m,
       })),
     );
-    const sigmaFiles: SigmaFile[] = [];
+    const sources = new Map<string, string>();
+    let failed = missing.length > 0;
     /** Files that gave no document at all: still one JSON line each, so nothing goes missing. */
     const unreadable: Diagnostic[] = [];
-    const sources = new Map<string, string>();
-    for (const f of files) {
-      let text: string;
-      try {
-        text = readFileSync(f, 'utf8');
-      } catch (e) {
-        diags.push({
-          code: 'TL9003',
-          severity: 'error',
-          message: `cannot read file: ${(e as Error).message}`,
-          file: f,
-        });
-        continue;
-      }
-      const parsed = parseSigmaText(text, f);
-      sigmaFiles.push(parsed.file);
-      sources.set(f, text);
-      const errors = parsed.diagnostics.filter((d) => d.severity === 'error');
-      diags.push(...errors);
-      if (errors[0] && parsed.file.documents.length === 0) unreadable.push(errors[0]);
+    for (const f of run.files) {
+      diags.push(...f.errors);
+      if (f.text !== undefined) sources.set(f.file, f.text);
+      if (f.empty && f.errors[0]) unreadable.push(f.errors[0]);
     }
-    const run = conv.value.convertFiles(sigmaFiles);
     const shownPath = (p: string): string => relative(io.cwd, p) || p;
-    const json = flag(values, 'json');
-    let failed = missing.length > 0;
     const jsonLines: string[] = [];
-    for (const d of unreadable) {
-      failed = true;
-      const path = shownPath(d.file ?? '');
-      jsonLines.push(JSON.stringify({ path, id: null, target, error: { code: d.code, message: d.message } }));
-    }
-    for (const doc of run.docs) {
-      diags.push(...doc.diagnostics);
-      if (doc.output === undefined) failed = true;
-      if (!json) continue;
-      const base = { path: shownPath(doc.file), id: doc.id === '' ? null : doc.id, target };
-      if (doc.output !== undefined) {
-        if (doc.referenced) continue;
-        jsonLines.push(JSON.stringify({ ...base, format: conv.value.format, output: doc.output }));
-      } else {
-        const err = doc.diagnostics.find((d) => d.severity === 'error');
+    for (const { converter, docs, output } of run.targets) {
+      const target = converter.target.name;
+      for (const d of unreadable) {
+        failed = true;
+        const path = shownPath(d.file ?? '');
         jsonLines.push(
-          JSON.stringify({
-            ...base,
-            error: { code: err?.code ?? 'TL5000', message: err?.message ?? 'conversion failed' },
-          }),
+          JSON.stringify({ path, id: null, target, error: { code: d.code, message: d.message } }),
         );
+      }
+      for (const doc of docs) {
+        diags.push(...doc.diagnostics);
+        if (doc.output === undefined) failed = true;
+        if (!json) continue;
+        const base = { path: shownPath(doc.file), id: doc.id === '' ? null : doc.id, target };
+        if (doc.output !== undefined) {
+          if (doc.referenced) continue;
+          jsonLines.push(JSON.stringify({ ...base, format: converter.format, output: doc.output }));
+        } else {
+          const err = doc.diagnostics.find((d) => d.severity === 'error');
+          jsonLines.push(
+            JSON.stringify({
+              ...base,
+              error: { code: err?.code ?? 'TL5000', message: err?.message ?? 'conversion failed' },
+            }),
+          );
+        }
+      }
+      if (outDir !== undefined) {
+        const written = writeOutput(outDir, target, converter.format, output);
+        if (!written.ok) {
+          diags.push(...written.diagnostics);
+          failed = true;
+        }
+      } else if (!json) {
+        // One write: thousands of small writes cost more than the conversion of a query.
+        if (typeof output === 'string') write(io.stdout, output);
+        else if (output.length > 0) write(io.stdout, output.join('\n'));
       }
     }
     if (json && jsonLines.length > 0) write(io.stdout, jsonLines.join('\n'));
-    if (!json) {
-      const out = run.output;
-      // One write: thousands of small writes cost more than the conversion of a query.
-      if (typeof out === 'string') write(io.stdout, out);
-      else if (out.length > 0) write(io.stdout, out.join('\n'));
-    }
     const shown = diags.sort(compareDiagnostics);
     if (shown.length > 0) write(io.stderr, renderText(shown, sources));
-    const converted = run.docs.filter((d) => d.output !== undefined).length;
-    if (io.stderr.isTTY || failed) {
-      write(
-        io.stderr,
-        `converted ${converted} of ${run.docs.length} documents to ${target} (${conv.value.format})`,
-      );
+    if (io.stderr.isTTY || failed || outDir !== undefined) {
+      for (const { converter, docs } of run.targets) {
+        const converted = docs.filter((d) => d.output !== undefined).length;
+        const where =
+          outDir === undefined
+            ? ''
+            : ` → ${join(outDir, outputName(converter.target.name, converter.format))}`;
+        write(
+          io.stderr,
+          `converted ${converted} of ${docs.length} documents to ${converter.target.name} (${converter.format})${where}`,
+        );
+      }
     }
-    return Promise.resolve(failed || hasErrors(diags) ? EXIT_FINDINGS : EXIT_OK);
+    return failed || hasErrors(diags) ? EXIT_FINDINGS : EXIT_OK;
   },
 };
+
+/** `-t a,b -t c` and `-t all`. */
+function targetNames(values: OptionValues): string[] {
+  const names = strs(values, 'target')
+    .flatMap((t) => t.split(','))
+    .map((t) => t.trim())
+    .filter((t) => t !== '');
+  const all = listTargets().map((t) => t.name);
+  return [...new Set(names.flatMap((n) => (n === 'all' ? all : [n])))];
+}
+
+const EXTENSIONS: Record<string, string> = { savedsearches: '.conf', yara_l: '.yaral' };
+
+function outputName(target: string, format: string): string {
+  const ext = EXTENSIONS[format] ?? (format.includes('ndjson') ? '.ndjson' : '.txt');
+  return `${target}${format === 'default' ? '' : `.${format}`}${ext}`;
+}
+
+function writeOutput(dir: string, target: string, format: string, output: string[] | string): Result<string> {
+  const path = join(dir, outputName(target, format));
+  try {
+    mkdirSync(dir, { recursive: true });
+    const text = typeof output === 'string' ? output : output.join('\n');
+    writeFileSync(path, text.endsWith('\n') || text === '' ? text : text + '\n');
+    return ok(path);
+  } catch (e) {
+    return fail({
+      code: 'TL9003',
+      severity: 'error',
+      message: `cannot write ${path}: ${(e as Error).message}`,
+    });
+  }
+}
