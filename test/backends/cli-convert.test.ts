@@ -141,7 +141,7 @@ test('convert -t a,b needs --json or -o; --json carries each target, -o writes o
     'qradar.txt',
     'secops.txt',
     'splunk.txt',
-    'sumologic.txt',
+    'sumologic.json',
   ]);
   assert.match(o.err(), /converted 1 of 1 documents to secops \(default\) → .*secops\.txt/);
 });

@@ -32,13 +32,13 @@ function listing(io: CliIO, values: OptionValues): boolean {
         for (const [name, d] of Object.entries(t.formats)) {
           write(
             io.stdout,
-            `${t.name.padEnd(12)} ${name.padEnd(16)} ${d}${name === t.defaultFormat ? ' (default)' : ''}`,
+            `${t.name.padEnd(15)} ${name.padEnd(17)} ${d}${name === t.defaultFormat ? ' (default)' : ''}`,
           );
         }
       } else {
         for (const [name, p] of Object.entries(t.pipelines)) {
           const dflt = t.defaultPipelines.includes(name) ? ' (default)' : '';
-          write(io.stdout, `${t.name.padEnd(12)} ${name.padEnd(28)} ${p.description}${dflt}`);
+          write(io.stdout, `${t.name.padEnd(15)} ${name.padEnd(28)} ${p.description}${dflt}`);
         }
       }
     }
@@ -281,11 +281,18 @@ function targetNames(values: OptionValues): string[] {
   return [...new Set(names.flatMap((n) => (n === 'all' ? all : [n])))];
 }
 
-const EXTENSIONS: Record<string, string> = { savedsearches: '.conf', yara_l: '.yaral' };
+/** File extension of a format's output; formats are named alike across targets. */
+function extension(target: string, format: string): string {
+  if (format.includes('ndjson')) return '.ndjson';
+  if (format === 'savedsearches') return '.conf';
+  if (format === 'yara_l') return '.yaral';
+  if (['siem_rule', 'eqlapi', 'dsl_lucene', 'cse_rule'].includes(format) || target === 'sumologic')
+    return '.json';
+  return '.txt';
+}
 
 function outputName(target: string, format: string): string {
-  const ext = EXTENSIONS[format] ?? (format.includes('ndjson') ? '.ndjson' : '.txt');
-  return `${target}${format === 'default' ? '' : `.${format}`}${ext}`;
+  return `${target}${format === 'default' ? '' : `.${format}`}${extension(target, format)}`;
 }
 
 function writeOutput(dir: string, target: string, format: string, output: string[] | string): Result<string> {
