@@ -5,14 +5,15 @@
  *   - read + parse, lower (once per rule), then pipelines + print per target from the lowered rules;
  *   - one target end to end in-process (read, parse, lower, convert);
  *   - every target in-process, parsing and lowering each rule once (convertManyTargets);
- *   - `node bin/tripline.js convert -t splunk <corpus>` end to end, process start included (CPU of
- *     the child from the shell's `times`).
+ *   - the CLI end to end, process start included (CPU of the child from the shell's `times`):
+ *     `convert -t splunk` and `convert -t all -o DIR`, on worker threads (default) and with -j 1.
  *
  *   npm run build && node build/bench/convert.js [RUNS]
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import type { LoweringCache } from '../src/backends/convert.js';
 import { Converter, convertManyTargets } from '../src/backends/convert.js';
 import { listTargets } from '../src/backends/registry.js';
@@ -97,19 +98,31 @@ const all = time(() =>
 report(`in-process, all ${targets.length} targets (read → print)`, all, `, ${all.value} queries`);
 
 // End to end, as a user runs it: one process per run, output discarded; `times` gives the child's CPU.
+// By default the CLI converts on worker threads (one per core here), so wall time is what a user
+// waits and CPU time is the work of all threads; `-j 1` shows the single-threaded figure.
 const bin = resolve(root, 'bin/tripline.js');
 const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
-const cmd = [process.execPath, bin, 'convert', '-t', 'splunk', ...dirs].map(quote).join(' ');
-const cpu: number[] = [];
-const wall: number[] = [];
-for (let i = 0; i < runs; i++) {
-  const t0 = performance.now();
-  const r = spawnSync('bash', ['-c', `${cmd} >/dev/null 2>&1; times`], { encoding: 'utf8' });
-  wall.push(performance.now() - t0);
-  // `times` prints the shell's then its children's user and system time: "0m1.234s 0m0.056s".
-  const secs = [...(r.stdout.trim().split('\n')[1] ?? '').matchAll(/(\d+)m([\d.]+)s/g)].map(
-    (m) => Number(m[1]) * 60 + Number(m[2]),
-  );
-  cpu.push((secs.reduce((a, b) => a + b, 0) * 1000) | 0);
+const outDir = mkdtempSync(join(tmpdir(), 'tripline-bench-convert-'));
+const cli: [string, string[]][] = [
+  ['convert -t splunk', ['-t', 'splunk']],
+  ['convert -t splunk -j 1', ['-t', 'splunk', '-j', '1']],
+  ['convert -t all -o DIR', ['-t', 'all', '-o', outDir]],
+  ['convert -t all -o DIR -j 1', ['-t', 'all', '-o', outDir, '-j', '1']],
+];
+for (const [label, args] of cli) {
+  const cmd = [process.execPath, bin, 'convert', ...args, ...dirs].map(quote).join(' ');
+  const cpu: number[] = [];
+  const wall: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    const r = spawnSync('bash', ['-c', `${cmd} >/dev/null 2>&1; times`], { encoding: 'utf8' });
+    wall.push(performance.now() - t0);
+    // `times` prints the shell's then its children's user and system time: "0m1.234s 0m0.056s".
+    const secs = [...(r.stdout.trim().split('\n')[1] ?? '').matchAll(/(\d+)m([\d.]+)s/g)].map(
+      (m) => Number(m[1]) * 60 + Number(m[2]),
+    );
+    cpu.push((secs.reduce((a, b) => a + b, 0) * 1000) | 0);
+  }
+  report(`node bin/tripline.js ${label}`, { cpu: median(cpu), wall: median(wall) }, ' end to end');
 }
-report('node bin/tripline.js convert -t splunk', { cpu: median(cpu), wall: median(wall) }, ' end to end');
+rmSync(outDir, { recursive: true, force: true });
