@@ -53,6 +53,8 @@ export interface FileOutcome {
 
 export interface ParallelRun {
   files: FileOutcome[];
+  /** Worker threads that failed (their chunks were converted on the main thread instead). */
+  workerErrors: string[];
   /** Per target: the converter (format, setup diagnostics) and the assembled output. */
   targets: { converter: Converter; docs: DocResult[]; output: string[] | string }[];
 }
@@ -168,13 +170,17 @@ export async function convertParallel(
     counter: new SharedArrayBuffer(4),
   };
   const workers: Promise<void>[] = [];
+  const workerErrors: string[] = [];
   for (let w = 1; w < Math.min(jobs, nChunks); w++) {
     workers.push(
       new Promise<void>((resolve) => {
         const worker = new Worker(new URL('./convert-worker.js', import.meta.url), { workerData: input });
         worker.on('message', (m: ChunkMessage) => (results[m.chunk] = m.outcomes));
         // A worker that dies loses only its chunk in flight: the main thread redoes missing chunks.
-        worker.on('error', () => resolve());
+        worker.on('error', (e) => {
+          workerErrors.push(e.message);
+          resolve();
+        });
         worker.on('exit', () => resolve());
       }),
     );
@@ -188,6 +194,7 @@ export async function convertParallel(
   if (nChunks > 1) regroupCorrelations(outcomes, converters);
   return {
     files: outcomes,
+    workerErrors,
     targets: converters.map((converter, t) => {
       const docs = outcomes.flatMap((o) => o.docs[t] ?? []);
       return { converter, docs, output: converter.assemble(docs) };

@@ -9,11 +9,12 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-/** The TypeScript entry: next to this file in src/, or found from build/src/site in a build. */
+/** The TypeScript entry: next to this file in src/, or found from build/src/site or the CLI bundle (build/cli). */
 export function converterEntryPath(): string | undefined {
   const candidates = [
     resolve(here, 'browser/converter-entry.ts'),
     resolve(here, '../../../src/site/browser/converter-entry.ts'),
+    resolve(here, '../../src/site/browser/converter-entry.ts'),
   ];
   return candidates.find((p) => existsSync(p));
 }
@@ -23,6 +24,7 @@ function prebuiltPath(): string | undefined {
   const candidates = [
     resolve(here, '../../site/converter.js'),
     resolve(here, '../../build/site/converter.js'),
+    resolve(here, '../site/converter.js'),
   ];
   return candidates.find((p) => existsSync(p));
 }

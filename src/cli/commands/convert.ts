@@ -193,6 +193,13 @@ export const convertCommand: Command = {
     const run = await convertParallel(files, plain, converters, jobs);
 
     const diags: Diagnostic[] = converters.flatMap((c) => c.setupDiagnostics);
+    for (const message of run.workerErrors) {
+      diags.push({
+        code: 'TL9005',
+        severity: 'warning',
+        message: `a worker thread failed, its files were converted on the main thread: ${message}`,
+      });
+    }
     diags.push(
       ...missing.map((m): Diagnostic => ({
         code: 'TL9003',
