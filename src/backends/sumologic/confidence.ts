@@ -141,7 +141,7 @@ function nameTokens(field: string): Set<string> {
   const spaced = field
     .replaceAll('_', ' ')
     .replace(/([a-z])([A-Z])/g, '$1 $2')
-    .replace(/([a-zA-Z])(\d+)/g, '$1 $2');
+    .replace(/([a-z])(\d+)/gi, '$1 $2');
   const out = new Set<string>();
   for (const t of spaced.toLowerCase().split(/\s+/)) if (t && !STOP_WORDS.has(t)) out.add(t);
   return out;
@@ -441,13 +441,15 @@ export function mappingConfidence(
 
 /** Python's default string order (code points), which differs from UTF-16 order past U+FFFF. */
 function pyCompare(a: string, b: string): number {
-  const x = [...a];
-  const y = [...b];
-  for (let i = 0; i < Math.min(x.length, y.length); i++) {
-    const d = x[i]!.codePointAt(0)! - y[i]!.codePointAt(0)!;
+  const x = a[Symbol.iterator]();
+  const y = b[Symbol.iterator]();
+  for (;;) {
+    const p = x.next();
+    const q = y.next();
+    if (p.done === true || q.done === true) return (p.done === true ? 0 : 1) - (q.done === true ? 0 : 1);
+    const d = p.value.codePointAt(0)! - q.value.codePointAt(0)!;
     if (d !== 0) return d;
   }
-  return x.length - y.length;
 }
 
 const FLOAT_LINE =
