@@ -9,7 +9,7 @@
  * (guessed from the Sigma name), and whether the target is a catch-all field. A few well-known pairs
  * have fixed scores. Numbers are rounded as Python's round(x, 3) does, so outputs stay byte-equal.
  */
-import type { IrNode, IrRule } from '../../ir/types.js';
+import type { IrNode, IrRule, Origin } from '../../ir/types.js';
 import { CSE_FIELD_SCHEMA, type CseFieldSchema } from './cse-descriptions.js';
 import { SUMOLOGIC_MAPPING_ITEMS } from './pipelines.js';
 import { CATEGORY_ENTITIES, entitySelectors, lookupLogsource } from './schema.js';
@@ -128,6 +128,10 @@ const GENERAL_NAMES = new Set([
  * x to be an odd multiple of 1/2000 held exactly, i.e. an odd multiple of 1/16.
  */
 export function pyRound3(x: number): number {
+  // Away from a half, the scaled product rounds the same way as the exact value does.
+  const scaled = x * 1000;
+  const frac = scaled - Math.floor(scaled);
+  if (Math.abs(x) < 1e6 && Math.abs(frac - 0.5) > 1e-6) return Math.round(scaled) / 1000;
   const sixteenths = x * 16;
   if (Number.isInteger(sixteenths) && sixteenths % 2 !== 0) {
     const lo = Math.floor(x * 1000);
@@ -273,11 +277,79 @@ export function scoreMapping(sigma: string, cse: string): MappingScore {
   };
 }
 
+/**
+ * The scores are Python floats, which json.dumps writes `1.0` and `0.0` where JSON.stringify writes
+ * `1` and `0`. Whole values are therefore held as stand-ins that print distinctly (the double after
+ * 1, the smallest subnormal) and are rewritten after serialization; `": ` before them cannot occur
+ * inside a JSON string (its quotes are escaped), so no user text is touched. A whole
+ * min_confidence other than 0 or 1 (nonsense, but accepted) is fixed by its key.
+ */
+const ONE = 1 + Number.EPSILON;
+const ZERO = Number.MIN_VALUE;
+
+function pyFloat(x: number): number {
+  return x === 1 ? ONE : x === 0 ? ZERO : x;
+}
+
+function forOutput(m: MappingScore): MappingScore {
+  const f = m.factors;
+  return {
+    ...m,
+    confidence: pyFloat(m.confidence),
+    factors: {
+      semantic_similarity: pyFloat(f.semantic_similarity),
+      data_preservation: pyFloat(f.data_preservation),
+      type_compatibility: pyFloat(f.type_compatibility),
+      field_specificity: pyFloat(f.field_specificity),
+    },
+  };
+}
+
+const PASS_THROUGH_FACTORS = forOutput({
+  sigma_field: '',
+  cse_field: '',
+  confidence: 0.8,
+  factors: factors(1, 1, 1, 0.8),
+  warnings: [],
+}).factors;
+
+function passThrough(field: string): MappingScore {
+  return {
+    sigma_field: field,
+    cse_field: field,
+    confidence: 0.8,
+    factors: PASS_THROUGH_FACTORS,
+    warnings: ['Vendor-specific pass-through (fields[] wrapped)'],
+  };
+}
+
+/** Turn the stand-ins of a serialized rule (or run) back into Python's `1.0` and `0.0`. */
+export function pythonFloatScores(json: string): string {
+  // The blocks come after each rule's expression and description: start at the first one.
+  const start = json.indexOf('"mapping_confidence"');
+  if (start < 0) return json;
+  let tail = json.slice(start).replace(STAND_INS, (m) => (m === ONE_TEXT ? '": 1.0' : '": 0.0'));
+  for (let at = tail.indexOf(THRESHOLD_KEY); at >= 0; at = tail.indexOf(THRESHOLD_KEY, at + 1)) {
+    WHOLE_NUMBER.lastIndex = at + THRESHOLD_KEY.length;
+    const m = WHOLE_NUMBER.exec(tail);
+    if (m) tail = `${tail.slice(0, WHOLE_NUMBER.lastIndex)}.0${tail.slice(WHOLE_NUMBER.lastIndex)}`;
+  }
+  return json.slice(0, start) + tail;
+}
+
+const ONE_TEXT = `": ${JSON.stringify(ONE)}`;
+const STAND_INS = new RegExp(
+  `": (?:${JSON.stringify(ONE).replace('.', '\\.')}|${JSON.stringify(ZERO)})`,
+  'g',
+);
+const THRESHOLD_KEY = '"threshold_used": ';
+const WHOLE_NUMBER = /-?\d+(?=,|\n|$)/y;
+
 /** Every pipeline mapping scored once, per item in pipeline order. */
 const SCORED_ITEMS: ReadonlyMap<string, readonly MappingScore[]> = new Map(
   SUMOLOGIC_MAPPING_ITEMS.map((item) => [
     item.id,
-    Object.entries(item.mapping).map(([sigma, cse]) => scoreMapping(sigma, cse)),
+    Object.entries(item.mapping).map(([sigma, cse]) => forOutput(scoreMapping(sigma, cse))),
   ]),
 );
 const ITEM_MAPPINGS: ReadonlyMap<string, Readonly<Record<string, string>>> = new Map(
@@ -291,36 +363,59 @@ function isMap(v: unknown): v is Record<string, unknown> {
 /**
  * The (mapped) fields of the rule's top-level detection items, which is what the reference scores:
  * a selection written as a map contributes its keys; a list of maps or a list of keywords does not.
- * A key's mapped name is read from the IR (it carries field renames such as Windows `Data` → `EventData.*`)
- * or, for a selection the condition does not use, derived from the applied mappings.
+ * A key's field goes through the applied mapping items; only Windows `Data`, which the pipeline
+ * rewrites per value (`Data: 'Key=Value'` → `EventData.Key`), is read back from the IR.
  */
 function usedFields(rule: IrRule, applied: readonly string[]): Set<string> {
-  const byKey = new Map<string, string[]>();
-  const walk = (n: IrNode): void => {
-    if (n.kind === 'And' || n.kind === 'Or') n.children.forEach(walk);
-    else if (n.kind === 'Not') walk(n.child);
-    else if (n.kind === 'FieldMatch') {
-      const k = `${n.origin.selection ?? ''}\0${n.origin.key ?? ''}`;
-      const list = byKey.get(k);
-      if (!list) byKey.set(k, [n.field]);
-      else if (!list.includes(n.field)) list.push(n.field);
-    }
-  };
-  rule.conditions.forEach(walk);
   const used = new Set<string>();
   const detection = rule.attributes['detection'];
   if (!isMap(detection)) return used;
-  for (const [name, def] of Object.entries(detection)) {
+  let dataKeys: Map<string, string[]> | undefined;
+  for (const name in detection) {
+    const def = detection[name];
     if (name === 'condition' || name === 'timeframe' || !isMap(def)) continue;
-    for (const key of Object.keys(def)) {
-      const field = key.split('|')[0] ?? '';
+    for (const key in def) {
+      const bar = key.indexOf('|');
+      const field = bar < 0 ? key : key.slice(0, bar);
       if (field === '') continue;
-      const mapped = byKey.get(`${name}\0${key}`);
-      if (mapped) for (const f of mapped) used.add(f);
-      else used.add(mapThroughItems(field, applied));
+      const mapped = mapThroughItems(field, applied);
+      if (mapped !== 'Data') {
+        used.add(mapped);
+        continue;
+      }
+      dataKeys ??= fieldsByItem(rule);
+      const fromIr = dataKeys.get(`${name}\0${key}`);
+      if (fromIr) for (const f of fromIr) used.add(f);
+      else used.add(mapped);
     }
   }
   return used;
+}
+
+/** Fields of the IR's matches per detection item (selection and key as written). */
+function fieldsByItem(rule: IrRule): Map<string, string[]> {
+  // Values of one detection item share one origin object: collect per origin, then key the few
+  // origins by item (no string key per value: rules can hold thousands of values).
+  const byOrigin = new Map<Origin, string[]>();
+  for (const c of rule.conditions) collectFields(c, byOrigin);
+  const byKey = new Map<string, string[]>();
+  for (const [origin, fields] of byOrigin) {
+    const k = `${origin.selection ?? ''}\0${origin.key ?? ''}`;
+    const list = byKey.get(k);
+    if (!list) byKey.set(k, fields);
+    else for (const f of fields) if (!list.includes(f)) list.push(f);
+  }
+  return byKey;
+}
+
+function collectFields(n: IrNode, byOrigin: Map<Origin, string[]>): void {
+  if (n.kind === 'And' || n.kind === 'Or') for (const c of n.children) collectFields(c, byOrigin);
+  else if (n.kind === 'Not') collectFields(n.child, byOrigin);
+  else if (n.kind === 'FieldMatch') {
+    const list = byOrigin.get(n.origin);
+    if (!list) byOrigin.set(n.origin, [n.field]);
+    else if (!list.includes(n.field)) list.push(n.field);
+  }
 }
 
 function mapThroughItems(field: string, applied: readonly string[]): string {
@@ -378,36 +473,30 @@ export function mappingConfidence(
   for (const field of unmapped) {
     if (vendorSpecific) {
       scores.push(0.8);
-      mappings.push({
-        sigma_field: field,
-        cse_field: field,
-        confidence: 0.8,
-        factors: factors(1, 1, 1, 0.8),
-        warnings: ['Vendor-specific pass-through (fields[] wrapped)'],
-      });
+      mappings.push(passThrough(field));
     } else {
       warnings.push(`Field '${field}' is not mapped to CSE schema and may not exist in Cloud SIEM logs`);
       scores.push(0);
-      mappings.push({
-        sigma_field: field,
-        cse_field: field,
-        confidence: 0,
-        factors: factors(0, 0, 0, 0),
-        warnings: [`UNMAPPED: Field '${field}' is not in any CSE schema mapping`],
-      });
+      mappings.push(
+        forOutput({
+          sigma_field: field,
+          cse_field: field,
+          confidence: 0,
+          factors: factors(0, 0, 0, 0),
+          warnings: [`UNMAPPED: Field '${field}' is not in any CSE schema mapping`],
+        }),
+      );
     }
   }
   let overall = scores.length > 0 ? scores.reduce((a, b) => a + b, 0) / scores.length : 1.0;
 
-  const expectedEntities = ls.category !== undefined ? CATEGORY_ENTITIES[ls.category] : undefined;
-  const actualEntities = entitySelectors(ls).map((e) => e.entity_type);
+  const { expectedEntities, actualEntities, hasVendor } = logsourceFacts(ls);
   if (expectedEntities !== undefined && actualEntities.length === 0) {
     warnings.push(
       `No entity selectors defined for category '${ls.category ?? 'unknown'}'. Expected entities: ${expectedEntities.join(', ')}. Entity selection helps Cloud SIEM correlate alerts and track entity behavior.`,
     );
     overall *= 0.9;
   }
-  const hasVendor = lookupLogsource(ls) !== undefined;
   const unmappedLogsource = hasVendor
     ? null
     : { product: ls.product ?? null, service: ls.service ?? null, category: ls.category ?? null };
@@ -419,9 +508,9 @@ export function mappingConfidence(
   const threshold = minConfidence;
   const blocked = overall < threshold;
   const metadata: Record<string, unknown> = {
-    overall_score: pyRound3(overall),
-    threshold_used: pyRound3(threshold),
-    category_threshold: pyRound3(CATEGORY_THRESHOLDS[category] ?? DEFAULT_THRESHOLD),
+    overall_score: pyFloat(pyRound3(overall)),
+    threshold_used: pyFloat(pyRound3(threshold)),
+    category_threshold: pyFloat(pyRound3(CATEGORY_THRESHOLDS[category] ?? DEFAULT_THRESHOLD)),
     logsource_category: category,
     field_mappings: mappings,
     warnings,
@@ -431,12 +520,42 @@ export function mappingConfidence(
       expected: expectedEntities !== undefined,
       category: ls.category || 'unknown',
       expected_entities: expectedEntities ? [...expectedEntities] : [],
-      actual_entities: actualEntities,
+      actual_entities: [...actualEntities],
     },
     has_vendor_mapping: hasVendor,
     unmapped_logsource: unmappedLogsource,
   };
   return { metadata, overall, threshold, blocked, fieldMappings: mappings };
+}
+
+interface LogsourceFacts {
+  expectedEntities: readonly string[] | undefined;
+  actualEntities: readonly string[];
+  hasVendor: boolean;
+}
+
+/**
+ * Entity expectations and vendor mapping per logsource, memoized: a run has few distinct
+ * logsources. Bounded, since a long-lived process may see arbitrary ones.
+ */
+const LOGSOURCE_FACTS = new Map<string, LogsourceFacts>();
+
+function logsourceFacts(ls: IrRule['logsource']): LogsourceFacts {
+  const key = `${ls.category ?? '\u0000'}|${ls.product ?? '\u0000'}|${ls.service ?? '\u0000'}`;
+  let facts = LOGSOURCE_FACTS.get(key);
+  if (facts === undefined) {
+    facts = {
+      expectedEntities:
+        ls.category !== undefined && Object.hasOwn(CATEGORY_ENTITIES, ls.category)
+          ? CATEGORY_ENTITIES[ls.category]
+          : undefined,
+      actualEntities: entitySelectors(ls).map((e) => e.entity_type),
+      hasVendor: lookupLogsource(ls) !== undefined,
+    };
+    if (LOGSOURCE_FACTS.size >= 1024) LOGSOURCE_FACTS.clear();
+    LOGSOURCE_FACTS.set(key, facts);
+  }
+  return facts;
 }
 
 /** Python's default string order (code points), which differs from UTF-16 order past U+FFFF. */
@@ -450,17 +569,6 @@ function pyCompare(a: string, b: string): number {
     const d = p.value.codePointAt(0)! - q.value.codePointAt(0)!;
     if (d !== 0) return d;
   }
-}
-
-const FLOAT_LINE =
-  /^(\s*"(?:overall_score|threshold_used|category_threshold|confidence|semantic_similarity|data_preservation|type_compatibility|field_specificity)": -?\d+)(,?)$/gm;
-
-/**
- * The scores are Python floats, which json.dumps writes `1.0`, `0.0`; JSON.stringify writes `1`, `0`.
- * Only those keys' lines change (a JSON string value cannot span lines, so no user text matches).
- */
-export function pythonFloatScores(json: string): string {
-  return json.includes('"overall_score"') ? json.replace(FLOAT_LINE, '$1.0$2') : json;
 }
 
 /** A short account of a blocked rule's weakest mappings, for the diagnostic. */
