@@ -131,7 +131,12 @@ export class Converter {
     const a = applied.value;
     const diags = [...withFile(applied.diagnostics, rule.file), ...this.unmappedFields(a.rule, a.state)];
     if (hasErrors(diags)) return fail(diags);
-    const r = this.backend.convertRule(a.rule, { ...this.bopts, state: a.state, fields: a.fields });
+    const r = this.backend.convertRule(a.rule, {
+      ...this.bopts,
+      state: a.state,
+      fields: a.fields,
+      applied: a.applied,
+    });
     if (!r.ok) return fail([...diags, ...r.diagnostics]);
     diags.push(...r.diagnostics);
     const queries: string[] = [];

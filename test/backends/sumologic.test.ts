@@ -1,7 +1,8 @@
 /**
  * Sumo Logic Cloud SIEM target: rule JSON and expressions replayed against the reference backend's
- * vectors and SigmaHQ corpus outputs (without the reference's heuristic mapping-confidence block),
- * and the Cloud SIEM expression syntax checker over every emitted expression.
+ * vectors and SigmaHQ corpus outputs (byte for byte, mapping-confidence block included; only the
+ * reference's conversion timestamp is left out), and the Cloud SIEM expression syntax checker over
+ * every emitted expression.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,6 +12,7 @@ import {
   sumologicTransformations,
 } from '../../src/backends/sumologic/index.js';
 import { expandCidr6 } from '../../src/backends/sumologic/backend.js';
+import { pyRound3, scoreMapping } from '../../src/backends/sumologic/confidence.js';
 import { convertText, loadPipelines, sharedAvailable } from './support/local-convert.js';
 import { checkCse } from './support/query-grammars.js';
 import { corpusRun, normalizeSumo, runVectorFile, sumologicConverter } from './support/target-runs.js';
@@ -62,11 +64,115 @@ test('sumologic: rule JSON with CSE expression, entities, score, ATT&CK tags and
     (rule['entity_selectors'] as { entity_type: string }[]).map((e) => e.entity_type),
     ['_hostname', '_username', '_process'],
   );
-  assert.deepEqual(rule['conversion_metadata'], {
-    sigma_uid: '11111111-2222-3333-4444-555555555555',
-    sigma_rule_commit: null,
-    sigma_status: 'test',
+  const meta = rule['conversion_metadata'] as Record<string, unknown>;
+  assert.deepEqual(Object.keys(meta), [
+    'sigma_uid',
+    'sigma_rule_commit',
+    'sigma_status',
+    'mapping_confidence',
+  ]);
+  assert.equal(meta['sigma_uid'], '11111111-2222-3333-4444-555555555555');
+});
+
+interface Confidence {
+  overall_score: number;
+  threshold_used: number;
+  field_mappings: { sigma_field: string; cse_field: string; confidence: number }[];
+  warnings: string[];
+  blocked: boolean;
+  has_vendor_mapping: boolean;
+}
+
+/** The block of a rule's JSON (one rule per query before finalizeOutput wraps them in `rules`). */
+function confidenceOf(out: string): Confidence {
+  const rule = JSON.parse(out) as { conversion_metadata: { mapping_confidence: Confidence } };
+  return rule.conversion_metadata.mapping_confidence;
+}
+
+test('sumologic: mapping confidence scores every mapping of the used fields, as the reference lists them', () => {
+  const b = new SumoLogicBackend();
+  const ps = loadPipelines([sumologicCsePipeline], ctx);
+  const out = convertText(RULE, b, ps, {}, ctx).queries?.[0] ?? '';
+  const c = confidenceOf(out);
+  // Every applied item's entries whose CSE field the rule uses, in pipeline order: an entry is
+  // listed even when another item already renamed the field (Image twice, every *User* that lands
+  // on user_username, ProcessName on baseImage).
+  assert.deepEqual(
+    c.field_mappings.map((m) => [m.sigma_field, m.cse_field, m.confidence]),
+    [
+      ['CommandLine', 'commandLine', 0.691],
+      ['Image', 'baseImage', 0.694],
+      ['User', 'user_username', 0.85],
+      ['TargetUserName', 'user_username', 0.61],
+      ['SubjectUserName', 'user_username', 0.61],
+      ['Image', 'baseImage', 0.694],
+      ['User', 'user_username', 0.85],
+      ['User', 'user_username', 0.85],
+      ['Username', 'user_username', 0.95],
+      ['UserName', 'user_username', 0.708],
+      ['SourceUser', 'user_username', 0.618],
+      ['SubjectUserName', 'user_username', 0.61],
+      ['ProcessName', 'baseImage', 0.737],
+    ],
+  );
+  // Python floats: 1.0 and 0.25, never 1 or .25.
+  assert.match(out, /"data_preservation": 1\.0,/);
+  assert.match(out, /"threshold_used": 0\.25,/);
+  assert.equal(c.blocked, false);
+});
+
+test('sumologic: rules whose mean mapping confidence is below min_confidence are refused, not dropped', () => {
+  const b = new SumoLogicBackend();
+  const ps = loadPipelines([sumologicCsePipeline], ctx);
+  // A generic category with a field no mapping knows scores 0.
+  const rule =
+    "title: t\nlogsource:\n    category: proxy\ndetection:\n    sel:\n        cs-uri|contains: '/ipfs/'\n    condition: sel\n";
+  const refused = convertText(rule, b, ps, {}, ctx);
+  assert.match(refused.error ?? '', /TL5001 .*confidence 0\.000 is below the threshold 0\.250/);
+  const allowed = convertText(rule, b, ps, { options: { min_confidence: '0' } }, ctx);
+  assert.ok(allowed.queries, allowed.error);
+  const c = confidenceOf(allowed.queries[0]!);
+  assert.equal(c.overall_score, 0);
+  assert.deepEqual(c.warnings, [
+    "Field 'cs-uri' is not mapped to CSE schema and may not exist in Cloud SIEM logs",
+  ]);
+  const off = convertText(rule, b, ps, { options: { include_confidence_metadata: 'false' } }, ctx);
+  assert.ok(off.queries, off.error);
+  assert.doesNotMatch(off.queries[0]!, /mapping_confidence/);
+});
+
+test('sumologic: only fields of top-level selection maps are scored (lists of maps are not)', () => {
+  const b = new SumoLogicBackend();
+  const ps = loadPipelines([sumologicCsePipeline], ctx);
+  const rule =
+    'title: t\nlogsource:\n    category: process_creation\n    product: windows\ndetection:\n    sel:\n        - CommandLine: a\n        - Image: b\n    condition: sel\n';
+  const r = convertText(rule, b, ps, {}, ctx);
+  assert.ok(r.queries, r.error);
+  const c = confidenceOf(r.queries[0]!);
+  assert.deepEqual(c.field_mappings, []);
+  assert.equal(c.overall_score, 1);
+  assert.match(r.queries[0]!, /"overall_score": 1\.0,/);
+});
+
+test('sumologic: mapping scores follow the reference (known pairs, schema misses, rounding)', () => {
+  assert.equal(scoreMapping('EventID', 'metadata_deviceEventId').confidence, 0.95);
+  const status = scoreMapping('Status', 'action');
+  assert.equal(status.confidence, 0.455);
+  assert.deepEqual(status.factors, {
+    semantic_similarity: 0,
+    data_preservation: 1,
+    type_compatibility: 0.4,
+    field_specificity: 0.5,
   });
+  // `application` is not a schema field (the schema has `Application`): flagged and penalized.
+  assert.deepEqual(scoreMapping('LogonProcessName', 'application').warnings, [
+    "CSE field 'application' not found in schema",
+  ]);
+  assert.match(scoreMapping('SourceIp', 'srcDevice_ip').warnings[0] ?? '', /enrichment-only/);
+  // round(x, 3) ties go to the even digit, as in Python.
+  assert.equal(pyRound3(0.0625), 0.062);
+  assert.equal(pyRound3(0.6875), 0.688);
+  assert.equal(pyRound3(0.69375), 0.694);
 });
 
 test('sumologic: output is deterministic unless a conversion timestamp is asked for', () => {
@@ -131,7 +237,7 @@ test('sumologic: syntax checker rejects malformed expressions', () => {
   assert.deepEqual(checkCse('!(a="x" OR b matches /.*y.*/) AND c in ("1", 2) AND !isEmpty(d) AND e>=5'), []);
 });
 
-test('sumologic: reference vectors ≥ 95 % identical (mapping confidence aside)', (t) => {
+test('sumologic: reference vectors ≥ 95 % byte-identical', (t) => {
   if (!sharedAvailable) return t.skip('../shared not found');
   const st = runVectorFile('sumologic.jsonl', sumologicConverter(), normalizeSumo);
   const pct = (100 * st.same) / st.total;
@@ -141,7 +247,7 @@ test('sumologic: reference vectors ≥ 95 % identical (mapping confidence aside)
   assert.ok(pct >= 95);
 });
 
-test('sumologic: SigmaHQ corpus ≥ 95 % identical (mapping confidence aside), expressions well-formed', (t) => {
+test('sumologic: SigmaHQ corpus ≥ 95 % byte-identical, expressions well-formed', (t) => {
   if (!sharedAvailable) return t.skip('../shared not found');
   const st = corpusRun('sumologic.jsonl', sumologicConverter(), normalizeSumo);
   const pct = (100 * st.same) / st.refOk;

@@ -14,6 +14,12 @@ import { TextBackend } from '../text/backend.js';
 import type { ConversionContext } from '../text/context.js';
 import type { Printed } from '../text/printer.js';
 import { pyNumber } from '../text/strings.js';
+import {
+  DEFAULT_MIN_CONFIDENCE,
+  blockedMessage,
+  mappingConfidence,
+  pythonFloatScores,
+} from './confidence.js';
 import { finalizeExpression, ruleJson, toPythonJson } from './finalize.js';
 import { CSE_SCHEMA_FIELDS, CSE_STRING_FIELDS } from './schema.js';
 import { sumologicTable } from './table.js';
@@ -30,6 +36,9 @@ export const sumologicOptions = {
   include_conversion_timestamp:
     'add conversion_metadata.conversion_timestamp (default false: deterministic output)',
   include_conversion_metadata: 'add conversion_metadata (default true)',
+  include_confidence_metadata:
+    'score the field mappings (conversion_metadata.mapping_confidence) and refuse rules below min_confidence (default true)',
+  min_confidence: `lowest mean mapping confidence converted, 0 to 1 (default ${DEFAULT_MIN_CONFIDENCE}; 0 converts everything)`,
 } as const;
 
 /** The text pySigma's str(SigmaString) gives: wildcards as `*` and `?`, literals as they are. */
@@ -211,8 +220,25 @@ export class SumoLogicBackend extends TextBackend {
 
   override finalizeQueryFormat(query: string, ctx: ConversionContext): string | null {
     const expr = finalizeExpression(ctx.rule, query);
-    const obj = ruleJson(ctx.rule, expr, ctx.options);
-    const text = toPythonJson(obj);
+    let confidence: Record<string, unknown> | undefined;
+    if (ctx.options['include_confidence_metadata'] !== 'false') {
+      const raw = ctx.options['min_confidence'];
+      const min = raw === undefined || raw === '' ? DEFAULT_MIN_CONFIDENCE : Number(raw);
+      if (!Number.isFinite(min)) {
+        ctx.diagnostics.push({
+          code: 'TL5007',
+          severity: 'error',
+          message: `min_confidence must be a number (got '${raw ?? ''}')`,
+          file: ctx.rule.file,
+        });
+        return null;
+      }
+      const scored = mappingConfidence(ctx.rule, ctx.applied, min);
+      if (scored.blocked) return this.unsupported(ctx, blockedMessage(scored));
+      confidence = scored.metadata;
+    }
+    const obj = ruleJson(ctx.rule, expr, ctx.options, confidence);
+    const text = pythonFloatScores(toPythonJson(obj));
     this.ruleObjects.set(text, obj);
     return text;
   }
@@ -222,6 +248,6 @@ export class SumoLogicBackend extends TextBackend {
     if (queries.length === 0) return [];
     const rules = queries.map((q) => this.ruleObjects.get(q) ?? (JSON.parse(q) as unknown));
     this.ruleObjects.clear();
-    return [toPythonJson({ rules })];
+    return [pythonFloatScores(toPythonJson({ rules }))];
   }
 }

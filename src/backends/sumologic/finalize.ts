@@ -229,6 +229,7 @@ export function ruleJson(
   rule: IrRule,
   expression: string,
   options: Readonly<Record<string, string>>,
+  mappingConfidence?: Record<string, unknown>,
 ): Record<string, unknown> {
   const tags = attackTags(rule.tags);
   const [enabled, prototype] = rule.status
@@ -269,6 +270,7 @@ export function ruleJson(
     };
     if (options['include_conversion_timestamp'] === 'true')
       meta['conversion_timestamp'] = new Date().toISOString().replace('Z', '+00:00');
+    if (mappingConfidence) meta['mapping_confidence'] = mappingConfidence;
     json['conversion_metadata'] = meta;
   }
   return json;

@@ -481,6 +481,10 @@ export const sumologicTransformations: Readonly<Record<string, TransformationDef
   }),
 };
 
+/** The field-mapping items in pipeline order: item id and Sigma field → CSE field (./confidence.ts scores them). */
+export const SUMOLOGIC_MAPPING_ITEMS: readonly { id: string; mapping: Readonly<Record<string, string>> }[] =
+  MAPPINGS.map(([name, , mapping]) => ({ id: `sumologic_cse_${name}`, mapping }));
+
 export const sumologicCsePipeline: Record<string, unknown> = {
   name: 'Sumo Logic Cloud SIEM (CSE) Pipeline',
   priority: 20,

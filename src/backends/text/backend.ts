@@ -26,6 +26,8 @@ export interface BackendConvertOptions {
   state?: Record<string, unknown>;
   /** The rule's `fields` after the pipelines' field mappings. */
   fields?: readonly string[];
+  /** Ids of the pipeline items whose rule conditions matched this rule, in the order they ran. */
+  applied?: readonly string[];
   /** ATT&CK names for outputs that describe tactics and techniques (Elastic Security rules). */
   attack?: AttackLookup;
 }
@@ -95,6 +97,7 @@ export class TextBackend extends TextPrinter implements Backend {
         options: opts.options ?? {},
         pretty: opts.pretty ?? false,
         ...(opts.fields ? { fields: opts.fields } : {}),
+        ...(opts.applied ? { applied: opts.applied } : {}),
       });
       const printed = this.print(cond, ctx);
       // The reference emits nothing for a condition whose every part was dropped.

@@ -43,6 +43,8 @@ export interface ConversionContext {
   options: Readonly<Record<string, string>>;
   /** The rule's `fields` list after field mappings (for table/projection output). */
   fields: readonly string[];
+  /** Ids of the pipeline items whose rule conditions matched the rule (pySigma's applied items). */
+  applied: readonly string[];
   deferred: Deferred[];
   diagnostics: Diagnostic[];
   /** Ancestors of the node being printed, outermost first (pySigma's parent chain). */
@@ -61,6 +63,7 @@ export interface ContextInit {
   options?: Readonly<Record<string, string>>;
   pretty?: boolean;
   fields?: readonly string[];
+  applied?: readonly string[];
 }
 
 export function createContext(init: ContextInit): ConversionContext {
@@ -70,6 +73,7 @@ export function createContext(init: ContextInit): ConversionContext {
     state: init.state ?? {},
     options: init.options ?? {},
     fields: init.fields ?? fieldsAttribute(init.rule),
+    applied: init.applied ?? [],
     deferred: [],
     diagnostics: [],
     ancestors: [],

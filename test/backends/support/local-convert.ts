@@ -56,6 +56,7 @@ export function convertText(
       format: opts.format ?? backend.defaultFormat,
       ...opts,
       state: p.value.state,
+      applied: p.value.applied,
     });
     if (!r.ok) return { error: `convert: ${r.diagnostics.map((d) => `${d.code} ${d.message}`).join('; ')}` };
     out.push(...r.value.queries);
