@@ -1,8 +1,9 @@
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { hasErrors, renderText } from '../../diagnostics/index.js';
-import { PACKAGE_TARGETS, runBuild } from '../../build/index.js';
-import { buildSite } from '../../site/index.js';
+import { PACKAGE_TARGETS, runBuildAsync } from '../../build/index.js';
+import type { SiteWorker } from '../../site/index.js';
+import { startSiteWorker } from '../../site/index.js';
 import type { CliIO, Command } from '../command.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, flag, str, strs, write } from '../command.js';
 
@@ -84,14 +85,23 @@ export const buildCommand: Command = {
           : resolve(io.cwd, 'content');
     const out = resolve(io.cwd, str(values, 'out') ?? 'dist');
     const onProgress = progress(io);
-    const opts: Parameters<typeof runBuild>[1] = {
+    const site = !flag(values, 'no-site');
+    // The site is rendered on its own thread while this one renders and writes the packages.
+    const siteWorker = site ? startSiteWorker() : undefined;
+    let siteBuild: ReturnType<SiteWorker['build']> | undefined;
+    const opts: Parameters<typeof runBuildAsync>[1] = {
       out,
       rules,
       targets: strs(values, 'targets'),
       incremental: !flag(values, 'no-cache'),
+      onCatalogue: (cat) => {
+        siteBuild = siteWorker?.build(cat, join(out, 'site'));
+      },
     };
     if (onProgress) opts.onProgress = onProgress;
-    const r = runBuild(contentDir, opts);
+    const r = await runBuildAsync(contentDir, opts);
+    const siteResult = await siteBuild;
+    await siteWorker?.close();
     const errors = r.diagnostics.filter((d) => d.severity === 'error');
     if (!r.ok) {
       write(io.stderr, renderText(r.diagnostics));
@@ -100,11 +110,9 @@ export const buildCommand: Command = {
     if (!flag(values, 'quiet') && r.diagnostics.length > 0) write(io.stderr, renderText(r.diagnostics));
     const res = r.value;
     let open = relative(io.cwd, join(out, 'index.json')) || 'index.json';
-    const site = !flag(values, 'no-site');
-    if (site) {
-      const s = await buildSite(res.catalogue, join(out, 'site'));
-      if (s.diagnostics.length > 0) write(io.stderr, renderText(s.diagnostics));
-      if (!s.ok) return EXIT_FINDINGS;
+    if (siteResult) {
+      if (siteResult.diagnostics.length > 0) write(io.stderr, renderText(siteResult.diagnostics));
+      if (!siteResult.ok) return EXIT_FINDINGS;
       open = relative(io.cwd, join(out, 'site', 'index.html'));
     }
     const text = flag(values, 'quiet')
