@@ -21,6 +21,9 @@ function progress(io: CliIO): ((done: number, total: number) => void) | undefine
   };
 }
 
+/** Failures that come from the command line rather than the content: unknown target, missing folder. */
+const USAGE_CODES = new Set(['TL8101', 'TL8100', 'TL8028']);
+
 export const buildCommand: Command = {
   name: 'build',
   summary:
@@ -43,7 +46,8 @@ export const buildCommand: Command = {
     '  index.json          the catalogue; build-report.json / .txt: converted / degraded / unsupported',
     'Conversions are cached by content hash in <out>/.cache, so a rebuild converts only what changed.',
     `Targets: ${PACKAGE_TARGETS.join(', ')}.`,
-    'Exit status: 0 built, 1 content errors or nothing could be written, 2 usage error.',
+    'Exit status: 0 built, 1 content errors or nothing could be written, 2 usage error (unknown option or',
+    'target, content or rules folder not found).',
   ].join('\n'),
   options: {
     rules: {
@@ -105,7 +109,7 @@ export const buildCommand: Command = {
     const errors = r.diagnostics.filter((d) => d.severity === 'error');
     if (!r.ok) {
       write(io.stderr, renderText(r.diagnostics));
-      return r.diagnostics.some((d) => d.code === 'TL8101') ? EXIT_USAGE : EXIT_FINDINGS;
+      return r.diagnostics.some((d) => USAGE_CODES.has(d.code)) ? EXIT_USAGE : EXIT_FINDINGS;
     }
     if (!flag(values, 'quiet') && r.diagnostics.length > 0) write(io.stderr, renderText(r.diagnostics));
     const res = r.value;
