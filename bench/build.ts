@@ -91,9 +91,18 @@ if (process.argv.includes('--child')) {
   }
   const s = (ms: number): string => (ms / 1000).toFixed(1) + ' s';
   const mb = (x: number): string => x.toFixed(0) + ' MB';
-  console.log(`tripline build --rules ${rules} -o <tmp> -q --no-cache: ${cold[0]?.summary}, 8 package targets + site`);
-  console.log(`  wall, cold:  median ${s(median(cold.map((r) => r.wallMs)))} of ${runs} (${cold.map((r) => s(r.wallMs)).join(', ')})`);
+  console.log(
+    `tripline build --rules ${rules} -o <tmp> -q --no-cache: ${cold[0]?.summary}, 8 package targets + site`,
+  );
+  console.log(
+    `  wall, cold:  median ${s(median(cold.map((r) => r.wallMs)))} of ${runs} (${cold.map((r) => s(r.wallMs)).join(', ')})`,
+  );
   console.log(`  CPU, cold:   median ${s(median(cold.map((r) => r.cpuMs)))} (all threads)`);
-  console.log(`  peak RSS:    median ${mb(median(cold.map((r) => r.rssMb)))}, highest ${mb(Math.max(...cold.map((r) => r.rssMb)))}`);
-  if (warm) console.log(`  warm rebuild (everything cached): ${s(warm.wallMs)} wall, ${s(warm.cpuMs)} CPU, ${mb(warm.rssMb)}`);
+  console.log(
+    `  peak RSS:    median ${mb(median(cold.map((r) => r.rssMb)))}, highest ${mb(Math.max(...cold.map((r) => r.rssMb)))}`,
+  );
+  if (warm)
+    console.log(
+      `  warm rebuild (everything cached): ${s(warm.wallMs)} wall, ${s(warm.cpuMs)} CPU, ${mb(warm.rssMb)}`,
+    );
 }

@@ -7,7 +7,8 @@ import { parentPort } from 'node:worker_threads';
 import type { SigmaDocument } from '../sigma/index.js';
 import { parseSigmaText } from '../sigma/index.js';
 import type { ConversionJob, WorkerItem } from './catalogue.js';
-import { ATTACK, runJobs } from './catalogue.js';
+import { runJobs } from './catalogue.js';
+import { ATTACK } from './items.js';
 import type { ConvertInput } from './convert-target.js';
 import { ConverterPool } from './convert-target.js';
 

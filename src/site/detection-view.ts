@@ -82,8 +82,15 @@ function targetPanel(r: TargetResult): string {
 }
 
 function sameText(a: TargetResult, b: TargetResult): boolean {
-  const eq = (x: readonly string[], y: readonly string[]): boolean => x.length === y.length && x.every((v, i) => v === y[i]);
-  return a.format === b.format && a.override === b.override && eq(a.queries, b.queries) && eq(a.reason, b.reason) && eq(a.tables, b.tables);
+  const eq = (x: readonly string[], y: readonly string[]): boolean =>
+    x.length === y.length && x.every((v, i) => v === y[i]);
+  return (
+    a.format === b.format &&
+    a.override === b.override &&
+    eq(a.queries, b.queries) &&
+    eq(a.reason, b.reason) &&
+    eq(a.tables, b.tables)
+  );
 }
 
 /** Query tabs, one per package target, in the catalogue's target order. */
@@ -101,7 +108,9 @@ export function queryTabs(ctx: ViewContext, d: CatalogueDetection, prefix: strin
   // Sentinel and Defender share one KQL result: its panel is rendered (and highlighted) once.
   const rendered = new Map<TargetResult, string>();
   const panelOf = (r: TargetResult): string => {
-    const same = [...rendered.keys()].find((x) => x.backend === r.backend && x.status === r.status && sameText(x, r));
+    const same = [...rendered.keys()].find(
+      (x) => x.backend === r.backend && x.status === r.status && sameText(x, r),
+    );
     const html = same ? (rendered.get(same) ?? '') : targetPanel(r);
     rendered.set(r, html);
     return html;

@@ -149,7 +149,11 @@ export function highlight(query: string, lang: QueryLanguage): string {
       i = plain = stop;
       continue;
     }
-    if (ch === '"' || ch === "'" || (ch === '/' && lang === 'yaral' && at(YARAL_REGEX, query, i) !== undefined)) {
+    if (
+      ch === '"' ||
+      ch === "'" ||
+      (ch === '/' && lang === 'yaral' && at(YARAL_REGEX, query, i) !== undefined)
+    ) {
       let j = i + 1;
       while (j < n && query[j] !== ch && query[j] !== '\n') j += query[j] === '\\' ? 2 : 1;
       const stop = Math.min(n, j + 1);

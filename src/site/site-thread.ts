@@ -25,7 +25,14 @@ export function startSiteWorker(): SiteWorker {
       started = true;
       return new Promise((resolve) => {
         const failed = (message: string): void =>
-          resolve(fail({ code: 'TL8800', severity: 'error', message: `the site could not be built: ${message}`, file: outDir }));
+          resolve(
+            fail({
+              code: 'TL8800',
+              severity: 'error',
+              message: `the site could not be built: ${message}`,
+              file: outDir,
+            }),
+          );
         worker.once('message', (r: Result<SiteReport>) => {
           worker.removeAllListeners('exit');
           void worker.terminate();

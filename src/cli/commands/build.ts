@@ -16,7 +16,7 @@ function progress(io: CliIO): ((done: number, total: number) => void) | undefine
     last = pct;
     const width = 30;
     const fill = Math.round((done / total) * width);
-    io.stderr.write(`\r[${'#'.repeat(fill)}${' '.repeat(width - fill)}] ${done}/${total} detections`);
+    io.stderr.write(`\r[${'#'.repeat(fill)}${' '.repeat(width - fill)}] ${done}/${total} conversions`);
     if (done === total) io.stderr.write('\n');
   };
 }
