@@ -7,8 +7,8 @@ import type { Result } from '../diagnostics/index.js';
 import { fail, ok } from '../diagnostics/index.js';
 import { computeCoverage, toNavigatorLayer } from '../attack/index.js';
 import { ConversionCache } from './cache.js';
-import type { BuildCatalogueOptions } from './catalogue.js';
-import { buildCatalogueFull } from './catalogue.js';
+import type { BuildCatalogueOptions, CatalogueBuild } from './catalogue.js';
+import { buildCatalogueFull, buildCatalogueParallel } from './catalogue.js';
 import type { Catalogue, PackageTarget } from './model.js';
 import { writeElastic } from './packages/elastic.js';
 import { writeMicrosoft } from './packages/microsoft.js';
@@ -17,6 +17,7 @@ import { writeLogscale, writeQradar, writeSecops, writeSigma, writeSumologic } f
 import { writeSplunk } from './packages/splunk.js';
 import type { BuildReport } from './report.js';
 import { buildReport, renderReportText } from './report.js';
+import { ConvertWorkerHandle } from './workers.js';
 
 export interface RunBuildOptions extends Omit<BuildCatalogueOptions, 'cache'> {
   /** Output folder (default dist). */
@@ -66,30 +67,93 @@ export function renderPackages(cat: Catalogue): OutputTree {
   return out;
 }
 
-export function runBuild(contentDir: string | undefined, options: RunBuildOptions): Result<BuildResult> {
-  const outDir = resolve(options.out);
-  const cacheFile = resolve(outDir, CACHE_FILE);
-  const cache = options.incremental === false ? new ConversionCache() : ConversionCache.load(cacheFile);
-  const built = buildCatalogueFull(contentDir, { ...options, cache });
-  if (!built.ok) return fail(built.diagnostics);
-  const cat = built.value.catalogue;
+/** The in-memory output of a build besides the catalogue: packages, index.json, the report. */
+function renderOutputs(cat: Catalogue, cache: ConversionCache): { tree: OutputTree; report: BuildReport; reportText: string } {
   const tree = renderPackages(cat);
   const report = buildReport(cat, { converted: cache.misses, cached: cache.hits, reconverted: cache.reconverted });
   const reportText = renderReportText(report);
   tree.add('index.json', JSON.stringify(cat, null, 1) + '\n');
   tree.add('build-report.json', JSON.stringify(report, null, 1) + '\n');
   tree.add('build-report.txt', reportText);
+  return { tree, report, reportText };
+}
+
+function writeError(options: RunBuildOptions, e: unknown): Result<never> {
+  return fail({
+    code: 'TL8102',
+    severity: 'error',
+    message: `cannot write the build output: ${(e as Error).message}`,
+    file: options.out,
+  });
+}
+
+function loadCache(options: RunBuildOptions, cacheFile: string): ConversionCache {
+  return options.incremental === false ? new ConversionCache() : ConversionCache.load(cacheFile);
+}
+
+/** The whole build on this thread (what tests and library callers use; the CLI uses runBuildAsync). */
+export function runBuild(contentDir: string | undefined, options: RunBuildOptions): Result<BuildResult> {
+  const outDir = resolve(options.out);
+  const cacheFile = resolve(outDir, CACHE_FILE);
+  const cache = loadCache(options, cacheFile);
+  const built = buildCatalogueFull(contentDir, { ...options, cache });
+  if (!built.ok) return fail(built.diagnostics);
+  const cat = built.value.catalogue;
+  const { tree, report, reportText } = renderOutputs(cat, cache);
   let files: string[];
   try {
     files = tree.write(outDir);
     cache.save(cacheFile);
   } catch (e) {
-    return fail({
-      code: 'TL8102',
-      severity: 'error',
-      message: `cannot write the build output: ${(e as Error).message}`,
-      file: options.out,
-    });
+    return writeError(options, e);
+  }
+  return ok({ catalogue: cat, report, reportText, files, out: outDir }, built.diagnostics);
+}
+
+export interface RunBuildAsyncOptions extends RunBuildOptions {
+  /** Convert on a worker thread as well as this one (default true); the output is the same either way. */
+  workers?: boolean;
+  /**
+   * Called with the catalogue as soon as it is built, before the packages are rendered and written:
+   * the CLI hands it to the site renderer on another thread there.
+   */
+  onCatalogue?: (cat: Catalogue) => void;
+}
+
+/**
+ * runBuild using both cores: conversions are shared with a worker thread, and `onCatalogue` lets the
+ * caller start other work (the site) on another thread before the packages are rendered and written.
+ * Produces exactly what runBuild produces.
+ */
+export async function runBuildAsync(
+  contentDir: string | undefined,
+  options: RunBuildAsyncOptions,
+): Promise<Result<BuildResult>> {
+  const outDir = resolve(options.out);
+  const cacheFile = resolve(outDir, CACHE_FILE);
+  // Plain Sigma folders are where builds get large (a content folder alone is a few dozen detections).
+  // The worker starts first so that its module loading overlaps reading and parsing the rules here.
+  const worker = options.workers === false || !options.rules?.length ? undefined : new ConvertWorkerHandle();
+  let built: Result<CatalogueBuild>;
+  let cache: ConversionCache;
+  try {
+    cache = loadCache(options, cacheFile);
+    built = worker
+      ? await buildCatalogueParallel(contentDir, { ...options, cache, worker })
+      : buildCatalogueFull(contentDir, { ...options, cache });
+  } finally {
+    await worker?.close();
+  }
+  if (!built.ok) return fail(built.diagnostics);
+  const cat = built.value.catalogue;
+  options.onCatalogue?.(cat);
+  const { tree, report, reportText } = renderOutputs(cat, cache);
+  let files: string[];
+  try {
+    files = tree.write(outDir);
+    cache.save(cacheFile);
+  } catch (e) {
+    return writeError(options, e);
   }
   return ok({ catalogue: cat, report, reportText, files, out: outDir }, built.diagnostics);
 }

@@ -9,7 +9,7 @@ import { dirname } from 'node:path';
 import type { TargetResult } from './model.js';
 
 /** Bump when conversion or rendering changes so stale results are not reused. */
-export const BUILD_CACHE_VERSION = '1';
+export const BUILD_CACHE_VERSION = '2';
 
 export class ConversionCache {
   private entries = new Map<string, TargetResult>();
@@ -36,6 +36,11 @@ export class ConversionCache {
       // No cache yet, or a damaged one: start empty.
     }
     return c;
+  }
+
+  /** Whether a result is stored for the key (without counting a hit). */
+  has(key: string): boolean {
+    return this.entries.has(key);
   }
 
   lookup(key: string): TargetResult | undefined {

@@ -4,24 +4,25 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
-import { parseAllDocuments, stringify } from 'yaml';
 import type { Diagnostic, Result } from '../diagnostics/index.js';
 import { fail, hasErrors, ok } from '../diagnostics/index.js';
-import { ATTACK_SOURCE, TACTICS, lookupTactic, lookupTechnique, techniquesByTactic } from '../attack/index.js';
-import type { AttackLookup } from '../backends/text/backend.js';
-import type { ContentSet, Detection } from '../content/index.js';
+import { ATTACK_SOURCE, TACTICS, techniquesByTactic } from '../attack/index.js';
+import type { ContentSet } from '../content/index.js';
 import { loadContent, summarizeStory } from '../content/index.js';
 import { parseSigmaText } from '../sigma/index.js';
-import type { SigmaDocument } from '../sigma/index.js';
 import { walkFiles } from '../util/files.js';
 import { ConversionCache } from './cache.js';
+import type { LoweringCache } from '../backends/convert.js';
 import type { ConvertInput } from './convert-target.js';
 import { ConverterPool, convertForTarget } from './convert-target.js';
+import type { Item } from './items.js';
+import { ATTACK, contentItem, plainItems } from './items.js';
 import type {
   Catalogue,
   CatalogueDetection,
   CatalogueStory,
   PackageTarget,
+  TargetResult,
   TargetStatus,
 } from './model.js';
 import { PACKAGE_TARGETS } from './model.js';
@@ -35,7 +36,7 @@ export interface BuildCatalogueOptions {
   targets?: readonly string[];
   /** Conversion cache (see ConversionCache.load); without one everything is converted. */
   cache?: ConversionCache;
-  /** Called after each detection is converted (for a progress bar). */
+  /** Called after each conversion the cache could not answer (for a progress bar). */
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -45,187 +46,6 @@ export interface CatalogueBuild {
   content?: ContentSet;
   /** Absolute source file by detection id (for copying clean Sigma rules). */
   sourceFiles: Map<string, string>;
-}
-
-interface Item {
-  entry: Omit<CatalogueDetection, 'targets' | 'slug'>;
-  input: ConvertInput;
-  /** Text that determines the conversion (the whole source file). */
-  text: string;
-  label: string;
-  file: string;
-}
-
-const ATTACK: AttackLookup = {
-  tacticId: (s) => lookupTactic(s)?.id,
-  techniqueName: (id) => lookupTechnique(id)?.name,
-};
-
-const LEVELS = new Set(['informational', 'low', 'medium', 'high', 'critical']);
-
-function stripTripline(text: string): string {
-  const docs = parseAllDocuments(text);
-  if (!Array.isArray(docs)) return text;
-  return docs
-    .map((d) => {
-      d.delete('tripline');
-      return d.toString({ lineWidth: 0 });
-    })
-    .join('---\n');
-}
-
-function techniqueRefs(ids: readonly string[], tactics: readonly string[]): CatalogueDetection['techniques'] {
-  return ids.map((id) => {
-    const t = lookupTechnique(id);
-    const claimed = t ? t.tactics.filter((x) => tactics.includes(x)) : [];
-    return {
-      id,
-      name: t?.name ?? id,
-      tactics: claimed.length ? claimed : [...(t?.tactics ?? [])],
-      url: t?.url ?? `https://attack.mitre.org/techniques/${id.replace('.', '/')}/`,
-    };
-  });
-}
-
-function tacticRefs(shortnames: readonly string[]): CatalogueDetection['tactics'] {
-  return shortnames.flatMap((s) => {
-    const t = lookupTactic(s);
-    return t ? [{ id: t.id, shortname: t.shortname, name: t.name }] : [];
-  });
-}
-
-function contentItem(d: Detection, text: string): Item {
-  const tb = d.tripline;
-  const entry: Item['entry'] = {
-    id: d.id,
-    title: d.title,
-    description: d.description ?? '',
-    level: d.level ?? 'medium',
-    severity: tb.severity,
-    confidence: tb.confidence,
-    type: tb.type,
-    origin: 'content',
-    source: d.relPath,
-    kind: d.kind,
-    techniques: techniqueRefs(d.techniques, d.tactics),
-    tactics: tacticRefs(d.tactics),
-    tags: d.tags,
-    dataSources: tb.dataSources,
-    stories: tb.stories,
-    falsepositives: d.falsepositives,
-    references: d.references,
-    triage: tb.triage,
-    riskObjects: tb.riskObjects.map((r) => ({ ...r })),
-    threatObjects: tb.threatObjects.map((r) => ({ ...r })),
-    enrichment: tb.enrichment.map((f) => ({ name: f.name, selection: stringifySelection(f.selection) })),
-    tests: tb.tests.map((t) => {
-      const o: CatalogueDetection['tests'][number] = {
-        name: t.name,
-        kind: t.kind,
-        expectMatches: t.expect.matches,
-        expectEnrichment: t.expect.enrichment,
-      };
-      if (t.description !== undefined) o.description = t.description;
-      if (t.dataset !== undefined) o.dataset = t.dataset;
-      if (t.events !== undefined) o.events = t.events;
-      return o;
-    }),
-    atomics: tb.atomics.map((a) => ({
-      guid: a.guid,
-      technique: a.technique,
-      name: a.name,
-      telemetry: a.telemetry.map((x) => ({ ...x })),
-    })),
-    sigma: stripTripline(text),
-    logsource: { ...d.logsource },
-  };
-  for (const k of ['status', 'author', 'date', 'modified'] as const) {
-    const v = d[k];
-    if (v !== undefined) entry[k] = v;
-  }
-  if (tb.howToImplement !== undefined) entry.howToImplement = tb.howToImplement;
-  if (tb.response !== undefined) entry.response = tb.response;
-  if (tb.tuning !== undefined) entry.tuning = tb.tuning;
-  return {
-    entry,
-    input: {
-      file: d.file,
-      documents: d.sigma,
-      primary: d.primary,
-      kind: d.kind,
-      logsource: d.logsource,
-      enrichment: tb.enrichment,
-      overrides: tb.overrides,
-      entityFields: [...new Set([...tb.riskObjects, ...tb.threatObjects].map((o) => o.field))],
-    },
-    text,
-    label: d.relPath,
-    file: d.file,
-  };
-}
-
-function stringifySelection(sel: unknown): string {
-  return stringify(sel, { lineWidth: 0 }).trimEnd();
-}
-
-function plainItems(file: string, rel: string, text: string, docs: readonly SigmaDocument[]): Item[] {
-  const referenced = new Set(docs.flatMap((d) => (d.kind === 'Correlation' ? d.rules : [])));
-  const items: Item[] = [];
-  docs.forEach((doc, primary) => {
-    if (doc.kind === 'Filter') return;
-    const isRef = (doc.id !== undefined && referenced.has(doc.id)) || (doc.name !== undefined && referenced.has(doc.name));
-    if (isRef && doc.raw['generate'] !== true) return;
-    const firstRule = docs.find((x) => x.kind === 'Rule');
-    const ls = doc.kind === 'Rule' ? doc.logsource : firstRule?.kind === 'Rule' ? firstRule.logsource : undefined;
-    const logsource: ConvertInput['logsource'] = {};
-    if (ls?.product !== undefined) logsource.product = ls.product;
-    if (ls?.category !== undefined) logsource.category = ls.category;
-    if (ls?.service !== undefined) logsource.service = ls.service;
-    const techniques = doc.tags
-      .map((t) => /^attack\.(t\d{4}(?:\.\d{3})?)$/i.exec(t)?.[1]?.toUpperCase())
-      .filter((x): x is string => x !== undefined);
-    const tactics = TACTICS.filter((t) => doc.tags.some((g) => g.toLowerCase() === `attack.${t.shortname.replace(/-/g, '_')}` || g.toLowerCase() === `attack.${t.shortname}`)).map((t) => t.shortname);
-    const level = doc.level !== undefined && LEVELS.has(doc.level) ? doc.level : 'medium';
-    const kind = doc.kind === 'Correlation' ? 'correlation' : 'rule';
-    const entry: Item['entry'] = {
-      id: doc.id ?? `${rel}#${primary}`,
-      title: doc.title,
-      description: doc.description ?? '',
-      level,
-      severity: level,
-      confidence: 'medium',
-      type: kind === 'correlation' ? 'Correlation' : 'TTP',
-      origin: 'sigma',
-      source: rel,
-      kind,
-      techniques: techniqueRefs(techniques, tactics),
-      tactics: tacticRefs(tactics),
-      tags: doc.tags,
-      dataSources: [],
-      stories: [],
-      falsepositives: doc.falsepositives,
-      references: doc.references,
-      riskObjects: [],
-      threatObjects: [],
-      enrichment: [],
-      tests: [],
-      atomics: [],
-      sigma: text,
-      logsource,
-    };
-    for (const k of ['status', 'author', 'date', 'modified'] as const) {
-      const v = doc[k];
-      if (v !== undefined) entry[k] = v;
-    }
-    items.push({
-      entry,
-      input: { file, documents: docs, primary, kind, logsource, enrichment: [], overrides: {}, entityFields: [] },
-      text: `${primary}\u0000${text}`,
-      label: docs.length > 1 ? `${rel}#${primary}` : rel,
-      file,
-    });
-  });
-  return items;
 }
 
 function selectTargets(names: readonly string[] | undefined): Result<PackageTarget[]> {
@@ -245,7 +65,15 @@ function selectTargets(names: readonly string[] | undefined): Result<PackageTarg
   return ok(out);
 }
 
-export function buildCatalogueFull(contentDir: string | undefined, options: BuildCatalogueOptions = {}): Result<CatalogueBuild> {
+/** Everything read and parsed before conversion. */
+interface Prepared {
+  items: Item[];
+  targets: PackageTarget[];
+  content?: ContentSet;
+  diagnostics: Diagnostic[];
+}
+
+function prepare(contentDir: string | undefined, options: BuildCatalogueOptions): Result<Prepared> {
   const diagnostics: Diagnostic[] = [];
   const targets = selectTargets(options.targets);
   if (!targets.ok) return fail(targets.diagnostics);
@@ -280,56 +108,232 @@ export function buildCatalogueFull(contentDir: string | undefined, options: Buil
       items.push(...plainItems(file, rel, text, parsed.file.documents));
     }
   }
-
-  const pool = new ConverterPool(ATTACK);
-  const cache = options.cache ?? new ConversionCache();
-  const slugs = new SlugAllocator();
+  // An id used twice is built once: the later items are dropped here, before any conversion.
   const seenIds = new Set<string>();
-  const detections: CatalogueDetection[] = [];
-  const sourceFiles = new Map<string, string>();
-  const byTarget: Record<string, Record<TargetStatus, number>> = {};
-  for (const t of targets.value) byTarget[t] = { converted: 0, degraded: 0, unsupported: 0 };
-  // Sentinel and Defender share the KQL conversion: convert once per backend/format per input.
-  items.forEach((item, i) => {
-    if (seenIds.has(item.entry.id)) {
-      diagnostics.push({
-        code: 'TL8103',
-        severity: 'warning',
-        message: `left out: id ${item.entry.id} already used by another detection`,
-        file: item.file,
-      });
-      return;
+  const unique = items.filter((item) => {
+    if (!seenIds.has(item.entry.id)) {
+      seenIds.add(item.entry.id);
+      return true;
     }
-    seenIds.add(item.entry.id);
-    const det: CatalogueDetection = { ...item.entry, slug: slugs.take(item.entry.title, 'detection'), targets: {} };
-    for (const t of targets.value) {
+    diagnostics.push({
+      code: 'TL8103',
+      severity: 'warning',
+      message: `left out: id ${item.entry.id} already used by another detection`,
+      file: item.file,
+    });
+    return false;
+  });
+  const prepared: Prepared = { items: unique, targets: targets.value, diagnostics };
+  if (content) prepared.content = content;
+  return ok(prepared);
+}
+
+/** One conversion the cache could not answer: an item converted for one package target. */
+export interface ConversionJob {
+  key: string;
+  item: number;
+  target: PackageTarget;
+}
+
+/**
+ * The cache key of every (item, target), in build order. Keyed by what conversion depends on, not the
+ * package name, so Sentinel and Defender share one KQL conversion. The source text is hashed once per
+ * item; the per-target key hashes that digest with the target's settings.
+ */
+function conversionKeys(p: Prepared): string[][] {
+  return p.items.map((item) => {
+    const textKey = ConversionCache.key([item.text]);
+    return p.targets.map((t) => {
       const spec = PACKAGE_SPECS[t];
-      // Keyed by what conversion depends on (not the package name): Sentinel and Defender share KQL.
-      const key = ConversionCache.key([
+      return ConversionCache.key([
         spec.backend,
         spec.format,
         JSON.stringify([spec.correlationBackend, spec.enrichmentBackend]),
-        item.text,
+        textKey,
       ]);
+    });
+  });
+}
+
+/** The conversions a build has to run (each distinct key missing from the cache, once). */
+function pendingJobs(p: Prepared, keys: readonly string[][], cache: ConversionCache): ConversionJob[] {
+  const jobs: ConversionJob[] = [];
+  const seen = new Set<string>();
+  keys.forEach((row, item) =>
+    row.forEach((key, j) => {
+      const target = p.targets[j];
+      if (target === undefined || seen.has(key) || cache.has(key)) return;
+      seen.add(key);
+      jobs.push({ key, item, target });
+    }),
+  );
+  return jobs;
+}
+
+/** Converts the given jobs on this thread, one lowering per item shared by its targets. */
+export function runJobs(
+  jobs: readonly ConversionJob[],
+  inputOf: (item: number) => ConvertInput,
+  pool: ConverterPool,
+  onDone?: () => void,
+): Map<string, TargetResult> {
+  const out = new Map<string, TargetResult>();
+  let lastItem = -1;
+  let lowering: LoweringCache = new Map();
+  for (const job of jobs) {
+    if (job.item !== lastItem) {
+      lastItem = job.item;
+      lowering = new Map();
+    }
+    out.set(job.key, convertForTarget(PACKAGE_SPECS[job.target], { ...inputOf(job.item), lowering }, pool));
+    onDone?.();
+  }
+  return out;
+}
+
+/** Sequential assembly from the conversion results: same order, counts and cache use as converting inline. */
+function finish(
+  p: Prepared,
+  keys: readonly string[][],
+  results: ReadonlyMap<string, TargetResult>,
+  cache: ConversionCache,
+): Result<CatalogueBuild> {
+  const slugs = new SlugAllocator();
+  const detections: CatalogueDetection[] = [];
+  const sourceFiles = new Map<string, string>();
+  const byTarget: Record<string, Record<TargetStatus, number>> = {};
+  for (const t of p.targets) byTarget[t] = { converted: 0, degraded: 0, unsupported: 0 };
+  p.items.forEach((item, i) => {
+    const det: CatalogueDetection = { ...item.entry, slug: slugs.take(item.entry.title, 'detection'), targets: {} };
+    p.targets.forEach((t, j) => {
+      const key = keys[i]?.[j] ?? '';
       let r = cache.lookup(key);
       if (!r) {
-        r = convertForTarget(spec, item.input, pool);
+        const fresh = results.get(key);
+        if (!fresh) throw new Error(`internal: no conversion for ${item.label} ${t}`);
+        r = fresh;
         cache.store(key, r, `${item.label} ${t}`);
       }
       det.targets[t] = { ...r, files: [] };
       const counts = byTarget[t];
       if (counts) counts[r.status]++;
-    }
+    });
     detections.push(det);
     sourceFiles.set(det.id, item.file);
-    options.onProgress?.(i + 1, items.length);
   });
-
-  const catalogue = assemble(detections, content, targets.value);
+  const catalogue = assemble(detections, p.content, p.targets);
   catalogue.totals.byTarget = byTarget;
   const build: CatalogueBuild = { catalogue, sourceFiles };
-  if (content) build.content = content;
-  return ok(build, diagnostics);
+  if (p.content) build.content = p.content;
+  return ok(build, p.diagnostics);
+}
+
+function progressCounter(total: number, onProgress: BuildCatalogueOptions['onProgress']): (() => void) | undefined {
+  if (!onProgress) return undefined;
+  let done = 0;
+  return () => onProgress(++done, total);
+}
+
+export function buildCatalogueFull(contentDir: string | undefined, options: BuildCatalogueOptions = {}): Result<CatalogueBuild> {
+  const prepared = prepare(contentDir, options);
+  if (!prepared.ok) return fail(prepared.diagnostics);
+  const p = prepared.value;
+  const cache = options.cache ?? new ConversionCache();
+  const keys = conversionKeys(p);
+  const jobs = pendingJobs(p, keys, cache);
+  const results = runJobs(
+    jobs,
+    (i) => (p.items[i] as Item).input,
+    new ConverterPool(ATTACK),
+    progressCounter(jobs.length, options.onProgress),
+  );
+  return finish(p, keys, results, cache);
+}
+
+/** What a conversion worker needs to rebuild an item's input: the file text is parsed again there. */
+export interface WorkerItem {
+  file: string;
+  source: string;
+  input: Omit<ConvertInput, 'documents' | 'lowering'>;
+}
+
+/**
+ * Converts on this thread and on the given worker at once (see convert-worker.ts): jobs are handed
+ * out in chunks as each side becomes free. Results are keyed by cache key, so the catalogue does not
+ * depend on which thread converted what.
+ */
+export async function buildCatalogueParallel(
+  contentDir: string | undefined,
+  options: BuildCatalogueOptions & { worker: ConversionWorker },
+): Promise<Result<CatalogueBuild>> {
+  const prepared = prepare(contentDir, options);
+  if (!prepared.ok) return fail(prepared.diagnostics);
+  const p = prepared.value;
+  const cache = options.cache ?? new ConversionCache();
+  const keys = conversionKeys(p);
+  const jobs = pendingJobs(p, keys, cache);
+  const tick = progressCounter(jobs.length, options.onProgress);
+  const results = new Map<string, TargetResult>();
+  const pool = new ConverterPool(ATTACK);
+  const chunks: ConversionJob[][] = [];
+  for (let i = 0; i < jobs.length; ) {
+    // Chunks end on an item boundary so one item's targets share one lowering.
+    let j = Math.min(jobs.length, i + CHUNK);
+    while (j < jobs.length && jobs[j]?.item === jobs[j - 1]?.item) j++;
+    chunks.push(jobs.slice(i, j));
+    i = j;
+  }
+  const workerItem = (i: number): WorkerItem => {
+    const item = p.items[i] as Item;
+    const { file, primary, kind, logsource, enrichment, overrides, entityFields } = item.input;
+    return {
+      file: item.file,
+      source: item.source,
+      input: { file, primary, kind, logsource, enrichment, overrides, entityFields },
+    };
+  };
+  // A small build is not worth the messages: everything is converted here.
+  const useWorker = jobs.length >= 2 * CHUNK;
+  let next = 0;
+  const remoteLoop = async (): Promise<void> => {
+    for (;;) {
+      if (!useWorker) return;
+      const chunk = chunks[next++];
+      if (!chunk) return;
+      const items = [...new Set(chunk.map((j) => j.item))];
+      let got: Map<string, TargetResult>;
+      try {
+        got = await options.worker.convert(chunk, new Map(items.map((i) => [i, workerItem(i)])));
+      } catch {
+        // A worker that died is only lost speed: its chunk, and the rest, are converted here.
+        got = runJobs(chunk, (i) => (p.items[i] as Item).input, pool);
+        for (const [k, v] of got) results.set(k, v);
+        return;
+      }
+      for (const [k, v] of got) {
+        results.set(k, v);
+        tick?.();
+      }
+    }
+  };
+  // Two requests in flight, so the worker has its next chunk queued while it answers one.
+  const remote = Promise.all([remoteLoop(), remoteLoop()]);
+  for (;;) {
+    const chunk = chunks[next++];
+    if (!chunk) break;
+    for (const [k, v] of runJobs(chunk, (i) => (p.items[i] as Item).input, pool, tick)) results.set(k, v);
+    // Let the worker's answer in and hand it its next chunk.
+    await new Promise<void>((r) => setImmediate(r));
+  }
+  await remote;
+  return finish(p, keys, results, cache);
+}
+
+const CHUNK = 96;
+
+/** The conversion worker as the catalogue sees it (implemented in convert-worker.ts). */
+export interface ConversionWorker {
+  convert(jobs: readonly ConversionJob[], items: ReadonlyMap<number, WorkerItem>): Promise<Map<string, TargetResult>>;
 }
 
 function assemble(detections: CatalogueDetection[], content: ContentSet | undefined, targets: readonly PackageTarget[]): Catalogue {

@@ -6,12 +6,14 @@
 import { stringify } from 'yaml';
 import type { Diagnostic } from '../diagnostics/index.js';
 import { Converter } from '../backends/convert.js';
+import type { LoweringCache } from '../backends/convert.js';
 import type { AttackLookup } from '../backends/text/backend.js';
 import { parseSigmaText } from '../sigma/index.js';
 import type { SigmaDocument } from '../sigma/index.js';
 import type { TargetResult } from './model.js';
 import type { PackageTargetSpec } from './targets.js';
 import { flagColumn, tablesOf } from './targets.js';
+import { explainKqlUnsupported } from './xdr-gaps.js';
 
 /** What the build converts: a content detection or a plain Sigma rule, reduced to what conversion needs. */
 export interface ConvertInput {
@@ -25,6 +27,8 @@ export interface ConvertInput {
   overrides: Readonly<Record<string, { query: string }>>;
   /** Sigma fields of risk and threat objects (their target names go to entity mappings). */
   entityFields: readonly string[];
+  /** Rules lowered once and shared by this input's conversions to every target (the IR is immutable). */
+  lowering?: LoweringCache;
 }
 
 /** Converters are set up once per backend/format and reused for every detection of a build. */
@@ -58,7 +62,7 @@ const messages = (ds: readonly Diagnostic[], sev: 'error' | 'warning'): string[]
 function attempt(pool: ConverterPool, backend: string, format: string, input: ConvertInput): Attempt {
   const c = pool.get(backend, format);
   if (Array.isArray(c)) return { errors: messages(c, 'error'), warnings: [] };
-  const run = c.convertFiles([{ file: input.file, documents: [...input.documents] }]);
+  const run = c.convertFiles([{ file: input.file, documents: [...input.documents] }], input.lowering);
   const mine = run.docs[input.primary];
   if (!mine) return { errors: ['the detection has no convertible document'], warnings: [] };
   // Base rules of a correlation report their own failures; they explain the correlation's.
@@ -157,7 +161,7 @@ export function convertForTarget(spec: PackageTargetSpec, input: ConvertInput, p
       backend,
       language,
       status: 'unsupported',
-      reason: a.errors,
+      reason: backend === 'kusto' ? explainKqlUnsupported(input, a.errors) : a.errors,
       queries: [],
       tables: [],
       fields: {},

@@ -1,8 +1,9 @@
 export * from './model.js';
 export { buildCatalogue, buildCatalogueFull } from './catalogue.js';
 export type { BuildCatalogueOptions, CatalogueBuild } from './catalogue.js';
-export { runBuild, renderPackages } from './build.js';
-export type { BuildResult, RunBuildOptions } from './build.js';
+export { runBuild, runBuildAsync, renderPackages } from './build.js';
+export type { BuildResult, RunBuildAsyncOptions, RunBuildOptions } from './build.js';
+export { FileWriter } from './packages/output.js';
 export { ConversionCache } from './cache.js';
 export { slugify, SlugAllocator } from './slug.js';
 export { PACKAGE_SPECS } from './targets.js';

@@ -81,6 +81,18 @@ function targetPanel(r: TargetResult): string {
   return parts.join('\n');
 }
 
+function sameText(a: TargetResult, b: TargetResult): boolean {
+  const eq = (x: readonly string[], y: readonly string[]): boolean =>
+    x.length === y.length && x.every((v, i) => v === y[i]);
+  return (
+    a.format === b.format &&
+    a.override === b.override &&
+    eq(a.queries, b.queries) &&
+    eq(a.reason, b.reason) &&
+    eq(a.tables, b.tables)
+  );
+}
+
 /** Query tabs, one per package target, in the catalogue's target order. */
 export function queryTabs(ctx: ViewContext, d: CatalogueDetection, prefix: string): string {
   const entries = ctx.cat.targets
@@ -93,10 +105,20 @@ export function queryTabs(ctx: ViewContext, d: CatalogueDetection, prefix: strin
         `<button type="button" role="tab" id="${prefix}-tab-${i}" aria-controls="${prefix}-panel-${i}" aria-selected="${i === 0}" data-target="${esc(t.name)}">${esc(t.language)} <small>${esc(t.label)}</small></button>`,
     )
     .join('');
+  // Sentinel and Defender share one KQL result: its panel is rendered (and highlighted) once.
+  const rendered = new Map<TargetResult, string>();
+  const panelOf = (r: TargetResult): string => {
+    const same = [...rendered.keys()].find(
+      (x) => x.backend === r.backend && x.status === r.status && sameText(x, r),
+    );
+    const html = same ? (rendered.get(same) ?? '') : targetPanel(r);
+    rendered.set(r, html);
+    return html;
+  };
   const panels = entries
     .map(
       ({ r }, i) =>
-        `<section role="tabpanel" id="${prefix}-panel-${i}" aria-labelledby="${prefix}-tab-${i}"${i === 0 ? '' : ' hidden'}>${targetPanel(r)}</section>`,
+        `<section role="tabpanel" id="${prefix}-panel-${i}" aria-labelledby="${prefix}-tab-${i}"${i === 0 ? '' : ' hidden'}>${panelOf(r)}</section>`,
     )
     .join('\n');
   return `<div class="tabs" data-tabs><div role="tablist" aria-label="Query per target">${tabs}</div>\n${panels}</div>`;
@@ -177,6 +199,11 @@ export function detectionSection(
     ctx.index.sections.set(key, html);
   }
   return html.replaceAll(PREFIX_TOKEN, prefix);
+}
+
+/** Drops a cached section once no page still to come needs it. */
+export function forgetSection(ctx: ViewContext, id: string): void {
+  for (const level of [2, 3]) ctx.index.sections.delete(`${level}:${ctx.root}:${id}`);
 }
 
 function renderSection(ctx: ViewContext, d: CatalogueDetection, prefix: string, headingLevel: 2 | 3): string {

@@ -96,59 +96,108 @@ const LANGS: Record<QueryLanguage, LanguageDef> = {
 
 const span = (cls: string, text: string): string => `<span class="t-${cls}">${esc(text)}</span>`;
 
+/** Sticky copies of the language's operator patterns (matched in place, without slicing the query). */
+const STICKY_OPS = new Map<RegExp, RegExp>();
+function stickyOps(re: RegExp): RegExp {
+  let s = STICKY_OPS.get(re);
+  if (!s) {
+    s = new RegExp(re.source.replace(/^\^/, ''), 'y');
+    STICKY_OPS.set(re, s);
+  }
+  return s;
+}
+
+const NUM = /\d+(?:\.\d+)?\b/y;
+const WORD = /[A-Z_$][\w$.-]*/iy;
+const YARAL_REGEX = /\/[^/\n]+\/(?:\s|nocase|$)/y;
+/**
+ * Brackets and commas stay plain text: they are most of a long query's tokens, and a span around each
+ * tripled the size of the pages of large rule sets without telling the reader anything.
+ */
+const PLAIN_PUNCTUATION = new Set(['(', ')', '[', ']', '{', '}', ',']);
+
+function at(re: RegExp, text: string, i: number): string | undefined {
+  re.lastIndex = i;
+  return re.exec(text)?.[0];
+}
+
 /** Highlights one query; the result is safe HTML for inside a `<code>` element. */
 export function highlight(query: string, lang: QueryLanguage): string {
   const def = LANGS[lang];
+  const ops = stickyOps(def.operators);
   let out = '';
+  // Plain text is collected as a range and escaped in one go.
+  let plain = 0;
+  const flush = (i: number): void => {
+    if (i > plain) out += esc(query.slice(plain, i));
+  };
   let i = 0;
   const n = query.length;
+  const commentStarts = def.comments.map((c) => c[0]);
   while (i < n) {
-    const rest = query.slice(i);
-    const comment = def.comments.find((c) => rest.startsWith(c));
+    const ch = query[i]!;
+    if (ch === ' ' || ch === '\n' || ch === '\t' || ch === '\r') {
+      i++;
+      continue;
+    }
+    const comment = commentStarts.includes(ch) ? def.comments.find((c) => query.startsWith(c, i)) : undefined;
     if (comment !== undefined && (lang !== 'yaml' || i === 0 || /\s/.test(query[i - 1]!))) {
       const end = comment === '```' ? query.indexOf('```', i + 3) : query.indexOf('\n', i);
       const stop = end < 0 ? n : comment === '```' ? end + 3 : end;
+      flush(i);
       out += span('com', query.slice(i, stop));
-      i = stop;
+      i = plain = stop;
       continue;
     }
-    const ch = query[i]!;
     if (
       ch === '"' ||
       ch === "'" ||
-      (ch === '/' && lang === 'yaral' && /^\/[^/\n]+\/(?:\s|nocase|$)/.test(rest))
+      (ch === '/' && lang === 'yaral' && at(YARAL_REGEX, query, i) !== undefined)
     ) {
       let j = i + 1;
       while (j < n && query[j] !== ch && query[j] !== '\n') j += query[j] === '\\' ? 2 : 1;
       const stop = Math.min(n, j + 1);
+      flush(i);
       out += span('str', query.slice(i, stop));
-      i = stop;
+      i = plain = stop;
       continue;
     }
-    const num = /^\d+(?:\.\d+)?\b/.exec(rest);
-    if (num && (i === 0 || !/[\w.$]/.test(query[i - 1]!))) {
-      out += span('num', num[0]);
-      i += num[0].length;
-      continue;
+    if (ch >= '0' && ch <= '9' && (i === 0 || !/[\w.$]/.test(query[i - 1]!))) {
+      const num = at(NUM, query, i);
+      if (num !== undefined) {
+        flush(i);
+        out += span('num', num);
+        i = plain = i + num.length;
+        continue;
+      }
     }
-    const word = /^[A-Z_$][\w$.-]*/i.exec(rest);
-    if (word) {
-      let w = word[0];
+    const word = at(WORD, query, i);
+    if (word !== undefined) {
       // A trailing '-' or '.' belongs to the next token (an operator), not the word.
-      w = w.replace(/[.-]+$/, '');
+      const w = word.replace(/[.-]+$/, '');
       const key = def.caseInsensitive ? w.toLowerCase() : w;
-      out += def.keywords.has(key) ? span('kw', w) : query[i + w.length] === '(' ? span('fn', w) : esc(w);
+      const cls = def.keywords.has(key) ? 'kw' : query[i + w.length] === '(' ? 'fn' : undefined;
+      if (cls) {
+        flush(i);
+        out += span(cls, w);
+        plain = i + w.length;
+      }
       i += w.length;
       continue;
     }
-    const op = def.operators.exec(rest);
-    if (op) {
-      out += span('op', op[0]);
-      i += op[0].length;
+    if (PLAIN_PUNCTUATION.has(ch)) {
+      i++;
       continue;
     }
-    out += esc(ch);
+    const op = at(ops, query, i);
+    if (op !== undefined) {
+      flush(i);
+      out += span('op', op);
+      i = plain = i + op.length;
+      continue;
+    }
     i++;
   }
+  flush(n);
   return out;
 }

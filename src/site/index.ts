@@ -6,3 +6,5 @@ export { highlight } from './highlight.js';
 export type { QueryLanguage } from './highlight.js';
 export { startStaticServer } from './serve.js';
 export type { StaticServer } from './serve.js';
+export { startSiteWorker } from './site-thread.js';
+export type { SiteWorker } from './site-thread.js';

@@ -3,15 +3,16 @@
  * Static files only, relative links only, data inlined as .js files so the site also works from
  * file:// (no fetch of local JSON).
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { rmSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Catalogue } from '../build/model.js';
+import { FileWriter } from '../build/packages/output.js';
 import type { Diagnostic, Result } from '../diagnostics/index.js';
 import { fail, ok } from '../diagnostics/index.js';
 import { CONVERTER_PAGE_JS, SITE_CSS, SITE_JS } from './assets.js';
 import { bundleConverter } from './bundle.js';
 import type { ViewContext } from './detection-view.js';
-import { indexCatalogue } from './detection-view.js';
+import { forgetSection, indexCatalogue } from './detection-view.js';
 import { jsonForScript } from './escape.js';
 import { siteNames } from './names.js';
 import {
@@ -41,77 +42,83 @@ export interface SiteReport {
   converterBundled: boolean;
 }
 
-/** The pages and assets of the site as path → content, without touching the disk. */
-export function renderSite(cat: Catalogue): Map<string, string> {
+/** The pages and assets of the site, one at a time (path, content), in a fixed order. */
+export function* sitePages(cat: Catalogue): Generator<[string, string]> {
   const names = siteNames(cat);
   const index = indexCatalogue(cat);
   const at = (root: string): ViewContext => ({ cat, names, root, index });
-  const files = new Map<string, string>();
   const top = at('');
   const sub = at('../');
-  files.set('index.html', homePage(top));
-  files.set('coverage.html', coveragePage(top));
-  files.set('detections.html', detectionsIndexPage(top));
-  files.set('stories.html', storiesIndexPage(top));
-  files.set('data-sources.html', dataSourcesIndexPage(top));
-  files.set('converter.html', converterPage(top));
+  yield ['index.html', homePage(top)];
+  yield ['coverage.html', coveragePage(top)];
+  yield ['detections.html', detectionsIndexPage(top)];
+  yield ['stories.html', storiesIndexPage(top)];
+  yield ['data-sources.html', dataSourcesIndexPage(top)];
+  yield ['converter.html', converterPage(top)];
   for (const t of cat.techniques) {
     const p = names.technique.get(t.id);
-    if (p) files.set(p, techniquePage(sub, t));
+    if (p) yield [p, techniquePage(sub, t)];
   }
   for (const d of cat.detections) {
     const p = names.detection.get(d.id);
-    if (p) files.set(p, detectionPage(sub, d.id));
+    if (p) yield [p, detectionPage(sub, d.id)];
+    // Its page is the last use of a rendered section: dropping it keeps memory flat.
+    forgetSection(sub, d.id);
   }
   for (const s of cat.stories) {
     const p = names.story.get(s.name);
-    if (p) files.set(p, storyPage(sub, s));
+    if (p) yield [p, storyPage(sub, s)];
   }
   for (const t of cat.tactics) {
     const p = names.tactic.get(t.shortname);
-    if (p) files.set(p, tacticPage(sub, t));
+    if (p) yield [p, tacticPage(sub, t)];
   }
   for (const ds of cat.dataSources) {
     const p = names.dataSource.get(ds.name);
-    if (p) files.set(p, dataSourcePage(sub, ds));
+    if (p) yield [p, dataSourcePage(sub, ds)];
   }
-  files.set('assets/site.css', SITE_CSS);
-  files.set('assets/site.js', SITE_JS);
-  files.set('assets/converter-page.js', CONVERTER_PAGE_JS);
-  files.set(
-    'assets/search-index.js',
-    `window.TRIPLINE_SEARCH = ${jsonForScript(searchIndex(cat, names))};\n`,
-  );
-  return files;
+  yield ['assets/site.css', SITE_CSS];
+  yield ['assets/site.js', SITE_JS];
+  yield ['assets/converter-page.js', CONVERTER_PAGE_JS];
+  yield ['assets/search-index.js', `window.TRIPLINE_SEARCH = ${jsonForScript(searchIndex(cat, names))};\n`];
 }
 
-/** Writes the site to outDir (replacing what a previous run wrote there). */
+/** The pages and assets of the site as path → content, without touching the disk. */
+export function renderSite(cat: Catalogue): Map<string, string> {
+  return new Map(sitePages(cat));
+}
+
+/**
+ * Writes the site to outDir (replacing what a previous run wrote there). Each page is written as soon
+ * as it is rendered, so the site is never held in memory whole.
+ */
 export async function buildSite(
   cat: Catalogue,
   outDir: string,
   opts: SiteOptions = {},
 ): Promise<Result<SiteReport>> {
   const diags: Diagnostic[] = [];
-  const files = renderSite(cat);
-  let converterBundled = false;
-  if (!opts.noConverter) {
-    const b = await bundleConverter();
-    if (b.ok) {
-      files.set('assets/converter.js', b.code);
-      converterBundled = true;
-    } else {
-      diags.push({ code: 'TL8801', severity: 'warning', message: b.message });
-    }
-  }
+  // esbuild runs in its own process: started now, it bundles while the pages are rendered.
+  const bundle = opts.noConverter ? undefined : bundleConverter();
   const out = resolve(outDir);
+  const files: string[] = [];
+  let converterBundled = false;
   try {
     rmSync(out, { recursive: true, force: true });
-    for (const [rel, text] of files) {
-      const abs = resolve(out, rel);
-      // Names come from safeSlug; this guards the invariant rather than user input.
-      if (!abs.startsWith(out + sep)) throw new Error(`refusing to write outside the site: ${rel}`);
-      mkdirSync(dirname(abs), { recursive: true });
-      writeFileSync(abs, text);
+    const writer = new FileWriter(out);
+    for (const [rel, text] of sitePages(cat)) {
+      files.push(rel);
+      writer.add(rel, text);
+    }
+    if (bundle) {
+      const b = await bundle;
+      if (b.ok) {
+        files.push('assets/converter.js');
+        writer.add('assets/converter.js', b.code);
+        converterBundled = true;
+      } else {
+        diags.push({ code: 'TL8801', severity: 'warning', message: b.message });
+      }
     }
   } catch (e) {
     return fail([
@@ -124,12 +131,5 @@ export async function buildSite(
       },
     ]);
   }
-  return ok(
-    {
-      outDir: out,
-      files: [...files.keys()].map((f) => relative(out, join(out, f)).split(sep).join('/')),
-      converterBundled,
-    },
-    diags,
-  );
+  return ok({ outDir: out, files, converterBundled }, diags);
 }

@@ -6,6 +6,7 @@ import { stringify } from 'yaml';
 import type { Catalogue, CatalogueDetection, TargetResult } from '../model.js';
 import { deployable, parentTechniques, renderedFlags } from './common.js';
 import type { OutputTree } from './output.js';
+import { entityColumn } from './sentinel-entities.js';
 
 /** Sentinel's tactic names: ATT&CK names without spaces. */
 export const SENTINEL_TACTICS: Readonly<Record<string, string>> = {
@@ -60,7 +61,9 @@ function entityMappings(d: CatalogueDetection, r: TargetResult): Record<string, 
     const e = o.type === 'process' && !/commandline/i.test(o.field) ? (['File', 'Name'] as [string, string]) : ENTITY[o.type];
     if (!e) continue;
     const list = byType.get(e[0]) ?? [];
-    if (!list.some((x) => x.identifier === e[1])) list.push({ identifier: e[1], columnName: r.fields[o.field] ?? o.field });
+    const kind = e[0] === 'Host' ? 'host' : e[0] === 'Account' ? 'account' : e[0] === 'IP' ? 'ip' : 'other';
+    const columnName = entityColumn(kind, o.field, r.fields[o.field] ?? o.field, r.tables);
+    if (!list.some((x) => x.identifier === e[1])) list.push({ identifier: e[1], columnName });
     byType.set(e[0], list);
   }
   // Sentinel accepts at most ten entity mappings per rule.

@@ -17,16 +17,35 @@ export class OutputTree {
 
   /** Write everything under `root`; returns the paths written. */
   write(root: string): string[] {
-    const base = resolve(root);
-    const written: string[] = [];
-    for (const [path, content] of this.files) {
-      const full = resolve(base, ...path.split('/'));
-      const rel = relative(base, full);
-      if (rel.startsWith('..') || rel.split(sep).includes('..')) throw new Error(`internal: ${path} escapes ${root}`);
-      mkdirSync(dirname(full), { recursive: true });
-      writeFileSync(full, content);
-      written.push(path);
+    const writer = new FileWriter(resolve(root));
+    for (const [path, content] of this.files) writer.add(path, content);
+    return [...this.files.keys()];
+  }
+}
+
+function checkedPath(base: string, path: string): string {
+  const full = resolve(base, ...path.split('/'));
+  const rel = relative(base, full);
+  if (rel.startsWith('..') || rel.split(sep).includes('..')) throw new Error(`internal: ${path} escapes ${base}`);
+  return full;
+}
+
+/**
+ * Writes files one by one as they are produced (the site streams its pages through one), creating
+ * each folder once. Paths are checked like OutputTree's.
+ */
+export class FileWriter {
+  private readonly dirs = new Set<string>();
+
+  constructor(private readonly base: string) {}
+
+  add(path: string, content: string | Uint8Array): void {
+    const full = checkedPath(this.base, path);
+    const dir = dirname(full);
+    if (!this.dirs.has(dir)) {
+      mkdirSync(dir, { recursive: true });
+      this.dirs.add(dir);
     }
-    return written;
+    writeFileSync(full, content);
   }
 }

@@ -16,7 +16,7 @@ function confValue(v: string): string {
   return v
     .replace(/\r\n?/g, '\n')
     .split('\n')
-    .map((l) => l.replace(/\s+$/, ''))
+    .map((l) => l.trimEnd())
     .filter((l, i, all) => l !== '' || i === all.length - 1)
     .join(' \\\n');
 }

@@ -1,8 +1,9 @@
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { hasErrors, renderText } from '../../diagnostics/index.js';
-import { PACKAGE_TARGETS, runBuild } from '../../build/index.js';
-import { buildSite } from '../../site/index.js';
+import { PACKAGE_TARGETS, runBuildAsync } from '../../build/index.js';
+import type { SiteWorker } from '../../site/index.js';
+import { startSiteWorker } from '../../site/index.js';
 import type { CliIO, Command } from '../command.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, flag, str, strs, write } from '../command.js';
 
@@ -15,10 +16,13 @@ function progress(io: CliIO): ((done: number, total: number) => void) | undefine
     last = pct;
     const width = 30;
     const fill = Math.round((done / total) * width);
-    io.stderr.write(`\r[${'#'.repeat(fill)}${' '.repeat(width - fill)}] ${done}/${total} detections`);
+    io.stderr.write(`\r[${'#'.repeat(fill)}${' '.repeat(width - fill)}] ${done}/${total} conversions`);
     if (done === total) io.stderr.write('\n');
   };
 }
+
+/** Failures that come from the command line rather than the content: unknown target, missing folder. */
+const USAGE_CODES = new Set(['TL8101', 'TL8100', 'TL8028']);
 
 export const buildCommand: Command = {
   name: 'build',
@@ -40,7 +44,8 @@ export const buildCommand: Command = {
     '  index.json          the catalogue; build-report.json / .txt: converted / degraded / unsupported',
     'Conversions are cached by content hash in <out>/.cache, so a rebuild converts only what changed.',
     `Targets: ${PACKAGE_TARGETS.join(', ')}.`,
-    'Exit status: 0 built, 1 content errors or nothing could be written, 2 usage error.',
+    'Exit status: 0 built, 1 content errors or nothing could be written, 2 usage error (unknown option or',
+    'target, content or rules folder not found).',
   ].join('\n'),
   options: {
     rules: {
@@ -82,27 +87,34 @@ export const buildCommand: Command = {
           : resolve(io.cwd, 'content');
     const out = resolve(io.cwd, str(values, 'out') ?? 'dist');
     const onProgress = progress(io);
-    const opts: Parameters<typeof runBuild>[1] = {
+    const site = !flag(values, 'no-site');
+    // The site is rendered on its own thread while this one renders and writes the packages.
+    const siteWorker = site ? startSiteWorker() : undefined;
+    let siteBuild: ReturnType<SiteWorker['build']> | undefined;
+    const opts: Parameters<typeof runBuildAsync>[1] = {
       out,
       rules,
       targets: strs(values, 'targets'),
       incremental: !flag(values, 'no-cache'),
+      onCatalogue: (cat) => {
+        siteBuild = siteWorker?.build(cat, join(out, 'site'));
+      },
     };
     if (onProgress) opts.onProgress = onProgress;
-    const r = runBuild(contentDir, opts);
+    const r = await runBuildAsync(contentDir, opts);
+    const siteResult = await siteBuild;
+    await siteWorker?.close();
     const errors = r.diagnostics.filter((d) => d.severity === 'error');
     if (!r.ok) {
       write(io.stderr, renderText(r.diagnostics));
-      return r.diagnostics.some((d) => d.code === 'TL8101') ? EXIT_USAGE : EXIT_FINDINGS;
+      return r.diagnostics.some((d) => USAGE_CODES.has(d.code)) ? EXIT_USAGE : EXIT_FINDINGS;
     }
     if (!flag(values, 'quiet') && r.diagnostics.length > 0) write(io.stderr, renderText(r.diagnostics));
     const res = r.value;
     let open = relative(io.cwd, join(out, 'index.json')) || 'index.json';
-    const site = !flag(values, 'no-site');
-    if (site) {
-      const s = await buildSite(res.catalogue, join(out, 'site'));
-      if (s.diagnostics.length > 0) write(io.stderr, renderText(s.diagnostics));
-      if (!s.ok) return EXIT_FINDINGS;
+    if (siteResult) {
+      if (siteResult.diagnostics.length > 0) write(io.stderr, renderText(siteResult.diagnostics));
+      if (!siteResult.ok) return EXIT_FINDINGS;
       open = relative(io.cwd, join(out, 'site', 'index.html'));
     }
     const text = flag(values, 'quiet')
