@@ -3,8 +3,9 @@
  * few files instead of ~220 modules: ≈ 50 ms instead of ≈ 230 ms of CPU for `convert`, paid again by
  * every worker thread. Commands stay lazily loaded (code splitting keeps each dynamic import a chunk).
  *
- * Entry names are kept flat: code that starts a worker resolves `./convert-worker.js` or
- * `./worker.js` next to its own file, and every chunk lives in build/cli beside the entries.
+ * Entry names are kept flat and distinct: code that starts a worker resolves `./convert-worker.js`,
+ * `./worker.js`, `./build-worker.js` or `./site-worker.js` next to its own file, and every chunk lives
+ * in build/cli beside the entries. A new worker file needs an entry here.
  * The tests import build/src directly; bin/tripline.js runs this bundle.
  */
 import { rmSync } from 'node:fs';
@@ -18,6 +19,8 @@ await build({
     main: 'build/src/cli/main.js',
     'convert-worker': 'build/src/cli/convert-worker.js',
     worker: 'build/src/evtx/worker.js',
+    'build-worker': 'build/src/build/build-worker.js',
+    'site-worker': 'build/src/site/site-worker.js',
   },
   outdir: 'build/cli',
   entryNames: '[name]',

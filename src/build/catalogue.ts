@@ -258,7 +258,7 @@ export interface WorkerItem {
 }
 
 /**
- * Converts on this thread and on the given worker at once (see convert-worker.ts): jobs are handed
+ * Converts on this thread and on the given worker at once (see build-worker.ts): jobs are handed
  * out in chunks as each side becomes free. Results are keyed by cache key, so the catalogue does not
  * depend on which thread converted what.
  */
@@ -331,7 +331,7 @@ export async function buildCatalogueParallel(
 
 const CHUNK = 96;
 
-/** The conversion worker as the catalogue sees it (implemented in convert-worker.ts). */
+/** The conversion worker as the catalogue sees it (implemented in build-worker.ts). */
 export interface ConversionWorker {
   convert(jobs: readonly ConversionJob[], items: ReadonlyMap<number, WorkerItem>): Promise<Map<string, TargetResult>>;
 }

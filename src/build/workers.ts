@@ -13,7 +13,7 @@ export class ConvertWorkerHandle implements ConversionWorker {
   private failed: Error | undefined;
 
   constructor() {
-    this.worker = new Worker(new URL('./convert-worker.js', import.meta.url));
+    this.worker = new Worker(new URL('./build-worker.js', import.meta.url));
     this.worker.on('message', (m: { id: number; results: [string, TargetResult][] }) => {
       const w = this.waiting.get(m.id);
       this.waiting.delete(m.id);

@@ -70,3 +70,16 @@ test('bundled evtx dump on worker threads reads what one thread reads', (t) => {
   assert.ok(one > 0);
   assert.equal(count('2'), one);
 });
+
+test('every worker thread started from src has an entry in the CLI bundle', () => {
+  const walk = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? walk(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+    );
+  const workers = walk(join(root, 'src')).flatMap((f) =>
+    [...readFileSync(f, 'utf8').matchAll(/new Worker\(new URL\('\.\/([\w-]+)\.js'/g)].map((m) => m[1]!),
+  );
+  assert.ok(workers.length >= 4);
+  for (const w of workers)
+    assert.ok(existsSync(join(root, 'build/cli', `${w}.js`)), `build/cli/${w}.js missing`);
+});
