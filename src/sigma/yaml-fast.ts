@@ -68,6 +68,30 @@ export function coreScalar(s: string): YScalarValue {
   return s;
 }
 
+/**
+ * The first occurrence of `needle` at or after a position, for positions that mostly move forward (the
+ * reader goes through the text once): the native search runs again only when the position passes the
+ * last hit, so every part of the text is searched about once however long its lines are.
+ */
+class ForwardFinder {
+  /** `at` is the first occurrence at or after `from` (-1: none). */
+  private from = Infinity;
+  private at = -1;
+
+  constructor(
+    private readonly text: string,
+    private readonly needle: string,
+  ) {}
+
+  next(p: number): number {
+    if (p < this.from || (this.at >= 0 && this.at < p)) {
+      this.at = this.text.indexOf(this.needle, p);
+      this.from = p;
+    }
+    return this.at;
+  }
+}
+
 /** Past this many keys a mapping checks for duplicates with a Set instead of a scan of its entries. */
 const SCAN_KEYS = 16;
 
@@ -86,8 +110,12 @@ class FastReader {
   private readonly count: number;
   /** The current line. */
   private i = 0;
+  private readonly comments: ForwardFinder;
+  private readonly colons: ForwardFinder;
 
   constructor(private readonly text: string) {
+    this.comments = new ForwardFinder(text, ' #');
+    this.colons = new ForwardFinder(text, ':');
     let n = 1;
     for (let p = text.indexOf('\n'); p >= 0; p = text.indexOf('\n', p + 1)) n++;
     this.count = n;
@@ -232,6 +260,9 @@ class FastReader {
       return s.charCodeAt(j) === COLON && (j + 1 === end || s.charCodeAt(j + 1) === SPACE) ? j : -1;
     }
     if (p === end || '[]{},#&*!|>%@`?'.includes(s[p]!)) return -1;
+    // Most sequence items are values without any ':' (no key): skip the character loop for them.
+    const colon = this.colons.next(p);
+    if (colon < 0 || colon >= end) return -1;
     for (let j = p; j < end; j++) {
       const ch = s.charCodeAt(j);
       if (ch === COLON && (j + 1 === end || s.charCodeAt(j + 1) === SPACE)) return j;
@@ -362,14 +393,9 @@ class FastReader {
     const c1 = p + 1 < end ? text.charCodeAt(p + 1) : -1;
     if ('{&*!%@`'.includes(text[p]!) || (c0 === 0x3f && (c1 === SPACE || c1 === -1))) giveUp(); // ?
     if (c0 === DASH && (c1 === SPACE || c1 === -1)) giveUp();
-    // The value ends at a comment (` #`); the value itself never starts with '#'.
-    let stop = end;
-    for (let j = p + 1; j < end; j++) {
-      if (text.charCodeAt(j) === HASH && text.charCodeAt(j - 1) === SPACE) {
-        stop = j - 1;
-        break;
-      }
-    }
+    // The value ends at a comment (` #` within the line; the value itself never starts with a space).
+    const hash = this.comments.next(p);
+    const stop = hash >= 0 && hash + 1 < end ? hash : end;
     const raw = text.slice(p, stop).trimEnd();
     if (raw.includes(': ') || raw.endsWith(':')) giveUp();
     this.i++;
@@ -497,6 +523,16 @@ class FastReader {
     return { kind: 'seq', items, span: this.span(k, col) };
   }
 
+  /** Blank: only white space (as String.prototype.trim sees it) on the line. */
+  private isBlank(k: number): boolean {
+    const p = this.starts[k]! + this.indents[k]!;
+    if (p === this.ends[k]) return true;
+    const c = this.text.charCodeAt(p);
+    // Printable ASCII is never white space; other characters are rare enough to ask trim().
+    if (c > 0x20 && c < 0x7f) return false;
+    return this.lineText(k).trim() === '';
+  }
+
   private blockScalar(k: number, col: number, parentIndent: number): YNode {
     const header = this.lineText(k)
       .slice(col)
@@ -507,26 +543,20 @@ class FastReader {
     const folded = m[1] === '>';
     const chomp = m[2];
     this.i++;
-    const body: string[] = [];
+    const first = this.i;
     let contentIndent = -1;
     while (this.i < this.count) {
       const n = this.i;
-      const t = this.lineText(n);
-      const blank = t.trim() === '';
-      if (!blank) {
+      if (!this.isBlank(n)) {
         const indent = this.indents[n]!;
         if (indent <= parentIndent) break;
         if (contentIndent < 0) contentIndent = indent;
         if (indent < contentIndent) giveUp();
       }
-      body.push(t);
       this.i++;
     }
     // Trailing blank lines belong to the scalar only for keep chomping; leave them for the next node.
-    while (body.length > 0 && body[body.length - 1]!.trim() === '') {
-      body.pop();
-      this.i--;
-    }
+    while (this.i > first && this.isBlank(this.i - 1)) this.i--;
     const offset = this.starts[k]! + col;
     if (contentIndent < 0) {
       return {
@@ -539,8 +569,12 @@ class FastReader {
         offset,
       };
     }
-    const rows = body.map((t) => (t.trim() === '' ? '' : t.slice(contentIndent)));
-    if (rows.some((r, idx) => r === '' && body[idx]!.length > contentIndent)) giveUp();
+    const rows: string[] = [];
+    for (let n = first; n < this.i; n++) {
+      if (!this.isBlank(n)) rows.push(this.text.slice(this.starts[n]! + contentIndent, this.ends[n]));
+      else if (this.ends[n]! - this.starts[n]! > contentIndent) giveUp();
+      else rows.push('');
+    }
     let value: string;
     if (!folded) value = rows.join('\n');
     else {
