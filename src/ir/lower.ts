@@ -18,6 +18,7 @@ import type {
   SigmaScalar,
 } from '../sigma/ast.js';
 import { matchSelections } from '../sigma/condition.js';
+import { packed } from '../sigma/packed.js';
 import { translateRegex } from '../sigma/regex.js';
 import { isCidr } from '../sigma/validate.js';
 import {
@@ -142,7 +143,7 @@ function lowerConditions(
           };
           collect(n.left);
           collect(n.right);
-          return combine(n.kind, kids);
+          return combine(n.kind, packed(kids));
         }
         case 'Not': {
           const inner = walk(n.operand);
@@ -174,7 +175,7 @@ function lowerConditions(
             return undefined;
           }
           const kids = matched.map(lowerSel).filter((x): x is IrNode => x !== undefined);
-          return combine(n.quantifier === 'all' ? 'And' : 'Or', kids);
+          return combine(n.quantifier === 'all' ? 'And' : 'Or', packed(kids));
         }
       }
     };
@@ -182,7 +183,7 @@ function lowerConditions(
     if (!tree) return undefined;
     out.push(tree);
   }
-  return out;
+  return packed(out);
 }
 
 function combine(kind: 'And' | 'Or', children: IrNode[]): IrNode | undefined {
@@ -205,7 +206,7 @@ function lowerGroup(
         : lowerItem(it, selection, file, diags);
     if (l) kids.push(l);
   }
-  return combine(g.linking === 'and' ? 'And' : 'Or', kids);
+  return combine(g.linking === 'and' ? 'And' : 'Or', packed(kids));
 }
 
 interface ItemCtx {
@@ -236,8 +237,8 @@ function lowerItem(
   const valueMods = mods.filter((m) => m !== 'all' && m !== 'neq');
   // The modifier chain is read once per item, not once per value (items can list hundreds of values).
   const plan = planModifiers(valueMods);
-  // Each written value becomes one or more values (an expansion: windash, base64offset → an Or).
-  const lowered: IrValue[][] = [];
+  // Each written value becomes one value or several (an expansion: windash, base64offset → an Or).
+  const lowered: (IrValue | IrValue[])[] = [];
   for (const v of item.values) {
     const r = applyModifiers(v, plan, ctx);
     if (r === undefined) return undefined;
@@ -248,7 +249,7 @@ function lowerItem(
       ? { kind: 'Keyword', value, origin }
       : { kind: 'FieldMatch', field: item.field, value, origin };
   const perValue: IrNode[] = lowered.map((vs) =>
-    vs.length === 1 ? leaf(vs[0]!) : { kind: 'Or', children: vs.map(leaf) },
+    !Array.isArray(vs) ? leaf(vs) : vs.length === 1 ? leaf(vs[0]!) : { kind: 'Or', children: vs.map(leaf) },
   );
   let node: IrNode | undefined;
   if (perValue.length === 0) {
@@ -315,12 +316,13 @@ function planModifiers(mods: readonly string[]): ModPlan {
   };
 }
 
-function applyModifiers(v: SigmaScalar, plan: ModPlan, ctx: ItemCtx): IrValue[] | undefined {
+/** The value(s) `v` stands for: one value, or a list when a modifier expands it (windash, base64offset). */
+function applyModifiers(v: SigmaScalar, plan: ModPlan, ctx: ItemCtx): IrValue | IrValue[] | undefined {
   const mods = plan.mods;
   // Modifiers that replace the value's type entirely.
   if (plan.exists) {
     if (v.kind !== 'boolean') return valueError(ctx, v, "'exists' takes true or false");
-    return [{ kind: 'Exists', value: v.value }];
+    return { kind: 'Exists', value: v.value };
   }
   if (plan.re) {
     const s = scalarString(v);
@@ -330,38 +332,38 @@ function applyModifiers(v: SigmaScalar, plan: ModPlan, ctx: ItemCtx): IrValue[] 
     if (!t.ok) return valueError(ctx, v, `invalid regular expression: ${t.message}`, 'TL3003');
     let pattern = s;
     if (plan.strMod) pattern = anchorRegex(pattern, plan.strMod);
-    return [{ kind: 'Re', pattern, flags }];
+    return { kind: 'Re', pattern, flags };
   }
   if (plan.cidr) {
     const s = scalarString(v);
     if (s === undefined || !isCidr(s)) return valueError(ctx, v, `'${s ?? 'null'}' is not a CIDR network`);
-    return [{ kind: 'Cidr', cidr: s, version: s.includes(':') ? 6 : 4 }];
+    return { kind: 'Cidr', cidr: s, version: s.includes(':') ? 6 : 4 };
   }
   const cmp = plan.cmp;
   if (cmp) {
     const n =
       v.kind === 'number' ? v.value : v.kind === 'string' && v.value.trim() !== '' ? Number(v.value) : NaN;
     if (!Number.isFinite(n)) return valueError(ctx, v, 'comparison modifiers need a number');
-    return [{ kind: 'Compare', op: cmp, value: n, raw: v.kind === 'number' ? v.raw : String(n) }];
+    return { kind: 'Compare', op: cmp, value: n, raw: v.kind === 'number' ? v.raw : String(n) };
   }
   const tp = plan.tp;
   if (tp) {
     const n = v.kind === 'number' ? v.value : Number(scalarString(v));
     if (!Number.isInteger(n)) return valueError(ctx, v, `'${tp}' needs a whole number`);
-    return [{ kind: 'TimePart', part: tp, value: n }];
+    return { kind: 'TimePart', part: tp, value: n };
   }
   if (plan.fieldref) {
     const s = scalarString(v);
     if (s === undefined || s === '') return valueError(ctx, v, "'fieldref' takes a field name");
     const fr: IrValue = { kind: 'FieldRef', field: s };
     if (plan.strMod) fr.parts = plan.strMod;
-    return [fr];
+    return fr;
   }
   // Plain values without string modifiers keep their YAML type.
   if (!plan.stringy || mods.length === 0) {
-    if (v.kind === 'null') return [{ kind: 'Null' }];
-    if (v.kind === 'boolean') return [{ kind: 'Bool', value: v.value }];
-    if (v.kind === 'number') return [{ kind: 'Num', value: v.value, raw: v.raw }];
+    if (v.kind === 'null') return { kind: 'Null' };
+    if (v.kind === 'boolean') return { kind: 'Bool', value: v.value };
+    if (v.kind === 'number') return { kind: 'Num', value: v.value, raw: v.raw };
   }
   if (v.kind === 'null') return valueError(ctx, v, 'null cannot be combined with string modifiers');
   if (plan.simple) {
@@ -375,7 +377,7 @@ function applyModifiers(v: SigmaScalar, plan: ModPlan, ctx: ItemCtx): IrValue[] 
       else if (m === 'endswith') parts = wrap(parts, true, false);
       else cased = true;
     }
-    return [{ kind: 'Str', parts, cased }];
+    return { kind: 'Str', parts, cased };
   }
   let variants: StrPart[][] = [parseSigmaString(scalarString(v)!)];
   let utf16 = false;
@@ -433,10 +435,24 @@ function applyModifiers(v: SigmaScalar, plan: ModPlan, ctx: ItemCtx): IrValue[] 
   return variants.map((parts) => ({ kind: 'Str', parts: mergeLits(parts), cased }));
 }
 
+/** `parts` with `*` added at the start and/or the end unless one is already there (a new array). */
 function wrap(parts: StrPart[], before: boolean, after: boolean): StrPart[] {
+  const head = before && parts[0]?.kind !== 'WildcardMulti';
+  // On an empty string the `*` just added at the start is also the last part.
+  const last = head && parts.length === 0 ? 'WildcardMulti' : parts[parts.length - 1]?.kind;
+  const tail = after && last !== 'WildcardMulti';
+  // The lowered rules are all kept in memory during a conversion: the usual single literal gets an array
+  // literal of the right size rather than a copy grown by unshift and push.
+  const only = parts.length === 1 ? parts[0]! : undefined;
+  if (only) {
+    if (head && tail) return [{ kind: 'WildcardMulti' }, only, { kind: 'WildcardMulti' }];
+    if (head) return [{ kind: 'WildcardMulti' }, only];
+    if (tail) return [only, { kind: 'WildcardMulti' }];
+    return [only];
+  }
   const out = [...parts];
-  if (before && out[0]?.kind !== 'WildcardMulti') out.unshift({ kind: 'WildcardMulti' });
-  if (after && out[out.length - 1]?.kind !== 'WildcardMulti') out.push({ kind: 'WildcardMulti' });
+  if (head) out.unshift({ kind: 'WildcardMulti' });
+  if (tail) out.push({ kind: 'WildcardMulti' });
   return out;
 }
 

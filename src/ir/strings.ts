@@ -1,4 +1,5 @@
 /** Sigma string values: parsing wildcards and escapes into parts, and the encodings modifiers apply. */
+import { packed } from '../sigma/packed.js';
 import type { StrPart } from './types.js';
 
 /**
@@ -6,34 +7,39 @@ import type { StrPart } from './types.js';
  * else is itself literal (so Windows paths need no doubling).
  */
 const SPECIAL = /[\\*?]/;
+const BACKSLASH = 0x5c;
+const STAR = 0x2a;
+const QUESTION = 0x3f;
 
 export function parseSigmaString(s: string): StrPart[] {
   // Most values have no wildcard or backslash: one literal, without the character loop.
   if (!SPECIAL.test(s)) return s === '' ? [] : [{ kind: 'Lit', text: s }];
   const parts: StrPart[] = [];
+  // Literal text is copied in slices (from `from` up to the next escape or wildcard), not a character at
+  // a time: Windows paths are full of backslashes and per-character concatenation made garbage.
   let lit = '';
-  const flush = (): void => {
-    if (lit !== '') parts.push({ kind: 'Lit', text: lit });
-    lit = '';
-  };
+  let from = 0;
   for (let i = 0; i < s.length; i++) {
-    const c = s[i]!;
-    if (c === '\\') {
-      const n = s[i + 1];
-      if (n === '*' || n === '?' || n === '\\') {
-        lit += n;
+    const c = s.charCodeAt(i);
+    if (c === BACKSLASH) {
+      const n = s.charCodeAt(i + 1);
+      if (n === STAR || n === QUESTION || n === BACKSLASH) {
+        // Drop the backslash; the escaped character starts the next slice.
+        lit += s.slice(from, i);
+        from = i + 1;
         i++;
-      } else lit += c;
-    } else if (c === '*') {
-      flush();
-      parts.push({ kind: 'WildcardMulti' });
-    } else if (c === '?') {
-      flush();
-      parts.push({ kind: 'WildcardSingle' });
-    } else lit += c;
+      }
+    } else if (c === STAR || c === QUESTION) {
+      lit += s.slice(from, i);
+      if (lit !== '') parts.push({ kind: 'Lit', text: lit });
+      lit = '';
+      parts.push(c === STAR ? { kind: 'WildcardMulti' } : { kind: 'WildcardSingle' });
+      from = i + 1;
+    }
   }
-  flush();
-  return parts;
+  lit += s.slice(from);
+  if (lit !== '') parts.push({ kind: 'Lit', text: lit });
+  return packed(parts);
 }
 
 /** Split literal parts on `%name%` into Placeholder parts (the `expand` modifier). */

@@ -13,7 +13,27 @@ interface Token {
   index: number;
 }
 
-const KEYWORDS: Readonly<Record<string, TokKind>> = { and: 'and', or: 'or', not: 'not', of: 'of' };
+// A Map, not an object literal: a selection named `constructor` must not find Object.prototype's.
+const KEYWORDS: ReadonlyMap<string, TokKind> = new Map([
+  ['and', 'and'],
+  ['or', 'or'],
+  ['not', 'not'],
+  ['of', 'of'],
+]);
+
+/** `[\w*.\-?]`: the characters of selection names, patterns and keywords. */
+function isWordChar(c: number): boolean {
+  return (
+    (c >= 0x61 && c <= 0x7a) || // a-z
+    (c >= 0x41 && c <= 0x5a) || // A-Z
+    (c >= 0x30 && c <= 0x39) || // 0-9
+    c === 0x5f || // _
+    c === 0x2a || // *
+    c === 0x2e || // .
+    c === 0x2d || // -
+    c === 0x3f // ?
+  );
+}
 
 function tokenize(text: string): { tokens: Token[]; bad?: number } {
   const tokens: Token[] = [];
@@ -30,11 +50,13 @@ function tokenize(text: string): { tokens: Token[]; bad?: number } {
       // Legacy aggregation: whatever follows the pipe is not condition syntax; the parser reports it.
       tokens.push({ kind: 'pipe', text: c, index: i });
       break;
-    } else if (/[\w*.\-?]/.test(c)) {
+    } else if (isWordChar(text.charCodeAt(i))) {
       const start = i;
-      while (i < text.length && /[\w*.\-?]/.test(text[i]!)) i++;
+      while (i < text.length && isWordChar(text.charCodeAt(i))) i++;
       const word = text.slice(start, i);
-      tokens.push({ kind: KEYWORDS[word.toLowerCase()] ?? 'ident', text: word, index: start });
+      // Keywords are at most three letters: longer words (selection names) are not lower-cased.
+      const kind = word.length <= 3 ? KEYWORDS.get(word.toLowerCase()) : undefined;
+      tokens.push({ kind: kind ?? 'ident', text: word, index: start });
     } else return { tokens, bad: i };
   }
   tokens.push({ kind: 'end', text: '', index: text.length });
@@ -180,6 +202,12 @@ export function parseCondition(
 export function matchSelections(pattern: string, names: readonly string[]): string[] {
   const visible = names.filter((n) => !n.startsWith('_'));
   if (pattern === 'them') return visible;
+  // The usual `sel` and `sel*` are a plain prefix test (a trailing `.*` adds nothing to an unanchored end).
+  const star = pattern.indexOf('*');
+  if (star < 0 || star === pattern.length - 1) {
+    const prefix = star < 0 ? pattern : pattern.slice(0, star);
+    return visible.filter((n) => n.startsWith(prefix));
+  }
   const re = new RegExp(
     '^' +
       pattern

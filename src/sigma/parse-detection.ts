@@ -14,6 +14,7 @@ import type {
 } from './ast.js';
 import { parseCondition } from './condition.js';
 import { canonicalModifier, suggestModifier } from './modifiers.js';
+import { packed } from './packed.js';
 import type { YNode } from './yaml-reader.js';
 
 export class DetectionParser {
@@ -77,7 +78,7 @@ export class DetectionParser {
     if (conditions.length === 0 && needCondition) {
       this.diag('TL2006', `'${path.join('.')}' has no 'condition'`, n.span, [...path, 'condition']);
     }
-    const d: Detection = { selections, conditions, span: n.span };
+    const d: Detection = { selections: packed(selections), conditions: packed(conditions), span: n.span };
     if (timeframe !== undefined) d.timeframe = timeframe;
     return d;
   }
@@ -100,11 +101,11 @@ export class DetectionParser {
     if (n.kind === 'map') {
       const items: DetectionItem[] = [];
       for (const e of n.entries) {
-        const it = this.item(e.key, e.keySpan, e.value, [...path, e.key]);
+        const it = this.item(e.key, e.keySpan, e.value, path);
         if (it) items.push(it);
       }
       if (n.entries.length === 0) this.diag('TL1031', 'empty selection', n.span, path);
-      return { kind: 'DetectionGroup', linking: 'and', items, span: n.span };
+      return { kind: 'DetectionGroup', linking: 'and', items: packed(items), span: n.span };
     }
     if (n.kind === 'seq') {
       if (n.items.length === 0) {
@@ -138,7 +139,7 @@ export class DetectionParser {
           this.diag('TL1031', 'nested lists are not valid in a selection', x.span, [...path, i]);
         }
       });
-      return { kind: 'DetectionGroup', linking: 'or', items, span: n.span };
+      return { kind: 'DetectionGroup', linking: 'or', items: packed(items), span: n.span };
     }
     return {
       kind: 'DetectionGroup',
@@ -165,56 +166,69 @@ export class DetectionParser {
     return { kind: 'string', value: v, span: x.span };
   }
 
+  /** `selectionPath` is the path of the selection holding the item (its own path adds `key`). */
   private item(
     key: string,
     keySpan: Span,
     value: YNode,
-    path: (string | number)[],
+    selectionPath: (string | number)[],
   ): DetectionItem | undefined {
-    const parts = key.split('|');
-    const fieldName = parts[0]!;
+    const bar = key.indexOf('|');
+    const fieldName = bar < 0 ? key : key.slice(0, bar);
     const modifiers: Modifier[] = [];
-    let col = keySpan.column + fieldName.length + 1;
     let ok = true;
-    for (const w of parts.slice(1)) {
-      const span = { line: keySpan.line, column: col, endLine: keySpan.line, endColumn: col + w.length };
-      const name = canonicalModifier(w);
-      if (!name) {
-        const hint = suggestModifier(w);
-        this.diag('TL3001', `unknown modifier '${w}'${hint ? ` (did you mean '${hint}'?)` : ''}`, span, path);
-        ok = false;
-      } else modifiers.push({ name, written: w, span });
-      col += w.length + 1;
+    if (bar >= 0) {
+      let col = keySpan.column + fieldName.length + 1;
+      for (const w of key.slice(bar + 1).split('|')) {
+        const span = { line: keySpan.line, column: col, endLine: keySpan.line, endColumn: col + w.length };
+        const name = canonicalModifier(w);
+        if (!name) {
+          const hint = suggestModifier(w);
+          this.diag('TL3001', `unknown modifier '${w}'${hint ? ` (did you mean '${hint}'?)` : ''}`, span, [
+            ...selectionPath,
+            key,
+          ]);
+          ok = false;
+        } else modifiers.push({ name, written: w, span });
+        col += w.length + 1;
+      }
     }
-    let values: SigmaScalar[];
+    let values: SigmaScalar[] = [];
     let isList = false;
     if (value.kind === 'scalar') values = [this.scalar(value)];
     else if (value.kind === 'seq') {
       isList = true;
-      values = [];
-      value.items.forEach((x, i) => {
+      for (let i = 0; i < value.items.length; i++) {
+        const x = value.items[i]!;
         if (x.kind === 'scalar') values.push(this.scalar(x));
         else {
           this.diag(
             'TL1031',
             `values of '${key}' must be plain values, not ${x.kind === 'map' ? 'mappings' : 'lists'}`,
             x.span,
-            [...path, i],
+            [...selectionPath, key, i],
           );
           ok = false;
         }
-      });
+      }
     } else {
       this.diag(
         'TL1031',
         `the value of '${key}' must be a value or a list of values, not a mapping (check the indentation)`,
         value.span,
-        path,
+        [...selectionPath, key],
       );
       return undefined;
     }
     if (!ok) return undefined;
-    const it: DetectionItem = { kind: 'DetectionItem', key, modifiers, values, isList, span: keySpan };
+    const it: DetectionItem = {
+      kind: 'DetectionItem',
+      key,
+      modifiers: packed(modifiers),
+      values: packed(values),
+      isList,
+      span: keySpan,
+    };
     if (fieldName !== '') it.field = fieldName;
     return it;
   }

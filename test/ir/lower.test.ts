@@ -77,3 +77,17 @@ test('several conditions give several trees', () => {
     'y=2',
   ]);
 });
+
+test('selections may be named like Object.prototype members (constructor, __proto__)', () => {
+  assert.deepEqual(
+    lower('    constructor: {a: x}\n    __proto__: {b: y}\n    condition: constructor or __proto__'),
+    ['or(a="x", b="y")'],
+  );
+});
+
+test('quantifier patterns: a prefix with or without a trailing *, and * inside the name', () => {
+  const detection = '    sel_a: {a: x}\n    sel_b: {b: y}\n    other: {c: z}\n';
+  assert.deepEqual(lower(`${detection}    condition: 1 of sel_`), ['or(a="x", b="y")']);
+  assert.deepEqual(lower(`${detection}    condition: all of sel_*`), ['and(a="x", b="y")']);
+  assert.deepEqual(lower(`${detection}    condition: 1 of s*_b`), ['b="y"']);
+});
