@@ -14,8 +14,7 @@ import type { CorrelationHit, EventRef } from './correlation.js';
 import { CorrelationState, ReorderBuffer } from './correlation.js';
 import type { EventMeta, EventView } from './event.js';
 import { toEventView } from './event.js';
-import { ANY_CHANNEL, windowsRoutes } from './logsource.js';
-import type { ScanResult } from './prefilter.js';
+import { ANY_CHANNEL, requiredEventIds, windowsRoutes } from './logsource.js';
 import { LiteralScanner, readChannel, readEventId, requiredClauses } from './prefilter.js';
 import type { Placeholders } from './strings.js';
 import { expandPlaceholders } from './strings.js';
@@ -99,6 +98,20 @@ interface CandidateSet {
   always: readonly CompiledRule[];
   /** The automaton over this set's literals only (built on first use). */
   scanner?: LiteralScanner;
+}
+
+/** Rules routed to one channel (or to every channel). */
+interface RouteBucket {
+  /** Rules for any event of the channel. */
+  any: CompiledRule[];
+  /** Rules for events with this EventID. */
+  byEid: Map<number, CompiledRule[]>;
+  /** Rules for events whose EventID is absent or not a plain integer. */
+  unknownEid: CompiledRule[];
+}
+
+function newBucket(): RouteBucket {
+  return { any: [], byEid: new Map(), unknownEid: [] };
 }
 
 interface CorrInput {
@@ -209,19 +222,17 @@ export class Engine {
   readonly literals: readonly string[];
   readonly correlations: readonly CorrelationState[];
   readonly stats: EngineStats = { events: 0, skipped: 0, corrupt: 0, late: 0, untimed: 0 };
-  private readonly byChannel = new Map<string, { any: CompiledRule[]; byEid: Map<number, CompiledRule[]> }>();
-  private readonly anyChannel: CompiledRule[] = [];
+  private readonly byChannel = new Map<string, RouteBucket>();
+  private readonly anyChannel: RouteBucket = newBucket();
+  /** Per rule: the EventIDs its detection requires (undefined: any). */
+  private readonly wantedEids: (ReadonlySet<number> | undefined)[] = [];
   private readonly candidateCache = new Map<string, CandidateSet>();
-  private readonly allRules: CandidateSet;
-  /** The automaton over every literal, for lines without a channel (built on first use). */
-  private scanner: LiteralScanner | undefined;
   private readonly setScanners = new Map<string, LiteralScanner>();
   private stamp = 0;
   private readonly postings: Postings;
   private lastChannel: string | undefined;
   private lastEventId: number | undefined;
   private lastSet: CandidateSet | undefined;
-  private readonly scan: ScanResult = { channelAt: -1, eventIdAt: -1, unsafe: false };
   private readonly reorder: ReorderBuffer<CorrInput>;
   private sink: (h: Hit) => void = () => undefined;
   private readonly from: number;
@@ -246,23 +257,27 @@ export class Engine {
     );
     for (const r of rules) {
       const routes = windowsRoutes(r.logsource);
+      const wanted = requiredEventIds(r.tree);
+      this.wantedEids.push(wanted);
       for (const rt of routes ?? []) {
-        if (rt.channel === ANY_CHANNEL) {
-          this.anyChannel.push(r);
+        let c = rt.channel === ANY_CHANNEL ? this.anyChannel : this.byChannel.get(rt.channel);
+        if (!c) this.byChannel.set(rt.channel, (c = newBucket()));
+        if (rt.eventIds === undefined && wanted === undefined) {
+          c.any.push(r);
           continue;
         }
-        let c = this.byChannel.get(rt.channel);
-        if (!c) this.byChannel.set(rt.channel, (c = { any: [], byEid: new Map() }));
-        if (rt.eventIds === undefined) c.any.push(r);
-        else
-          for (const id of rt.eventIds) {
-            const l = c.byEid.get(id);
-            if (l) l.push(r);
-            else c.byEid.set(id, [r]);
-          }
+        // The logsource's EventIDs (a category) and the detection's own, both required.
+        const ids = rt.eventIds === undefined ? [...wanted!] : rt.eventIds.filter((x) => wanted?.has(x) ?? true);
+        for (const id of ids) {
+          const l = c.byEid.get(id);
+          if (l) l.push(r);
+          else c.byEid.set(id, [r]);
+        }
+        // A category rule never applies to an event without a numeric EventID; a rule that only names
+        // EventIDs in its detection may (`"EventID": "4688.0"` still equals 4688 there).
+        if (rt.eventIds === undefined) c.unknownEid.push(r);
       }
     }
-    this.allRules = this.makeSet(rules, false);
     Object.freeze(this.rules);
   }
 
@@ -433,13 +448,13 @@ export class Engine {
     this.sink = sink;
   }
 
-  private makeSet(rules: readonly CompiledRule[], derived: boolean): CandidateSet {
+  private makeSet(rules: readonly CompiledRule[]): CandidateSet {
     const sorted = [...new Set(rules)].sort((a, b) => a.index - b.index);
     const member = new Uint8Array(this.rules.length);
     for (const r of sorted) member[r.index] = 1;
     return {
       rules: sorted,
-      prefilter: !derived && !this.noPrefilter,
+      prefilter: !this.noPrefilter,
       member,
       always: sorted.filter((r) => r.literals === undefined),
     };
@@ -480,7 +495,6 @@ export class Engine {
 
   private scannerFor(set: CandidateSet): LiteralScanner {
     if (set.scanner) return set.scanner;
-    if (set === this.allRules) return (set.scanner = this.scanner ??= new LiteralScanner(this.literals));
     const key = set.rules.map((r) => r.index).join(',');
     let sc = this.setScanners.get(key);
     if (!sc) {
@@ -499,18 +513,20 @@ export class Engine {
 
   /** Candidate rules for an event with this channel and EventID. */
   private candidates(channel: string | undefined, eventId: number | undefined): CandidateSet {
-    if (channel === undefined) return this.allRules;
-    const key = `${channel}\u0000${eventId ?? ''}`;
+    const key = `${channel ?? '\u0001'}\u0000${eventId ?? ''}`;
     let set = this.candidateCache.get(key);
     if (set) return set;
-    const lc = channel.toLowerCase();
-    const c = this.byChannel.get(lc);
-    const list = [
-      ...(c?.any ?? []),
-      ...(eventId !== undefined ? (c?.byEid.get(eventId) ?? []) : []),
-      ...this.anyChannel,
-    ];
-    set = this.makeSet(list, false);
+    const pick = (c: RouteBucket | undefined): readonly CompiledRule[] =>
+      c === undefined
+        ? []
+        : [...c.any, ...(eventId !== undefined ? (c.byEid.get(eventId) ?? []) : c.unknownEid)];
+    // An event without a channel could come from any logsource: every rule applies to it, save those whose
+    // detection names other EventIDs.
+    const list =
+      channel === undefined
+        ? this.rules.filter((r) => eventId === undefined || (this.wantedEids[r.index]?.has(eventId) ?? true))
+        : [...pick(this.byChannel.get(channel.toLowerCase())), ...pick(this.anyChannel)];
+    set = this.makeSet(list);
     if (this.candidateCache.size > 10000) this.candidateCache.clear();
     this.candidateCache.set(key, set);
     return set;
@@ -552,8 +568,10 @@ export class Engine {
     const eventIdAt = uniqueKeyEnd(low, '"eventid"', s);
     const unsafe = unsafeText(low);
     let set: CandidateSet | undefined;
-    if (channelAt >= 0) {
-      const ch = readChannel(buf, channelAt, e);
+    // A line with `\u` escapes may spell a key so that the search above misses it: such lines are routed
+    // after parsing.
+    if (!unsafe) {
+      const ch = channelAt >= 0 ? readChannel(buf, channelAt, e) : channelAt === -1 ? undefined : null;
       const eid = eventIdAt >= 0 ? readEventId(buf, eventIdAt, e) : eventIdAt === -1 ? undefined : null;
       if (ch !== null && eid !== null) {
         // Consecutive lines mostly share channel and EventID: skip the keyed lookup then.
@@ -565,7 +583,7 @@ export class Engine {
           this.lastSet = set;
         }
       }
-    } else if (channelAt === -1 && eventIdAt === -1 && !unsafe) set = this.allRules;
+    }
     if (set && set.rules.length === 0 && this.from === -Infinity && this.to === Infinity) {
       this.stats.skipped++;
       return true;
@@ -573,7 +591,7 @@ export class Engine {
     let rules: readonly CompiledRule[] | undefined = set?.rules;
     if (set?.prefilter && !unsafe) {
       const sc = this.scannerFor(set);
-      sc.scan(buf, s, e, this.scan, ++this.stamp);
+      sc.scan(buf, s, e, ++this.stamp);
       const survivors = this.survivors(set, sc);
       if (survivors.length === 0) {
         this.stats.skipped++;
