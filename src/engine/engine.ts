@@ -14,8 +14,9 @@ import type { CorrelationHit, EventRef } from './correlation.js';
 import { CorrelationState, ReorderBuffer } from './correlation.js';
 import type { EventMeta, EventView } from './event.js';
 import { toEventView } from './event.js';
+import { RawEventReader, detached } from './raw-event.js';
 import { ANY_CHANNEL, requiredEventIds, windowsRoutes } from './logsource.js';
-import { LiteralScanner, readChannel, readEventId, requiredClauses } from './prefilter.js';
+import { LiteralScanner, LiteralTable, readChannel, readEventId, requiredClauses } from './prefilter.js';
 import type { Placeholders } from './strings.js';
 import { expandPlaceholders } from './strings.js';
 
@@ -81,6 +82,8 @@ export interface EngineStats {
   events: number;
   /** Lines the raw prefilter decided without parsing. */
   skipped: number;
+  /** Lines evaluated through JSON.parse (the others were skipped or read by the raw event reader). */
+  parsed: number;
   corrupt: number;
   /** Events that reached correlations out of order beyond the bound. */
   late: number;
@@ -221,7 +224,7 @@ export class Engine {
   /** The prefilter's literals (literal id → text). */
   readonly literals: readonly string[];
   readonly correlations: readonly CorrelationState[];
-  readonly stats: EngineStats = { events: 0, skipped: 0, corrupt: 0, late: 0, untimed: 0 };
+  readonly stats: EngineStats = { events: 0, skipped: 0, parsed: 0, corrupt: 0, late: 0, untimed: 0 };
   private readonly byChannel = new Map<string, RouteBucket>();
   private readonly anyChannel: RouteBucket = newBucket();
   /** Per rule: the EventIDs its detection requires (undefined: any). */
@@ -238,6 +241,8 @@ export class Engine {
   private readonly from: number;
   private readonly to: number;
   private readonly noPrefilter: boolean;
+  private readonly reader = new RawEventReader();
+  private literalTable: LiteralTable | undefined;
 
   private constructor(
     rules: CompiledRule[],
@@ -505,7 +510,7 @@ export class Engine {
         for (let k = 0; k < lits.length; k += lits[k]! + 1)
           for (let j = k + 1; j <= k + lits[k]!; j++) ids.add(lits[j]!);
       }
-      sc = new LiteralScanner(this.literals, [...ids]);
+      sc = new LiteralScanner((this.literalTable ??= new LiteralTable(this.literals)), [...ids]);
       this.setScanners.set(key, sc);
     }
     return (set.scanner = sc);
@@ -599,7 +604,14 @@ export class Engine {
       }
       rules = survivors;
     }
+    // The evtx JSON shape is read without parsing; the reader declines anything it does not mirror exactly.
+    const raw = this.reader.read(buf, s, e);
+    if (raw) {
+      this.evaluate(raw, rules ?? this.candidates(raw.channel, raw.eventId).rules, source);
+      return true;
+    }
     let obj: unknown;
+    this.stats.parsed++;
     try {
       obj = JSON.parse(buf.toString('utf8', s, e));
     } catch {
@@ -621,6 +633,8 @@ export class Engine {
       if (this.from !== -Infinity || this.to !== Infinity) return;
     } else if (ev.time < this.from || ev.time >= this.to) return;
     let src: EventRef | undefined;
+    // What hits carry: a view that outlives the line (a raw view is reused for the next line).
+    let kept: EventView | undefined;
     for (const r of rules) {
       if (!r.match(ev)) continue;
       src ??= {
@@ -628,9 +642,10 @@ export class Engine {
         ...(ev.recordId !== undefined ? { recordId: ev.recordId } : {}),
         ...(ev.timestamp !== undefined ? { timestamp: ev.timestamp } : {}),
       };
-      if (r.report) this.sink({ kind: 'rule', rule: r, event: ev, source: src });
+      kept ??= detached(ev);
+      if (r.report) this.sink({ kind: 'rule', rule: r, event: kept, source: src });
       if (r.feeds.length > 0 && !Number.isNaN(ev.time))
-        for (const [corr, ref] of r.feeds) this.reorder.push({ time: ev.time, corr, ref, ev, source: src });
+        for (const [corr, ref] of r.feeds) this.reorder.push({ time: ev.time, corr, ref, ev: kept, source: src });
     }
     this.stats.late = this.reorder.late;
   }

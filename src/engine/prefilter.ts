@@ -207,6 +207,27 @@ function filterHash(key: number): number {
   return Math.imul(key, 0x9e3779b1) >>> (32 - FILTER_BITS);
 }
 
+/** The prefilter's literals, encoded once for every scanner built over them. */
+export class LiteralTable {
+  readonly encoded: readonly Uint8Array[];
+  /** All literals back to back: literal id i is bytes[start[i], start[i + 1]). */
+  readonly bytes: Uint8Array;
+  readonly start: Int32Array;
+
+  constructor(readonly literals: readonly string[]) {
+    this.encoded = literals.map((l) => Buffer.from(l, 'latin1').map((b) => FOLD[b]!));
+    this.start = new Int32Array(literals.length + 1);
+    let total = 0;
+    this.encoded.forEach((b, i) => {
+      this.start[i] = total;
+      total += b.length;
+    });
+    this.start[literals.length] = total;
+    this.bytes = new Uint8Array(total);
+    this.encoded.forEach((b, i) => this.bytes.set(b, this.start[i]!));
+  }
+}
+
 /**
  * A multi-literal scanner: every literal (case-folded ASCII, at least MIN_LITERAL bytes) is represented by
  * one of its 4-byte grams, the one the fewest other literals share. A scan slides a 4-byte window over the
@@ -217,7 +238,7 @@ function filterHash(key: number): number {
  */
 export class LiteralScanner {
   readonly literalCount: number;
-  /** Literal bytes, all literals back to back: literal id i is litBytes[litStart[i], litStart[i + 1]). */
+  /** Literal bytes (LiteralTable.bytes). */
   private readonly litBytes: Uint8Array;
   private readonly litStart: Int32Array;
   private readonly bits = new Int32Array(1 << (FILTER_BITS - 5));
@@ -240,18 +261,11 @@ export class LiteralScanner {
    * `only`: build over just these literal ids (a candidate set's own literals: fewer false bit hits); ids
    * reported stay the global ones. Literals shorter than MIN_LITERAL are ignored (never reported).
    */
-  constructor(literals: readonly string[], only?: readonly number[]) {
+  constructor(lits: LiteralTable, only?: readonly number[]) {
+    const { literals, encoded } = lits;
     this.literalCount = literals.length;
-    const encoded = literals.map((l) => Buffer.from(l, 'latin1').map((b) => FOLD[b]!));
-    this.litStart = new Int32Array(literals.length + 1);
-    let total = 0;
-    encoded.forEach((b, i) => {
-      this.litStart[i] = total;
-      total += b.length;
-    });
-    this.litStart[literals.length] = total;
-    this.litBytes = new Uint8Array(total);
-    encoded.forEach((b, i) => this.litBytes.set(b, this.litStart[i]!));
+    this.litStart = lits.start;
+    this.litBytes = lits.bytes;
     const ids = (only ?? literals.map((_, i) => i)).filter((i) => encoded[i]!.length >= MIN_LITERAL);
     // How many literals share each gram; each literal then takes its least shared gram.
     const share = new Map<number, number>();
