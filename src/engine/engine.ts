@@ -596,7 +596,7 @@ export class Engine {
     let rules: readonly CompiledRule[] | undefined = set?.rules;
     if (set?.prefilter && !unsafe) {
       const sc = this.scannerFor(set);
-      sc.scan(buf, s, e, ++this.stamp);
+      sc.scan(buf, s, e, low, ++this.stamp);
       const survivors = this.survivors(set, sc);
       if (survivors.length === 0) {
         this.stats.skipped++;

@@ -32,6 +32,8 @@ export interface EventView {
    * flat-JSON logs name nested fields `a.b.c`).
    */
   get(name: string): unknown;
+  /** The field's value lowercased when it is a string (computed once per event), else undefined. */
+  lowerString(name: string): string | undefined;
   /** The event's scalar values, stringified (what keywords search). */
   values(): string[];
 }
@@ -269,6 +271,14 @@ class ObjectEventView implements EventView {
     const v = this.fields[name];
     if (v !== undefined || !name.includes('.')) return v;
     return dottedValue(this.root, name);
+  }
+
+  lowerString(name: string): string | undefined {
+    const v = this.get(name);
+    if (typeof v !== 'string') return undefined;
+    let l = this.lower[name];
+    if (l === undefined) this.lower[name] = l = v.toLowerCase();
+    return l;
   }
 
   values(): string[] {

@@ -148,7 +148,7 @@ function branchLiteral(src: string): string | undefined {
   cut();
   let best = '';
   for (const r of runs) for (const m of r.matchAll(SAFE)) if (m[0].length > best.length) best = m[0];
-  return best.length < MIN_LITERAL ? undefined : best.slice(-MAX_LITERAL).toLowerCase();
+  return best.length < MIN_SHORT_LITERAL ? undefined : best.slice(-MAX_LITERAL).toLowerCase();
 }
 
 /** Longest literal kept for the automaton. */
@@ -163,7 +163,7 @@ function longestSafe(parts: readonly StrPart[]): string | undefined {
     if (p.kind !== 'Lit') continue;
     for (const m of p.text.matchAll(SAFE)) if (m[0].length > best.length) best = m[0];
   }
-  if (best.length < MIN_LITERAL) return undefined;
+  if (best.length < MIN_SHORT_LITERAL) return undefined;
   // A piece of the fragment is as necessary as the whole; the tail of a value (file names, switches) is
   // usually its most telling part, and short literals keep the automaton small.
   return best.slice(-MAX_LITERAL).toLowerCase();
@@ -176,7 +176,7 @@ function valueLiterals(v: IrValue): string[] | undefined {
       return l === undefined ? undefined : [l];
     }
     case 'Num':
-      return Number.isInteger(v.value) && v.raw === String(v.value) && String(Math.abs(v.value)).length >= MIN_LITERAL
+      return Number.isInteger(v.value) && v.raw === String(v.value) && String(Math.abs(v.value)).length >= MIN_SHORT_LITERAL
         ? [String(Math.abs(v.value))]
         : undefined;
     case 'Bool':
@@ -192,6 +192,12 @@ function valueLiterals(v: IrValue): string[] | undefined {
 
 /** Shortest literal the scanner looks for: shorter fragments (`"16"`, `.js`) occur in nearly every line. */
 export const MIN_LITERAL = 4;
+/**
+ * Literals of two or three bytes (`atk`, `~1`) are looked for with native string search, and only in
+ * candidate sets with few of them; elsewhere they count as present (a clause holding one never rejects).
+ */
+export const MIN_SHORT_LITERAL = 2;
+const MAX_SHORT_SEARCHED = 24;
 
 /** ASCII upper case → lower case; every other byte unchanged. */
 const FOLD = new Uint8Array(256).map((_, b) => (b >= 0x41 && b <= 0x5a ? b + 32 : b));
@@ -256,17 +262,25 @@ export class LiteralScanner {
   readonly hits: Int32Array;
   hitCount = 0;
   stamp = 0;
+  /** Short literals looked for in the lowercased line (id, text). */
+  private searched: (readonly [number, string])[] = [];
+  /** Short literals taken as present in every line. */
+  private assumed = new Int32Array(0);
 
   /**
    * `only`: build over just these literal ids (a candidate set's own literals: fewer false bit hits); ids
-   * reported stay the global ones. Literals shorter than MIN_LITERAL are ignored (never reported).
+   * reported stay the global ones.
    */
   constructor(lits: LiteralTable, only?: readonly number[]) {
     const { literals, encoded } = lits;
     this.literalCount = literals.length;
     this.litStart = lits.start;
     this.litBytes = lits.bytes;
-    const ids = (only ?? literals.map((_, i) => i)).filter((i) => encoded[i]!.length >= MIN_LITERAL);
+    const all = only ?? literals.map((_, i) => i);
+    const ids = all.filter((i) => encoded[i]!.length >= MIN_LITERAL);
+    const short = all.filter((i) => encoded[i]!.length < MIN_LITERAL);
+    if (short.length <= MAX_SHORT_SEARCHED) this.searched = short.map((i) => [i, literals[i]!]);
+    else this.assumed = Int32Array.from(short);
     // How many literals share each gram; each literal then takes its least shared gram.
     const share = new Map<number, number>();
     for (const i of ids) {
@@ -319,8 +333,11 @@ export class LiteralScanner {
     this.hits = new Int32Array(literals.length);
   }
 
-  /** Scan bytes [start, end) of buf; marks the literals found in `seen` under a fresh stamp. */
-  scan(buf: Uint8Array, start: number, end: number, stamp = this.stamp + 1): void {
+  /**
+   * Scan bytes [start, end) of buf (`low`: the same bytes as a latin1 string, lowercased); marks the literals
+   * found in `seen` under a fresh stamp.
+   */
+  scan(buf: Uint8Array, start: number, end: number, low: string, stamp = this.stamp + 1): void {
     this.stamp = stamp;
     const { bits, tableKeys, tableStart, tableCount, tableShift, entLit, entOff, litBytes, litStart } = this;
     const { seen, hits } = this;
@@ -353,6 +370,15 @@ export class LiteralScanner {
           hits[hitCount++] = lit;
         }
       }
+    }
+    for (const [lit, text] of this.searched)
+      if (low.includes(text)) {
+        seen[lit] = stamp;
+        hits[hitCount++] = lit;
+      }
+    for (const lit of this.assumed) {
+      seen[lit] = stamp;
+      hits[hitCount++] = lit;
     }
     this.hitCount = hitCount;
   }

@@ -169,6 +169,8 @@ export class RawEventReader {
   // Decoded values of the current line: vals[id] when valStamp[id] === lineStamp.
   private valStamp = new Int32Array(1024);
   private vals: unknown[] = [];
+  private lowStamp = new Int32Array(1024);
+  private lows: (string | undefined)[] = [];
   private objStamp = 0;
   private lineStamp = 0;
   /** Ids set in the current line, in order. */
@@ -336,6 +338,20 @@ export class RawEventReader {
     return id === undefined ? undefined : this.valueOf(id);
   }
 
+  /** The lowercased value of a string field in the current line (once per line); undefined otherwise. */
+  lowerString(name: string): string | undefined {
+    const id = this.names.ids.get(name);
+    if (id === undefined) return undefined;
+    if (this.lowStamp[id] === this.lineStamp) return this.lows[id];
+    const v = this.valueOf(id);
+    const l = typeof v === 'string' ? v.toLowerCase() : undefined;
+    if (id < this.lowStamp.length) {
+      this.lowStamp[id] = this.lineStamp;
+      this.lows[id] = l;
+    }
+    return l;
+  }
+
   /** The current line's fields, decoded (toEventView's `fields`). */
   fields(): Record<string, unknown> {
     const out = Object.create(null) as Record<string, unknown>;
@@ -392,6 +408,7 @@ export class RawEventReader {
     this.slotEntry = grow(this.slotEntry);
     this.keyStamp = grow(this.keyStamp);
     this.valStamp = grow(this.valStamp);
+    this.lowStamp = grow(this.lowStamp);
   }
 
   private assign(id: number, k: number, stamp: number): void {
@@ -576,10 +593,19 @@ export class RawEventReader {
       this.entry(name, kind, i + 1, e - 1);
       return e;
     }
-    if (b === 0x74) [e, kind] = [this.literal(i, 'true'), TRUE];
-    else if (b === 0x66) [e, kind] = [this.literal(i, 'false'), FALSE];
-    else if (b === 0x6e) [e, kind] = [this.literal(i, 'null'), NULL];
-    else [e, kind] = [this.number(i), NUMBER];
+    if (b === 0x74) {
+      e = this.literal(i, 'true');
+      kind = TRUE;
+    } else if (b === 0x66) {
+      e = this.literal(i, 'false');
+      kind = FALSE;
+    } else if (b === 0x6e) {
+      e = this.literal(i, 'null');
+      kind = NULL;
+    } else {
+      e = this.number(i);
+      kind = NUMBER;
+    }
     if (e < 0) return -1;
     this.entry(name, kind, i, e);
     return e;
@@ -823,6 +849,13 @@ class RawEventView implements EventView {
     return dottedValue(this.root, name);
   }
 
+  lowerString(name: string): string | undefined {
+    const l = this.reader.lowerString(name);
+    if (l !== undefined || !name.includes('.')) return l;
+    const v = this.get(name);
+    return typeof v === 'string' ? v.toLowerCase() : undefined;
+  }
+
   values(): string[] {
     return scalarValues(this.reader.fields());
   }
@@ -885,6 +918,9 @@ class DetachedEventView implements EventView {
   }
   get(name: string): unknown {
     return this.materialize().get(name);
+  }
+  lowerString(name: string): string | undefined {
+    return this.materialize().lowerString(name);
   }
   values(): string[] {
     return this.materialize().values();
