@@ -796,7 +796,7 @@ class RawEventView implements EventView {
   computer: string | undefined;
   recordId: number | string | undefined;
   timestamp: string | undefined;
-  lower: Record<string, string> = Object.create(null) as Record<string, string>;
+  private lowerCache: Record<string, string> | undefined;
   private buf: Uint8Array = new Uint8Array(0);
   private start = 0;
   private end = 0;
@@ -817,7 +817,12 @@ class RawEventView implements EventView {
     this.timestamp = meta.timestamp;
     this.parsedTime = undefined;
     this.parsed = undefined;
-    this.lower = Object.create(null) as Record<string, string>;
+    this.lowerCache = undefined;
+  }
+
+  /** The compiled matchers use lowerString (cached by the reader); this record is for other callers. */
+  get lower(): Record<string, string> {
+    return (this.lowerCache ??= Object.create(null) as Record<string, string>);
   }
 
   get time(): number {
