@@ -272,7 +272,8 @@ export class Engine {
           continue;
         }
         // The logsource's EventIDs (a category) and the detection's own, both required.
-        const ids = rt.eventIds === undefined ? [...wanted!] : rt.eventIds.filter((x) => wanted?.has(x) ?? true);
+        const ids =
+          rt.eventIds === undefined ? [...wanted!] : rt.eventIds.filter((x) => wanted?.has(x) ?? true);
         for (const id of ids) {
           const l = c.byEid.get(id);
           if (l) l.push(r);
@@ -645,7 +646,8 @@ export class Engine {
       kept ??= detached(ev);
       if (r.report) this.sink({ kind: 'rule', rule: r, event: kept, source: src });
       if (r.feeds.length > 0 && !Number.isNaN(ev.time))
-        for (const [corr, ref] of r.feeds) this.reorder.push({ time: ev.time, corr, ref, ev: kept, source: src });
+        for (const [corr, ref] of r.feeds)
+          this.reorder.push({ time: ev.time, corr, ref, ev: kept, source: src });
     }
     this.stats.late = this.reorder.late;
   }

@@ -178,9 +178,15 @@ export function requiredEventIds(n: IrNode): ReadonlySet<number> | undefined {
     case 'FieldMatch': {
       if (n.field !== 'EventID') return undefined;
       const v = n.value;
-      if (v.kind === 'Num') return Number.isSafeInteger(v.value) && v.value >= 0 ? new Set([v.value]) : undefined;
+      if (v.kind === 'Num')
+        return Number.isSafeInteger(v.value) && v.value >= 0 ? new Set([v.value]) : undefined;
       // An exact digit string (no wildcards): the field's text is those digits, so its number is this.
-      if (v.kind === 'Str' && v.parts.length === 1 && v.parts[0]!.kind === 'Lit' && /^\d{1,15}$/.test(v.parts[0]!.text))
+      if (
+        v.kind === 'Str' &&
+        v.parts.length === 1 &&
+        v.parts[0]!.kind === 'Lit' &&
+        /^\d{1,15}$/.test(v.parts[0]!.text)
+      )
         return new Set([Number(v.parts[0]!.text)]);
       return undefined;
     }

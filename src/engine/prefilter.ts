@@ -176,7 +176,9 @@ function valueLiterals(v: IrValue): string[] | undefined {
       return l === undefined ? undefined : [l];
     }
     case 'Num':
-      return Number.isInteger(v.value) && v.raw === String(v.value) && String(Math.abs(v.value)).length >= MIN_SHORT_LITERAL
+      return Number.isInteger(v.value) &&
+        v.raw === String(v.value) &&
+        String(Math.abs(v.value)).length >= MIN_SHORT_LITERAL
         ? [String(Math.abs(v.value))]
         : undefined;
     case 'Bool':
@@ -230,7 +232,7 @@ export class LiteralTable {
     });
     this.start[literals.length] = total;
     this.bytes = new Uint8Array(total);
-    this.encoded.forEach((b, i) => this.bytes.set(b, this.start[i]!));
+    this.encoded.forEach((b, i) => this.bytes.set(b, this.start[i]));
   }
 }
 

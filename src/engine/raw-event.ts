@@ -12,7 +12,16 @@
  * digit (JavaScript enumerates those first), nesting deeper than a few levels.
  */
 import type { EventView, ViewMeta } from './event.js';
-import { INTEGRITY, RECORD_KEYS, dottedValue, num, parseTime, scalarValues, str, toEventView } from './event.js';
+import {
+  INTEGRITY,
+  RECORD_KEYS,
+  dottedValue,
+  num,
+  parseTime,
+  scalarValues,
+  str,
+  toEventView,
+} from './event.js';
 
 const STRING = 1;
 /** A string holding a backslash escape: decoded by JSON.parse of the token. */
@@ -65,7 +74,15 @@ class Names {
     return this.add(text, h);
   }
 
-  private equals(id: number, len: number, buf: Uint8Array, s: number, e: number, s2: number, e2: number): boolean {
+  private equals(
+    id: number,
+    len: number,
+    buf: Uint8Array,
+    s: number,
+    e: number,
+    s2: number,
+    e2: number,
+  ): boolean {
     const b = this.bytes[id]!;
     if (b.length !== len) return false;
     let k = 0;
@@ -221,7 +238,7 @@ export class RawEventReader {
       mandatoryLabel: n('MandatoryLabel'),
       integrityLevel: n('IntegrityLevel'),
     };
-    for (const id of Object.values(this.known).flat()) this.ensure(id);
+    for (const id of Object.values(this.known).flat() as number[]) this.ensure(id);
     this.view = new RawEventView(this);
   }
 
@@ -450,7 +467,11 @@ export class RawEventReader {
     const user = this.valueOf(K.subjectUserName);
     const dom = this.valueOf(K.subjectDomainName);
     if (typeof user === 'string')
-      this.put(K.user, this.synthEntry(typeof dom === 'string' && dom !== '' ? `${dom}\\${user}` : user), stamp);
+      this.put(
+        K.user,
+        this.synthEntry(typeof dom === 'string' && dom !== '' ? `${dom}\\${user}` : user),
+        stamp,
+      );
     const label = this.valueOf(K.mandatoryLabel);
     if (typeof label === 'string') {
       const lvl = INTEGRITY[label.toUpperCase()];
@@ -507,7 +528,8 @@ export class RawEventReader {
         if (c === 0x75) {
           for (let k = 1; k <= 4; k++) {
             const h = buf[i + k]!;
-            if (!((h >= 0x30 && h <= 0x39) || (h >= 0x61 && h <= 0x66) || (h >= 0x41 && h <= 0x46))) return -1;
+            if (!((h >= 0x30 && h <= 0x39) || (h >= 0x61 && h <= 0x66) || (h >= 0x41 && h <= 0x46)))
+              return -1;
           }
           i += 4;
         } else if (
@@ -832,7 +854,11 @@ class RawEventView implements EventView {
   /** The line parsed the ordinary way (only for what the reader does not keep: the raw object, dotted paths). */
   private materialize(): EventView {
     return (this.parsed ??= toEventView(
-      JSON.parse(Buffer.from(this.buf.buffer, this.buf.byteOffset + this.start, this.end - this.start).toString('utf8')),
+      JSON.parse(
+        Buffer.from(this.buf.buffer, this.buf.byteOffset + this.start, this.end - this.start).toString(
+          'utf8',
+        ),
+      ),
     ));
   }
 

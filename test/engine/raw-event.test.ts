@@ -107,7 +107,8 @@ test('raw reader: agrees with the parser on every regression event and attack-sa
   const events = jsonEvents();
   const samples = join(shared, 'evtx/attack-samples');
   if (existsSync(samples))
-    for (const f of walkFiles([samples], ['.evtx']).files) for (const r of readEvtx(f).records) events.push(r.event);
+    for (const f of walkFiles([samples], ['.evtx']).files)
+      for (const r of readEvtx(f).records) events.push(r.event);
   assert.ok(events.length > 1000, `only ${events.length} events`);
   const reader = new RawEventReader();
   let read = 0;
