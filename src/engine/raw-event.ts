@@ -40,6 +40,12 @@ const MAX_NAMES = 1 << 15;
 /** Deepest data object mirrored (flattenData stops at 6; beyond 4 the line is parsed). */
 const MAX_DATA_DEPTH = 4;
 
+function grow(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(a.length * 2);
+  b.set(a);
+  return b;
+}
+
 /** Interned key names: bytes → id, string → id. */
 class Names {
   readonly ids = new Map<string, number>();
@@ -189,6 +195,9 @@ export class RawEventReader {
   private lowStamp = new Int32Array(1024);
   private lows: (string | undefined)[] = [];
   private objStamp = 0;
+  private undoId = new Int32Array(256);
+  private undoPrev = new Int32Array(256);
+  private undoLen = 0;
   private lineStamp = 0;
   /** Ids set in the current line, in order. */
   private setIds: number[] = [];
@@ -247,6 +256,7 @@ export class RawEventReader {
     this.buf = buf;
     this.end = end;
     this.entCount = 0;
+    this.undoLen = 0;
     this.synth.length = 0;
     let sys = -1;
     let sysEnd = 0;
@@ -268,6 +278,7 @@ export class RawEventReader {
       if (k === this.known.event) {
         if (buf[i] !== 0x7b) return undefined;
         sawEvent = true;
+        const evMark = this.undoLen;
         const ev = ++this.objStamp;
         i = this.ws(i + 1);
         if (buf[i] !== 0x7d)
@@ -297,6 +308,7 @@ export class RawEventReader {
             else if (buf[i] === 0x7d) break;
             else return undefined;
           }
+        this.close(evMark);
         i++;
       } else i = this.skip(i, 0);
       if (i < 0) return undefined;
@@ -499,6 +511,12 @@ export class RawEventReader {
     return k;
   }
 
+  /** An object closed: its keys' duplicate marks give way to its parent's again. */
+  private close(mark: number): void {
+    for (let k = this.undoLen - 1; k >= mark; k--) this.keyStamp[this.undoId[k]!] = this.undoPrev[k]!;
+    this.undoLen = mark;
+  }
+
   private ws(i: number): number {
     const buf = this.buf;
     const end = this.end;
@@ -595,7 +613,15 @@ export class RawEventReader {
     const id = this.names.idOf(buf, i + 1, e - 1);
     if (id < 0) return -1;
     this.ensure(id);
-    if (this.keyStamp[id] === obj) return -1;
+    const prev = this.keyStamp[id]!;
+    if (prev === obj) return -1;
+    // A nested object's keys overwrite the marks of its parent's: remember them, restored when it closes.
+    if (this.undoLen === this.undoId.length) {
+      this.undoId = grow(this.undoId);
+      this.undoPrev = grow(this.undoPrev);
+    }
+    this.undoId[this.undoLen] = id;
+    this.undoPrev[this.undoLen++] = prev;
     this.keyStamp[id] = obj;
     const c = this.ws(e);
     if (buf[c] !== 0x3a) return -1;
@@ -667,6 +693,7 @@ export class RawEventReader {
   /** System: scalars by name; `{"#text", "#attributes"}` children as `name` and `name_attribute`. */
   private readSystem(i: number): number {
     const buf = this.buf;
+    const mark = this.undoLen;
     const obj = ++this.objStamp;
     i = this.ws(i + 1);
     if (buf[i] === 0x7d) return i + 1;
@@ -677,6 +704,7 @@ export class RawEventReader {
       const keyStart = this.keyStart;
       const keyEnd = this.keyEnd;
       if (buf[i] === 0x7b) {
+        const childMark = this.undoLen;
         const child = ++this.objStamp;
         i = this.ws(i + 1);
         if (buf[i] !== 0x7d)
@@ -686,6 +714,7 @@ export class RawEventReader {
             i = this.afterColon;
             if (ck === this.known.text) i = this.scalar(i, k);
             else if (ck === this.known.attributes && buf[i] === 0x7b) {
+              const attrsMark = this.undoLen;
               const attrs = ++this.objStamp;
               i = this.ws(i + 1);
               if (buf[i] !== 0x7d)
@@ -703,6 +732,7 @@ export class RawEventReader {
                   else if (buf[i] === 0x7d) break;
                   else return -1;
                 }
+              this.close(attrsMark);
               i++;
             } else i = this.skip(i, 0);
             if (i < 0) return -1;
@@ -711,13 +741,16 @@ export class RawEventReader {
             else if (buf[i] === 0x7d) break;
             else return -1;
           }
+        this.close(childMark);
         i++;
       } else i = this.scalar(i, k);
       if (i < 0) return -1;
       i = this.ws(i);
       if (buf[i] === 0x2c) i = this.ws(i + 1);
-      else if (buf[i] === 0x7d) return i + 1;
-      else return -1;
+      else if (buf[i] === 0x7d) {
+        this.close(mark);
+        return i + 1;
+      } else return -1;
     }
   }
 
@@ -728,6 +761,7 @@ export class RawEventReader {
    */
   private readData(i: number, depth: number): number {
     const buf = this.buf;
+    const mark = this.undoLen;
     const obj = ++this.objStamp;
     let hadText = false;
     let textKind = 0;
@@ -771,6 +805,7 @@ export class RawEventReader {
         else if (buf[i] === 0x7d) break;
         else return -1;
       }
+    this.close(mark);
     this.hadText = hadText;
     this.textKind = textKind;
     this.textStart = textStart;

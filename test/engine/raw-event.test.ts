@@ -58,6 +58,8 @@ test('raw reader: same fields as the parser on edge cases, or declines', () => {
   for (const l of read) assert.equal(check(reader, l), 'read', l);
   const declined = [
     `{"Event":{${sys()},"EventData":{"A":"1","A":"2"}}}`, // duplicate key
+    `{"Event":{${sys()},"EventData":{"A":{"A":"x"},"A":"y"}}}`, // duplicate key around a nested one
+    `{"Event":{"System":{"EventID":1,"P":{"System":1}},"System":{"EventID":2}}}`, // duplicate System
     `{"Event":{${sys()},"EventData":{"A":["x"]}}}`, // array value
     `{"Event":{${sys()},"EventData":{"1A":"x"}}}`, // integer-like keys enumerate first
     `{"Event":{${sys()},"EventData":{"\\u0041":"x"}}}`, // escaped key
