@@ -198,12 +198,9 @@ function compileField(field: string, values: readonly IrValue[], node: IrNode, c
       };
     }
     return (ev) => {
+      const l = ev.lowerString(field);
+      if (l !== undefined) return test(l);
       const v = fieldValue(ev, field);
-      if (typeof v === 'string') {
-        let l = ev.lower[field];
-        if (l === undefined) ev.lower[field] = l = v.toLowerCase();
-        return test(l);
-      }
       return v !== undefined && v !== null && anyScalar(v, other);
     };
   }

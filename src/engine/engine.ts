@@ -14,9 +14,9 @@ import type { CorrelationHit, EventRef } from './correlation.js';
 import { CorrelationState, ReorderBuffer } from './correlation.js';
 import type { EventMeta, EventView } from './event.js';
 import { toEventView } from './event.js';
-import { ANY_CHANNEL, windowsRoutes } from './logsource.js';
-import type { ScanResult } from './prefilter.js';
-import { LiteralScanner, readChannel, readEventId, requiredClauses } from './prefilter.js';
+import { RawEventReader, detached } from './raw-event.js';
+import { ANY_CHANNEL, requiredEventIds, windowsRoutes } from './logsource.js';
+import { LiteralScanner, LiteralTable, readChannel, readEventId, requiredClauses } from './prefilter.js';
 import type { Placeholders } from './strings.js';
 import { expandPlaceholders } from './strings.js';
 
@@ -82,6 +82,8 @@ export interface EngineStats {
   events: number;
   /** Lines the raw prefilter decided without parsing. */
   skipped: number;
+  /** Lines evaluated through JSON.parse (the others were skipped or read by the raw event reader). */
+  parsed: number;
   corrupt: number;
   /** Events that reached correlations out of order beyond the bound. */
   late: number;
@@ -99,6 +101,20 @@ interface CandidateSet {
   always: readonly CompiledRule[];
   /** The automaton over this set's literals only (built on first use). */
   scanner?: LiteralScanner;
+}
+
+/** Rules routed to one channel (or to every channel). */
+interface RouteBucket {
+  /** Rules for any event of the channel. */
+  any: CompiledRule[];
+  /** Rules for events with this EventID. */
+  byEid: Map<number, CompiledRule[]>;
+  /** Rules for events whose EventID is absent or not a plain integer. */
+  unknownEid: CompiledRule[];
+}
+
+function newBucket(): RouteBucket {
+  return { any: [], byEid: new Map(), unknownEid: [] };
 }
 
 interface CorrInput {
@@ -208,25 +224,25 @@ export class Engine {
   /** The prefilter's literals (literal id → text). */
   readonly literals: readonly string[];
   readonly correlations: readonly CorrelationState[];
-  readonly stats: EngineStats = { events: 0, skipped: 0, corrupt: 0, late: 0, untimed: 0 };
-  private readonly byChannel = new Map<string, { any: CompiledRule[]; byEid: Map<number, CompiledRule[]> }>();
-  private readonly anyChannel: CompiledRule[] = [];
+  readonly stats: EngineStats = { events: 0, skipped: 0, parsed: 0, corrupt: 0, late: 0, untimed: 0 };
+  private readonly byChannel = new Map<string, RouteBucket>();
+  private readonly anyChannel: RouteBucket = newBucket();
+  /** Per rule: the EventIDs its detection requires (undefined: any). */
+  private readonly wantedEids: (ReadonlySet<number> | undefined)[] = [];
   private readonly candidateCache = new Map<string, CandidateSet>();
-  private readonly allRules: CandidateSet;
-  /** The automaton over every literal, for lines without a channel (built on first use). */
-  private scanner: LiteralScanner | undefined;
   private readonly setScanners = new Map<string, LiteralScanner>();
   private stamp = 0;
   private readonly postings: Postings;
   private lastChannel: string | undefined;
   private lastEventId: number | undefined;
   private lastSet: CandidateSet | undefined;
-  private readonly scan: ScanResult = { channelAt: -1, eventIdAt: -1, unsafe: false };
   private readonly reorder: ReorderBuffer<CorrInput>;
   private sink: (h: Hit) => void = () => undefined;
   private readonly from: number;
   private readonly to: number;
   private readonly noPrefilter: boolean;
+  private readonly reader = new RawEventReader();
+  private literalTable: LiteralTable | undefined;
 
   private constructor(
     rules: CompiledRule[],
@@ -246,23 +262,28 @@ export class Engine {
     );
     for (const r of rules) {
       const routes = windowsRoutes(r.logsource);
+      const wanted = requiredEventIds(r.tree);
+      this.wantedEids.push(wanted);
       for (const rt of routes ?? []) {
-        if (rt.channel === ANY_CHANNEL) {
-          this.anyChannel.push(r);
+        let c = rt.channel === ANY_CHANNEL ? this.anyChannel : this.byChannel.get(rt.channel);
+        if (!c) this.byChannel.set(rt.channel, (c = newBucket()));
+        if (rt.eventIds === undefined && wanted === undefined) {
+          c.any.push(r);
           continue;
         }
-        let c = this.byChannel.get(rt.channel);
-        if (!c) this.byChannel.set(rt.channel, (c = { any: [], byEid: new Map() }));
-        if (rt.eventIds === undefined) c.any.push(r);
-        else
-          for (const id of rt.eventIds) {
-            const l = c.byEid.get(id);
-            if (l) l.push(r);
-            else c.byEid.set(id, [r]);
-          }
+        // The logsource's EventIDs (a category) and the detection's own, both required.
+        const ids =
+          rt.eventIds === undefined ? [...wanted!] : rt.eventIds.filter((x) => wanted?.has(x) ?? true);
+        for (const id of ids) {
+          const l = c.byEid.get(id);
+          if (l) l.push(r);
+          else c.byEid.set(id, [r]);
+        }
+        // A category rule never applies to an event without a numeric EventID; a rule that only names
+        // EventIDs in its detection may (`"EventID": "4688.0"` still equals 4688 there).
+        if (rt.eventIds === undefined) c.unknownEid.push(r);
       }
     }
-    this.allRules = this.makeSet(rules, false);
     Object.freeze(this.rules);
   }
 
@@ -433,13 +454,13 @@ export class Engine {
     this.sink = sink;
   }
 
-  private makeSet(rules: readonly CompiledRule[], derived: boolean): CandidateSet {
+  private makeSet(rules: readonly CompiledRule[]): CandidateSet {
     const sorted = [...new Set(rules)].sort((a, b) => a.index - b.index);
     const member = new Uint8Array(this.rules.length);
     for (const r of sorted) member[r.index] = 1;
     return {
       rules: sorted,
-      prefilter: !derived && !this.noPrefilter,
+      prefilter: !this.noPrefilter,
       member,
       always: sorted.filter((r) => r.literals === undefined),
     };
@@ -480,7 +501,6 @@ export class Engine {
 
   private scannerFor(set: CandidateSet): LiteralScanner {
     if (set.scanner) return set.scanner;
-    if (set === this.allRules) return (set.scanner = this.scanner ??= new LiteralScanner(this.literals));
     const key = set.rules.map((r) => r.index).join(',');
     let sc = this.setScanners.get(key);
     if (!sc) {
@@ -491,7 +511,7 @@ export class Engine {
         for (let k = 0; k < lits.length; k += lits[k]! + 1)
           for (let j = k + 1; j <= k + lits[k]!; j++) ids.add(lits[j]!);
       }
-      sc = new LiteralScanner(this.literals, [...ids]);
+      sc = new LiteralScanner((this.literalTable ??= new LiteralTable(this.literals)), [...ids]);
       this.setScanners.set(key, sc);
     }
     return (set.scanner = sc);
@@ -499,18 +519,20 @@ export class Engine {
 
   /** Candidate rules for an event with this channel and EventID. */
   private candidates(channel: string | undefined, eventId: number | undefined): CandidateSet {
-    if (channel === undefined) return this.allRules;
-    const key = `${channel}\u0000${eventId ?? ''}`;
+    const key = `${channel ?? '\u0001'}\u0000${eventId ?? ''}`;
     let set = this.candidateCache.get(key);
     if (set) return set;
-    const lc = channel.toLowerCase();
-    const c = this.byChannel.get(lc);
-    const list = [
-      ...(c?.any ?? []),
-      ...(eventId !== undefined ? (c?.byEid.get(eventId) ?? []) : []),
-      ...this.anyChannel,
-    ];
-    set = this.makeSet(list, false);
+    const pick = (c: RouteBucket | undefined): readonly CompiledRule[] =>
+      c === undefined
+        ? []
+        : [...c.any, ...(eventId !== undefined ? (c.byEid.get(eventId) ?? []) : c.unknownEid)];
+    // An event without a channel could come from any logsource: every rule applies to it, save those whose
+    // detection names other EventIDs.
+    const list =
+      channel === undefined
+        ? this.rules.filter((r) => eventId === undefined || (this.wantedEids[r.index]?.has(eventId) ?? true))
+        : [...pick(this.byChannel.get(channel.toLowerCase())), ...pick(this.anyChannel)];
+    set = this.makeSet(list);
     if (this.candidateCache.size > 10000) this.candidateCache.clear();
     this.candidateCache.set(key, set);
     return set;
@@ -552,8 +574,10 @@ export class Engine {
     const eventIdAt = uniqueKeyEnd(low, '"eventid"', s);
     const unsafe = unsafeText(low);
     let set: CandidateSet | undefined;
-    if (channelAt >= 0) {
-      const ch = readChannel(buf, channelAt, e);
+    // A line with `\u` escapes may spell a key so that the search above misses it: such lines are routed
+    // after parsing.
+    if (!unsafe) {
+      const ch = channelAt >= 0 ? readChannel(buf, channelAt, e) : channelAt === -1 ? undefined : null;
       const eid = eventIdAt >= 0 ? readEventId(buf, eventIdAt, e) : eventIdAt === -1 ? undefined : null;
       if (ch !== null && eid !== null) {
         // Consecutive lines mostly share channel and EventID: skip the keyed lookup then.
@@ -565,7 +589,7 @@ export class Engine {
           this.lastSet = set;
         }
       }
-    } else if (channelAt === -1 && eventIdAt === -1 && !unsafe) set = this.allRules;
+    }
     if (set && set.rules.length === 0 && this.from === -Infinity && this.to === Infinity) {
       this.stats.skipped++;
       return true;
@@ -573,7 +597,7 @@ export class Engine {
     let rules: readonly CompiledRule[] | undefined = set?.rules;
     if (set?.prefilter && !unsafe) {
       const sc = this.scannerFor(set);
-      sc.scan(buf, s, e, this.scan, ++this.stamp);
+      sc.scan(buf, s, e, low, ++this.stamp);
       const survivors = this.survivors(set, sc);
       if (survivors.length === 0) {
         this.stats.skipped++;
@@ -581,7 +605,14 @@ export class Engine {
       }
       rules = survivors;
     }
+    // The evtx JSON shape is read without parsing; the reader declines anything it does not mirror exactly.
+    const raw = this.reader.read(buf, s, e);
+    if (raw) {
+      this.evaluate(raw, rules ?? this.candidates(raw.channel, raw.eventId).rules, source);
+      return true;
+    }
     let obj: unknown;
+    this.stats.parsed++;
     try {
       obj = JSON.parse(buf.toString('utf8', s, e));
     } catch {
@@ -603,6 +634,8 @@ export class Engine {
       if (this.from !== -Infinity || this.to !== Infinity) return;
     } else if (ev.time < this.from || ev.time >= this.to) return;
     let src: EventRef | undefined;
+    // What hits carry: a view that outlives the line (a raw view is reused for the next line).
+    let kept: EventView | undefined;
     for (const r of rules) {
       if (!r.match(ev)) continue;
       src ??= {
@@ -610,9 +643,11 @@ export class Engine {
         ...(ev.recordId !== undefined ? { recordId: ev.recordId } : {}),
         ...(ev.timestamp !== undefined ? { timestamp: ev.timestamp } : {}),
       };
-      if (r.report) this.sink({ kind: 'rule', rule: r, event: ev, source: src });
+      kept ??= detached(ev);
+      if (r.report) this.sink({ kind: 'rule', rule: r, event: kept, source: src });
       if (r.feeds.length > 0 && !Number.isNaN(ev.time))
-        for (const [corr, ref] of r.feeds) this.reorder.push({ time: ev.time, corr, ref, ev, source: src });
+        for (const [corr, ref] of r.feeds)
+          this.reorder.push({ time: ev.time, corr, ref, ev: kept, source: src });
     }
     this.stats.late = this.reorder.late;
   }

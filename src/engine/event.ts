@@ -5,8 +5,12 @@
  * EventID, provider) and the hit metadata (record id, time, computer).
  */
 
-/** A flat view of one event. `fields` has no prototype, so field names like `constructor` are plain keys. */
+/**
+ * A flat view of one event. Built from a parsed object (`toEventView`) or read lazily from the raw JSON text
+ * of a line (src/engine/raw-event.ts); both give the same answers.
+ */
 export interface EventView {
+  /** Field name → value (no prototype, so names like `constructor` are plain keys). */
   readonly fields: Record<string, unknown>;
   /** The object as read (returned in hits). */
   readonly raw: unknown;
@@ -23,6 +27,15 @@ export interface EventView {
   readonly time: number;
   /** Lowercased string values, filled on first use by case-insensitive matchers. */
   readonly lower: Record<string, string>;
+  /**
+   * A field's value: the flat name first, then a dotted path through the nested event (cloud and other
+   * flat-JSON logs name nested fields `a.b.c`).
+   */
+  get(name: string): unknown;
+  /** The field's value lowercased when it is a string (computed once per event), else undefined. */
+  lowerString(name: string): string | undefined;
+  /** The event's scalar values, stringified (what keywords search). */
+  values(): string[];
 }
 
 type Obj = Record<string, unknown>;
@@ -60,7 +73,7 @@ function flattenData(fields: Obj, data: unknown, depth: number): void {
   }
 }
 
-const INTEGRITY: Record<string, string> = {
+export const INTEGRITY: Record<string, string> = {
   'S-1-16-0': 'Untrusted',
   'S-1-16-4096': 'Low',
   'S-1-16-8192': 'Medium',
@@ -95,12 +108,14 @@ function mapSecurity4688(f: Obj): void {
 }
 
 const TIME_KEYS = ['@timestamp', 'timestamp', 'TimeCreated', 'SystemTime', 'UtcTime', 'time', 'eventTime'];
-const RECORD_KEYS = ['EventRecordID', 'record_id', 'RecordNumber', 'RecordID'];
+export const RECORD_KEYS = ['EventRecordID', 'record_id', 'RecordNumber', 'RecordID'];
 
 /** Parse the timestamp shapes events use; times without a zone are UTC (as Windows writes them). */
 export function parseTime(v: unknown): number {
   if (typeof v === 'number') return v > 1e11 ? v : v * 1000;
   if (typeof v !== 'string' || v === '') return NaN;
+  const fast = isoUtc(v);
+  if (fast === fast) return fast;
   let s = v.trim();
   if (/^\d{4}-\d\d-\d\d \d/.test(s)) s = s.replace(' ', 'T');
   // JavaScript dates keep milliseconds only; more fractional digits are fine to drop.
@@ -109,13 +124,48 @@ export function parseTime(v: unknown): number {
   return Date.parse(s);
 }
 
-function str(v: unknown): string | undefined {
+function digitsAt(s: string, at: number, n: number): number {
+  let x = 0;
+  for (let k = at; k < at + n; k++) {
+    const d = s.charCodeAt(k) - 48;
+    if (d < 0 || d > 9) return -1;
+    x = x * 10 + d;
+  }
+  return x;
+}
+
+/**
+ * `YYYY-MM-DDThh:mm:ss[.fff…]Z`, the form Windows events carry, without the regexes of the general path;
+ * NaN for anything else (the general path decides). Gives what Date.parse gives for these strings.
+ */
+function isoUtc(s: string): number {
+  const n = s.length;
+  if (n < 20 || s.charCodeAt(n - 1) !== 0x5a || s.charCodeAt(10) !== 0x54) return NaN;
+  if (s[4] !== '-' || s[7] !== '-' || s[13] !== ':' || s[16] !== ':') return NaN;
+  const y = digitsAt(s, 0, 4);
+  const mo = digitsAt(s, 5, 2);
+  const d = digitsAt(s, 8, 2);
+  const h = digitsAt(s, 11, 2);
+  const mi = digitsAt(s, 14, 2);
+  const sec = digitsAt(s, 17, 2);
+  if (y < 1000 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59) return NaN;
+  if (sec < 0 || sec > 59) return NaN;
+  let ms = 0;
+  if (n > 20) {
+    // A fraction of at least three digits (milliseconds; the rest is dropped).
+    if (s[19] !== '.' || n < 24 || digitsAt(s, 20, n - 21) < 0) return NaN;
+    ms = digitsAt(s, 20, 3);
+  }
+  return Date.UTC(y, mo - 1, d, h, mi, sec, ms);
+}
+
+export function str(v: unknown): string | undefined {
   if (typeof v === 'string') return v;
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   return undefined;
 }
 
-function num(v: unknown): number | undefined {
+export function num(v: unknown): number | undefined {
   if (typeof v === 'number') return v;
   if (typeof v === 'string' && /^\d+$/.test(v)) return Number(v);
   return undefined;
@@ -172,29 +222,73 @@ export function toEventView(raw: unknown, meta: EventMeta = {}): EventView {
   }
   recordId ??= meta.fallbackRecordId;
   const timestamp = meta.timestamp ?? str(time);
-  return {
-    fields,
-    raw,
-    root,
+  return new ObjectEventView(fields, raw, root, {
     channel,
     eventId,
     provider: str(fields['Provider_Name'] ?? fields['Provider']),
     computer: str(fields['Computer'] ?? fields['Hostname'] ?? fields['host']),
     recordId,
     timestamp,
-    time: parseTime(timestamp),
-    lower: Object.create(null) as Record<string, string>,
-  };
+  });
 }
 
-/**
- * A field's value: the flat name first, then a dotted path through the nested event (cloud and other
- * flat-JSON logs name nested fields `a.b.c`).
- */
-export function fieldValue(ev: EventView, name: string): unknown {
-  const v = ev.fields[name];
-  if (v !== undefined || !name.includes('.')) return v;
-  let cur: unknown = ev.root;
+export interface ViewMeta {
+  channel: string | undefined;
+  eventId: number | undefined;
+  provider: string | undefined;
+  computer: string | undefined;
+  recordId: number | string | undefined;
+  timestamp: string | undefined;
+}
+
+/** The view of a parsed object. */
+class ObjectEventView implements EventView {
+  readonly channel: string | undefined;
+  readonly eventId: number | undefined;
+  readonly provider: string | undefined;
+  readonly computer: string | undefined;
+  readonly recordId: number | string | undefined;
+  readonly timestamp: string | undefined;
+  readonly time: number;
+  readonly lower: Record<string, string> = Object.create(null) as Record<string, string>;
+
+  constructor(
+    readonly fields: Record<string, unknown>,
+    readonly raw: unknown,
+    readonly root: unknown,
+    meta: ViewMeta,
+  ) {
+    this.channel = meta.channel;
+    this.eventId = meta.eventId;
+    this.provider = meta.provider;
+    this.computer = meta.computer;
+    this.recordId = meta.recordId;
+    this.timestamp = meta.timestamp;
+    this.time = parseTime(meta.timestamp);
+  }
+
+  get(name: string): unknown {
+    const v = this.fields[name];
+    if (v !== undefined || !name.includes('.')) return v;
+    return dottedValue(this.root, name);
+  }
+
+  lowerString(name: string): string | undefined {
+    const v = this.get(name);
+    if (typeof v !== 'string') return undefined;
+    let l = this.lower[name];
+    if (l === undefined) this.lower[name] = l = v.toLowerCase();
+    return l;
+  }
+
+  values(): string[] {
+    return scalarValues(this.fields);
+  }
+}
+
+/** `a.b.c` through nested objects (`{"#text": …}` unwrapped on the way). */
+export function dottedValue(root: unknown, name: string): unknown {
+  let cur: unknown = root;
   for (const p of name.split('.')) {
     if (!isObj(cur)) return undefined;
     cur = textOf(cur[p]);
@@ -202,8 +296,18 @@ export function fieldValue(ev: EventView, name: string): unknown {
   return cur;
 }
 
+/** A field's value (see EventView.get). */
+export function fieldValue(ev: EventView, name: string): unknown {
+  return ev.get(name);
+}
+
 /** Every scalar value in the event, stringified (what keywords search). */
 export function allValues(ev: EventView): string[] {
+  return ev.values();
+}
+
+/** Every scalar under the values of `fields`, stringified. */
+export function scalarValues(fields: Record<string, unknown>): string[] {
   const out: string[] = [];
   const visit = (v: unknown, depth: number): void => {
     if (depth > 32) return;
@@ -212,6 +316,6 @@ export function allValues(ev: EventView): string[] {
     else if (Array.isArray(v)) for (const x of v) visit(x, depth + 1);
     else if (isObj(v)) for (const k of Object.keys(v)) visit(v[k], depth + 1);
   };
-  for (const k of Object.keys(ev.fields)) visit(ev.fields[k], 0);
+  for (const k of Object.keys(fields)) visit(fields[k], 0);
   return out;
 }

@@ -3,7 +3,7 @@
  * channels and, for categories, EventIDs. Follows pySigma's windows and sysmon pipelines (service →
  * channel, generic category → Sysmon EventID), plus Security 4688 for process_creation.
  */
-import type { IrLogsource } from '../ir/index.js';
+import type { IrLogsource, IrNode } from '../ir/index.js';
 
 /** Events from these channels (lowercase) with these EventIDs (undefined: any EventID). */
 export interface WinRoute {
@@ -145,4 +145,53 @@ export function windowsRoutes(ls: IrLogsource): WinRoute[] | undefined {
   }
   // `product: windows` alone: every Windows event.
   return ls.product !== undefined ? [{ channel: ANY_CHANNEL }] : undefined;
+}
+
+/**
+ * The EventIDs a rule's detection itself requires (`EventID: 4728`, `EventID: [12, 13]` under an AND), or
+ * undefined when any EventID can match. Routing on these spares the rule every other event; it is exact
+ * because the router reads the same EventID field the detection tests (an event whose EventID is not a
+ * plain integer is routed as "unknown" and still gets the rule).
+ */
+export function requiredEventIds(n: IrNode): ReadonlySet<number> | undefined {
+  switch (n.kind) {
+    case 'And': {
+      let out: Set<number> | undefined;
+      for (const c of n.children) {
+        const d = requiredEventIds(c);
+        if (d === undefined) continue;
+        out = out === undefined ? new Set(d) : new Set([...out].filter((x) => d.has(x)));
+      }
+      return out;
+    }
+    case 'Or': {
+      const out = new Set<number>();
+      for (const c of n.children) {
+        const d = requiredEventIds(c);
+        if (d === undefined) return undefined;
+        for (const x of d) out.add(x);
+      }
+      return out;
+    }
+    case 'Const':
+      return n.value ? undefined : new Set();
+    case 'FieldMatch': {
+      if (n.field !== 'EventID') return undefined;
+      const v = n.value;
+      if (v.kind === 'Num')
+        return Number.isSafeInteger(v.value) && v.value >= 0 ? new Set([v.value]) : undefined;
+      // An exact digit string (no wildcards): the field's text is those digits, so its number is this.
+      if (
+        v.kind === 'Str' &&
+        v.parts.length === 1 &&
+        v.parts[0]!.kind === 'Lit' &&
+        /^\d{1,15}$/.test(v.parts[0]!.text)
+      )
+        return new Set([Number(v.parts[0]!.text)]);
+      return undefined;
+    }
+    case 'Not':
+    case 'Keyword':
+      return undefined;
+  }
 }

@@ -1,0 +1,120 @@
+/**
+ * The raw event reader (lines read without JSON.parse) must give exactly what parsing and toEventView give,
+ * or decline: on hand-made edge cases and on every SigmaHQ regression event and attack-sample record.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { toEventView } from '../../src/engine/index.js';
+import { RawEventReader } from '../../src/engine/raw-event.js';
+import { readEvtx } from '../../src/evtx/index.js';
+import { walkFiles } from '../../src/util/files.js';
+import { shared } from './helpers.js';
+
+/** 'read' when the reader took the line and agreed with the parser, 'declined' otherwise; throws on a difference. */
+function check(reader: RawEventReader, line: string): 'read' | 'declined' {
+  const buf = Buffer.from('xx' + line + '\nyy');
+  const view = reader.read(buf, 2, 2 + Buffer.byteLength(line));
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(line);
+  } catch {
+    assert.equal(view, undefined, `invalid JSON read: ${line}`);
+    return 'declined';
+  }
+  if (view === undefined) return 'declined';
+  const want = toEventView(parsed);
+  assert.deepEqual(view.fields, want.fields, line);
+  for (const k of ['channel', 'eventId', 'provider', 'computer', 'recordId', 'timestamp', 'time'] as const)
+    assert.deepEqual(view[k], want[k], `${k} of ${line}`);
+  for (const name of [...Object.keys(want.fields), 'Nope', 'a.b']) {
+    assert.deepEqual(view.get(name), want.get(name), `${name} of ${line}`);
+    assert.equal(view.lowerString(name), want.lowerString(name), `${name} of ${line}`);
+  }
+  assert.deepEqual(view.values().sort(), want.values().sort(), line);
+  assert.deepEqual(view.raw, parsed);
+  return 'read';
+}
+
+const sys = (extra = ''): string =>
+  `"System":{"Provider":{"#attributes":{"Name":"Microsoft-Windows-Sysmon","Guid":"{5770385F}"}},"EventID":1,` +
+  `"TimeCreated":{"#attributes":{"SystemTime":"2025-12-06T21:11:02.649150Z"}},"EventRecordID":67583,` +
+  `"Correlation":null,"Channel":"Microsoft-Windows-Sysmon/Operational","Computer":"pc"${extra}}`;
+
+test('raw reader: same fields as the parser on edge cases, or declines', () => {
+  const reader = new RawEventReader();
+  const read = [
+    `{"Event":{"#attributes":{"xmlns":"x"},${sys()},"EventData":{"Image":"C:\\\\Windows\\\\cmd.exe","CommandLine":"a \\"b\\" \\u00e9 \\ud83d\\ude00","ProcessId":-0,"Big":1.5e3,"T":true,"F":false,"N":null}}}`,
+    `{"Event":{"EventData":{"Threat Name":"Mimikatz","#text":"free text","Channel":"not me","Nested":{"#text":"inner","#attributes":{"a":1}},"Deep":{"Inner":{"Leaf":"x","Leaf2":2}}},${sys()}}}`,
+    `{"Event":{${sys()},"UserData":{"LogFileCleared":{"#attributes":{"xmlns":"y"},"SubjectUserName":"bob","Space Name":"v"}},"EventData":null}}`,
+    `{"Event":{"System":{"Provider":{"#attributes":{"Name":"Microsoft-Windows-Security-Auditing"}},"EventID":{"#text":4688,"#attributes":{"Qualifiers":""}},"Channel":"Security","TimeCreated":{"#attributes":{"SystemTime":"2021-01-01T00:00:00Z"}}},"EventData":{"NewProcessName":"C:\\\\x.exe","ParentProcessName":"p.exe","ProcessId":"0x10","NewProcessId":"0x20","SubjectUserName":"u","SubjectDomainName":"D","MandatoryLabel":"s-1-16-12288","SubjectLogonId":"0x3e7"}}}`,
+    `{"Event":{"System":{"EventID":4688,"Channel":"SECURITY","Provider_Name":"plain","Provider":{"#attributes":{"Name":"attr"}}},"EventData":{"ProcessId":5,"NewProcessId":null,"SubjectUserName":"u","SubjectDomainName":""}}}`,
+    `{"Event":{"System":{"EventID":"0042","Channel":null,"Computer":{"#text":"pc2"}},"EventData":{"Data":"x","#text":"y"}}}`,
+    ` { "Event" : { "System" : { "EventID" : 7 } , "Other" : [1, {"a": [true]}] } , "Meta" : {"k": "v"} } `,
+    `{"Event":{${sys()},"EventData":{"Uni":"non-ASCII value ünï","Emoji":"😀"}}}`,
+    `{"Event":{${sys()},"EventData":{"W":"a\\/b","X":"\\b\\f\\n\\r\\t"}}}`,
+  ];
+  for (const l of read) assert.equal(check(reader, l), 'read', l);
+  const declined = [
+    `{"Event":{${sys()},"EventData":{"A":"1","A":"2"}}}`, // duplicate key
+    `{"Event":{${sys()},"EventData":{"A":{"A":"x"},"A":"y"}}}`, // duplicate key around a nested one
+    `{"Event":{"System":{"EventID":1,"P":{"System":1}},"System":{"EventID":2}}}`, // duplicate System
+    `{"Event":{${sys()},"EventData":{"A":["x"]}}}`, // array value
+    `{"Event":{${sys()},"EventData":{"1A":"x"}}}`, // integer-like keys enumerate first
+    `{"Event":{${sys()},"EventData":{"\\u0041":"x"}}}`, // escaped key
+    `{"Event":{${sys()},"EventData":{"Ä":"x"}}}`, // non-ASCII key
+    `{"EventID":1,"Channel":"Security"}`, // flat JSON
+    `{"Event":{"EventData":{"A":"x"}}}`, // no System
+    `{"Event":{${sys()},"EventData":{"A":{"#text":{"x":1}}}}}`, // object #text
+    `{"Event":{${sys()},"EventData":{"A":"x",}}}`, // invalid: trailing comma
+    `{"Event":{${sys()},"EventData":{"A":01}}}`, // invalid number
+    `{"Event":{${sys()},"EventData":{"A":"tab\there"}}}`, // raw control character
+    `{"Event":{${sys()},"EventData":{"A":"x"}}} {}`, // trailing text
+    `{"Event":{${sys()},"EventData":{"A":"\\x"}}}`, // bad escape
+    `{"Event":{${sys()},"EventData":{"A":tru}}}`, // bad literal
+  ];
+  for (const l of declined) assert.equal(check(reader, l), 'declined', l);
+});
+
+function jsonEvents(): unknown[] {
+  const out: unknown[] = [];
+  const visit = (d: string): void => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) visit(p);
+      else if (e.name.endsWith('.json')) {
+        const text = readFileSync(p, 'utf8').trim();
+        try {
+          const v = JSON.parse(text) as unknown;
+          out.push(...(Array.isArray(v) ? v : [v]));
+        } catch {
+          // Concatenated objects: one per line is enough here.
+          for (const l of text.split('\n'))
+            try {
+              out.push(JSON.parse(l));
+            } catch {
+              /* not a whole object on this line */
+            }
+        }
+      }
+    }
+  };
+  visit(join(shared, 'corpus/sigmahq/regression_data'));
+  return out;
+}
+
+test('raw reader: agrees with the parser on every regression event and attack-sample record', (t) => {
+  if (!existsSync(shared)) return t.skip('../shared not found');
+  const events = jsonEvents();
+  const samples = join(shared, 'evtx/attack-samples');
+  if (existsSync(samples))
+    for (const f of walkFiles([samples], ['.evtx']).files)
+      for (const r of readEvtx(f).records) events.push(r.event);
+  assert.ok(events.length > 1000, `only ${events.length} events`);
+  const reader = new RawEventReader();
+  let read = 0;
+  for (const e of events) if (check(reader, JSON.stringify(e)) === 'read') read++;
+  // Nearly all of them have the plain evtx shape the reader takes.
+  assert.ok(read / events.length > 0.9, `only ${read} of ${events.length} read`);
+});
