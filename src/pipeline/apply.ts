@@ -14,15 +14,17 @@ import {
 } from './conditions.js';
 import {
   isLeaf,
+  leafField,
   markApplied,
   rebuildItem,
   rewriteItems,
+  someLeaf,
   withField,
   type DetectionItem,
 } from './detection-items.js';
 import { envError, type ApplyEnv, type Target } from './env.js';
 import type { FieldTransformation, TransformationDef, ValueTransformation } from './transformation-def.js';
-import type { ApplyOutput, Pipeline, ProcessingItem } from './types.js';
+import type { ApplyOutput, Finalizer, Pipeline, PostprocessingItem, ProcessingItem } from './types.js';
 
 export interface PipelineContext {
   /** Extra transformation types (a backend's own) for loading pipelines (resolvePipeline). */
@@ -37,6 +39,40 @@ export function orderPipelines(pipelines: readonly Pipeline[]): Pipeline[] {
     .map((p, i) => ({ p, i }))
     .sort((a, b) => a.p.priority - b.p.priority || a.i - b.i)
     .map((x) => x.p);
+}
+
+/** What every rule of a run needs from its pipelines, in application order. */
+export interface OrderedPipelines {
+  items: readonly ProcessingItem[];
+  postprocessing: readonly PostprocessingItem[];
+  finalizers: readonly Finalizer[];
+  /** The pipelines' vars merged (later pipelines win). */
+  vars: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * A conversion applies the same pipeline list to thousands of rules: order and merge it once per list.
+ * The cache is checked against the list's current members, so a caller that edits its array in
+ * place still gets a fresh ordering.
+ */
+const orderedCache = new WeakMap<readonly Pipeline[], { members: Pipeline[]; ordered: OrderedPipelines }>();
+
+export function orderedPipelines(pipelines: readonly Pipeline[]): OrderedPipelines {
+  const hit = orderedCache.get(pipelines);
+  if (hit && hit.members.length === pipelines.length && hit.members.every((p, i) => p === pipelines[i])) {
+    return hit.ordered;
+  }
+  const order = orderPipelines(pipelines);
+  const vars: Record<string, unknown> = {};
+  for (const p of order) Object.assign(vars, p.vars);
+  const ordered: OrderedPipelines = {
+    items: order.flatMap((p) => p.items),
+    postprocessing: order.flatMap((p) => p.postprocessing),
+    finalizers: order.flatMap((p) => p.finalizers),
+    vars,
+  };
+  orderedCache.set(pipelines, { members: [...pipelines], ordered });
+  return ordered;
 }
 
 /** Warnings for pipelines whose allowed_backends do not name the target. Call once per conversion. */
@@ -57,16 +93,14 @@ export function checkAllowedBackends(pipelines: readonly Pipeline[], target: str
 }
 
 function newEnv(
-  pipelines: readonly Pipeline[],
+  ordered: OrderedPipelines,
   ctx: PipelineContext,
   file: string,
   fields: string[],
 ): ApplyEnv {
-  const vars: Record<string, unknown> = {};
-  for (const p of orderPipelines(pipelines)) Object.assign(vars, p.vars);
   const env: ApplyEnv = {
     state: {},
-    vars,
+    vars: ordered.vars,
     ruleApplied: new Set(),
     fieldApplied: new Map(),
     fieldMappings: new Map(),
@@ -113,9 +147,9 @@ export function applyPipelines(
     conditions: [...rule.conditions],
     tags: [...rule.tags],
   };
-  const env = newEnv(pipelines, ctx, rule.file, initialFields(rule.attributes));
-  const items = orderPipelines(pipelines).flatMap((p) => p.items);
-  runItems(items, { kind: 'Rule', rule: working }, env);
+  const ordered = orderedPipelines(pipelines);
+  const env = newEnv(ordered, ctx, rule.file, initialFields(rule.attributes));
+  runItems(ordered.items, { kind: 'Rule', rule: working }, env);
   return output(working, env);
 }
 
@@ -133,9 +167,9 @@ export function applyPipelinesToCorrelation(
     condition: { ...correlation.condition, bounds: [...correlation.condition.bounds] },
     aliases: Object.fromEntries(Object.entries(correlation.aliases).map(([k, v]) => [k, { ...v }])),
   };
-  const env = newEnv(pipelines, ctx, file, []);
-  const items = orderPipelines(pipelines).flatMap((p) => p.items);
-  runItems(items, { kind: 'Correlation', correlation: working }, env);
+  const ordered = orderedPipelines(pipelines);
+  const env = newEnv(ordered, ctx, file, []);
+  runItems(ordered.items, { kind: 'Correlation', correlation: working }, env);
   return output(working, env);
 }
 
@@ -316,6 +350,18 @@ function applyFieldMapping(
     return;
   }
 
+  // Most mappings name a few fields: when no field of the rule has a mapping and no value refers to
+  // a field, every detection item would be left as it is, so skip identifying them.
+  if (
+    !target.rule.conditions.some((tree) =>
+      someLeaf(
+        tree,
+        (l) => l.value.kind === 'FieldRef' || def.mapField(item.params, leafField(l), env) !== undefined,
+      ),
+    )
+  ) {
+    return;
+  }
   rewriteRule(target, env, item, (it) => {
     let node = it.node;
     let changed = false;

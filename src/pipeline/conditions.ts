@@ -4,7 +4,7 @@
  */
 import type { IrNode, IrValue } from '../ir/types.js';
 import { envError, type ApplyEnv, type Target } from './env.js';
-import { leaves, type DetectionItem } from './detection-items.js';
+import { appliedTo, someLeaf, type DetectionItem } from './detection-items.js';
 import { compilePyRegex, pyMatch, type PyRegex } from './py-regex.js';
 import type { ParamReader } from './params.js';
 import { parseSigmaString, partsEqual, strToPlain } from './sigma-string.js';
@@ -202,16 +202,14 @@ export const ruleConditions: Record<string, RuleConditionDef> = {
     },
     match: (p, target) =>
       allConditionTrees(target).some((t) =>
-        leaves(t).some(
-          (l) => l.kind === 'FieldMatch' && l.field === p.field && valueMatches(l.value, p.value),
-        ),
+        someLeaf(t, (l) => l.kind === 'FieldMatch' && l.field === p.field && valueMatches(l.value, p.value)),
       ),
   }),
   contains_field: rule({
     parse: (r) => ({ field: r.optStr('field') }),
     match: (p, target) =>
       allConditionTrees(target).some((t) =>
-        leaves(t).some((l) => l.kind === 'FieldMatch' && l.field === p.field),
+        someLeaf(t, (l) => l.kind === 'FieldMatch' && l.field === p.field),
       ),
   }),
   processing_item_applied: rule({
@@ -287,7 +285,7 @@ export const detectionItemConditions: Record<string, ItemConditionDef> = {
   ),
   processing_item_applied: item({
     parse: (r) => ({ id: r.str('processing_item_id') }),
-    match: (p, it) => leaves(it.node).some((l) => l.origin.appliedBy?.includes(p.id)),
+    match: (p, it) => appliedTo(it.node, p.id),
   }),
   processing_state: item({ parse: parseState, match: (p, _it, env) => matchState(p, env) }),
 };
@@ -322,7 +320,7 @@ export const fieldNameConditions: Record<string, FieldConditionDef> = {
   processing_item_applied: fieldCond({
     parse: (r) => ({ id: r.str('processing_item_id') }),
     matchField: (p, f, env) => f !== undefined && (env.fieldApplied.get(f)?.has(p.id) ?? false),
-    matchItem: (p, it) => leaves(it.node).some((l) => l.origin.appliedBy?.includes(p.id)),
+    matchItem: (p, it) => appliedTo(it.node, p.id),
   }),
   processing_state: fieldCond({ parse: parseState, matchField: (p, _f, env) => matchState(p, env) }),
 };
@@ -401,68 +399,105 @@ export function exprRefs(e: CondExpr, out = new Set<string>()): Set<string> {
   return out;
 }
 
-function evalExpr(e: CondExpr, leaf: (ref: string) => boolean): boolean {
+type Condition = ConditionGroup['conditions'][number];
+
+/**
+ * A condition test with its subject passed along rather than captured, so evaluating a group (which
+ * happens for every processing item × rule, and for every detection item of field and value
+ * transformations) allocates nothing.
+ */
+type CondTest<A> = (c: Condition, arg: A, env: ApplyEnv) => boolean;
+
+/** Conditions by reference name, for groups written with an expression (made once per group). */
+const refTables = new WeakMap<ConditionGroup, Map<string, Condition>>();
+
+function refTable(g: ConditionGroup): Map<string, Condition> {
+  let t = refTables.get(g);
+  if (!t) {
+    t = new Map(g.conditions.map((c) => [c.ref, c]));
+    refTables.set(g, t);
+  }
+  return t;
+}
+
+// Both operands are always evaluated, as pySigma does: a condition may report an error.
+function evalExpr<A>(
+  e: CondExpr,
+  byRef: Map<string, Condition>,
+  test: CondTest<A>,
+  arg: A,
+  env: ApplyEnv,
+): boolean {
   switch (e.kind) {
-    case 'Ref':
-      return leaf(e.name);
+    case 'Ref': {
+      const c = byRef.get(e.name);
+      return c !== undefined && test(c, arg, env);
+    }
     case 'Not':
-      return !evalExpr(e.child, leaf);
+      return !evalExpr(e.child, byRef, test, arg, env);
     case 'And': {
-      const l = evalExpr(e.left, leaf);
-      const r = evalExpr(e.right, leaf);
+      const l = evalExpr(e.left, byRef, test, arg, env);
+      const r = evalExpr(e.right, byRef, test, arg, env);
       return l && r;
     }
     case 'Or': {
-      const l = evalExpr(e.left, leaf);
-      const r = evalExpr(e.right, leaf);
+      const l = evalExpr(e.left, byRef, test, arg, env);
+      const r = evalExpr(e.right, byRef, test, arg, env);
       return l || r;
     }
   }
 }
 
-/** Evaluate a condition group: expression, else linking with op (all/any), then negation. */
-export function evalGroup(
-  g: ConditionGroup,
-  test: (c: ConditionGroup['conditions'][number]) => boolean,
-): boolean {
+function evalWith<A>(g: ConditionGroup, test: CondTest<A>, arg: A, env: ApplyEnv): boolean {
   let res: boolean;
-  if (g.expr) {
-    const byRef = new Map(g.conditions.map((c) => [c.ref, c]));
-    res = evalExpr(g.expr, (ref) => {
-      const c = byRef.get(ref);
-      return c !== undefined && test(c);
-    });
-  } else {
-    const results = g.conditions.map(test);
-    res = g.op === 'and' ? results.every(Boolean) : results.some(Boolean);
+  if (g.expr) res = evalExpr(g.expr, refTable(g), test, arg, env);
+  else {
+    // Every condition is evaluated (no short cut), as in pySigma's all()/any() over a list.
+    const and = g.op === 'and';
+    res = and;
+    for (const c of g.conditions) {
+      if (test(c, arg, env) !== and) res = !and;
+    }
   }
   return g.not ? !res : res;
 }
 
+const testRule: CondTest<Target> = (c, target, env) =>
+  ruleConditions[c.cond.type]!.match(c.cond.params, target, env);
+
+const testItem: CondTest<DetectionItem> = (c, it, env) =>
+  detectionItemConditions[c.cond.type]!.match(c.cond.params, it, env);
+
+const testFieldItem: CondTest<DetectionItem> = (c, it, env) => {
+  const def = fieldNameConditions[c.cond.type]!;
+  return def.matchItem ? def.matchItem(c.cond.params, it, env) : defaultMatchItem(def, c.cond.params, it, env);
+};
+
+const testFieldName: CondTest<string | undefined> = (c, field, env) =>
+  fieldNameConditions[c.cond.type]!.matchField(c.cond.params, field, env);
+
 export function matchRuleConditions(g: ConditionGroup, target: Target, env: ApplyEnv): boolean {
   // pySigma: an item without rule conditions always applies, even with rule_cond_not.
   if (g.conditions.length === 0) return true;
-  return evalGroup(g, (c) => ruleConditions[c.cond.type]!.match(c.cond.params, target, env));
+  return evalWith(g, testRule, target, env);
 }
 
 export function matchItemConditions(g: ConditionGroup, it: DetectionItem, env: ApplyEnv): boolean {
-  return evalGroup(g, (c) => detectionItemConditions[c.cond.type]!.match(c.cond.params, it, env));
+  return evalWith(g, testItem, it, env);
 }
 
 function defaultMatchItem(def: FieldConditionDef, p: unknown, it: DetectionItem, env: ApplyEnv): boolean {
   if (def.matchField(p, it.field, env)) return true;
-  return it.slots.some((s) => s.value?.kind === 'FieldRef' && def.matchField(p, s.value.field, env));
+  for (const s of it.slots) {
+    if (s.value?.kind === 'FieldRef' && def.matchField(p, s.value.field, env)) return true;
+  }
+  return false;
 }
 
 export function matchFieldItemConditions(g: ConditionGroup, it: DetectionItem, env: ApplyEnv): boolean {
-  return evalGroup(g, (c) => {
-    const def = fieldNameConditions[c.cond.type]!;
-    return def.matchItem
-      ? def.matchItem(c.cond.params, it, env)
-      : defaultMatchItem(def, c.cond.params, it, env);
-  });
+  return evalWith(g, testFieldItem, it, env);
 }
 
 export function matchFieldName(g: ConditionGroup, field: string | undefined, env: ApplyEnv): boolean {
-  return evalGroup(g, (c) => fieldNameConditions[c.cond.type]!.matchField(c.cond.params, field, env));
+  return evalWith(g, testFieldName, field, env);
 }

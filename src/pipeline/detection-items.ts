@@ -85,6 +85,40 @@ export function leaves(node: IrNode, out: Leaf[] = []): Leaf[] {
   return out;
 }
 
+/** Whether some leaf under node satisfies pred (leaves() without building the list). */
+export function someLeaf(node: IrNode, pred: (l: Leaf) => boolean): boolean {
+  switch (node.kind) {
+    case 'FieldMatch':
+    case 'Keyword':
+      return pred(node);
+    case 'And':
+    case 'Or':
+      for (const c of node.children) if (someLeaf(c, pred)) return true;
+      return false;
+    case 'Not':
+      return someLeaf(node.child, pred);
+    case 'Const':
+      return false;
+  }
+}
+
+/** Whether processing item id changed some leaf under node (processing_item_applied conditions). */
+export function appliedTo(node: IrNode, id: string): boolean {
+  switch (node.kind) {
+    case 'FieldMatch':
+    case 'Keyword':
+      return node.origin.appliedBy?.includes(id) ?? false;
+    case 'And':
+    case 'Or':
+      for (const c of node.children) if (appliedTo(c, id)) return true;
+      return false;
+    case 'Not':
+      return appliedTo(node.child, id);
+    case 'Const':
+      return false;
+  }
+}
+
 function makeItem(node: IrNode, leaf: Leaf): DetectionItem {
   const mods = leaf.origin.modifiers;
   const field = leaf.kind === 'FieldMatch' ? leaf.field : undefined;
@@ -223,6 +257,8 @@ export function withField(node: IrNode, field: string, appliedBy: string): IrNod
 
 /** Mark every leaf under node as changed by item id. */
 export function markApplied(node: IrNode, id: string): IrNode {
+  // Field mappings hand over copies already marked (withField); copying them again changes nothing.
+  if (!someLeaf(node, (l) => !(l.origin.appliedBy?.includes(id) ?? false))) return node;
   return mapOrigins(node, (o) =>
     o.appliedBy?.includes(id) ? o : { ...o, appliedBy: addOnce(o.appliedBy, id) },
   );
