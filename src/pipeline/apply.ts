@@ -11,6 +11,7 @@ import {
   matchFieldName,
   matchItemConditions,
   matchRuleConditions,
+  mayMatchFieldItems,
 } from './conditions.js';
 import {
   isLeaf,
@@ -104,7 +105,7 @@ function newEnv(
     ruleApplied: new Set(),
     fieldApplied: new Map(),
     fieldMappings: new Map(),
-    itemMemo: new WeakMap(),
+    itemMemo: new Map(),
     fields,
     diagnostics: [],
     failed: false,
@@ -203,9 +204,11 @@ function runItems(items: readonly ProcessingItem[], target: Target, env: ApplyEn
 }
 
 function itemMatches(item: ProcessingItem, it: DetectionItem, env: ApplyEnv): boolean {
+  // Field names first: they are cheap to test and rule most items out. Neither kind of condition
+  // has side effects, so the order does not change the outcome.
   return (
-    matchItemConditions(item.detectionItemConditions, it, env) &&
-    matchFieldItemConditions(item.fieldNameConditions, it, env)
+    matchFieldItemConditions(item.fieldNameConditions, it, env) &&
+    matchItemConditions(item.detectionItemConditions, it, env)
   );
 }
 
@@ -216,7 +219,9 @@ function rewriteRule(
   fn: (it: DetectionItem) => IrNode | null | undefined,
 ): void {
   if (target.kind !== 'Rule') return;
-  target.rule.conditions = target.rule.conditions.map((tree) => {
+  const conds = target.rule.conditions;
+  if (!conds.some((tree) => mayMatchFieldItems(item.fieldNameConditions, tree, env))) return;
+  target.rule.conditions = conds.map((tree) => {
     const r = rewriteItems(
       tree,
       (it) => (env.failed || !itemMatches(item, it, env) ? undefined : fn(it)),

@@ -69,15 +69,21 @@ function matchState(p: StateParams, env: ApplyEnv): boolean {
   return compare(env.state[p.key], p.val, p.op);
 }
 
-/** pySigma's sigma_type(): the Sigma value a condition parameter stands for. */
-function valueMatches(v: IrValue | undefined, expected: unknown): boolean {
-  if (!v) return false;
-  if (typeof expected === 'string')
-    return v.kind === 'Str' && partsEqual(v.parts, parseSigmaString(expected));
-  if (typeof expected === 'boolean') return v.kind === 'Bool' && v.value === expected;
-  if (typeof expected === 'number') return v.kind === 'Num' && v.value === expected;
-  if (expected === null) return v.kind === 'Null';
-  return false;
+type ValueTest = (v: IrValue | undefined) => boolean;
+
+/**
+ * pySigma's sigma_type(): the Sigma value a condition parameter stands for, as a test made once
+ * when the pipeline is loaded (a string parameter is parsed here, not for every value compared).
+ */
+function valueTest(expected: unknown): ValueTest {
+  if (typeof expected === 'string') {
+    const parts = parseSigmaString(expected);
+    return (v) => v?.kind === 'Str' && partsEqual(v.parts, parts);
+  }
+  if (typeof expected === 'boolean') return (v) => v?.kind === 'Bool' && v.value === expected;
+  if (typeof expected === 'number') return (v) => v?.kind === 'Num' && v.value === expected;
+  if (expected === null) return (v) => v?.kind === 'Null';
+  return () => false;
 }
 
 function allConditionTrees(target: Target): IrNode[] {
@@ -198,11 +204,12 @@ export const ruleConditions: Record<string, RuleConditionDef> = {
     parse: (r) => {
       const field = r.optStr('field');
       if (!r.has('value')) r.error("missing parameter 'value'", 'value');
-      return { field, value: r.any('value') };
+      const value = r.any('value');
+      return { field, value, matches: valueTest(value) };
     },
     match: (p, target) =>
       allConditionTrees(target).some((t) =>
-        someLeaf(t, (l) => l.kind === 'FieldMatch' && l.field === p.field && valueMatches(l.value, p.value)),
+        someLeaf(t, (l) => l.kind === 'FieldMatch' && l.field === p.field && p.matches(l.value)),
       ),
   }),
   contains_field: rule({
@@ -241,10 +248,19 @@ type SlotMatcher = (value: IrValue | undefined) => boolean;
 
 function valueCondition<P>(parse: (r: ParamReader) => P, test: (p: P) => SlotMatcher): ItemConditionDef {
   return item({
-    parse: (r) => ({ cond: r.oneOf('cond', ['any', 'all'], undefined), p: parse(r) }),
+    parse: (r) => {
+      const cond = r.oneOf('cond', ['any', 'all'], undefined);
+      const p = parse(r);
+      return { cond, p, m: test(p) };
+    },
     match: (x, it) => {
-      const m = test(x.p);
-      return x.cond === 'any' ? it.slots.some((s) => m(s.value)) : it.slots.every((s) => m(s.value));
+      const m = x.m;
+      if (x.cond === 'any') {
+        for (const s of it.slots) if (m(s.value)) return true;
+        return false;
+      }
+      for (const s of it.slots) if (!m(s.value)) return false;
+      return true;
     },
   });
 }
@@ -272,7 +288,7 @@ export const detectionItemConditions: Record<string, ItemConditionDef> = {
       if (!r.has('value')) r.error("missing parameter 'value'", 'value');
       return { value: r.any('value') };
     },
-    (p) => (v) => valueMatches(v, p.value),
+    (p) => valueTest(p.value),
   ),
   contains_wildcard: valueCondition(
     () => ({}),
@@ -496,6 +512,29 @@ function defaultMatchItem(def: FieldConditionDef, p: unknown, it: DetectionItem,
 
 export function matchFieldItemConditions(g: ConditionGroup, it: DetectionItem, env: ApplyEnv): boolean {
   return evalWith(g, testFieldItem, it, env);
+}
+
+/** Field-name condition groups that every condition decides from field names alone (no matchItem). */
+const byNameOnly = new WeakMap<ConditionGroup, boolean>();
+
+/**
+ * Whether the group can select some detection item of tree. False only when it is certain: each
+ * condition judges field names alone, the tree has no field references, and no leaf's field
+ * passes; then a transformation limited by the group would leave the tree as it is.
+ */
+export function mayMatchFieldItems(g: ConditionGroup, tree: IrNode, env: ApplyEnv): boolean {
+  let nameOnly = byNameOnly.get(g);
+  if (nameOnly === undefined) {
+    nameOnly = g.conditions.every((c) => fieldNameConditions[c.cond.type]?.matchItem === undefined);
+    byNameOnly.set(g, nameOnly);
+  }
+  if (!nameOnly) return true;
+  return someLeaf(
+    tree,
+    (l) =>
+      l.value.kind === 'FieldRef' ||
+      evalWith(g, testFieldName, l.kind === 'FieldMatch' ? l.field : undefined, env),
+  );
 }
 
 export function matchFieldName(g: ConditionGroup, field: string | undefined, env: ApplyEnv): boolean {

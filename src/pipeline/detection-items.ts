@@ -166,13 +166,17 @@ function withinOneSelection(node: IrNode): boolean {
  * to nothing, which we represent as a Const (the neutral element of the enclosing And/Or, so the
  * engine agrees with what the printers emit). A subtree dropped entirely returns null.
  */
-/** Which item each And/Or node is (nodes are immutable, so one memo can serve a whole apply call). */
-export type ItemMemo = WeakMap<IrNode, Leaf | null>;
+/**
+ * Which item each And/Or node is (nodes are immutable, so one memo can serve a whole apply call).
+ * A plain Map: it lives only as long as that call, and is much cheaper to make and query than a
+ * WeakMap, which a conversion would otherwise create for every rule.
+ */
+export type ItemMemo = Map<IrNode, Leaf | null>;
 
 export function rewriteItems(
   node: IrNode,
   fn: (item: DetectionItem) => IrNode | null | undefined,
-  memo: ItemMemo = new WeakMap(),
+  memo: ItemMemo = new Map(),
 ): IrNode | null {
   return rewrite(node, fn, memo);
 }

@@ -104,7 +104,7 @@ function postEnv(applied: ApplyOutput<unknown>, ctx: PipelineContext): ApplyEnv 
     ruleApplied: new Set(applied.applied),
     fieldApplied: new Map(),
     fieldMappings: new Map(),
-    itemMemo: new WeakMap(),
+    itemMemo: new Map(),
     fields: applied.fields,
     diagnostics: [],
     failed: false,
