@@ -17,6 +17,7 @@ import {
   isLeaf,
   leafField,
   markApplied,
+  newItemMemo,
   rebuildItem,
   rewriteItems,
   someLeaf,
@@ -105,7 +106,7 @@ function newEnv(
     ruleApplied: new Set(),
     fieldApplied: new Map(),
     fieldMappings: new Map(),
-    itemMemo: new Map(),
+    itemMemo: newItemMemo(),
     fields,
     diagnostics: [],
     failed: false,
@@ -320,7 +321,9 @@ function applyFieldMapping(
     const ids = env.fieldApplied.get(src) ?? new Set<string>();
     ids.add(item.id);
     env.fieldApplied.delete(src);
-    for (const d of dest) env.fieldApplied.set(d, new Set(ids));
+    // One destination takes the set over (nothing else holds it any more); several get copies.
+    if (dest.length === 1) env.fieldApplied.set(dest[0]!, ids);
+    else for (const d of dest) env.fieldApplied.set(d, new Set(ids));
   };
   // pySigma _apply_field_name: the mapping applies when it has a result and the field-name conditions match.
   const mapName = (field: string): string[] => {
@@ -400,7 +403,9 @@ function applyFieldMapping(
           l.value.kind === 'Str' ? { ...l, value: { ...l.value, parts: wrapWildcards(l.value.parts) } } : l,
         );
       } else {
-        env.fieldMappings.set(it.field, [...new Set([...(env.fieldMappings.get(it.field) ?? []), ...list])]);
+        let known = env.fieldMappings.get(it.field);
+        if (!known) env.fieldMappings.set(it.field, (known = []));
+        for (const f of list) if (!known.includes(f)) known.push(f);
         // Deliberate: pySigma tracks only the rule's field list here; tracking item fields too makes
         // field-name processing_item_applied conditions work for detection items.
         track(it.field, list);

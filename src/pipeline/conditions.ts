@@ -173,6 +173,17 @@ function matchAttribute(p: AttrParams, target: Target, env: ApplyEnv): boolean {
   return false;
 }
 
+type LogsourceFields = { category?: string | undefined; product?: string | undefined; service?: string | undefined };
+
+// A plain function, not a closure per call: pipelines test a logsource condition for every rule.
+function logsourceMatches(p: LogsourceFields, ls: LogsourceFields): boolean {
+  return (
+    (p.category === undefined || p.category === ls.category) &&
+    (p.product === undefined || p.product === ls.product) &&
+    (p.service === undefined || p.service === ls.service)
+  );
+}
+
 export const ruleConditions: Record<string, RuleConditionDef> = {
   logsource: rule({
     parse: (r) => {
@@ -187,15 +198,11 @@ export const ruleConditions: Record<string, RuleConditionDef> = {
       return p;
     },
     match: (p, target, env) => {
-      const test = (ls: { category?: string; product?: string; service?: string }): boolean =>
-        (p.category === undefined || p.category === ls.category) &&
-        (p.product === undefined || p.product === ls.product) &&
-        (p.service === undefined || p.service === ls.service);
-      if (target.kind === 'Rule') return test(target.rule.logsource);
+      if (target.kind === 'Rule') return logsourceMatches(p, target.rule.logsource);
       // A correlation matches when one of its (resolved) rules does.
       for (const ref of target.correlation.rules) {
         const r = env.resolveRule?.(ref);
-        if (r && 'logsource' in r && test(r.logsource)) return true;
+        if (r && 'logsource' in r && logsourceMatches(p, r.logsource)) return true;
       }
       return false;
     },
@@ -327,7 +334,8 @@ function parseFieldList(r: ParamReader): FieldListParams {
 function includes(p: FieldListParams, field: string | undefined): boolean {
   if (field === undefined) return false;
   if (!p.patterns) return p.fields.includes(field);
-  return p.patterns.some((rx) => pyMatch(rx, field));
+  for (const rx of p.patterns) if (pyMatch(rx, field)) return true;
+  return false;
 }
 
 export const fieldNameConditions: Record<string, FieldConditionDef> = {

@@ -51,7 +51,7 @@ function sameItem(a: Leaf, b: Leaf): boolean {
 function itemRep(node: IrNode, memo: ItemMemo): Leaf | null {
   if (node.kind === 'FieldMatch' || node.kind === 'Keyword') return node;
   if (node.kind !== 'And' && node.kind !== 'Or') return null;
-  const known = memo.get(node);
+  const known = memo.reps.get(node);
   if (known !== undefined) return known;
   let rep: Leaf | null = null;
   for (const c of node.children) {
@@ -62,7 +62,7 @@ function itemRep(node: IrNode, memo: ItemMemo): Leaf | null {
     }
     rep = r;
   }
-  memo.set(node, rep);
+  memo.reps.set(node, rep);
   return rep;
 }
 
@@ -167,16 +167,24 @@ function withinOneSelection(node: IrNode): boolean {
  * engine agrees with what the printers emit). A subtree dropped entirely returns null.
  */
 /**
- * Which item each And/Or node is (nodes are immutable, so one memo can serve a whole apply call).
- * A plain Map: it lives only as long as that call, and is much cheaper to make and query than a
- * WeakMap, which a conversion would otherwise create for every rule.
+ * Which item each And/Or node is, and the DetectionItem made for a node. Nodes are immutable, so
+ * one memo serves a whole apply call, where every item-level transformation visits the same
+ * items again. Plain Maps: they live only as long as that call, and are much cheaper to make and
+ * query than WeakMaps, which a conversion would otherwise create for every rule.
  */
-export type ItemMemo = Map<IrNode, Leaf | null>;
+export interface ItemMemo {
+  reps: Map<IrNode, Leaf | null>;
+  items: Map<IrNode, DetectionItem>;
+}
+
+export function newItemMemo(): ItemMemo {
+  return { reps: new Map(), items: new Map() };
+}
 
 export function rewriteItems(
   node: IrNode,
   fn: (item: DetectionItem) => IrNode | null | undefined,
-  memo: ItemMemo = new Map(),
+  memo: ItemMemo = newItemMemo(),
 ): IrNode | null {
   return rewrite(node, fn, memo);
 }
@@ -189,7 +197,12 @@ function rewrite(
   if (node.kind === 'Const') return node;
   const rep = itemRep(node, memo);
   if (rep !== null) {
-    const r = fn(makeItem(node, rep));
+    let item = memo.items.get(node);
+    if (item === undefined) {
+      item = makeItem(node, rep);
+      memo.items.set(node, item);
+    }
+    const r = fn(item);
     return r === undefined ? node : r;
   }
   if (node.kind === 'Not') {
@@ -224,13 +237,20 @@ function rewrite(
 
 /** Rebuild node with every leaf origin passed through f, once per distinct origin object. */
 function mapOrigins(node: IrNode, f: (o: Origin) => Origin, leafFn?: (l: Leaf, o: Origin) => IrNode): IrNode {
-  const seen = new Map<Origin, Origin>();
+  // Most subtrees hold one origin (one detection item): remember the last one before using a Map.
+  let lastIn: Origin | undefined;
+  let lastOut: Origin | undefined;
+  let seen: Map<Origin, Origin> | undefined;
   const origin = (o: Origin): Origin => {
-    let n = seen.get(o);
+    if (o === lastIn) return lastOut!;
+    let n = seen?.get(o);
     if (!n) {
       n = f(o);
-      seen.set(o, n);
+      if (lastIn !== undefined) (seen ??= new Map()).set(lastIn, lastOut!);
+      seen?.set(o, n);
     }
+    lastIn = o;
+    lastOut = n;
     return n;
   };
   const go = (n: IrNode): IrNode => {

@@ -9,6 +9,7 @@ import type { IrCorrelation, IrRule } from '../ir/types.js';
 import type { PipelineContext } from './apply.js';
 import { orderedPipelines } from './apply.js';
 import { matchRuleConditions } from './conditions.js';
+import { newItemMemo } from './detection-items.js';
 import type { ApplyEnv, Target } from './env.js';
 import { compilePyRegex, pySub } from './py-regex.js';
 import type { ApplyOutput, Finalizer, Pipeline, PostprocessingItem } from './types.js';
@@ -104,7 +105,7 @@ function postEnv(applied: ApplyOutput<unknown>, ctx: PipelineContext): ApplyEnv 
     ruleApplied: new Set(applied.applied),
     fieldApplied: new Map(),
     fieldMappings: new Map(),
-    itemMemo: new Map(),
+    itemMemo: newItemMemo(),
     fields: applied.fields,
     diagnostics: [],
     failed: false,

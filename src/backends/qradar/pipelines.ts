@@ -6,7 +6,7 @@
  * Register them with the pipeline runner's custom transformations (ctx) under these names.
  */
 import type { Diagnostic } from '../../diagnostics/index.js';
-import type { IrCorrelation, IrNode, IrRule, IrValue, StrPart } from '../../ir/types.js';
+import type { IrCorrelation, IrNode, IrRule, IrValue, Origin, StrPart } from '../../ir/types.js';
 import { defineTransformation, type TransformationDef } from '../../pipeline/index.js';
 import {
   AQL_FIELD_MAPPING,
@@ -224,19 +224,27 @@ function allOfItem(n: IrNode, first: FieldMatchLeaf): boolean {
   }
 }
 
-function renameLeaves(n: IrNode, field: string): IrNode {
+/**
+ * The item's leaves under another field, marked as mapped. Leaves that shared an origin (the values
+ * of one detection item) share the new one, as the generic field mappings do.
+ */
+function renameLeaves(n: IrNode, field: string, origins = new Map<Origin, Origin>()): IrNode {
   switch (n.kind) {
     case 'And':
     case 'Or':
-      return { kind: n.kind, children: n.children.map((c) => renameLeaves(c, field)) };
+      return { kind: n.kind, children: n.children.map((c) => renameLeaves(c, field, origins)) };
     case 'Not':
-      return { kind: 'Not', child: renameLeaves(n.child, field) };
+      return { kind: 'Not', child: renameLeaves(n.child, field, origins) };
     case 'FieldMatch': {
-      const appliedBy = [...(n.origin.appliedBy ?? []), 'aql_field_mapping'];
+      let origin = origins.get(n.origin);
+      if (origin === undefined) {
+        origin = { ...n.origin, appliedBy: [...(n.origin.appliedBy ?? []), 'aql_field_mapping'] };
+        origins.set(n.origin, origin);
+      }
       const ref = n.value.kind === 'FieldRef' ? AQL_FIELD_MAPPING[n.value.field] : undefined;
       const value: IrValue =
         n.value.kind === 'FieldRef' && typeof ref === 'string' ? { ...n.value, field: ref } : n.value;
-      return { ...n, field, value, origin: { ...n.origin, appliedBy } };
+      return { kind: 'FieldMatch', field, value, origin };
     }
     default:
       return n;
