@@ -4,7 +4,7 @@
  */
 import type { IrNode, IrValue } from '../ir/types.js';
 import { envError, type ApplyEnv, type Target } from './env.js';
-import { appliedTo, someLeaf, type DetectionItem } from './detection-items.js';
+import { appliedTo, someLeaf, treeFields, type DetectionItem } from './detection-items.js';
 import { compilePyRegex, pyMatch, type PyRegex } from './py-regex.js';
 import type { ParamReader } from './params.js';
 import { parseSigmaString, partsEqual, strToPlain } from './sigma-string.js';
@@ -214,16 +214,19 @@ export const ruleConditions: Record<string, RuleConditionDef> = {
       const value = r.any('value');
       return { field, value, matches: valueTest(value) };
     },
-    match: (p, target) =>
-      allConditionTrees(target).some((t) =>
-        someLeaf(t, (l) => l.kind === 'FieldMatch' && l.field === p.field && p.matches(l.value)),
+    match: (p, target, env) =>
+      allConditionTrees(target).some(
+        (t) =>
+          p.field !== undefined &&
+          treeFields(t, env.itemMemo).fields.has(p.field) &&
+          someLeaf(t, (l) => l.kind === 'FieldMatch' && l.field === p.field && p.matches(l.value)),
       ),
   }),
   contains_field: rule({
     parse: (r) => ({ field: r.optStr('field') }),
-    match: (p, target) =>
-      allConditionTrees(target).some((t) =>
-        someLeaf(t, (l) => l.kind === 'FieldMatch' && l.field === p.field),
+    match: (p, target, env) =>
+      allConditionTrees(target).some(
+        (t) => p.field !== undefined && treeFields(t, env.itemMemo).fields.has(p.field),
       ),
   }),
   processing_item_applied: rule({
@@ -537,12 +540,10 @@ export function mayMatchFieldItems(g: ConditionGroup, tree: IrNode, env: ApplyEn
     byNameOnly.set(g, nameOnly);
   }
   if (!nameOnly) return true;
-  return someLeaf(
-    tree,
-    (l) =>
-      l.value.kind === 'FieldRef' ||
-      evalWith(g, testFieldName, l.kind === 'FieldMatch' ? l.field : undefined, env),
-  );
+  const t = treeFields(tree, env.itemMemo);
+  if (t.fieldRefs || (t.keywords && evalWith(g, testFieldName, undefined, env))) return true;
+  for (const f of t.fields) if (evalWith(g, testFieldName, f, env)) return true;
+  return false;
 }
 
 export function matchFieldName(g: ConditionGroup, field: string | undefined, env: ApplyEnv): boolean {

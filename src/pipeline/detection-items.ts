@@ -175,10 +175,53 @@ function withinOneSelection(node: IrNode): boolean {
 export interface ItemMemo {
   reps: Map<IrNode, Leaf | null>;
   items: Map<IrNode, DetectionItem>;
+  trees: Map<IrNode, TreeFields>;
 }
 
 export function newItemMemo(): ItemMemo {
-  return { reps: new Map(), items: new Map() };
+  return { reps: new Map(), items: new Map(), trees: new Map() };
+}
+
+/** The fields a condition tree tests: what most processing conditions ask before anything else. */
+export interface TreeFields {
+  /** Distinct fields of the tree's FieldMatch leaves. */
+  fields: Set<string>;
+  keywords: boolean;
+  /** Some value refers to a field (|fieldref). */
+  fieldRefs: boolean;
+}
+
+/** The fields of a condition tree, worked out once per tree and apply call. */
+export function treeFields(tree: IrNode, memo: ItemMemo): TreeFields {
+  let t = memo.trees.get(tree);
+  if (!t) {
+    const out: TreeFields = { fields: new Set(), keywords: false, fieldRefs: false };
+    const walk = (n: IrNode): void => {
+      switch (n.kind) {
+        case 'FieldMatch':
+          out.fields.add(n.field);
+          if (n.value.kind === 'FieldRef') out.fieldRefs = true;
+          return;
+        case 'Keyword':
+          out.keywords = true;
+          if (n.value.kind === 'FieldRef') out.fieldRefs = true;
+          return;
+        case 'And':
+        case 'Or':
+          for (const c of n.children) walk(c);
+          return;
+        case 'Not':
+          walk(n.child);
+          return;
+        case 'Const':
+          return;
+      }
+    };
+    walk(tree);
+    t = out;
+    memo.trees.set(tree, t);
+  }
+  return t;
 }
 
 export function rewriteItems(
