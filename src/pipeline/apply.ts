@@ -94,12 +94,7 @@ export function checkAllowedBackends(pipelines: readonly Pipeline[], target: str
   return out;
 }
 
-function newEnv(
-  ordered: OrderedPipelines,
-  ctx: PipelineContext,
-  file: string,
-  fields: string[],
-): ApplyEnv {
+function newEnv(ordered: OrderedPipelines, ctx: PipelineContext, file: string, fields: string[]): ApplyEnv {
   const env: ApplyEnv = {
     state: {},
     vars: ordered.vars,

@@ -173,7 +173,11 @@ function matchAttribute(p: AttrParams, target: Target, env: ApplyEnv): boolean {
   return false;
 }
 
-type LogsourceFields = { category?: string | undefined; product?: string | undefined; service?: string | undefined };
+type LogsourceFields = {
+  category?: string | undefined;
+  product?: string | undefined;
+  service?: string | undefined;
+};
 
 // A plain function, not a closure per call: pipelines test a logsource condition for every rule.
 function logsourceMatches(p: LogsourceFields, ls: LogsourceFields): boolean {
@@ -497,7 +501,9 @@ const testItem: CondTest<DetectionItem> = (c, it, env) =>
 
 const testFieldItem: CondTest<DetectionItem> = (c, it, env) => {
   const def = fieldNameConditions[c.cond.type]!;
-  return def.matchItem ? def.matchItem(c.cond.params, it, env) : defaultMatchItem(def, c.cond.params, it, env);
+  return def.matchItem
+    ? def.matchItem(c.cond.params, it, env)
+    : defaultMatchItem(def, c.cond.params, it, env);
 };
 
 const testFieldName: CondTest<string | undefined> = (c, field, env) =>

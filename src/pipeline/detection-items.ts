@@ -160,13 +160,6 @@ function withinOneSelection(node: IrNode): boolean {
 }
 
 /**
- * Rewrite every detection item under node. fn returns a replacement subtree, null to drop the item,
- * or undefined to keep it. Inside a detection, pySigma removes dropped items and a detection left
- * with one item is that item; a detection left empty stays referenced by the condition and converts
- * to nothing, which we represent as a Const (the neutral element of the enclosing And/Or, so the
- * engine agrees with what the printers emit). A subtree dropped entirely returns null.
- */
-/**
  * Which item each And/Or node is, and the DetectionItem made for a node. Nodes are immutable, so
  * one memo serves a whole apply call, where every item-level transformation visits the same
  * items again. Plain Maps: they live only as long as that call, and are much cheaper to make and
@@ -224,6 +217,13 @@ export function treeFields(tree: IrNode, memo: ItemMemo): TreeFields {
   return t;
 }
 
+/**
+ * Rewrite every detection item under node. fn returns a replacement subtree, null to drop the item,
+ * or undefined to keep it. Inside a detection, pySigma removes dropped items and a detection left
+ * with one item is that item; a detection left empty stays referenced by the condition and converts
+ * to nothing, which we represent as a Const (the neutral element of the enclosing And/Or, so the
+ * engine agrees with what the printers emit). A subtree dropped entirely returns null.
+ */
 export function rewriteItems(
   node: IrNode,
   fn: (item: DetectionItem) => IrNode | null | undefined,

@@ -243,7 +243,8 @@ export class SecOpsBackend extends TextBackend {
   private parentOf(child: IrNode, parent: IrNode | null): IrNode | null {
     const sel = selectionOf(child, this.selections);
     if (sel === undefined || sel === null) return parent;
-    if (parent !== null && parent.kind !== 'Not' && selectionOf(parent, this.selections) === sel) return parent;
+    if (parent !== null && parent.kind !== 'Not' && selectionOf(parent, this.selections) === sel)
+      return parent;
     return IDENTIFIER;
   }
 

@@ -127,8 +127,7 @@ function wrapVendorFields(rule: IrRule, q: string): string {
   const isWindows = ls.product?.toLowerCase() === 'windows';
   const fieldRe = /\b(?!metadata_|fields\[)([a-zA-Z_][\w.]*)\b(?=\s*(?:[=<>]|!=|in\s|matches\s))/g;
   const wrap = (_m: string, f: string): string => {
-    if (CSE_SCHEMA_FIELDS.has(f) || BOOLEAN_WORDS.has(f.toUpperCase()) || f === 'isEmpty')
-      return f;
+    if (CSE_SCHEMA_FIELDS.has(f) || BOOLEAN_WORDS.has(f.toUpperCase()) || f === 'isEmpty') return f;
     if (isWindows)
       return WINDOWS_HEADER_FIELDS.has(f.split('.')[0]!) ? `fields['${f}']` : `fields['EventData.${f}']`;
     return `fields['${f}']`;

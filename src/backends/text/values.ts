@@ -492,7 +492,13 @@ function plainText(parts: readonly StrPart[]): string {
   let s = '';
   for (const p of parts) {
     s +=
-      p.kind === 'Lit' ? p.text : p.kind === 'WildcardMulti' ? '*' : p.kind === 'WildcardSingle' ? '?' : `%${p.name}%`;
+      p.kind === 'Lit'
+        ? p.text
+        : p.kind === 'WildcardMulti'
+          ? '*'
+          : p.kind === 'WildcardSingle'
+            ? '?'
+            : `%${p.name}%`;
   }
   return s;
 }
