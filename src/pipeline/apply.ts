@@ -15,12 +15,11 @@ import {
 } from './conditions.js';
 import {
   isLeaf,
-  leafField,
   markApplied,
   newItemMemo,
   rebuildItem,
   rewriteItems,
-  someLeaf,
+  treeFields,
   withField,
   type DetectionItem,
 } from './detection-items.js';
@@ -355,16 +354,14 @@ function applyFieldMapping(
 
   // Most mappings name a few fields: when no field of the rule has a mapping and no value refers to
   // a field, every detection item would be left as it is, so skip identifying them.
-  if (
-    !target.rule.conditions.some((tree) =>
-      someLeaf(
-        tree,
-        (l) => l.value.kind === 'FieldRef' || def.mapField(item.params, leafField(l), env) !== undefined,
-      ),
-    )
-  ) {
-    return;
-  }
+  const mayMap = (tree: IrNode): boolean => {
+    const t = treeFields(tree, env.itemMemo);
+    if (t.fieldRefs) return true;
+    if (t.keywords && def.mapField(item.params, undefined, env) !== undefined) return true;
+    for (const f of t.fields) if (def.mapField(item.params, f, env) !== undefined) return true;
+    return false;
+  };
+  if (!target.rule.conditions.some(mayMap)) return;
   rewriteRule(target, env, item, (it) => {
     let node = it.node;
     let changed = false;
