@@ -11,18 +11,21 @@ import {
   matchFieldName,
   matchItemConditions,
   matchRuleConditions,
+  mayMatchFieldItems,
 } from './conditions.js';
 import {
   isLeaf,
   markApplied,
+  newItemMemo,
   rebuildItem,
   rewriteItems,
+  treeFields,
   withField,
   type DetectionItem,
 } from './detection-items.js';
 import { envError, type ApplyEnv, type Target } from './env.js';
 import type { FieldTransformation, TransformationDef, ValueTransformation } from './transformation-def.js';
-import type { ApplyOutput, Pipeline, ProcessingItem } from './types.js';
+import type { ApplyOutput, Finalizer, Pipeline, PostprocessingItem, ProcessingItem } from './types.js';
 
 export interface PipelineContext {
   /** Extra transformation types (a backend's own) for loading pipelines (resolvePipeline). */
@@ -37,6 +40,40 @@ export function orderPipelines(pipelines: readonly Pipeline[]): Pipeline[] {
     .map((p, i) => ({ p, i }))
     .sort((a, b) => a.p.priority - b.p.priority || a.i - b.i)
     .map((x) => x.p);
+}
+
+/** What every rule of a run needs from its pipelines, in application order. */
+export interface OrderedPipelines {
+  items: readonly ProcessingItem[];
+  postprocessing: readonly PostprocessingItem[];
+  finalizers: readonly Finalizer[];
+  /** The pipelines' vars merged (later pipelines win). */
+  vars: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * A conversion applies the same pipeline list to thousands of rules: order and merge it once per list.
+ * The cache is checked against the list's current members, so a caller that edits its array in
+ * place still gets a fresh ordering.
+ */
+const orderedCache = new WeakMap<readonly Pipeline[], { members: Pipeline[]; ordered: OrderedPipelines }>();
+
+export function orderedPipelines(pipelines: readonly Pipeline[]): OrderedPipelines {
+  const hit = orderedCache.get(pipelines);
+  if (hit && hit.members.length === pipelines.length && hit.members.every((p, i) => p === pipelines[i])) {
+    return hit.ordered;
+  }
+  const order = orderPipelines(pipelines);
+  const vars: Record<string, unknown> = {};
+  for (const p of order) Object.assign(vars, p.vars);
+  const ordered: OrderedPipelines = {
+    items: order.flatMap((p) => p.items),
+    postprocessing: order.flatMap((p) => p.postprocessing),
+    finalizers: order.flatMap((p) => p.finalizers),
+    vars,
+  };
+  orderedCache.set(pipelines, { members: [...pipelines], ordered });
+  return ordered;
 }
 
 /** Warnings for pipelines whose allowed_backends do not name the target. Call once per conversion. */
@@ -56,21 +93,14 @@ export function checkAllowedBackends(pipelines: readonly Pipeline[], target: str
   return out;
 }
 
-function newEnv(
-  pipelines: readonly Pipeline[],
-  ctx: PipelineContext,
-  file: string,
-  fields: string[],
-): ApplyEnv {
-  const vars: Record<string, unknown> = {};
-  for (const p of orderPipelines(pipelines)) Object.assign(vars, p.vars);
+function newEnv(ordered: OrderedPipelines, ctx: PipelineContext, file: string, fields: string[]): ApplyEnv {
   const env: ApplyEnv = {
     state: {},
-    vars,
+    vars: ordered.vars,
     ruleApplied: new Set(),
     fieldApplied: new Map(),
     fieldMappings: new Map(),
-    itemMemo: new WeakMap(),
+    itemMemo: newItemMemo(),
     fields,
     diagnostics: [],
     failed: false,
@@ -113,9 +143,9 @@ export function applyPipelines(
     conditions: [...rule.conditions],
     tags: [...rule.tags],
   };
-  const env = newEnv(pipelines, ctx, rule.file, initialFields(rule.attributes));
-  const items = orderPipelines(pipelines).flatMap((p) => p.items);
-  runItems(items, { kind: 'Rule', rule: working }, env);
+  const ordered = orderedPipelines(pipelines);
+  const env = newEnv(ordered, ctx, rule.file, initialFields(rule.attributes));
+  runItems(ordered.items, { kind: 'Rule', rule: working }, env);
   return output(working, env);
 }
 
@@ -133,9 +163,9 @@ export function applyPipelinesToCorrelation(
     condition: { ...correlation.condition, bounds: [...correlation.condition.bounds] },
     aliases: Object.fromEntries(Object.entries(correlation.aliases).map(([k, v]) => [k, { ...v }])),
   };
-  const env = newEnv(pipelines, ctx, file, []);
-  const items = orderPipelines(pipelines).flatMap((p) => p.items);
-  runItems(items, { kind: 'Correlation', correlation: working }, env);
+  const ordered = orderedPipelines(pipelines);
+  const env = newEnv(ordered, ctx, file, []);
+  runItems(ordered.items, { kind: 'Correlation', correlation: working }, env);
   return output(working, env);
 }
 
@@ -169,9 +199,11 @@ function runItems(items: readonly ProcessingItem[], target: Target, env: ApplyEn
 }
 
 function itemMatches(item: ProcessingItem, it: DetectionItem, env: ApplyEnv): boolean {
+  // Field names first: they are cheap to test and rule most items out. Neither kind of condition
+  // has side effects, so the order does not change the outcome.
   return (
-    matchItemConditions(item.detectionItemConditions, it, env) &&
-    matchFieldItemConditions(item.fieldNameConditions, it, env)
+    matchFieldItemConditions(item.fieldNameConditions, it, env) &&
+    matchItemConditions(item.detectionItemConditions, it, env)
   );
 }
 
@@ -182,7 +214,9 @@ function rewriteRule(
   fn: (it: DetectionItem) => IrNode | null | undefined,
 ): void {
   if (target.kind !== 'Rule') return;
-  target.rule.conditions = target.rule.conditions.map((tree) => {
+  const conds = target.rule.conditions;
+  if (!conds.some((tree) => mayMatchFieldItems(item.fieldNameConditions, tree, env))) return;
+  target.rule.conditions = conds.map((tree) => {
     const r = rewriteItems(
       tree,
       (it) => (env.failed || !itemMatches(item, it, env) ? undefined : fn(it)),
@@ -281,7 +315,9 @@ function applyFieldMapping(
     const ids = env.fieldApplied.get(src) ?? new Set<string>();
     ids.add(item.id);
     env.fieldApplied.delete(src);
-    for (const d of dest) env.fieldApplied.set(d, new Set(ids));
+    // One destination takes the set over (nothing else holds it any more); several get copies.
+    if (dest.length === 1) env.fieldApplied.set(dest[0]!, ids);
+    else for (const d of dest) env.fieldApplied.set(d, new Set(ids));
   };
   // pySigma _apply_field_name: the mapping applies when it has a result and the field-name conditions match.
   const mapName = (field: string): string[] => {
@@ -316,6 +352,16 @@ function applyFieldMapping(
     return;
   }
 
+  // Most mappings name a few fields: when no field of the rule has a mapping and no value refers to
+  // a field, every detection item would be left as it is, so skip identifying them.
+  const mayMap = (tree: IrNode): boolean => {
+    const t = treeFields(tree, env.itemMemo);
+    if (t.fieldRefs) return true;
+    if (t.keywords && def.mapField(item.params, undefined, env) !== undefined) return true;
+    for (const f of t.fields) if (def.mapField(item.params, f, env) !== undefined) return true;
+    return false;
+  };
+  if (!target.rule.conditions.some(mayMap)) return;
   rewriteRule(target, env, item, (it) => {
     let node = it.node;
     let changed = false;
@@ -349,7 +395,9 @@ function applyFieldMapping(
           l.value.kind === 'Str' ? { ...l, value: { ...l.value, parts: wrapWildcards(l.value.parts) } } : l,
         );
       } else {
-        env.fieldMappings.set(it.field, [...new Set([...(env.fieldMappings.get(it.field) ?? []), ...list])]);
+        let known = env.fieldMappings.get(it.field);
+        if (!known) env.fieldMappings.set(it.field, (known = []));
+        for (const f of list) if (!known.includes(f)) known.push(f);
         // Deliberate: pySigma tracks only the rule's field list here; tracking item fields too makes
         // field-name processing_item_applied conditions work for detection items.
         track(it.field, list);

@@ -4,7 +4,7 @@
  */
 import type { IrNode, IrValue } from '../ir/types.js';
 import { envError, type ApplyEnv, type Target } from './env.js';
-import { leaves, type DetectionItem } from './detection-items.js';
+import { appliedTo, someLeaf, treeFields, type DetectionItem } from './detection-items.js';
 import { compilePyRegex, pyMatch, type PyRegex } from './py-regex.js';
 import type { ParamReader } from './params.js';
 import { parseSigmaString, partsEqual, strToPlain } from './sigma-string.js';
@@ -69,15 +69,21 @@ function matchState(p: StateParams, env: ApplyEnv): boolean {
   return compare(env.state[p.key], p.val, p.op);
 }
 
-/** pySigma's sigma_type(): the Sigma value a condition parameter stands for. */
-function valueMatches(v: IrValue | undefined, expected: unknown): boolean {
-  if (!v) return false;
-  if (typeof expected === 'string')
-    return v.kind === 'Str' && partsEqual(v.parts, parseSigmaString(expected));
-  if (typeof expected === 'boolean') return v.kind === 'Bool' && v.value === expected;
-  if (typeof expected === 'number') return v.kind === 'Num' && v.value === expected;
-  if (expected === null) return v.kind === 'Null';
-  return false;
+type ValueTest = (v: IrValue | undefined) => boolean;
+
+/**
+ * pySigma's sigma_type(): the Sigma value a condition parameter stands for, as a test made once
+ * when the pipeline is loaded (a string parameter is parsed here, not for every value compared).
+ */
+function valueTest(expected: unknown): ValueTest {
+  if (typeof expected === 'string') {
+    const parts = parseSigmaString(expected);
+    return (v) => v?.kind === 'Str' && partsEqual(v.parts, parts);
+  }
+  if (typeof expected === 'boolean') return (v) => v?.kind === 'Bool' && v.value === expected;
+  if (typeof expected === 'number') return (v) => v?.kind === 'Num' && v.value === expected;
+  if (expected === null) return (v) => v?.kind === 'Null';
+  return () => false;
 }
 
 function allConditionTrees(target: Target): IrNode[] {
@@ -167,6 +173,21 @@ function matchAttribute(p: AttrParams, target: Target, env: ApplyEnv): boolean {
   return false;
 }
 
+type LogsourceFields = {
+  category?: string | undefined;
+  product?: string | undefined;
+  service?: string | undefined;
+};
+
+// A plain function, not a closure per call: pipelines test a logsource condition for every rule.
+function logsourceMatches(p: LogsourceFields, ls: LogsourceFields): boolean {
+  return (
+    (p.category === undefined || p.category === ls.category) &&
+    (p.product === undefined || p.product === ls.product) &&
+    (p.service === undefined || p.service === ls.service)
+  );
+}
+
 export const ruleConditions: Record<string, RuleConditionDef> = {
   logsource: rule({
     parse: (r) => {
@@ -181,15 +202,11 @@ export const ruleConditions: Record<string, RuleConditionDef> = {
       return p;
     },
     match: (p, target, env) => {
-      const test = (ls: { category?: string; product?: string; service?: string }): boolean =>
-        (p.category === undefined || p.category === ls.category) &&
-        (p.product === undefined || p.product === ls.product) &&
-        (p.service === undefined || p.service === ls.service);
-      if (target.kind === 'Rule') return test(target.rule.logsource);
+      if (target.kind === 'Rule') return logsourceMatches(p, target.rule.logsource);
       // A correlation matches when one of its (resolved) rules does.
       for (const ref of target.correlation.rules) {
         const r = env.resolveRule?.(ref);
-        if (r && 'logsource' in r && test(r.logsource)) return true;
+        if (r && 'logsource' in r && logsourceMatches(p, r.logsource)) return true;
       }
       return false;
     },
@@ -198,20 +215,22 @@ export const ruleConditions: Record<string, RuleConditionDef> = {
     parse: (r) => {
       const field = r.optStr('field');
       if (!r.has('value')) r.error("missing parameter 'value'", 'value');
-      return { field, value: r.any('value') };
+      const value = r.any('value');
+      return { field, value, matches: valueTest(value) };
     },
-    match: (p, target) =>
-      allConditionTrees(target).some((t) =>
-        leaves(t).some(
-          (l) => l.kind === 'FieldMatch' && l.field === p.field && valueMatches(l.value, p.value),
-        ),
+    match: (p, target, env) =>
+      allConditionTrees(target).some(
+        (t) =>
+          p.field !== undefined &&
+          treeFields(t, env.itemMemo).fields.has(p.field) &&
+          someLeaf(t, (l) => l.kind === 'FieldMatch' && l.field === p.field && p.matches(l.value)),
       ),
   }),
   contains_field: rule({
     parse: (r) => ({ field: r.optStr('field') }),
-    match: (p, target) =>
-      allConditionTrees(target).some((t) =>
-        leaves(t).some((l) => l.kind === 'FieldMatch' && l.field === p.field),
+    match: (p, target, env) =>
+      allConditionTrees(target).some(
+        (t) => p.field !== undefined && treeFields(t, env.itemMemo).fields.has(p.field),
       ),
   }),
   processing_item_applied: rule({
@@ -243,10 +262,19 @@ type SlotMatcher = (value: IrValue | undefined) => boolean;
 
 function valueCondition<P>(parse: (r: ParamReader) => P, test: (p: P) => SlotMatcher): ItemConditionDef {
   return item({
-    parse: (r) => ({ cond: r.oneOf('cond', ['any', 'all'], undefined), p: parse(r) }),
+    parse: (r) => {
+      const cond = r.oneOf('cond', ['any', 'all'], undefined);
+      const p = parse(r);
+      return { cond, p, m: test(p) };
+    },
     match: (x, it) => {
-      const m = test(x.p);
-      return x.cond === 'any' ? it.slots.some((s) => m(s.value)) : it.slots.every((s) => m(s.value));
+      const m = x.m;
+      if (x.cond === 'any') {
+        for (const s of it.slots) if (m(s.value)) return true;
+        return false;
+      }
+      for (const s of it.slots) if (!m(s.value)) return false;
+      return true;
     },
   });
 }
@@ -274,7 +302,7 @@ export const detectionItemConditions: Record<string, ItemConditionDef> = {
       if (!r.has('value')) r.error("missing parameter 'value'", 'value');
       return { value: r.any('value') };
     },
-    (p) => (v) => valueMatches(v, p.value),
+    (p) => valueTest(p.value),
   ),
   contains_wildcard: valueCondition(
     () => ({}),
@@ -287,7 +315,7 @@ export const detectionItemConditions: Record<string, ItemConditionDef> = {
   ),
   processing_item_applied: item({
     parse: (r) => ({ id: r.str('processing_item_id') }),
-    match: (p, it) => leaves(it.node).some((l) => l.origin.appliedBy?.includes(p.id)),
+    match: (p, it) => appliedTo(it.node, p.id),
   }),
   processing_state: item({ parse: parseState, match: (p, _it, env) => matchState(p, env) }),
 };
@@ -313,7 +341,8 @@ function parseFieldList(r: ParamReader): FieldListParams {
 function includes(p: FieldListParams, field: string | undefined): boolean {
   if (field === undefined) return false;
   if (!p.patterns) return p.fields.includes(field);
-  return p.patterns.some((rx) => pyMatch(rx, field));
+  for (const rx of p.patterns) if (pyMatch(rx, field)) return true;
+  return false;
 }
 
 export const fieldNameConditions: Record<string, FieldConditionDef> = {
@@ -322,7 +351,7 @@ export const fieldNameConditions: Record<string, FieldConditionDef> = {
   processing_item_applied: fieldCond({
     parse: (r) => ({ id: r.str('processing_item_id') }),
     matchField: (p, f, env) => f !== undefined && (env.fieldApplied.get(f)?.has(p.id) ?? false),
-    matchItem: (p, it) => leaves(it.node).some((l) => l.origin.appliedBy?.includes(p.id)),
+    matchItem: (p, it) => appliedTo(it.node, p.id),
   }),
   processing_state: fieldCond({ parse: parseState, matchField: (p, _f, env) => matchState(p, env) }),
 };
@@ -401,68 +430,128 @@ export function exprRefs(e: CondExpr, out = new Set<string>()): Set<string> {
   return out;
 }
 
-function evalExpr(e: CondExpr, leaf: (ref: string) => boolean): boolean {
+type Condition = ConditionGroup['conditions'][number];
+
+/**
+ * A condition test with its subject passed along rather than captured, so evaluating a group (which
+ * happens for every processing item × rule, and for every detection item of field and value
+ * transformations) allocates nothing.
+ */
+type CondTest<A> = (c: Condition, arg: A, env: ApplyEnv) => boolean;
+
+/** Conditions by reference name, for groups written with an expression (made once per group). */
+const refTables = new WeakMap<ConditionGroup, Map<string, Condition>>();
+
+function refTable(g: ConditionGroup): Map<string, Condition> {
+  let t = refTables.get(g);
+  if (!t) {
+    t = new Map(g.conditions.map((c) => [c.ref, c]));
+    refTables.set(g, t);
+  }
+  return t;
+}
+
+// Both operands are always evaluated, as pySigma does: a condition may report an error.
+function evalExpr<A>(
+  e: CondExpr,
+  byRef: Map<string, Condition>,
+  test: CondTest<A>,
+  arg: A,
+  env: ApplyEnv,
+): boolean {
   switch (e.kind) {
-    case 'Ref':
-      return leaf(e.name);
+    case 'Ref': {
+      const c = byRef.get(e.name);
+      return c !== undefined && test(c, arg, env);
+    }
     case 'Not':
-      return !evalExpr(e.child, leaf);
+      return !evalExpr(e.child, byRef, test, arg, env);
     case 'And': {
-      const l = evalExpr(e.left, leaf);
-      const r = evalExpr(e.right, leaf);
+      const l = evalExpr(e.left, byRef, test, arg, env);
+      const r = evalExpr(e.right, byRef, test, arg, env);
       return l && r;
     }
     case 'Or': {
-      const l = evalExpr(e.left, leaf);
-      const r = evalExpr(e.right, leaf);
+      const l = evalExpr(e.left, byRef, test, arg, env);
+      const r = evalExpr(e.right, byRef, test, arg, env);
       return l || r;
     }
   }
 }
 
-/** Evaluate a condition group: expression, else linking with op (all/any), then negation. */
-export function evalGroup(
-  g: ConditionGroup,
-  test: (c: ConditionGroup['conditions'][number]) => boolean,
-): boolean {
+function evalWith<A>(g: ConditionGroup, test: CondTest<A>, arg: A, env: ApplyEnv): boolean {
   let res: boolean;
-  if (g.expr) {
-    const byRef = new Map(g.conditions.map((c) => [c.ref, c]));
-    res = evalExpr(g.expr, (ref) => {
-      const c = byRef.get(ref);
-      return c !== undefined && test(c);
-    });
-  } else {
-    const results = g.conditions.map(test);
-    res = g.op === 'and' ? results.every(Boolean) : results.some(Boolean);
+  if (g.expr) res = evalExpr(g.expr, refTable(g), test, arg, env);
+  else {
+    // Every condition is evaluated (no short cut), as in pySigma's all()/any() over a list.
+    const and = g.op === 'and';
+    res = and;
+    for (const c of g.conditions) {
+      if (test(c, arg, env) !== and) res = !and;
+    }
   }
   return g.not ? !res : res;
 }
 
+const testRule: CondTest<Target> = (c, target, env) =>
+  ruleConditions[c.cond.type]!.match(c.cond.params, target, env);
+
+const testItem: CondTest<DetectionItem> = (c, it, env) =>
+  detectionItemConditions[c.cond.type]!.match(c.cond.params, it, env);
+
+const testFieldItem: CondTest<DetectionItem> = (c, it, env) => {
+  const def = fieldNameConditions[c.cond.type]!;
+  return def.matchItem
+    ? def.matchItem(c.cond.params, it, env)
+    : defaultMatchItem(def, c.cond.params, it, env);
+};
+
+const testFieldName: CondTest<string | undefined> = (c, field, env) =>
+  fieldNameConditions[c.cond.type]!.matchField(c.cond.params, field, env);
+
 export function matchRuleConditions(g: ConditionGroup, target: Target, env: ApplyEnv): boolean {
   // pySigma: an item without rule conditions always applies, even with rule_cond_not.
   if (g.conditions.length === 0) return true;
-  return evalGroup(g, (c) => ruleConditions[c.cond.type]!.match(c.cond.params, target, env));
+  return evalWith(g, testRule, target, env);
 }
 
 export function matchItemConditions(g: ConditionGroup, it: DetectionItem, env: ApplyEnv): boolean {
-  return evalGroup(g, (c) => detectionItemConditions[c.cond.type]!.match(c.cond.params, it, env));
+  return evalWith(g, testItem, it, env);
 }
 
 function defaultMatchItem(def: FieldConditionDef, p: unknown, it: DetectionItem, env: ApplyEnv): boolean {
   if (def.matchField(p, it.field, env)) return true;
-  return it.slots.some((s) => s.value?.kind === 'FieldRef' && def.matchField(p, s.value.field, env));
+  for (const s of it.slots) {
+    if (s.value?.kind === 'FieldRef' && def.matchField(p, s.value.field, env)) return true;
+  }
+  return false;
 }
 
 export function matchFieldItemConditions(g: ConditionGroup, it: DetectionItem, env: ApplyEnv): boolean {
-  return evalGroup(g, (c) => {
-    const def = fieldNameConditions[c.cond.type]!;
-    return def.matchItem
-      ? def.matchItem(c.cond.params, it, env)
-      : defaultMatchItem(def, c.cond.params, it, env);
-  });
+  return evalWith(g, testFieldItem, it, env);
+}
+
+/** Field-name condition groups that every condition decides from field names alone (no matchItem). */
+const byNameOnly = new WeakMap<ConditionGroup, boolean>();
+
+/**
+ * Whether the group can select some detection item of tree. False only when it is certain: each
+ * condition judges field names alone, the tree has no field references, and no leaf's field
+ * passes; then a transformation limited by the group would leave the tree as it is.
+ */
+export function mayMatchFieldItems(g: ConditionGroup, tree: IrNode, env: ApplyEnv): boolean {
+  let nameOnly = byNameOnly.get(g);
+  if (nameOnly === undefined) {
+    nameOnly = g.conditions.every((c) => fieldNameConditions[c.cond.type]?.matchItem === undefined);
+    byNameOnly.set(g, nameOnly);
+  }
+  if (!nameOnly) return true;
+  const t = treeFields(tree, env.itemMemo);
+  if (t.fieldRefs || (t.keywords && evalWith(g, testFieldName, undefined, env))) return true;
+  for (const f of t.fields) if (evalWith(g, testFieldName, f, env)) return true;
+  return false;
 }
 
 export function matchFieldName(g: ConditionGroup, field: string | undefined, env: ApplyEnv): boolean {
-  return evalGroup(g, (c) => fieldNameConditions[c.cond.type]!.matchField(c.cond.params, field, env));
+  return evalWith(g, testFieldName, field, env);
 }

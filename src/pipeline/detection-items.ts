@@ -51,7 +51,7 @@ function sameItem(a: Leaf, b: Leaf): boolean {
 function itemRep(node: IrNode, memo: ItemMemo): Leaf | null {
   if (node.kind === 'FieldMatch' || node.kind === 'Keyword') return node;
   if (node.kind !== 'And' && node.kind !== 'Or') return null;
-  const known = memo.get(node);
+  const known = memo.reps.get(node);
   if (known !== undefined) return known;
   let rep: Leaf | null = null;
   for (const c of node.children) {
@@ -62,7 +62,7 @@ function itemRep(node: IrNode, memo: ItemMemo): Leaf | null {
     }
     rep = r;
   }
-  memo.set(node, rep);
+  memo.reps.set(node, rep);
   return rep;
 }
 
@@ -83,6 +83,40 @@ export function leaves(node: IrNode, out: Leaf[] = []): Leaf[] {
   else if (node.kind === 'And' || node.kind === 'Or') for (const c of node.children) leaves(c, out);
   else if (node.kind === 'Not') leaves(node.child, out);
   return out;
+}
+
+/** Whether some leaf under node satisfies pred (leaves() without building the list). */
+export function someLeaf(node: IrNode, pred: (l: Leaf) => boolean): boolean {
+  switch (node.kind) {
+    case 'FieldMatch':
+    case 'Keyword':
+      return pred(node);
+    case 'And':
+    case 'Or':
+      for (const c of node.children) if (someLeaf(c, pred)) return true;
+      return false;
+    case 'Not':
+      return someLeaf(node.child, pred);
+    case 'Const':
+      return false;
+  }
+}
+
+/** Whether processing item id changed some leaf under node (processing_item_applied conditions). */
+export function appliedTo(node: IrNode, id: string): boolean {
+  switch (node.kind) {
+    case 'FieldMatch':
+    case 'Keyword':
+      return node.origin.appliedBy?.includes(id) ?? false;
+    case 'And':
+    case 'Or':
+      for (const c of node.children) if (appliedTo(c, id)) return true;
+      return false;
+    case 'Not':
+      return appliedTo(node.child, id);
+    case 'Const':
+      return false;
+  }
 }
 
 function makeItem(node: IrNode, leaf: Leaf): DetectionItem {
@@ -126,19 +160,74 @@ function withinOneSelection(node: IrNode): boolean {
 }
 
 /**
+ * Which item each And/Or node is, and the DetectionItem made for a node. Nodes are immutable, so
+ * one memo serves a whole apply call, where every item-level transformation visits the same
+ * items again. Plain Maps: they live only as long as that call, and are much cheaper to make and
+ * query than WeakMaps, which a conversion would otherwise create for every rule.
+ */
+export interface ItemMemo {
+  reps: Map<IrNode, Leaf | null>;
+  items: Map<IrNode, DetectionItem>;
+  trees: Map<IrNode, TreeFields>;
+}
+
+export function newItemMemo(): ItemMemo {
+  return { reps: new Map(), items: new Map(), trees: new Map() };
+}
+
+/** The fields a condition tree tests: what most processing conditions ask before anything else. */
+export interface TreeFields {
+  /** Distinct fields of the tree's FieldMatch leaves. */
+  fields: Set<string>;
+  keywords: boolean;
+  /** Some value refers to a field (|fieldref). */
+  fieldRefs: boolean;
+}
+
+/** The fields of a condition tree, worked out once per tree and apply call. */
+export function treeFields(tree: IrNode, memo: ItemMemo): TreeFields {
+  let t = memo.trees.get(tree);
+  if (!t) {
+    const out: TreeFields = { fields: new Set(), keywords: false, fieldRefs: false };
+    const walk = (n: IrNode): void => {
+      switch (n.kind) {
+        case 'FieldMatch':
+          out.fields.add(n.field);
+          if (n.value.kind === 'FieldRef') out.fieldRefs = true;
+          return;
+        case 'Keyword':
+          out.keywords = true;
+          if (n.value.kind === 'FieldRef') out.fieldRefs = true;
+          return;
+        case 'And':
+        case 'Or':
+          for (const c of n.children) walk(c);
+          return;
+        case 'Not':
+          walk(n.child);
+          return;
+        case 'Const':
+          return;
+      }
+    };
+    walk(tree);
+    t = out;
+    memo.trees.set(tree, t);
+  }
+  return t;
+}
+
+/**
  * Rewrite every detection item under node. fn returns a replacement subtree, null to drop the item,
  * or undefined to keep it. Inside a detection, pySigma removes dropped items and a detection left
  * with one item is that item; a detection left empty stays referenced by the condition and converts
  * to nothing, which we represent as a Const (the neutral element of the enclosing And/Or, so the
  * engine agrees with what the printers emit). A subtree dropped entirely returns null.
  */
-/** Which item each And/Or node is (nodes are immutable, so one memo can serve a whole apply call). */
-export type ItemMemo = WeakMap<IrNode, Leaf | null>;
-
 export function rewriteItems(
   node: IrNode,
   fn: (item: DetectionItem) => IrNode | null | undefined,
-  memo: ItemMemo = new WeakMap(),
+  memo: ItemMemo = newItemMemo(),
 ): IrNode | null {
   return rewrite(node, fn, memo);
 }
@@ -151,7 +240,12 @@ function rewrite(
   if (node.kind === 'Const') return node;
   const rep = itemRep(node, memo);
   if (rep !== null) {
-    const r = fn(makeItem(node, rep));
+    let item = memo.items.get(node);
+    if (item === undefined) {
+      item = makeItem(node, rep);
+      memo.items.set(node, item);
+    }
+    const r = fn(item);
     return r === undefined ? node : r;
   }
   if (node.kind === 'Not') {
@@ -186,13 +280,20 @@ function rewrite(
 
 /** Rebuild node with every leaf origin passed through f, once per distinct origin object. */
 function mapOrigins(node: IrNode, f: (o: Origin) => Origin, leafFn?: (l: Leaf, o: Origin) => IrNode): IrNode {
-  const seen = new Map<Origin, Origin>();
+  // Most subtrees hold one origin (one detection item): remember the last one before using a Map.
+  let lastIn: Origin | undefined;
+  let lastOut: Origin | undefined;
+  let seen: Map<Origin, Origin> | undefined;
   const origin = (o: Origin): Origin => {
-    let n = seen.get(o);
+    if (o === lastIn) return lastOut!;
+    let n = seen?.get(o);
     if (!n) {
       n = f(o);
-      seen.set(o, n);
+      if (lastIn !== undefined) (seen ??= new Map()).set(lastIn, lastOut!);
+      seen?.set(o, n);
     }
+    lastIn = o;
+    lastOut = n;
     return n;
   };
   const go = (n: IrNode): IrNode => {
@@ -223,6 +324,8 @@ export function withField(node: IrNode, field: string, appliedBy: string): IrNod
 
 /** Mark every leaf under node as changed by item id. */
 export function markApplied(node: IrNode, id: string): IrNode {
+  // Field mappings hand over copies already marked (withField); copying them again changes nothing.
+  if (!someLeaf(node, (l) => !(l.origin.appliedBy?.includes(id) ?? false))) return node;
   return mapOrigins(node, (o) =>
     o.appliedBy?.includes(id) ? o : { ...o, appliedBy: addOnce(o.appliedBy, id) },
   );

@@ -7,8 +7,9 @@ import { stringify } from 'yaml';
 import { fail, ok, type Diagnostic, type Result } from '../diagnostics/index.js';
 import type { IrCorrelation, IrRule } from '../ir/types.js';
 import type { PipelineContext } from './apply.js';
-import { orderPipelines } from './apply.js';
+import { orderedPipelines } from './apply.js';
 import { matchRuleConditions } from './conditions.js';
+import { newItemMemo } from './detection-items.js';
 import type { ApplyEnv, Target } from './env.js';
 import { compilePyRegex, pySub } from './py-regex.js';
 import type { ApplyOutput, Finalizer, Pipeline, PostprocessingItem } from './types.js';
@@ -104,7 +105,7 @@ function postEnv(applied: ApplyOutput<unknown>, ctx: PipelineContext): ApplyEnv 
     ruleApplied: new Set(applied.applied),
     fieldApplied: new Map(),
     fieldMappings: new Map(),
-    itemMemo: new WeakMap(),
+    itemMemo: newItemMemo(),
     fields: applied.fields,
     diagnostics: [],
     failed: false,
@@ -163,9 +164,11 @@ export function postprocessQuery(
   pipelines: readonly Pipeline[],
   ctx: PipelineContext = {},
 ): Result<string> {
+  const items = orderedPipelines(pipelines).postprocessing;
+  // Most pipelines have no postprocessing: skip building the environment for every query.
+  if (items.length === 0) return ok(query);
   const target: Target =
     'conditions' in rule ? { kind: 'Rule', rule } : { kind: 'Correlation', correlation: rule };
-  const items = orderPipelines(pipelines).flatMap((p) => p.postprocessing);
   const r = runPost(items, query, target, postEnv(applied, ctx));
   return r.error ? fail(r.error) : ok(r.query);
 }
@@ -201,7 +204,7 @@ export function finalizeQueries(
   queries: readonly string[],
   pipelines: readonly Pipeline[],
 ): Result<string | undefined> {
-  const fs = orderPipelines(pipelines).flatMap((p) => p.finalizers);
+  const fs = orderedPipelines(pipelines).finalizers;
   if (fs.length === 0) return ok(undefined);
   let out: unknown = [...queries];
   for (const f of fs) {

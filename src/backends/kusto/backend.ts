@@ -144,7 +144,8 @@ export class KustoBackend extends TextBackend {
     const v = super.convertValueStr(parts, ctx, node);
     // Only a backslash that escapes the `*` goes: after an escaped backslash the reference's blind
     // replacement left `\*`, an invalid escape in a KQL string (a deliberate difference).
-    return v === null ? null : v.replace(/(?<!\\)((?:\\\\)*)\\\*/g, '$1*');
+    if (v === null || !v.includes('\\*')) return v;
+    return v.replace(/(?<!\\)((?:\\\\)*)\\\*/g, '$1*');
   }
 
   /**

@@ -13,11 +13,11 @@ import { DeferredText } from '../text/context.js';
 import type { Printed } from '../text/printer.js';
 import {
   cleanParts,
-  convertStr,
   dropFirst,
   dropLast,
   endsWithMulti,
   startsWithMulti,
+  StrConverter,
 } from '../text/strings.js';
 import { convertLogscaleCorrelation } from './correlations.js';
 import { LOGSCALE_RE_ESCAPED, logscaleTable } from './table.js';
@@ -25,19 +25,22 @@ import { LOGSCALE_RE_ESCAPED, logscaleTable } from './table.js';
 type FieldMatch = Extract<IrNode, { kind: 'FieldMatch' }>;
 
 export class LogScaleBackend extends TextBackend {
+  /** Plain strings in regex form; made once, as every string value of every rule goes through it. */
+  private readonly regexConverter = new StrConverter({
+    escapeChar: '\\',
+    wildcardMulti: '.*',
+    wildcardSingle: '.',
+    addEscaped: LOGSCALE_RE_ESCAPED,
+    filterChars: '',
+  });
+
   constructor() {
     super('logscale', logscaleTable, { default: 'CrowdStrike LogScale (CQL) queries' }, 'default');
   }
 
   /** A plain string in regex form: wildcards as `.*`/`.`, regex metacharacters escaped. */
   regexValue(parts: readonly StrPart[]): string {
-    const r = convertStr(parts, {
-      escapeChar: '\\',
-      wildcardMulti: '.*',
-      wildcardSingle: '.',
-      addEscaped: LOGSCALE_RE_ESCAPED,
-      filterChars: '',
-    });
+    const r = this.regexConverter.convert(parts);
     // Placeholders are reported by the generic path; this only runs after it accepted the value.
     return typeof r === 'string' ? r : '';
   }

@@ -6,7 +6,7 @@
  * Register them with the pipeline runner's custom transformations (ctx) under these names.
  */
 import type { Diagnostic } from '../../diagnostics/index.js';
-import type { IrCorrelation, IrNode, IrRule, IrValue, StrPart } from '../../ir/types.js';
+import type { IrCorrelation, IrNode, IrRule, IrValue, Origin, StrPart } from '../../ir/types.js';
 import { defineTransformation, type TransformationDef } from '../../pipeline/index.js';
 import {
   AQL_FIELD_MAPPING,
@@ -65,16 +65,21 @@ export const qradarPipelines: Readonly<Record<string, QradarPipeline>> = {
 };
 
 type Leaf = Extract<IrNode, { kind: 'FieldMatch' | 'Keyword' }>;
+type FieldMatchLeaf = Extract<IrNode, { kind: 'FieldMatch' }>;
 
-/** Rewrite every leaf (FieldMatch/Keyword) of every condition. */
+/** Rewrite every leaf (FieldMatch/Keyword) of every condition; unchanged subtrees are kept, not copied. */
 function rewriteLeaves(rule: IrRule, fn: (leaf: Leaf) => IrNode): void {
   const walk = (n: IrNode): IrNode => {
     switch (n.kind) {
       case 'And':
-      case 'Or':
-        return { kind: n.kind, children: n.children.map(walk) };
-      case 'Not':
-        return { kind: 'Not', child: walk(n.child) };
+      case 'Or': {
+        const children = mapSame(n.children, walk);
+        return children === n.children ? n : { kind: n.kind, children };
+      }
+      case 'Not': {
+        const child = walk(n.child);
+        return child === n.child ? n : { kind: 'Not', child };
+      }
       case 'FieldMatch':
       case 'Keyword':
         return fn(n);
@@ -85,12 +90,21 @@ function rewriteLeaves(rule: IrRule, fn: (leaf: Leaf) => IrNode): void {
   rule.conditions = rule.conditions.map(walk);
 }
 
+/** xs.map(f), or xs itself when f returned every element unchanged. */
+function mapSame(xs: IrNode[], f: (x: IrNode) => IrNode): IrNode[] {
+  let out: IrNode[] | undefined;
+  for (let i = 0; i < xs.length; i++) {
+    const x = xs[i]!;
+    const y = f(x);
+    if (y !== x && out === undefined) out = xs.slice(0, i);
+    out?.push(y);
+  }
+  return out ?? xs;
+}
+
 function leaves(rule: IrRule): Leaf[] {
   const out: Leaf[] = [];
-  rewriteLeaves(rule, (l) => {
-    out.push(l);
-    return l;
-  });
+  for (const c of rule.conditions) allLeaves(c, out);
   return out;
 }
 
@@ -101,6 +115,11 @@ const mapped = (f: string | undefined): boolean => f !== undefined && Object.has
 function itemKey(l: Leaf): string {
   const o = l.origin;
   return `${o.selection ?? ''}\u0000${o.key ?? ''}\u0000${String(o.span?.line ?? '')}:${String(o.span?.column ?? '')}`;
+}
+
+/** itemKey(a) === itemKey(b); leaves of one item share their origin object, which settles it at once. */
+function sameItemKey(a: Leaf, b: Leaf): boolean {
+  return a.origin === b.origin || itemKey(a) === itemKey(b);
 }
 
 /** The value as Python's str() of the Sigma value shows it (wildcards as * and ?). */
@@ -162,25 +181,70 @@ function containsParts(parts: readonly StrPart[]): StrPart[] {
 }
 
 function allLeaves(n: IrNode, out: Leaf[] = []): Leaf[] {
-  if (n.kind === 'And' || n.kind === 'Or') n.children.forEach((c) => allLeaves(c, out));
+  if (n.kind === 'And' || n.kind === 'Or') for (const c of n.children) allLeaves(c, out);
   else if (n.kind === 'Not') allLeaves(n.child, out);
   else if (n.kind !== 'Const') out.push(n);
   return out;
 }
 
-function renameLeaves(n: IrNode, field: string): IrNode {
+function firstLeaf(n: IrNode): Leaf | undefined {
   switch (n.kind) {
     case 'And':
     case 'Or':
-      return { kind: n.kind, children: n.children.map((c) => renameLeaves(c, field)) };
+      // allLeaves(n)[0]: the first child holding a leaf.
+      for (const c of n.children) {
+        const l = firstLeaf(c);
+        if (l) return l;
+      }
+      return undefined;
     case 'Not':
-      return { kind: 'Not', child: renameLeaves(n.child, field) };
+      return firstLeaf(n.child);
+    case 'Const':
+      return undefined;
+    default:
+      return n;
+  }
+}
+
+/** Whether every leaf under n tests first's field and comes from first's detection item. */
+function allOfItem(n: IrNode, first: FieldMatchLeaf): boolean {
+  switch (n.kind) {
+    case 'And':
+    case 'Or':
+      for (const c of n.children) if (!allOfItem(c, first)) return false;
+      return true;
+    case 'Not':
+      return allOfItem(n.child, first);
+    case 'Const':
+      return true;
+    case 'Keyword':
+      return false;
+    case 'FieldMatch':
+      return n.field === first.field && sameItemKey(n, first);
+  }
+}
+
+/**
+ * The item's leaves under another field, marked as mapped. Leaves that shared an origin (the values
+ * of one detection item) share the new one, as the generic field mappings do.
+ */
+function renameLeaves(n: IrNode, field: string, origins = new Map<Origin, Origin>()): IrNode {
+  switch (n.kind) {
+    case 'And':
+    case 'Or':
+      return { kind: n.kind, children: n.children.map((c) => renameLeaves(c, field, origins)) };
+    case 'Not':
+      return { kind: 'Not', child: renameLeaves(n.child, field, origins) };
     case 'FieldMatch': {
-      const appliedBy = [...(n.origin.appliedBy ?? []), 'aql_field_mapping'];
+      let origin = origins.get(n.origin);
+      if (origin === undefined) {
+        origin = { ...n.origin, appliedBy: [...(n.origin.appliedBy ?? []), 'aql_field_mapping'] };
+        origins.set(n.origin, origin);
+      }
       const ref = n.value.kind === 'FieldRef' ? AQL_FIELD_MAPPING[n.value.field] : undefined;
       const value: IrValue =
         n.value.kind === 'FieldRef' && typeof ref === 'string' ? { ...n.value, field: ref } : n.value;
-      return { ...n, field, value, origin: { ...n.origin, appliedBy } };
+      return { kind: 'FieldMatch', field, value, origin };
     }
     default:
       return n;
@@ -192,23 +256,24 @@ function renameLeaves(n: IrNode, field: string): IrNode {
  * copies of the whole item (all its values), as the reference maps detection items.
  */
 function mapFields(n: IrNode): IrNode {
-  const ls = allLeaves(n);
-  const first = ls[0];
-  if (n.kind !== 'Not' && first?.kind === 'FieldMatch') {
-    const key = itemKey(first);
-    const same = ls.every((l) => l.kind === 'FieldMatch' && l.field === first.field && itemKey(l) === key);
+  const first = n.kind === 'Not' ? undefined : firstLeaf(n);
+  if (first?.kind === 'FieldMatch') {
     const to = AQL_FIELD_MAPPING[first.field];
-    if (same && to !== undefined) {
+    if (to !== undefined && allOfItem(n, first)) {
       if (typeof to === 'string') return renameLeaves(n, to);
       return { kind: 'Or', children: to.map((f) => renameLeaves(n, f)) };
     }
   }
   switch (n.kind) {
     case 'And':
-    case 'Or':
-      return { kind: n.kind, children: n.children.map(mapFields) };
-    case 'Not':
-      return { kind: 'Not', child: mapFields(n.child) };
+    case 'Or': {
+      const children = mapSame(n.children, mapFields);
+      return children === n.children ? n : { kind: n.kind, children };
+    }
+    case 'Not': {
+      const child = mapFields(n.child);
+      return child === n.child ? n : { kind: 'Not', child };
+    }
     case 'FieldMatch': {
       const ref = n.value.kind === 'FieldRef' ? AQL_FIELD_MAPPING[n.value.field] : undefined;
       return n.value.kind === 'FieldRef' && typeof ref === 'string'

@@ -32,13 +32,13 @@ type FieldMatch = Extract<IrNode, { kind: 'FieldMatch' }>;
 type Bool = Extract<IrNode, { kind: 'And' | 'Or' }>;
 
 /** Characters SigmaString.to_regex escapes, plus `/` (the UDM regex delimiter). */
-const RE_ESCAPED = new Set('\\.^$+?*()[]{}|/');
+const RE_ESCAPED = /[\\.^$+?*()[\]{}|/]/g;
 
 /** The string as the reference's convert_value_str writes it inside a regex (wildcards → `.*`, ends trimmed). */
 export function udmRegexValue(parts: readonly StrPart[]): string {
   let rx = '';
   for (const p of parts) {
-    if (p.kind === 'Lit') for (const ch of p.text) rx += RE_ESCAPED.has(ch) ? '\\' + ch : ch;
+    if (p.kind === 'Lit') rx += p.text.replace(RE_ESCAPED, '\\$&');
     else if (p.kind === 'WildcardMulti') rx += '.*';
     else if (p.kind === 'WildcardSingle') rx += '.';
   }
@@ -49,8 +49,7 @@ export function udmRegexValue(parts: readonly StrPart[]): string {
 
 function plainEscaped(parts: readonly StrPart[]): string {
   let out = '';
-  for (const p of parts)
-    if (p.kind === 'Lit') for (const ch of p.text) out += '"\\*?'.includes(ch) ? '\\' + ch : ch;
+  for (const p of parts) if (p.kind === 'Lit') out += p.text.replace(/["\\*?]/g, '\\$&');
   return out;
 }
 
@@ -71,10 +70,14 @@ function keywordsAsNone(n: IrNode): IrNode {
 /** Stands for pySigma's ConditionIdentifier, the parent of a selection's tree. */
 const IDENTIFIER: IrNode = { kind: 'Const', value: true };
 
-const selectionCache = new WeakMap<IrNode, string | null>();
+/**
+ * Nodes' selections, asked again for every ancestor: memoized for one rule (the backend clears it
+ * after each rule, so it holds no node beyond its conversion).
+ */
+type SelectionMemo = Map<IrNode, string | null>;
 
 /** The one selection all leaves of a node come from; null when they come from several. */
-function selectionOf(n: IrNode): string | null | undefined {
+function selectionOf(n: IrNode, selectionCache: SelectionMemo): string | null | undefined {
   if (n.kind === 'Const') return undefined;
   const cached = selectionCache.get(n);
   if (cached !== undefined) return cached;
@@ -83,7 +86,7 @@ function selectionOf(n: IrNode): string | null | undefined {
   else {
     const kids = n.kind === 'Not' ? [n.child] : n.children;
     for (const k of kids) {
-      const s = selectionOf(k);
+      const s = selectionOf(k, selectionCache);
       if (s === undefined) continue;
       if (sel === undefined) sel = s;
       else if (s !== sel) sel = null;
@@ -119,6 +122,8 @@ export class SecOpsBackend extends TextBackend {
   private f(ctx: ConversionContext, name: string): string {
     return this.prefix(ctx) + name;
   }
+
+  private readonly selections: SelectionMemo = new Map();
 
   /** Rules as the pipelines left them, by id and name, for correlations over them (this run only). */
   private readonly mapped = new Map<string, IrRule>();
@@ -161,6 +166,7 @@ export class SecOpsBackend extends TextBackend {
       raw.push(q);
       queries.push(this.finishQuery(rule, q, opts, prefix));
     }
+    this.selections.clear();
     if (diags.some((d) => d.severity === 'error')) return fail(diags);
     return ok({ queries, raw }, diags);
   }
@@ -235,9 +241,10 @@ export class SecOpsBackend extends TextBackend {
    * which negations reach the children).
    */
   private parentOf(child: IrNode, parent: IrNode | null): IrNode | null {
-    const sel = selectionOf(child);
+    const sel = selectionOf(child, this.selections);
     if (sel === undefined || sel === null) return parent;
-    if (parent !== null && parent.kind !== 'Not' && selectionOf(parent) === sel) return parent;
+    if (parent !== null && parent.kind !== 'Not' && selectionOf(parent, this.selections) === sel)
+      return parent;
     return IDENTIFIER;
   }
 

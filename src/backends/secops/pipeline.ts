@@ -80,13 +80,16 @@ const OTHER_GROUPS: Readonly<Record<string, string>> = {
   ...FIELDS_BY_GROUP.process,
 };
 
+/** Logsource names → event type, later tables winning as in the reference's merged dict. */
+const LOGSOURCE_EVENT_TYPES: Readonly<Record<string, string>> = {
+  ...CATEGORY_EVENT_TYPES,
+  ...SERVICE_EVENT_TYPES,
+  ...PRODUCT_EVENT_TYPES,
+};
+
 export function eventTypesOf(rule: IrRule): string[] {
   const ls = rule.logsource;
-  const all: Record<string, string> = {
-    ...CATEGORY_EVENT_TYPES,
-    ...SERVICE_EVENT_TYPES,
-    ...PRODUCT_EVENT_TYPES,
-  };
+  const all = LOGSOURCE_EVENT_TYPES;
   const fromLs =
     (ls.category !== undefined ? all[ls.category] : undefined) ??
     (ls.service !== undefined ? all[ls.service] : undefined) ??
@@ -103,19 +106,24 @@ export function eventTypesOf(rule: IrRule): string[] {
   return types;
 }
 
-function mappingFor(types: readonly string[]): Record<string, string> {
-  const mapping: Record<string, string> = {};
-  for (const t of [...types].reverse()) {
+/**
+ * The field in the groups of these event types, the first type's group winning (the reference
+ * merges the groups' tables for each rule; looking them up in turn gives the same answer).
+ */
+function groupField(field: string, types: readonly string[]): string | undefined {
+  for (const t of types) {
     const group = EVENT_TYPE_GROUP[t];
-    if (group !== undefined) Object.assign(mapping, FIELDS_BY_GROUP[group]);
+    if (group === undefined) continue;
+    const table = FIELDS_BY_GROUP[group];
+    if (Object.hasOwn(table, field)) return table[field];
   }
-  return mapping;
+  return undefined;
 }
 
 /** The UDM field for a Sigma field in a rule with these event types (e.g. correlation group-by). */
 export function udmField(field: string, types: readonly string[]): string {
   return (
-    mappingFor(types)[field] ?? OTHER_GROUPS[field] ?? COMMON_FIELDS[field] ?? EXTENDED_FIELDS[field] ?? field
+    groupField(field, types) ?? OTHER_GROUPS[field] ?? COMMON_FIELDS[field] ?? EXTENDED_FIELDS[field] ?? field
   );
 }
 
@@ -128,12 +136,11 @@ export function secopsUdmRule(
   const types = eventTypesOf(rule);
   state[SECOPS_EVENT_TYPES] = types;
   state[SECOPS_PREPEND_METADATA] ??= prependMetadata;
-  const mapping = mappingFor(types);
   let failure: string | undefined;
   const conditions = rule.conditions.map((c) =>
     walk(c, (n) => {
       const mapped =
-        mapping[n.field] ??
+        groupField(n.field, types) ??
         OTHER_GROUPS[n.field] ??
         COMMON_FIELDS[n.field] ??
         EXTENDED_FIELDS[n.field] ??

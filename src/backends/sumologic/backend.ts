@@ -109,8 +109,8 @@ export function expandCidr6(cidr: string): string[] | null {
 }
 
 export class SumoLogicBackend extends TextBackend {
-  /** Rule objects behind the JSON texts of this run, so the output needs no re-parse. */
-  private readonly ruleObjects = new Map<string, Record<string, unknown>>();
+  /** The rule JSON texts this run produced, which the output embeds as they are. */
+  private readonly ruleTexts = new Set<string>();
 
   constructor() {
     super('sumologic', sumologicTable, sumologicFormats, 'default');
@@ -239,15 +239,26 @@ export class SumoLogicBackend extends TextBackend {
     }
     const obj = ruleJson(ctx.rule, expr, ctx.options, confidence);
     const text = pythonFloatScores(toPythonJson(obj));
-    this.ruleObjects.set(text, obj);
+    this.ruleTexts.add(text);
     return text;
   }
 
+  /**
+   * `{"rules": [...]}` as json.dumps(indent=4) writes it. Serializing the whole run again would
+   * redo every rule (and scan megabytes for non-ASCII); each rule's text is already Python JSON,
+   * and nesting it two levels deep only indents its lines, so the output is assembled from them.
+   */
   // eslint-disable-next-line @typescript-eslint/no-unused-vars -- same signature as other targets
   override finalizeOutput(queries: string[], opts: BackendConvertOptions): string[] {
     if (queries.length === 0) return [];
-    const rules = queries.map((q) => this.ruleObjects.get(q) ?? (JSON.parse(q) as unknown));
-    this.ruleObjects.clear();
-    return [pythonFloatScores(toPythonJson({ rules }))];
+    const nested = queries.map((q) =>
+      // A query a pipeline's postprocessing rewrote is re-serialized in Python's layout.
+      (this.ruleTexts.has(q) ? q : pythonFloatScores(toPythonJson(JSON.parse(q)))).replaceAll(
+        '\n',
+        '\n        ',
+      ),
+    );
+    this.ruleTexts.clear();
+    return [`{\n    "rules": [\n        ${nested.join(',\n        ')}\n    ]\n}`];
   }
 }

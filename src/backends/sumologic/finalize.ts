@@ -58,6 +58,7 @@ function pyCapitalize(s: string): string {
  * invalid regex); we also accept escaped quotes (docs/targets/sumologic.md).
  */
 function unquoteRegexValues(q: string): string {
+  if (!q.includes('matches /')) return q;
   return q.replace(
     /matches \/(\.\*)?"((?:[^"\\]|\\.)+)"(\.\*)?\//g,
     (_m, pre: string | undefined, value: string, post: string | undefined) => {
@@ -67,19 +68,17 @@ function unquoteRegexValues(q: string): string {
   );
 }
 
+/**
+ * The reference strips the spaces around >=, <=, != then > and < in five passes; one pass with the
+ * two-character operators tried first removes exactly the same spaces.
+ */
+const OPERATOR_SPACES = /\s*(>=|<=|!=|>|<)\s*/g;
+
 function stripOperatorSpaces(q: string): string {
+  if (!q.includes('matches')) return q.replace(OPERATOR_SPACES, '$1');
   return q
     .split(/(matches\s*\/[^/]*\/)/)
-    .map((part) =>
-      part.startsWith('matches')
-        ? part
-        : part
-            .replace(/\s*>=\s*/g, '>=')
-            .replace(/\s*<=\s*/g, '<=')
-            .replace(/\s*!=\s*/g, '!=')
-            .replace(/\s*>\s*/g, '>')
-            .replace(/\s*<\s*/g, '<'),
-    )
+    .map((part) => (part.startsWith('matches') ? part : part.replace(OPERATOR_SPACES, '$1')))
     .join('');
 }
 
@@ -119,6 +118,8 @@ function windowsMetadataFields(rule: IrRule, q: string): string {
     .replace(METADATA_MATCHES, (_m, f: string) => `${name(f)} matches `);
 }
 
+const BOOLEAN_WORDS = new Set(['AND', 'OR', 'NOT']);
+
 /** Vendor logsources (product or service given): fields outside the schema are written `fields['…']`. */
 function wrapVendorFields(rule: IrRule, q: string): string {
   const ls = rule.logsource;
@@ -126,8 +127,7 @@ function wrapVendorFields(rule: IrRule, q: string): string {
   const isWindows = ls.product?.toLowerCase() === 'windows';
   const fieldRe = /\b(?!metadata_|fields\[)([a-zA-Z_][\w.]*)\b(?=\s*(?:[=<>]|!=|in\s|matches\s))/g;
   const wrap = (_m: string, f: string): string => {
-    if (CSE_SCHEMA_FIELDS.has(f) || ['AND', 'OR', 'NOT'].includes(f.toUpperCase()) || f === 'isEmpty')
-      return f;
+    if (CSE_SCHEMA_FIELDS.has(f) || BOOLEAN_WORDS.has(f.toUpperCase()) || f === 'isEmpty') return f;
     if (isWindows)
       return WINDOWS_HEADER_FIELDS.has(f.split('.')[0]!) ? `fields['${f}']` : `fields['EventData.${f}']`;
     return `fields['${f}']`;

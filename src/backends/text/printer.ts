@@ -52,11 +52,12 @@ export class TextPrinter extends ValuePrinter {
   /** An Or that lowering built from windash/base64offset variants of one value. */
   protected isExpansion(node: IrNode): boolean {
     if (node.kind !== 'Or' || node.children.length === 0) return false;
-    return node.children.every(
-      (c) =>
-        (c.kind === 'FieldMatch' || c.kind === 'Keyword') &&
-        (c.origin.modifiers ?? []).some((m) => EXPANDING_MODIFIERS.has(m)),
-    );
+    for (const c of node.children) {
+      if (c.kind !== 'FieldMatch' && c.kind !== 'Keyword') return false;
+      const mods = c.origin.modifiers;
+      if (mods === undefined || !mods.some((m) => EXPANDING_MODIFIERS.has(m))) return false;
+    }
+    return true;
   }
 
   private precedenceIndex(kind: IrNode['kind']): number {

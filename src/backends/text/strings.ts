@@ -19,6 +19,16 @@ export function containsSpecial(parts: Parts): boolean {
   return parts.some((p) => p.kind !== 'Lit');
 }
 
+/**
+ * containsSpecial of the parts with `head` elements dropped at the start and `tail` at the end
+ * (dropFirst/dropLast only shorten literals, so only whole non-literal elements matter), without
+ * building the sliced copies.
+ */
+export function specialBetween(parts: Parts, head: 0 | 1, tail: 0 | 1): boolean {
+  for (let i = head; i < parts.length - tail; i++) if (parts[i]!.kind !== 'Lit') return true;
+  return false;
+}
+
 export function startsWithMulti(parts: Parts): boolean {
   return parts[0]?.kind === 'WildcardMulti';
 }

@@ -15,6 +15,7 @@ import {
   endsWithMulti,
   escapeRegex,
   pyNumber,
+  specialBetween,
   startsWithMulti,
   strToRegex,
 } from './strings.js';
@@ -83,8 +84,20 @@ export abstract class ValuePrinter {
 
   // ---------------------------------------------------------------- fields and values
 
+  /** Field names as written (escaped, quoted): a pure function of the name, and a run names few fields. */
+  private readonly fieldText = new Map<string, string>();
+
   /** escape_and_quote_field */
   field(name: string): string {
+    let text = this.fieldText.get(name);
+    if (text === undefined) {
+      text = this.escapeAndQuoteField(name);
+      this.fieldText.set(name, text);
+    }
+    return text;
+  }
+
+  private escapeAndQuoteField(name: string): string {
     const t = this.table;
     let escaped = name;
     if (t.fieldEscape !== undefined) {
@@ -141,6 +154,11 @@ export abstract class ValuePrinter {
       return this.unsupported(ctx, `${r.which === 'multi' ? 'multi' : 'single'}-character wildcard`, node);
     }
     return this.decideStringQuoting(parts) ? t.strQuote + r + t.strQuote : r;
+  }
+
+  /** strRegex for template arguments computed on demand. */
+  regexOf(parts: readonly StrPart[]): string {
+    return this.strRegex(parts);
   }
 
   /** The regex rendering of a plain string, escaped for the target (the `regex` template argument). */
@@ -223,14 +241,14 @@ export abstract class ValuePrinter {
     if (
       starts &&
       endsWithMulti(parts) &&
-      (t.startswithExpressionAllowSpecial || !containsSpecial(dropLast(parts)))
+      (t.startswithExpressionAllowSpecial || !specialBetween(parts, 0, 1))
     ) {
       expr = starts;
       value = dropLast(parts);
     } else if (
       ends &&
       startsWithMulti(parts) &&
-      (t.endswithExpressionAllowSpecial || !containsSpecial(dropFirst(parts)))
+      (t.endswithExpressionAllowSpecial || !specialBetween(parts, 1, 0))
     ) {
       expr = ends;
       value = dropFirst(parts);
@@ -238,7 +256,7 @@ export abstract class ValuePrinter {
       contains &&
       startsWithMulti(parts) &&
       endsWithMulti(parts) &&
-      (t.containsExpressionAllowSpecial || !containsSpecial(dropLast(dropFirst(parts))))
+      (t.containsExpressionAllowSpecial || !specialBetween(parts, 1, 1))
     ) {
       expr = contains;
       value = dropLast(dropFirst(parts));
@@ -265,16 +283,7 @@ export abstract class ValuePrinter {
   ): Printed {
     const converted = this.convertValueStr(value, ctx, node);
     if (converted === null) return null;
-    let regex: string | undefined;
-    const compute = (): string => this.strRegex(value);
-    const args: StrMatchArgs = {
-      field: this.field(node.field),
-      value: converted,
-      get regex() {
-        return (regex ??= compute());
-      },
-    };
-    return expr(args);
+    return expr(new LazyStrArgs(this.field(node.field), converted, value, this));
   }
 
   /** convert_condition_field_eq_val_str_case_sensitive */
@@ -284,14 +293,14 @@ export abstract class ValuePrinter {
     if (
       t.caseSensitiveStartswithExpression &&
       endsWithMulti(parts) &&
-      (t.caseSensitiveStartswithExpressionAllowSpecial || !containsSpecial(dropLast(parts)))
+      (t.caseSensitiveStartswithExpressionAllowSpecial || !specialBetween(parts, 0, 1))
     ) {
       return this.applyStrTemplate(t.caseSensitiveStartswithExpression, node, dropLast(parts), ctx);
     }
     if (
       t.caseSensitiveEndswithExpression &&
       startsWithMulti(parts) &&
-      (t.caseSensitiveEndswithExpressionAllowSpecial || !containsSpecial(dropFirst(parts)))
+      (t.caseSensitiveEndswithExpressionAllowSpecial || !specialBetween(parts, 1, 0))
     ) {
       return this.applyStrTemplate(t.caseSensitiveEndswithExpression, node, dropFirst(parts), ctx);
     }
@@ -299,7 +308,7 @@ export abstract class ValuePrinter {
       t.caseSensitiveContainsExpression &&
       startsWithMulti(parts) &&
       endsWithMulti(parts) &&
-      (t.caseSensitiveContainsExpressionAllowSpecial || !containsSpecial(dropLast(dropFirst(parts))))
+      (t.caseSensitiveContainsExpressionAllowSpecial || !specialBetween(parts, 1, 1))
     ) {
       return this.applyStrTemplate(t.caseSensitiveContainsExpression, node, dropLast(dropFirst(parts)), ctx);
     }
@@ -480,17 +489,35 @@ export abstract class ValuePrinter {
 
 /** The value text of a string without wildcards rendered (for str_quote_pattern tests). */
 function plainText(parts: readonly StrPart[]): string {
-  return parts
-    .map((p) =>
+  let s = '';
+  for (const p of parts) {
+    s +=
       p.kind === 'Lit'
         ? p.text
         : p.kind === 'WildcardMulti'
           ? '*'
           : p.kind === 'WildcardSingle'
             ? '?'
-            : `%${p.name}%`,
-    )
-    .join('');
+            : `%${p.name}%`;
+  }
+  return s;
+}
+
+/**
+ * String template arguments whose `regex` is rendered only when a template reads it (few do). A
+ * class, so the getter lives on the prototype rather than on an object built for every value.
+ */
+class LazyStrArgs implements StrMatchArgs {
+  private regexText: string | undefined;
+  constructor(
+    readonly field: string,
+    readonly value: string,
+    private readonly parts: readonly StrPart[],
+    private readonly printer: ValuePrinter,
+  ) {}
+  get regex(): string {
+    return (this.regexText ??= this.printer.regexOf(this.parts));
+  }
 }
 
 function netmask(version: 4 | 6, prefixlen: number): string {
