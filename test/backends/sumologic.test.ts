@@ -121,6 +121,20 @@ test('sumologic: mapping confidence scores every mapping of the used fields, as 
   assert.equal(c.blocked, false);
 });
 
+test('sumologic: the run output nests the rules texts as json.dumps does, from any backend instance', () => {
+  const ps = loadPipelines([sumologicCsePipeline], ctx);
+  const queries = convertText(RULE, new SumoLogicBackend(), ps, {}, ctx).queries ?? [];
+  // As when worker threads convert and the main thread assembles.
+  const [out] = new SumoLogicBackend().finalizeOutput([...queries, ...queries], { format: 'default' });
+  const rules = (JSON.parse(out!) as { rules: unknown[] }).rules;
+  assert.equal(rules.length, 2);
+  assert.deepEqual(rules[0], JSON.parse(queries[0]!));
+  assert.match(out!, /^\{\n {4}"rules": \[\n {8}\{\n {12}"content_type": "RULE",/);
+  assert.match(out!, /\n {32}"data_preservation": 1\.0,\n/);
+  assert.match(out!, /\n {8}\},\n {8}\{\n/);
+  assert.match(out!, /\n {8}\}\n {4}\]\n\}$/);
+});
+
 test('sumologic: rules whose mean mapping confidence is below min_confidence are refused, not dropped', () => {
   const b = new SumoLogicBackend();
   const ps = loadPipelines([sumologicCsePipeline], ctx);

@@ -108,10 +108,10 @@ export function expandCidr6(cidr: string): string[] | null {
   return out;
 }
 
-export class SumoLogicBackend extends TextBackend {
-  /** The rule JSON texts this run produced, which the output embeds as they are. */
-  private readonly ruleTexts = new Set<string>();
+/** Two json.dumps indentation levels: a rule inside `{"rules": [ … ]}`. */
+const RULE_INDENT = ' '.repeat(8);
 
+export class SumoLogicBackend extends TextBackend {
   constructor() {
     super('sumologic', sumologicTable, sumologicFormats, 'default');
   }
@@ -238,27 +238,16 @@ export class SumoLogicBackend extends TextBackend {
       confidence = scored.metadata;
     }
     const obj = ruleJson(ctx.rule, expr, ctx.options, confidence);
-    const text = pythonFloatScores(toPythonJson(obj));
-    this.ruleTexts.add(text);
-    return text;
+    return pythonFloatScores(toPythonJson(obj));
   }
 
-  /**
-   * `{"rules": [...]}` as json.dumps(indent=4) writes it. Serializing the whole run again would
-   * redo every rule (and scan megabytes for non-ASCII); each rule's text is already Python JSON,
-   * and nesting it two levels deep only indents its lines, so the output is assembled from them.
-   */
   // eslint-disable-next-line @typescript-eslint/no-unused-vars -- same signature as other targets
   override finalizeOutput(queries: string[], opts: BackendConvertOptions): string[] {
     if (queries.length === 0) return [];
-    const nested = queries.map((q) =>
-      // A query a pipeline's postprocessing rewrote is re-serialized in Python's layout.
-      (this.ruleTexts.has(q) ? q : pythonFloatScores(toPythonJson(JSON.parse(q)))).replaceAll(
-        '\n',
-        '\n        ',
-      ),
-    );
-    this.ruleTexts.clear();
-    return [`{\n    "rules": [\n        ${nested.join(',\n        ')}\n    ]\n}`];
+    // json.dumps({"rules": [...]}, indent=4) is each rule's own text indented two levels deeper
+    // (strings hold no raw newlines), so the rules' texts are reused instead of re-serialized:
+    // faster, and Python's float layout (1.0) survives texts made in other workers.
+    const body = queries.map((q) => RULE_INDENT + q.replaceAll('\n', '\n' + RULE_INDENT)).join(',\n');
+    return [`{\n    "rules": [\n${body}\n    ]\n}`];
   }
 }
