@@ -63,7 +63,8 @@ export const convertCommand: Command = {
     'JSON object per rule: {"path","id","target","format","output":[…]} or {"path","id","target","error":{"code","message"}}.',
     'Several targets (-t splunk,kusto or -t all) convert in one run, parsing each rule once; they need --json',
     '(lines carry the target) or -o DIR (one file per target: DIR/splunk.txt, DIR/elastic-lucene.kibana_ndjson.ndjson…).',
-    'Large inputs are split across worker threads (-j, default: one per core, up to 4, from 200 files).',
+    'Large inputs are split across worker threads (-j; default: one per core, up to 4, on machines with 4 or more',
+    'cores and from 200 files; 1 otherwise). The output is the same whatever the number of threads.',
     'Diagnostics go to stderr. Exit status: 0 all converted, 1 some rule failed, 2 usage error.',
   ].join('\n'),
   options: {
@@ -101,7 +102,8 @@ export const convertCommand: Command = {
       type: 'string',
       short: 'j',
       arg: 'N',
-      description: 'threads to convert with (default: one per core, up to 4; 1 below 200 files)',
+      description:
+        'threads to convert with (default: one per core up to 4 on ≥ 4 cores, from 200 files; else 1)',
     },
     pretty: { type: 'boolean', description: 'multi-line queries, one clause per line, groups indented' },
     strict: { type: 'boolean', description: 'fields the target does not know are errors, not warnings' },
