@@ -3,29 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { main } from '../../src/cli/main.js';
-
-function capture(cwd: string): {
-  io: Parameters<typeof main>[1] & object;
-  out: () => string;
-  err: () => string;
-} {
-  let out = '';
-  let err = '';
-  const mk = (f: (s: string) => void): Writable =>
-    new Writable({
-      write(chunk: Buffer, _enc, cb) {
-        f(chunk.toString());
-        cb();
-      },
-    });
-  return {
-    io: { stdout: mk((s) => (out += s)), stderr: mk((s) => (err += s)), cwd, env: {} },
-    out: () => out,
-    err: () => err,
-  };
-}
+import { capture } from '../helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tripline-convert-'));
 writeFileSync(

@@ -7,34 +7,17 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { Writable } from 'node:stream';
 import { main } from '../../src/cli/main.js';
-import type { CliIO } from '../../src/cli/command.js';
 import { runBuild } from '../../src/build/index.js';
 import { repoRoot } from '../helpers/shared.js';
+import { capture } from '../helpers/cli.js';
 
-function capture(cwd = repoRoot): { io: CliIO; out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  const mk = (f: (s: string) => void): Writable =>
-    new Writable({
-      write(chunk: Buffer, _enc, cb) {
-        f(chunk.toString());
-        cb();
-      },
-    });
-  return {
-    io: { stdout: mk((s) => (out += s)), stderr: mk((s) => (err += s)), cwd, env: {} },
-    out: () => out,
-    err: () => err,
-  };
-}
 
 const tmp = (p: string): string => mkdtempSync(join(tmpdir(), `tripline-build-cli-${p}-`));
 
 test('build exits 0 on the shipped library, prints the summary and where to open the site', async () => {
   const out = tmp('ok');
-  const c = capture();
+  const c = capture(repoRoot);
   assert.equal(await main(['build', 'content', '-o', out, '-q'], c.io), 0, c.err());
   assert.equal(c.err(), '', 'a quiet successful build prints nothing on stderr');
   assert.match(c.out(), /^\d+ detections, \d+ ATT&CK techniques/);
@@ -64,13 +47,13 @@ test('build exits 1 when the content has errors, naming the file, position and c
       '',
     ].join('\n'),
   );
-  const c = capture();
+  const c = capture(repoRoot);
   assert.equal(await main(['build', dir, '-o', join(dir, 'out')], c.io), 1);
   assert.match(c.err(), /bad\.yml\(9,28\): error TL2002: condition references 'missing'/);
 });
 
 test('build exits 2 on an unknown option and shows the usage', async () => {
-  const c = capture();
+  const c = capture(repoRoot);
   assert.equal(await main(['build', '--bogus'], c.io), 2);
   assert.match(c.err(), /error TL9002: Unknown option '--bogus'/);
   assert.match(c.err(), /Usage: tripline build \[CONTENT_DIR\]/);
@@ -78,7 +61,7 @@ test('build exits 2 on an unknown option and shows the usage', async () => {
 
 test('build exits 2 when the content folder does not exist', async () => {
   const missing = join(tmp('missing'), 'no-such-content');
-  const c = capture();
+  const c = capture(repoRoot);
   assert.equal(await main(['build', missing, '-o', join(missing, 'out')], c.io), 2);
   assert.match(c.err(), /error TL8028: content directory '.*no-such-content' not found/);
   assert.equal(c.out(), '', 'nothing is reported as built');
@@ -87,10 +70,10 @@ test('build exits 2 when the content folder does not exist', async () => {
 
 test('build exits 2 when a --rules folder does not exist or a target is unknown', async () => {
   const base = tmp('usage');
-  const c = capture();
+  const c = capture(repoRoot);
   assert.equal(await main(['build', '--rules', join(base, 'nope'), '-o', join(base, 'out')], c.io), 2);
   assert.match(c.err(), /error TL8100: Sigma rules directory '.*nope' not found/);
-  const d = capture();
+  const d = capture(repoRoot);
   assert.equal(await main(['build', 'content', '--targets', 'splunkk', '-o', join(base, 'out2')], d.io), 2);
   assert.match(d.err(), /error TL8101: unknown package target 'splunkk' \(targets: splunk, sentinel/);
 });
@@ -149,7 +132,7 @@ test('the threaded CLI build writes exactly what the single-threaded runBuild wr
   const rules = join(base, 'rules');
   mkdirSync(rules);
   syntheticRules(rules, 80);
-  const c = capture();
+  const c = capture(repoRoot);
   assert.equal(await main(['build', '--rules', rules, '-o', join(base, 'cli'), '-q', '--no-site'], c.io), 0, c.err());
   const r = runBuild(undefined, { out: join(base, 'lib'), rules: [rules] });
   assert.ok(r.ok);

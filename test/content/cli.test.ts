@@ -3,31 +3,13 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { main } from '../../src/cli/main.js';
-import type { CliIO } from '../../src/cli/command.js';
 import { loadContent } from '../../src/content/index.js';
 import { contentDir, repoRoot, sharedDir } from './helpers.js';
-
-function capture(cwd = repoRoot): { io: CliIO; out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  const mk = (f: (s: string) => void): Writable =>
-    new Writable({
-      write(chunk: Buffer, _enc, cb) {
-        f(chunk.toString());
-        cb();
-      },
-    });
-  return {
-    io: { stdout: mk((s) => (out += s)), stderr: mk((s) => (err += s)), cwd, env: {} },
-    out: () => out,
-    err: () => err,
-  };
-}
+import { capture } from '../helpers/cli.js';
 
 test('tripline coverage prints coverage by tactic and writes a Navigator layer', async () => {
-  const c = capture();
+  const c = capture(repoRoot);
   const layerPath = join(mkdtempSync(join(tmpdir(), 'tripline-cov-')), 'layer.json');
   assert.equal(await main(['coverage', contentDir, '--navigator', layerPath], c.io), 0, c.err());
   assert.match(c.out(), /^Collection\s+\d+ \/ \d+/m);
@@ -46,7 +28,7 @@ test('tripline coverage --format json reports techniques and, with --atomics, at
     t.skip('../shared not found');
     return;
   }
-  const c = capture();
+  const c = capture(repoRoot);
   const code = await main(
     ['coverage', contentDir, '--format', 'json', '--atomics', join(shared, 'data/atomic-red-team/atomics')],
     c.io,
@@ -68,8 +50,8 @@ test('tripline coverage --format json reports techniques and, with --atomics, at
 });
 
 test('tripline coverage exits 2 on a bad --format and 1 on a missing folder', async () => {
-  assert.equal(await main(['coverage', contentDir, '--format', 'xml'], capture().io), 2);
-  const c = capture();
+  assert.equal(await main(['coverage', contentDir, '--format', 'xml'], capture(repoRoot).io), 2);
+  const c = capture(repoRoot);
   assert.equal(await main(['coverage', '/no/such/content'], c.io), 1);
   assert.match(c.err(), /TL8028/);
 });
@@ -94,12 +76,12 @@ test('tripline new detection scaffolds a file that loads without errors', async 
 });
 
 test('tripline new rejects unknown techniques and missing arguments as usage errors', async () => {
-  const c = capture();
+  const c = capture(repoRoot);
   assert.equal(await main(['new', 'detection', '--technique', 'T9999', '-o', '-'], c.io), 2);
   assert.match(c.err(), /TL8016/);
-  assert.equal(await main(['new', 'detection', '-o', '-'], capture().io), 2);
-  assert.equal(await main(['new', 'story', '--technique', 'T1119'], capture().io), 2);
-  const d = capture();
+  assert.equal(await main(['new', 'detection', '-o', '-'], capture(repoRoot).io), 2);
+  assert.equal(await main(['new', 'story', '--technique', 'T1119'], capture(repoRoot).io), 2);
+  const d = capture(repoRoot);
   assert.equal(
     await main(['new', 'detection', '--technique', 'T1119', '--title', 'My Rule', '-o', '-'], d.io),
     0,

@@ -4,7 +4,7 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
-import { capture } from '../meta/cli.test.js';
+import { capture } from '../helpers/cli.js';
 import { repoRoot } from '../helpers/shared.js';
 
 interface TestJson {

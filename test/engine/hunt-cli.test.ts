@@ -3,27 +3,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { main } from '../../src/cli/main.js';
 import { rule } from './helpers.js';
-
-function capture(): { io: NonNullable<Parameters<typeof main>[1]>; out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  const mk = (f: (s: string) => void): Writable =>
-    new Writable({
-      write(chunk: Buffer, _enc, cb) {
-        f(chunk.toString());
-        cb();
-      },
-    });
-  return {
-    io: { stdout: mk((s) => (out += s)), stderr: mk((s) => (err += s)), cwd: process.cwd(), env: {} },
-    out: () => out,
-    err: () => err,
-  };
-}
+import { capture } from '../helpers/cli.js';
 
 function fixture(): { dir: string; rules: string } {
   const dir = mkdtempSync(join(tmpdir(), 'tripline-hunt-'));

@@ -3,30 +3,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { main } from '../../src/cli/main.js';
 import { ATTACK_SAMPLES, haveShared } from './shared.js';
-
-function capture(cwd: string): {
-  io: Parameters<typeof main>[1] & object;
-  out: () => string;
-  err: () => string;
-} {
-  let out = '';
-  let err = '';
-  const sink = (f: (s: string) => void): Writable =>
-    new Writable({
-      write(chunk: Buffer, _enc, cb) {
-        f(chunk.toString());
-        cb();
-      },
-    });
-  return {
-    io: { stdout: sink((s) => (out += s)), stderr: sink((s) => (err += s)), cwd, env: {} },
-    out: () => out,
-    err: () => err,
-  };
-}
+import { capture } from '../helpers/cli.js';
 
 const SAMPLE = 'Defense Evasion/DE_WinEventLogSvc_Crash_System_7036.evtx';
 

@@ -1,25 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Writable } from 'node:stream';
 import { main } from '../../src/cli/main.js';
 import { commands } from '../../src/cli/commands/index.js';
-
-export function capture(): { io: Parameters<typeof main>[1] & object; out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  const mk = (f: (s: string) => void): Writable =>
-    new Writable({
-      write(chunk: Buffer, _enc, cb) {
-        f(chunk.toString());
-        cb();
-      },
-    });
-  return {
-    io: { stdout: mk((s) => (out += s)), stderr: mk((s) => (err += s)), cwd: process.cwd(), env: {} },
-    out: () => out,
-    err: () => err,
-  };
-}
+import { capture } from '../helpers/cli.js';
 
 test('tripline --help lists every command', async () => {
   const c = capture();

@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
-import { capture } from '../meta/cli.test.js';
+import { capture } from '../helpers/cli.js';
 
 function fixtureDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'tripline-check-'));
