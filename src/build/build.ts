@@ -3,7 +3,7 @@
  * target, ATT&CK layers, index.json, the build report. Writes only under the output folder.
  */
 import { resolve } from 'node:path';
-import type { Result } from '../diagnostics/index.js';
+import type { Diagnostic, Result } from '../diagnostics/index.js';
 import { fail, ok } from '../diagnostics/index.js';
 import { computeCoverage, toNavigatorLayer } from '../attack/index.js';
 import { ConversionCache } from './cache.js';
@@ -98,16 +98,7 @@ export function runBuild(contentDir: string | undefined, options: RunBuildOption
   const cache = loadCache(options, cacheFile);
   const built = buildCatalogueFull(contentDir, { ...options, cache });
   if (!built.ok) return fail(built.diagnostics);
-  const cat = built.value.catalogue;
-  const { tree, report, reportText } = renderOutputs(cat, cache);
-  let files: string[];
-  try {
-    files = tree.write(outDir);
-    cache.save(cacheFile);
-  } catch (e) {
-    return writeError(options, e);
-  }
-  return ok({ catalogue: cat, report, reportText, files, out: outDir }, built.diagnostics);
+  return writeOutputs(built.value.catalogue, cache, outDir, cacheFile, options, built.diagnostics);
 }
 
 export interface RunBuildAsyncOptions extends RunBuildOptions {
@@ -145,8 +136,19 @@ export async function runBuildAsync(
     await worker?.close();
   }
   if (!built.ok) return fail(built.diagnostics);
-  const cat = built.value.catalogue;
-  options.onCatalogue?.(cat);
+  options.onCatalogue?.(built.value.catalogue);
+  return writeOutputs(built.value.catalogue, cache, outDir, cacheFile, options, built.diagnostics);
+}
+
+/** Render the packages, report and catalogue, write them and the cache. */
+function writeOutputs(
+  cat: Catalogue,
+  cache: ConversionCache,
+  outDir: string,
+  cacheFile: string,
+  options: RunBuildOptions,
+  diagnostics: Diagnostic[],
+): Result<BuildResult> {
   const { tree, report, reportText } = renderOutputs(cat, cache);
   let files: string[];
   try {
@@ -155,5 +157,5 @@ export async function runBuildAsync(
   } catch (e) {
     return writeError(options, e);
   }
-  return ok({ catalogue: cat, report, reportText, files, out: outDir }, built.diagnostics);
+  return ok({ catalogue: cat, report, reportText, files, out: outDir }, diagnostics);
 }
