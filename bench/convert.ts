@@ -11,7 +11,7 @@
  *   npm run build && node build/bench/convert.js [RUNS]
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { LoweringCache } from '../src/backends/convert.js';
@@ -20,18 +20,14 @@ import { listTargets } from '../src/backends/registry.js';
 import { lowerRule } from '../src/ir/lower.js';
 import type { SigmaFile } from '../src/sigma/ast.js';
 import { parseSigmaText } from '../src/sigma/parse.js';
-import { walkFiles } from '../src/util/files.js';
+import { corpusRuleFiles, repoRoot as root } from './corpus.js';
 
-const root = resolve(import.meta.dirname, '../..');
-const shared = [resolve(root, '../shared'), resolve(root, '../../shared')].find((d) => existsSync(d));
-if (!shared) {
+const corpus = corpusRuleFiles();
+if (!corpus) {
   console.log('../shared not found: nothing to measure');
   process.exit(0);
 }
-const dirs = ['rules', 'rules-emerging-threats', 'rules-threat-hunting'].map((d) =>
-  resolve(shared, 'corpus/sigmahq', d),
-);
-const files = walkFiles(dirs, ['.yml', '.yaml']).files;
+const { dirs, files } = corpus;
 const runs = Math.max(5, Number(process.argv[2] ?? 5));
 const targets = listTargets().map((t) => t.name);
 

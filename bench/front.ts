@@ -10,26 +10,21 @@
  *   npx tsc -p . && node build/bench/front.js [RUNS]
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { lowerRule } from '../src/ir/lower.js';
 import type { IrRule } from '../src/ir/types.js';
 import type { Result } from '../src/diagnostics/index.js';
 import type { SigmaFile } from '../src/sigma/ast.js';
 import { parseSigmaText } from '../src/sigma/parse.js';
-import { walkFiles } from '../src/util/files.js';
+import { corpusRuleFiles } from './corpus.js';
 
-const root = resolve(import.meta.dirname, '../..');
-const shared = [resolve(root, '../shared'), resolve(root, '../../shared')].find((d) => existsSync(d));
-if (!shared) {
+const corpus = corpusRuleFiles();
+if (!corpus) {
   console.log('../shared not found: nothing to measure');
   process.exit(0);
 }
-const dirs = ['rules', 'rules-emerging-threats', 'rules-threat-hunting'].map((d) =>
-  resolve(shared, 'corpus/sigmahq', d),
-);
-const files = walkFiles(dirs, ['.yml', '.yaml']).files;
+const { files } = corpus;
 const once = process.argv[2] === '--once';
 const runs = once ? 1 : Math.max(5, Number(process.argv[2] ?? 9));
 

@@ -1,0 +1,20 @@
+/** The SigmaHQ corpus folders the conversion benchmarks read, or undefined without ../shared. */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { walkFiles } from '../src/util/files.js';
+
+export const repoRoot = resolve(import.meta.dirname, '../..');
+
+/** ../shared from the repository (or from a worktree one level deeper). */
+export const sharedDir = [resolve(repoRoot, '../shared'), resolve(repoRoot, '../../shared')].find((d) =>
+  existsSync(d),
+);
+
+/** rules, rules-emerging-threats and rules-threat-hunting: the ~3,750 rules issue 5 measures. */
+export function corpusRuleFiles(): { dirs: string[]; files: string[] } | undefined {
+  if (!sharedDir) return undefined;
+  const dirs = ['rules', 'rules-emerging-threats', 'rules-threat-hunting'].map((d) =>
+    resolve(sharedDir, 'corpus/sigmahq', d),
+  );
+  return { dirs, files: walkFiles(dirs, ['.yml', '.yaml']).files };
+}
