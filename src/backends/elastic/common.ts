@@ -10,6 +10,7 @@ import { TextBackend } from '../text/backend.js';
 import type { ConversionContext } from '../text/context.js';
 import type { Printed } from '../text/printer.js';
 import { containsSpecial } from '../text/strings.js';
+import { ipv6Groups, ipv6Text } from '../../util/ipv6.js';
 import type { TokenTable } from '../text/token-table.js';
 
 type FieldMatch = Extract<IrNode, { kind: 'FieldMatch' }>;
@@ -124,56 +125,13 @@ export function normalizeCidr(cidr: string, version: 4 | 6): string | null {
     const m = (n & mask) >>> 0;
     return `${[24, 16, 8, 0].map((s) => (m >>> s) & 255).join('.')}/${String(len)}`;
   }
-  const groups = expandIpv6(addr);
+  const groups = ipv6Groups(addr);
   if (groups === null) return null;
   const masked = groups.map((g, i) => {
     const bits = Math.max(0, Math.min(16, len - i * 16));
     return g & ((0xffff << (16 - bits)) & 0xffff);
   });
-  return `${compressIpv6(masked)}/${String(len)}`;
-}
-
-function expandIpv6(addr: string): number[] | null {
-  const halves = addr.split('::');
-  if (halves.length > 2) return null;
-  const parse = (s: string): number[] | null => {
-    if (s === '') return [];
-    const out: number[] = [];
-    for (const g of s.split(':')) {
-      if (!/^[0-9a-f]{1,4}$/i.test(g)) return null;
-      out.push(parseInt(g, 16));
-    }
-    return out;
-  };
-  const head = parse(halves[0] ?? '');
-  const tail = halves.length === 2 ? parse(halves[1] ?? '') : [];
-  if (head === null || tail === null) return null;
-  if (halves.length === 1) return head.length === 8 ? head : null;
-  const fill = 8 - head.length - tail.length;
-  if (fill < 1) return null;
-  return [...head, ...Array<number>(fill).fill(0), ...tail];
-}
-
-/** RFC 5952 text, as Python prints IPv6 addresses: longest run (≥ 2) of zero groups becomes `::`. */
-function compressIpv6(groups: number[]): string {
-  let best = -1;
-  let bestLen = 0;
-  for (let i = 0; i < groups.length;) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < groups.length && groups[j] === 0) j++;
-    if (j - i > bestLen) {
-      best = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  const hex = groups.map((g) => g.toString(16));
-  if (bestLen < 2) return hex.join(':');
-  return `${hex.slice(0, best).join(':')}::${hex.slice(best + bestLen).join(':')}`;
+  return `${ipv6Text(masked)}/${String(len)}`;
 }
 
 /** Python's ipaddress.ip_address accepts the text (no leading zeros in IPv4 octets). */
@@ -181,5 +139,5 @@ export function isIpAddress(s: string): boolean {
   if (/^\d{1,3}(?:\.\d{1,3}){3}$/.test(s)) {
     return s.split('.').every((o) => Number(o) <= 255 && (o === '0' || !o.startsWith('0')));
   }
-  return s.includes(':') && expandIpv6(s) !== null;
+  return s.includes(':') && ipv6Groups(s) !== null;
 }

@@ -7,7 +7,7 @@
  * become escaped regex text, Windows EventIDs get their channel prefix, vendor fields are written
  * `fields['…']`, vendor/product filters are prepended); ./finalize.ts does the same steps.
  */
-import { ipv6Text } from '../../util/ipv6.js';
+import { ipv6Groups, ipv6Text } from '../../util/ipv6.js';
 import type { IrNode, StrPart } from '../../ir/types.js';
 import type { BackendConvertOptions } from '../text/backend.js';
 import { TextBackend } from '../text/backend.js';
@@ -69,20 +69,6 @@ function balanced(rx: string): boolean {
     else if (c === ')' && --depth < 0) return false;
   }
   return depth === 0 && !inClass;
-}
-
-/** Eight 16-bit groups of an IPv6 address, or null. */
-function ipv6Groups(addr: string): number[] | null {
-  const [head = '', tail] = addr.split('::');
-  const h = head ? head.split(':') : [];
-  const t = tail !== undefined && tail !== '' ? tail.split(':') : [];
-  if (tail === undefined && h.length !== 8) return null;
-  const groups = [...h, ...Array<string>(8 - h.length - t.length).fill('0'), ...t].map((g) =>
-    parseInt(g, 16),
-  );
-  return groups.length === 8 && groups.every((g) => Number.isInteger(g) && g >= 0 && g <= 0xffff)
-    ? groups
-    : null;
 }
 
 /** IPv6 network → prefixes with a trailing `*` at hex-digit boundaries (a /128 stays exact). */
