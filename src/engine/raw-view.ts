@@ -1,0 +1,160 @@
+/**
+ * The EventViews of RawEventReader: the reused view of the line just read, and the detached view a hit
+ * keeps (the line's bytes, fields decoded or the line parsed on first use).
+ */
+import type { EventView, ViewMeta } from './event.js';
+import { dottedValue, parseTime, scalarValues, toEventView } from './event.js';
+import type { RawEventReader } from './raw-event.js';
+
+/** The view of the line the reader last read (reused: valid until the next line). */
+export class RawEventView implements EventView {
+  channel: string | undefined;
+  eventId: number | undefined;
+  provider: string | undefined;
+  computer: string | undefined;
+  recordId: number | string | undefined;
+  timestamp: string | undefined;
+  private lowerCache: Record<string, string> | undefined;
+  private buf: Uint8Array = new Uint8Array(0);
+  private start = 0;
+  private end = 0;
+  private parsedTime: number | undefined;
+  private parsed: EventView | undefined;
+
+  constructor(private readonly reader: RawEventReader) {}
+
+  reset(buf: Uint8Array, start: number, end: number, meta: ViewMeta): void {
+    this.buf = buf;
+    this.start = start;
+    this.end = end;
+    this.channel = meta.channel;
+    this.eventId = meta.eventId;
+    this.provider = meta.provider;
+    this.computer = meta.computer;
+    this.recordId = meta.recordId;
+    this.timestamp = meta.timestamp;
+    this.parsedTime = undefined;
+    this.parsed = undefined;
+    this.lowerCache = undefined;
+  }
+
+  /** The compiled matchers use lowerString (cached by the reader); this record is for other callers. */
+  get lower(): Record<string, string> {
+    return (this.lowerCache ??= Object.create(null) as Record<string, string>);
+  }
+
+  get time(): number {
+    return (this.parsedTime ??= parseTime(this.timestamp));
+  }
+
+  /** The line parsed the ordinary way (only for what the reader does not keep: the raw object, dotted paths). */
+  private materialize(): EventView {
+    return (this.parsed ??= toEventView(
+      JSON.parse(
+        Buffer.from(this.buf.buffer, this.buf.byteOffset + this.start, this.end - this.start).toString(
+          'utf8',
+        ),
+      ),
+    ));
+  }
+
+  get fields(): Record<string, unknown> {
+    return this.reader.fields();
+  }
+
+  get raw(): unknown {
+    return this.materialize().raw;
+  }
+
+  get root(): unknown {
+    return this.materialize().root;
+  }
+
+  get(name: string): unknown {
+    const v = this.reader.value(name);
+    if (v !== undefined || !name.includes('.')) return v;
+    return dottedValue(this.root, name);
+  }
+
+  lowerString(name: string): string | undefined {
+    const l = this.reader.lowerString(name);
+    if (l !== undefined || !name.includes('.')) return l;
+    const v = this.get(name);
+    return typeof v === 'string' ? v.toLowerCase() : undefined;
+  }
+
+  values(): string[] {
+    return scalarValues(this.reader.fields());
+  }
+
+  /** A copy that outlives the line (for hits and correlation inputs); parses the line only if asked to. */
+  detach(): EventView {
+    return new DetachedEventView(
+      Buffer.from(this.buf.subarray(this.start, this.end)),
+      {
+        channel: this.channel,
+        eventId: this.eventId,
+        provider: this.provider,
+        computer: this.computer,
+        recordId: this.recordId,
+        timestamp: this.timestamp,
+      },
+      this.time,
+    );
+  }
+}
+
+/** A hit's event: the line's bytes and its metadata; fields and the raw object by parsing on first use. */
+class DetachedEventView implements EventView {
+  readonly channel: string | undefined;
+  readonly eventId: number | undefined;
+  readonly provider: string | undefined;
+  readonly computer: string | undefined;
+  readonly recordId: number | string | undefined;
+  readonly timestamp: string | undefined;
+  private parsed: EventView | undefined;
+
+  constructor(
+    private readonly line: Buffer,
+    meta: ViewMeta,
+    readonly time: number,
+  ) {
+    this.channel = meta.channel;
+    this.eventId = meta.eventId;
+    this.provider = meta.provider;
+    this.computer = meta.computer;
+    this.recordId = meta.recordId;
+    this.timestamp = meta.timestamp;
+  }
+
+  private materialize(): EventView {
+    return (this.parsed ??= toEventView(JSON.parse(this.line.toString('utf8'))));
+  }
+
+  get fields(): Record<string, unknown> {
+    return this.materialize().fields;
+  }
+  get raw(): unknown {
+    return this.materialize().raw;
+  }
+  get root(): unknown {
+    return this.materialize().root;
+  }
+  get lower(): Record<string, string> {
+    return this.materialize().lower;
+  }
+  get(name: string): unknown {
+    return this.materialize().get(name);
+  }
+  lowerString(name: string): string | undefined {
+    return this.materialize().lowerString(name);
+  }
+  values(): string[] {
+    return this.materialize().values();
+  }
+}
+
+/** A view that outlives its line: detached raw views, anything else as is. */
+export function detached(ev: EventView): EventView {
+  return ev instanceof RawEventView ? ev.detach() : ev;
+}
