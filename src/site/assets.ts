@@ -25,7 +25,7 @@ pre{background:var(--code);padding:.8rem;overflow:auto;border:1px solid var(--li
 .badge{display:inline-block;padding:0 .45rem;border-radius:3px;background:#e6e9f0;font-size:.8rem}
 .st-converted{background:#d8f3dc}.st-degraded{background:#fff1c2}.st-unsupported{background:#ffd8d6}
 .sev{font-weight:600}.sev-critical,.sev-high{color:#b42318}.sev-medium{color:#b54708}.sev-low,.sev-informational{color:#175cd3}
-.t-kw{color:#7c3aed;font-weight:600}.t-str{color:#0f7b3f}.t-num{color:#b45309}.t-op{color:#be185d}.t-com{color:#6b7280;font-style:italic}.t-fn{color:#1d4ed8}
+t-kw{color:#7c3aed;font-weight:600}t-str{color:#0f7b3f}t-num{color:#b45309}t-op{color:#be185d}t-com{color:#6b7280;font-style:italic}t-fn{color:#1d4ed8}
 .matrix{display:flex;gap:.4rem;overflow-x:auto;padding-bottom:.5rem}.tactic-col{min-width:9.5rem;flex:1}
 .tactic-col h3{font-size:.85rem;margin:.2rem 0}.tactic-col p{font-size:.75rem;margin:0 0 .3rem}
 .cell{display:flow-root;font-size:.75rem;padding:.25rem .35rem;margin-bottom:.2rem;border-radius:3px;text-decoration:none;color:#0b1a3a;border:1px solid #c8d6f0}

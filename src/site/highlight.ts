@@ -1,6 +1,6 @@
 /**
  * A small syntax highlighter for the seven query languages: keywords, strings, numbers, operators
- * and comments, emitted as escaped HTML with `<span class="t-…">`. Tokens are escaped one by one, so
+ * and comments, emitted as escaped HTML with `<t-kw>`-style elements. Tokens are escaped one by one, so
  * a hostile query cannot inject markup.
  */
 import { esc } from './escape.js';
@@ -94,7 +94,11 @@ const LANGS: Record<QueryLanguage, LanguageDef> = {
   },
 };
 
-const span = (cls: string, text: string): string => `<span class="t-${cls}">${esc(text)}</span>`;
+/**
+ * A token as a `<t-…>` element (an undefined custom element: inline, styled by the site CSS). Half the
+ * bytes of `<span class="t-…">`, which mattered: highlighted queries are most of the site's pages.
+ */
+const span = (cls: string, text: string): string => `<t-${cls}>${esc(text)}</t-${cls}>`;
 
 /** Sticky copies of the language's operator patterns (matched in place, without slicing the query). */
 const STICKY_OPS = new Map<RegExp, RegExp>();

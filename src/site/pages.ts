@@ -76,7 +76,7 @@ export function homePage(ctx: ViewContext): string {
 }
 
 /** Past this many detections a technique page lists the rest instead of inlining them (large rule sets). */
-const FULL_SECTIONS = 25;
+const FULL_SECTIONS = 12;
 
 export function techniquePage(ctx: ViewContext, t: CatalogueTechnique): string {
   const dets = t.detections.map((id) => ctx.index.detection.get(id)).filter((d) => d !== undefined);

@@ -88,7 +88,7 @@ test('T1119 technique page: query tabs switch and a query is copied', async (t) 
   assert.ok(!(await page.locator(`#${await splTab.getAttribute('aria-controls')}`).isVisible()));
   const kql = await kqlPanel.locator('code').first().innerText();
   assert.match(kql, /\| where /, 'the KQL query is shown');
-  assert.ok((await kqlPanel.locator('code .t-kw').count()) > 0, 'keywords are highlighted');
+  assert.ok((await kqlPanel.locator('code t-kw').count()) > 0, 'keywords are highlighted');
   await kqlPanel.locator('[data-copy]').first().click();
   const panelId = (await kqlTab.getAttribute('aria-controls')) ?? '';
   await page.waitForFunction(

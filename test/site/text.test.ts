@@ -68,21 +68,21 @@ test('renderMarkdown escapes raw HTML and refuses script links', () => {
 
 test('highlight marks keywords, strings, numbers and operators per language', () => {
   const kql = highlight(`SecurityEvent | where EventID == 4688 and CommandLine has "dir /s"`, 'kql');
-  assert.match(kql, /<span class="t-kw">where<\/span>/);
-  assert.match(kql, /<span class="t-num">4688<\/span>/);
-  assert.match(kql, /<span class="t-op">==<\/span>/);
-  assert.match(kql, /<span class="t-str">&quot;dir \/s&quot;<\/span>/);
+  assert.match(kql, /<t-kw>where<\/t-kw>/);
+  assert.match(kql, /<t-num>4688<\/t-num>/);
+  assert.match(kql, /<t-op>==<\/t-op>/);
+  assert.match(kql, /<t-str>&quot;dir \/s&quot;<\/t-str>/);
   const spl = highlight(`index=main | STATS count BY host`, 'spl');
-  assert.match(spl, /<span class="t-kw">STATS<\/span>/, 'SPL keywords are case-insensitive');
+  assert.match(spl, /<t-kw>STATS<\/t-kw>/, 'SPL keywords are case-insensitive');
   const yaral = highlight(
     `rule x {\n  events:\n    $e.target.process.file.full_path = /robocopy\\.exe$/ nocase\n}`,
     'yaral',
   );
-  assert.match(yaral, /<span class="t-kw">rule<\/span>/);
-  assert.match(yaral, /<span class="t-str">\/robocopy\\.exe\$\/<\/span>/);
+  assert.match(yaral, /<t-kw>rule<\/t-kw>/);
+  assert.match(yaral, /<t-str>\/robocopy\\.exe\$\/<\/t-str>/);
   const aql = highlight(`SELECT * FROM events WHERE "CommandLine" ILIKE '%dir%' -- note`, 'aql');
-  assert.match(aql, /<span class="t-kw">ILIKE<\/span>/);
-  assert.match(aql, /<span class="t-com">-- note<\/span>/);
+  assert.match(aql, /<t-kw>ILIKE<\/t-kw>/);
+  assert.match(aql, /<t-com>-- note<\/t-com>/);
 });
 
 test('highlight output is escaped, whatever the query holds', () => {
@@ -99,7 +99,7 @@ test('highlight output is escaped, whatever the query holds', () => {
     'yaml',
   ] as const) {
     const html = highlight(`x = "${XSS}" | ${XSS} '</span><script>' // ${XSS}`, lang);
-    assert.ok(!/<(?!\/?span\b)/.test(html), `${lang}: only span tags: ${html}`);
+    assert.ok(!/<(?!\/?t-(?:kw|str|num|op|com|fn)>)/.test(html), `${lang}: only token tags: ${html}`);
     const text = html
       .replace(/<[^>]+>/g, '')
       .replace(/&lt;/g, '<')
