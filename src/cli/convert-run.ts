@@ -150,6 +150,11 @@ const PARALLEL_MIN_FILES = 200;
  * 5.9 s wall, 11.4 s vs 8.4 s CPU), so the default stays single-threaded there.
  */
 const PARALLEL_MIN_CORES = 4;
+/**
+ * Single-threaded runs go chunk by chunk too: a chunk's syntax trees die young once it is converted,
+ * where one chunk of every file kept them all alive through the run (corpus to splunk, -j 1: 1.35 s
+ * vs 1.5 s wall, peak RSS 120 vs 163 MB).
+ */
 const CHUNK_SIZE = 48;
 
 export function defaultJobs(files: number): number {
@@ -167,12 +172,11 @@ export async function convertParallel(
   converters: readonly Converter[],
   jobs: number,
 ): Promise<ParallelRun> {
-  const chunkSize = jobs > 1 ? CHUNK_SIZE : Math.max(1, files.length);
-  const nChunks = Math.ceil(files.length / chunkSize);
+  const nChunks = Math.ceil(files.length / CHUNK_SIZE);
   const results: (FileOutcome[] | undefined)[] = new Array<FileOutcome[] | undefined>(nChunks);
   const input: WorkerInput = {
     files: [...files],
-    chunkSize,
+    chunkSize: CHUNK_SIZE,
     targets: [...targets],
     counter: new SharedArrayBuffer(4),
   };
@@ -195,7 +199,7 @@ export async function convertParallel(
   drainChunks(input, converters, (i, outcomes) => (results[i] = outcomes));
   await Promise.all(workers);
   for (let i = 0; i < nChunks; i++) {
-    results[i] ??= convertChunk(files.slice(i * chunkSize, (i + 1) * chunkSize), converters);
+    results[i] ??= convertChunk(files.slice(i * CHUNK_SIZE, (i + 1) * CHUNK_SIZE), converters);
   }
   const outcomes = results.flatMap((r) => r ?? []);
   if (nChunks > 1) regroupCorrelations(outcomes, converters);
