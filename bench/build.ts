@@ -8,12 +8,13 @@
  *   npm run build && node build/bench/build.js [RUNS]
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Writable } from 'node:stream';
 import { main } from '../src/cli/main.js';
+import { sharedDir } from './corpus.js';
 
 interface RunFigures {
   wallMs: number;
@@ -71,8 +72,7 @@ const median = (xs: readonly number[]): number => {
 if (process.argv.includes('--child')) {
   await child(process.argv.slice(process.argv.indexOf('--child') + 1));
 } else {
-  // Worktrees sit one level deeper than the main checkout.
-  const shared = [resolve(root, '../shared'), resolve(root, '../../shared')].find((d) => existsSync(d));
+  const shared = sharedDir;
   if (!shared) {
     console.log('../shared not found: nothing to measure');
     process.exit(0);

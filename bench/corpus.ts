@@ -1,14 +1,16 @@
-/** The SigmaHQ corpus folders the conversion benchmarks read, or undefined without ../shared. */
+/** Where the benchmarks find ../shared, and the SigmaHQ corpus folders the conversion benchmarks read. */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { walkFiles } from '../src/util/files.js';
 
 export const repoRoot = resolve(import.meta.dirname, '../..');
 
-/** ../shared from the repository (or from a worktree one level deeper). */
-export const sharedDir = [resolve(repoRoot, '../shared'), resolve(repoRoot, '../../shared')].find((d) =>
-  existsSync(d),
-);
+/** ../shared from the repository (or from a worktree one level deeper; TRIPLINE_SHARED overrides), if present. */
+export const sharedDir = [
+  process.env.TRIPLINE_SHARED,
+  resolve(repoRoot, '../shared'),
+  resolve(repoRoot, '../../shared'),
+].find((d) => d !== undefined && existsSync(d));
 
 /** rules, rules-emerging-threats and rules-threat-hunting: the ~3,750 rules issue 5 measures. */
 export function corpusRuleFiles(): { dirs: string[]; files: string[] } | undefined {

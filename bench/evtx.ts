@@ -13,8 +13,9 @@ import { resolve } from 'node:path';
 import { readEvtx } from '../src/evtx/index.js';
 import { recordLine } from '../src/evtx/lines.js';
 import { walkFiles } from '../src/util/files.js';
+import { sharedDir } from './corpus.js';
 
-const shared = process.env.TRIPLINE_SHARED ?? resolve(import.meta.dirname, '../..', '../shared');
+const shared = sharedDir ?? '../shared';
 const samples = resolve(shared, 'evtx/attack-samples');
 const runs = Math.max(5, Number(process.argv[2] ?? 7));
 const files = walkFiles([samples], ['.evtx']).files;

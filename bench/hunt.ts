@@ -10,18 +10,16 @@
  */
 import { createReadStream, createWriteStream, existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
 import { Engine, huntFile } from '../src/engine/index.js';
 import type { SigmaDocument } from '../src/sigma/index.js';
 import { loadSigmaFile } from '../src/sigma/index.js';
 import { walkFiles } from '../src/util/files.js';
+import { sharedDir } from './corpus.js';
 
-const repo = resolve(import.meta.dirname, '../..');
-const shared =
-  [resolve(repo, '../shared'), resolve(repo, '../../shared')].find((p) => existsSync(p)) ??
-  resolve(repo, '../shared');
+const shared = sharedDir ?? '../shared';
 
 async function buildInput(copies: number): Promise<string> {
   const dir = join(tmpdir(), 'tripline-bench');
@@ -76,7 +74,7 @@ function median(xs: number[]): number {
 }
 
 async function main(): Promise<void> {
-  if (!existsSync(shared)) {
+  if (!sharedDir) {
     console.log('../shared not found: nothing to benchmark');
     return;
   }

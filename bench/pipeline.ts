@@ -3,19 +3,16 @@
  * exercises every kind of rewrite to every rule, several runs, print the median.
  * Run: npx tsc -p . && node build/bench/pipeline.js
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { lowerRule } from '../src/ir/lower.js';
 import type { IrRule } from '../src/ir/types.js';
 import { parseSigmaText } from '../src/sigma/parse.js';
 import { walkFiles } from '../src/util/files.js';
+import { sharedDir } from './corpus.js';
 import { applyPipelines, loadPipelineYaml, resolvePipeline, type Pipeline } from '../src/pipeline/index.js';
 
-const root = resolve(import.meta.dirname, '../..');
-const shared =
-  process.env.TRIPLINE_SHARED ??
-  [resolve(root, '../shared'), resolve(root, '../../shared')].find((d) => existsSync(d)) ??
-  resolve(root, '../shared');
+const shared = sharedDir ?? '../shared';
 const corpus = join(shared, 'corpus', 'sigmahq', 'rules');
 
 const yaml = `

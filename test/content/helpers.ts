@@ -2,13 +2,14 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
+import { sharedDir as shared } from '../helpers/shared.js';
 
 export const repoRoot = resolve(import.meta.dirname, '../../..');
 export const contentDir = join(repoRoot, 'content');
 
-/** ../shared beside the checkout; a worktree sits one level deeper. */
+/** ../shared, or undefined where it is absent (a user's clone). */
 export function sharedDir(): string | undefined {
-  return [resolve(repoRoot, '../shared'), resolve(repoRoot, '../../shared')].find((p) => existsSync(p));
+  return existsSync(shared) ? shared : undefined;
 }
 
 /** A throw-away content folder with the given files (paths relative to its root). */

@@ -1,16 +1,10 @@
 /** Shared helpers for the engine tests: rules from YAML text, events in, hits out (fast and reference). */
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { EngineOptions, Hit } from '../../src/engine/index.js';
 import { Engine, referenceMatch, toEventView } from '../../src/engine/index.js';
 import { parseSigmaText } from '../../src/sigma/index.js';
 import type { Diagnostic } from '../../src/diagnostics/index.js';
 
-export const repoRoot = resolve(import.meta.dirname, '../../..');
-/** ../shared beside the repository (or beside the worktree folder, for git worktrees under one parent). */
-export const shared =
-  [resolve(repoRoot, '../shared'), resolve(repoRoot, '../../shared')].find((p) => existsSync(p)) ??
-  resolve(repoRoot, '../shared');
+export { repoRoot, sharedDir as shared } from '../helpers/shared.js';
 
 export function compileText(
   yaml: string,

@@ -1,12 +1,9 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { walkFiles } from '../../src/util/files.js';
+import { sharedDir } from '../helpers/shared.js';
 
-/**
- * ../shared beside the repository (root = three levels up from build/test/evtx/). TRIPLINE_SHARED
- * overrides it for checkouts that live elsewhere (git worktrees).
- */
-export const SHARED = process.env.TRIPLINE_SHARED ?? resolve(import.meta.dirname, '../../..', '../shared');
+export const SHARED = sharedDir;
 export const ATTACK_SAMPLES = resolve(SHARED, 'evtx/attack-samples');
 export const REGRESSION_DATA = resolve(SHARED, 'corpus/sigmahq/regression_data');
 

@@ -9,10 +9,11 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { sharedDir } from '../helpers/shared.js';
 
 const root = resolve(import.meta.dirname, '../../..');
 const bin = join(root, 'bin/tripline.js');
-const shared = resolve(root, '../shared');
+const shared = sharedDir;
 
 function tripline(args: string[], cwd = root): { code: number | null; out: string; err: string } {
   const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', maxBuffer: 1 << 28 });

@@ -1,16 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { applyPipelines, loadPipelineObject, loadPipelineYaml } from '../../src/pipeline/index.js';
+import { sharedDir } from '../helpers/shared.js';
 import { lower } from './helpers.js';
 
-const repoRoot = resolve(import.meta.dirname, '../../..');
-// ../shared from the main checkout; worktrees sit one level deeper.
-const shared =
-  [resolve(repoRoot, '../shared'), resolve(repoRoot, '../../shared')].find((d) => existsSync(d)) ??
-  resolve(repoRoot, '../shared');
+const shared = sharedDir;
 const vectorsDir = join(shared, 'conformance', 'vectors');
 
 interface Vector {

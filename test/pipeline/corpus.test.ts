@@ -1,18 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { lowerRule } from '../../src/ir/lower.js';
 import type { IrNode, IrRule } from '../../src/ir/types.js';
 import { parseSigmaText } from '../../src/sigma/parse.js';
 import { walkFiles } from '../../src/util/files.js';
 import { applyPipelines, loadPipelineYaml } from '../../src/pipeline/index.js';
+import { sharedDir } from '../helpers/shared.js';
 
-const repoRoot = resolve(import.meta.dirname, '../../..');
-// ../shared from the main checkout; worktrees sit one level deeper.
-const shared =
-  [resolve(repoRoot, '../shared'), resolve(repoRoot, '../../shared')].find((d) => existsSync(d)) ??
-  resolve(repoRoot, '../shared');
+const shared = sharedDir;
 const corpus = join(shared, 'corpus', 'sigmahq');
 
 /** A pipeline that exercises every kind of rewrite on every rule. */
