@@ -8,8 +8,15 @@ import type { StrPart } from './types.js';
  */
 const SPECIAL = /[\\*?]/;
 const BACKSLASH = 0x5c;
-const STAR = 0x2a;
+const STAR_CODE = 0x2a;
 const QUESTION = 0x3f;
+
+/**
+ * The wildcard parts, shared by every string (lowered rules stay in memory during a conversion; a part is
+ * never modified in place).
+ */
+export const STAR: StrPart = { kind: 'WildcardMulti' };
+export const QMARK: StrPart = { kind: 'WildcardSingle' };
 
 export function parseSigmaString(s: string): StrPart[] {
   // Most values have no wildcard or backslash: one literal, without the character loop.
@@ -23,17 +30,17 @@ export function parseSigmaString(s: string): StrPart[] {
     const c = s.charCodeAt(i);
     if (c === BACKSLASH) {
       const n = s.charCodeAt(i + 1);
-      if (n === STAR || n === QUESTION || n === BACKSLASH) {
+      if (n === STAR_CODE || n === QUESTION || n === BACKSLASH) {
         // Drop the backslash; the escaped character starts the next slice.
         lit += s.slice(from, i);
         from = i + 1;
         i++;
       }
-    } else if (c === STAR || c === QUESTION) {
+    } else if (c === STAR_CODE || c === QUESTION) {
       lit += s.slice(from, i);
       if (lit !== '') parts.push({ kind: 'Lit', text: lit });
       lit = '';
-      parts.push(c === STAR ? { kind: 'WildcardMulti' } : { kind: 'WildcardSingle' });
+      parts.push(c === STAR_CODE ? STAR : QMARK);
       from = i + 1;
     }
   }

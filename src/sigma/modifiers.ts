@@ -57,10 +57,14 @@ export const MODIFIER_ALIASES: Readonly<Record<string, string>> = {
   dotall: 's',
 };
 
+/** Written name → canonical name (the table's own string, so every item shares it). */
+const CANONICAL: ReadonlyMap<string, string> = new Map([
+  ...Object.keys(MODIFIERS).map((m): [string, string] => [m, m]),
+  ...Object.entries(MODIFIER_ALIASES),
+]);
+
 export function canonicalModifier(written: string): string | undefined {
-  const alias = MODIFIER_ALIASES[written];
-  if (alias) return alias;
-  return Object.hasOwn(MODIFIERS, written) ? written : undefined;
+  return CANONICAL.get(written);
 }
 
 /** Closest known modifier, for "did you mean" hints. */

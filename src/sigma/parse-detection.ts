@@ -1,6 +1,7 @@
 /**
  * The detection part of a Sigma document (selections, items with modifiers, values, conditions), shared
- * by rules and filters. Document-level attributes are parsed in parse.ts.
+ * by rules and filters. Document-level attributes are parsed in parse.ts. Both read the document from a
+ * YAML tape (yaml-tape.ts): `n` below is the index of a node's record.
  */
 import type { Diagnostic, Span } from '../diagnostics/index.js';
 import type {
@@ -15,20 +16,23 @@ import type {
 import { parseCondition } from './condition.js';
 import { canonicalModifier, suggestModifier } from './modifiers.js';
 import { packed } from './packed.js';
-import type { YNode } from './yaml-reader.js';
+import { MAP, SCALAR, SEQ } from './yaml-tape.js';
+import type { YTape } from './yaml-tape.js';
+
+type Path = (string | number)[];
 
 export class DetectionParser {
   constructor(
     readonly file: string,
     readonly diagnostics: Diagnostic[],
-    readonly text: string,
+    readonly tape: YTape,
   ) {}
 
   diag(
     code: Diagnostic['code'],
     message: string,
     span: Span,
-    path?: (string | number)[],
+    path?: Path,
     severity?: Diagnostic['severity'],
   ): void {
     const d: Diagnostic = {
@@ -42,104 +46,138 @@ export class DetectionParser {
     this.diagnostics.push(d);
   }
 
-  detection(n: YNode, path: (string | number)[], needCondition: boolean): Detection | undefined {
-    if (n.kind !== 'map') {
+  detection(n: number, path: Path, needCondition: boolean): Detection | undefined {
+    const tape = this.tape;
+    if (tape.kind[n] !== MAP) {
       this.diag(
         'TL1031',
         `'${path.join('.')}' must be a mapping of selections and a 'condition'`,
-        n.span,
+        tape.span(n),
         path,
       );
       return undefined;
     }
+    const span = tape.span(n);
     const selections: NamedDetection[] = [];
     const conditions: Condition[] = [];
     let timeframe: string | undefined;
-    for (const e of n.entries) {
-      if (e.key === 'condition') {
-        const items = e.value.kind === 'seq' ? e.value.items : [e.value];
-        items.forEach((it) => {
-          if (it.kind !== 'scalar' || typeof it.value !== 'string') {
-            this.diag('TL2001', 'condition must be a string (or a list of strings)', it.span, [
-              ...path,
-              'condition',
-            ]);
-            return;
-          }
-          conditions.push(this.condition(it));
-        });
-      } else if (e.key === 'timeframe') {
-        timeframe = e.value.kind === 'scalar' ? String(e.value.value) : undefined;
+    for (let e = n + 1; e < tape.end[n]!; e = tape.end[e]!) {
+      const key = tape.keyOf(e);
+      const v = e + 1;
+      if (key === 'condition') {
+        if (tape.kind[v] === SEQ) {
+          for (let it = v + 1; it < tape.end[v]!; it = tape.end[it]!)
+            this.conditionItem(it, path, conditions);
+        } else this.conditionItem(v, path, conditions);
+      } else if (key === 'timeframe') {
+        timeframe = tape.kind[v] === SCALAR ? String(tape.value[v]) : undefined;
       } else {
-        const body = this.selection(e.value, [...path, e.key]);
-        if (body) selections.push({ name: e.key, span: e.keySpan, body });
+        const body = this.selection(v, path, key);
+        if (body) selections.push({ name: key, span: tape.span(e), body });
       }
     }
     if (conditions.length === 0 && needCondition) {
-      this.diag('TL2006', `'${path.join('.')}' has no 'condition'`, n.span, [...path, 'condition']);
+      this.diag('TL2006', `'${path.join('.')}' has no 'condition'`, span, [...path, 'condition']);
     }
-    const d: Detection = { selections: packed(selections), conditions: packed(conditions), span: n.span };
+    const d: Detection = { selections: packed(selections), conditions: packed(conditions), span };
     if (timeframe !== undefined) d.timeframe = timeframe;
     return d;
   }
 
-  private condition(it: YNode & { kind: 'scalar' }): Condition {
-    const text = String(it.value);
+  private conditionItem(it: number, path: Path, conditions: Condition[]): void {
+    const tape = this.tape;
+    if (tape.kind[it] !== SCALAR || typeof tape.value[it] !== 'string') {
+      this.diag('TL2001', 'condition must be a string (or a list of strings)', tape.span(it), [
+        ...path,
+        'condition',
+      ]);
+      return;
+    }
+    conditions.push(this.condition(it));
+  }
+
+  private condition(it: number): Condition {
+    const tape = this.tape;
+    const text = String(tape.value[it]);
+    const raw = tape.raw[it]!;
+    const quoted = tape.isQuoted(it);
     const single =
-      !text.includes('\n') && (it.plain || it.quoted) && !it.raw.includes('\\') && !it.raw.includes("''");
+      !text.includes('\n') && (tape.isPlain(it) || quoted) && !raw.includes('\\') && !raw.includes("''");
+    const span = tape.span(it);
     const at = (i: number): Span =>
-      single ? { line: it.span.line, column: it.span.column + (it.quoted ? 1 : 0) + i } : it.span;
+      single ? { line: span.line, column: span.column + (quoted ? 1 : 0) + i } : span;
     const r = parseCondition(text, at, this.file);
     this.diagnostics.push(...r.diagnostics);
-    const c: Condition = { text, span: it.span };
+    const c: Condition = { text, span };
     if (r.ast) c.ast = r.ast;
     return c;
   }
 
-  /** A named selection: map (AND), list of maps/values (OR), or a single value (keyword). */
-  selection(n: YNode, path: (string | number)[]): DetectionGroup | undefined {
-    if (n.kind === 'map') {
+  /**
+   * The selection `key` (a path element under `parent`): map (AND), list of maps/values (OR), or a single
+   * value (keyword).
+   */
+  selection(n: number, parent: Path, key: string | number): DetectionGroup | undefined {
+    const tape = this.tape;
+    const kind = tape.kind[n];
+    const span = tape.span(n);
+    if (kind === MAP) {
       const items: DetectionItem[] = [];
-      for (const e of n.entries) {
-        const it = this.item(e.key, e.keySpan, e.value, path);
+      for (let e = n + 1; e < tape.end[n]!; e = tape.end[e]!) {
+        const it = this.item(tape.keyOf(e), tape.span(e), e + 1, parent, key);
         if (it) items.push(it);
       }
-      if (n.entries.length === 0) this.diag('TL1031', 'empty selection', n.span, path);
-      return { kind: 'DetectionGroup', linking: 'and', items: packed(items), span: n.span };
+      if (tape.end[n] === n + 1) this.diag('TL1031', 'empty selection', span, [...parent, key]);
+      return { kind: 'DetectionGroup', linking: 'and', items: packed(items), span };
     }
-    if (n.kind === 'seq') {
-      if (n.items.length === 0) {
-        this.diag('TL1031', 'empty selection list', n.span, path);
-        return { kind: 'DetectionGroup', linking: 'or', items: [], span: n.span };
+    if (kind === SEQ) {
+      const end = tape.end[n]!;
+      if (end === n + 1) {
+        this.diag('TL1031', 'empty selection list', span, [...parent, key]);
+        return { kind: 'DetectionGroup', linking: 'or', items: [], span };
       }
-      if (n.items.every((x) => x.kind === 'scalar')) {
-        const values = n.items.map((x) => this.scalar(x));
+      let allScalars = true;
+      for (let x = n + 1; x < end; x = tape.end[x]!) if (tape.kind[x] !== SCALAR) allScalars = false;
+      if (allScalars) {
+        const values: SigmaScalar[] = [];
+        for (let x = n + 1; x < end; x = tape.end[x]!) values.push(this.scalar(x));
         return {
           kind: 'DetectionGroup',
           linking: 'and',
-          items: [{ kind: 'DetectionItem', key: '', modifiers: [], values, isList: true, span: n.span }],
-          span: n.span,
+          items: [
+            {
+              kind: 'DetectionItem',
+              key: '',
+              modifiers: [],
+              values: packed(values),
+              isList: true,
+              span,
+            },
+          ],
+          span,
         };
       }
       const items: (DetectionItem | DetectionGroup)[] = [];
-      n.items.forEach((x, i) => {
-        if (x.kind === 'scalar') {
+      let i = 0;
+      for (let x = n + 1; x < end; x = tape.end[x]!, i++) {
+        if (tape.kind[x] === SCALAR) {
+          const value = this.scalar(x);
           items.push({
             kind: 'DetectionItem',
             key: '',
             modifiers: [],
-            values: [this.scalar(x)],
+            values: [value],
             isList: false,
-            span: x.span,
+            span: value.span,
           });
-        } else if (x.kind === 'map') {
-          const g = this.selection(x, [...path, i]);
+        } else if (tape.kind[x] === MAP) {
+          const g = this.selection(x, [...parent, key], i);
           if (g) items.push(g);
         } else {
-          this.diag('TL1031', 'nested lists are not valid in a selection', x.span, [...path, i]);
+          this.diag('TL1031', 'nested lists are not valid in a selection', tape.span(x), [...parent, key, i]);
         }
-      });
-      return { kind: 'DetectionGroup', linking: 'or', items: packed(items), span: n.span };
+      }
+      return { kind: 'DetectionGroup', linking: 'or', items: packed(items), span };
     }
     return {
       kind: 'DetectionGroup',
@@ -149,30 +187,36 @@ export class DetectionParser {
           kind: 'DetectionItem',
           key: '',
           modifiers: [],
-          values: [this.scalar(n)],
+          values: [this.scalar(n, span)],
           isList: false,
-          span: n.span,
+          span,
         },
       ],
-      span: n.span,
+      span,
     };
   }
 
-  private scalar(x: YNode & { kind: 'scalar' }): SigmaScalar {
-    const v = x.value;
-    if (v === null) return { kind: 'null', span: x.span };
-    if (typeof v === 'boolean') return { kind: 'boolean', value: v, span: x.span };
-    if (typeof v === 'number') return { kind: 'number', value: v, raw: x.raw || String(v), span: x.span };
-    return { kind: 'string', value: v, span: x.span };
+  /** The scalar at x (`span`: its span, when already made). */
+  private scalar(x: number, span: Span = this.tape.span(x)): SigmaScalar {
+    const v = this.tape.value[x]!;
+    if (v === null) return { kind: 'null', span };
+    if (typeof v === 'boolean') return { kind: 'boolean', value: v, span };
+    if (typeof v === 'number') return { kind: 'number', value: v, raw: this.tape.raw[x] || String(v), span };
+    return { kind: 'string', value: v, span };
   }
 
-  /** `selectionPath` is the path of the selection holding the item (its own path adds `key`). */
+  /**
+   * The item `key: value` of a selection, where the selection is path element `selection` under
+   * `parent` (the item's own path adds `key`).
+   */
   private item(
     key: string,
     keySpan: Span,
-    value: YNode,
-    selectionPath: (string | number)[],
+    value: number,
+    parent: Path,
+    selection: string | number,
   ): DetectionItem | undefined {
+    const tape = this.tape;
     const bar = key.indexOf('|');
     const fieldName = bar < 0 ? key : key.slice(0, bar);
     const modifiers: Modifier[] = [];
@@ -185,28 +229,30 @@ export class DetectionParser {
         if (!name) {
           const hint = suggestModifier(w);
           this.diag('TL3001', `unknown modifier '${w}'${hint ? ` (did you mean '${hint}'?)` : ''}`, span, [
-            ...selectionPath,
+            ...parent,
+            selection,
             key,
           ]);
           ok = false;
-        } else modifiers.push({ name, written: w, span });
+        } else modifiers.push({ name, written: name === w ? name : w, span });
         col += w.length + 1;
       }
     }
-    let values: SigmaScalar[] = [];
+    const values: SigmaScalar[] = [];
     let isList = false;
-    if (value.kind === 'scalar') values = [this.scalar(value)];
-    else if (value.kind === 'seq') {
+    const kind = tape.kind[value];
+    if (kind === SCALAR) values.push(this.scalar(value));
+    else if (kind === SEQ) {
       isList = true;
-      for (let i = 0; i < value.items.length; i++) {
-        const x = value.items[i]!;
-        if (x.kind === 'scalar') values.push(this.scalar(x));
+      let i = 0;
+      for (let x = value + 1; x < tape.end[value]!; x = tape.end[x]!, i++) {
+        if (tape.kind[x] === SCALAR) values.push(this.scalar(x));
         else {
           this.diag(
             'TL1031',
-            `values of '${key}' must be plain values, not ${x.kind === 'map' ? 'mappings' : 'lists'}`,
-            x.span,
-            [...selectionPath, key, i],
+            `values of '${key}' must be plain values, not ${tape.kind[x] === MAP ? 'mappings' : 'lists'}`,
+            tape.span(x),
+            [...parent, selection, key, i],
           );
           ok = false;
         }
@@ -215,8 +261,8 @@ export class DetectionParser {
       this.diag(
         'TL1031',
         `the value of '${key}' must be a value or a list of values, not a mapping (check the indentation)`,
-        value.span,
-        [...selectionPath, key],
+        tape.span(value),
+        [...parent, selection, key],
       );
       return undefined;
     }

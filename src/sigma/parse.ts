@@ -16,8 +16,8 @@ import type {
 } from './ast.js';
 import { packed } from './packed.js';
 import { DetectionParser } from './parse-detection.js';
-import { decodeUtf8, readYaml, toPlain } from './yaml-reader.js';
-import type { YEntry, YNode } from './yaml-reader.js';
+import { decodeUtf8, readYamlTape } from './yaml-reader.js';
+import { MAP, SCALAR, SEQ, YTape } from './yaml-tape.js';
 
 export interface ParseOutput {
   file: SigmaFile;
@@ -56,6 +56,25 @@ const OPTIONAL_STRING_KEYS = [
   'level',
   'taxonomy',
 ] as const;
+const CORRELATION_TYPES = [
+  'event_count',
+  'value_count',
+  'temporal',
+  'temporal_ordered',
+  'value_sum',
+  'value_avg',
+  'value_percentile',
+];
+const CORRELATION_ATTRIBUTES = [
+  'type',
+  'rules',
+  'group-by',
+  'timespan',
+  'timeframe',
+  'condition',
+  'aliases',
+  'generate',
+];
 const RULE_KEYS = new Set([...META_KEYS, 'logsource', 'detection']);
 const CORRELATION_KEYS = new Set([...META_KEYS, 'correlation', 'generate']);
 const FILTER_KEYS = new Set([...META_KEYS, 'logsource', 'filter']);
@@ -67,48 +86,61 @@ export function parseSigmaBytes(bytes: Uint8Array, file: string): ParseOutput {
   return parseSigmaText(dec.text, file);
 }
 
+/**
+ * The tape documents are read into, kept from one file to the next (a parse runs to completion before
+ * the next starts); a tape grown by a very large file is let go.
+ */
+let shared: YTape | undefined;
+const KEEP_TAPE_RECORDS = 1 << 16;
+
 export function parseSigmaText(text: string, file: string): ParseOutput {
-  const y = readYaml(text, file);
+  const tape = shared ?? new YTape();
+  shared = undefined;
+  tape.reset();
+  try {
+    return parseTape(text, file, tape);
+  } finally {
+    if (tape.kind.length <= KEEP_TAPE_RECORDS) shared = tape;
+  }
+}
+
+function parseTape(text: string, file: string, tape: YTape): ParseOutput {
+  const y = readYamlTape(text, file, tape);
   const diagnostics = [...y.diagnostics];
   const documents: SigmaDocument[] = [];
-  const p = new DocParser(file, diagnostics, text);
-  let global: YMap | undefined;
-  let previous: YMap | undefined;
+  const p = new DocParser(file, diagnostics, tape);
+  let global = -1;
+  let previous = -1;
   let index = 0;
   for (const d of y.docs) {
     const root = d.root;
-    if (root === undefined || (root.kind === 'scalar' && root.value === null)) continue;
-    if (root.kind !== 'map') {
-      p.diag('TL1010', 'a Sigma document must be a mapping of attributes', root.span);
+    if (root < 0 || (tape.kind[root] === SCALAR && tape.value[root] === null)) continue;
+    if (tape.kind[root] !== MAP) {
+      p.diag('TL1010', 'a Sigma document must be a mapping of attributes', tape.span(root));
       continue;
     }
-    const action = entry(root, 'action');
-    if (action) {
-      const a = action.value.kind === 'scalar' ? String(action.value.value) : '';
-      const rest: YMap = {
-        kind: 'map',
-        entries: root.entries.filter((e) => e.key !== 'action'),
-        span: root.span,
-      };
+    const action = tape.entry(root, 'action');
+    if (action >= 0) {
+      const a = tape.kind[action + 1] === SCALAR ? String(tape.value[action + 1]) : '';
       if (a === 'global') {
-        global = rest;
+        global = without(tape, root, 'action');
       } else if (a === 'reset') {
-        global = undefined;
+        global = -1;
       } else if (a === 'repeat') {
-        if (!previous) {
-          p.diag('TL1025', "'action: repeat' needs a rule document before it", action.keySpan);
+        if (previous < 0) {
+          p.diag('TL1025', "'action: repeat' needs a rule document before it", tape.span(action));
           continue;
         }
-        const merged = merge(previous, rest);
+        const merged = merge(tape, previous, without(tape, root, 'action'));
         previous = merged;
         const doc = p.document(merged, index++);
         if (doc) documents.push(doc);
       } else {
-        p.diag('TL1025', `unknown action '${a}' (expected global, reset or repeat)`, action.value.span);
+        p.diag('TL1025', `unknown action '${a}' (expected global, reset or repeat)`, tape.span(action + 1));
       }
       continue;
     }
-    const merged = global ? merge(global, root) : root;
+    const merged = global >= 0 ? merge(tape, global, root) : root;
     previous = merged;
     const doc = p.document(merged, index++);
     if (doc) documents.push(doc);
@@ -116,28 +148,36 @@ export function parseSigmaText(text: string, file: string): ParseOutput {
   return { file: { file, documents }, diagnostics };
 }
 
-// A loop rather than entries.find: a rule looks up some thirty keys, and a closure per lookup showed up
-// in allocation profiles.
-function entry(map: YNode & { kind: 'map' }, key: string): YEntry | undefined {
-  for (const e of map.entries) if (e.key === key) return e;
-  return undefined;
+/** Appends a copy of the mapping at `map` without its entry `key`; returns the copy. */
+function without(tape: YTape, map: number, key: string): number {
+  const m = tape.open(MAP, tape.line[map]!, tape.col[map]!);
+  for (let e = map + 1; e < tape.end[map]!; e = tape.end[e]!) if (tape.keyOf(e) !== key) tape.copy(e);
+  tape.close(m);
+  return m;
 }
 
-type YMap = YNode & { kind: 'map' };
-
-/** Deep merge of mappings (legacy collections): b's keys win, nested maps merge. */
-function merge(a: YMap, b: YMap): YMap {
-  return mergeNode(a, b) as YMap;
-}
-
-function mergeNode(a: YNode, b: YNode): YNode {
-  if (a.kind !== 'map' || b.kind !== 'map') return b;
-  const entries: YEntry[] = a.entries.map((e) => {
-    const o = b.entries.find((x) => x.key === e.key);
-    return o ? { ...o, value: mergeNode(e.value, o.value) } : e;
-  });
-  for (const e of b.entries) if (!a.entries.some((x) => x.key === e.key)) entries.push(e);
-  return { kind: 'map', entries, span: b.span };
+/**
+ * Appends the deep merge of two nodes (legacy collections): b's keys win, nested maps merge; the result
+ * takes b's position. Returns the merged node.
+ */
+function merge(tape: YTape, a: number, b: number): number {
+  if (tape.kind[a] !== MAP || tape.kind[b] !== MAP) return tape.copy(b);
+  const m = tape.open(MAP, tape.line[b]!, tape.col[b]!);
+  for (let e = a + 1; e < tape.end[a]!; e = tape.end[e]!) {
+    const o = tape.entry(b, tape.keyOf(e));
+    if (o < 0) {
+      tape.copy(e);
+      continue;
+    }
+    const k = tape.key(tape.keyOf(o), tape.line[o]!, tape.col[o]!);
+    merge(tape, e + 1, o + 1);
+    tape.close(k);
+  }
+  for (let o = b + 1; o < tape.end[b]!; o = tape.end[o]!) {
+    if (tape.entry(a, tape.keyOf(o)) < 0) tape.copy(o);
+  }
+  tape.close(m);
+  return m;
 }
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -162,252 +202,298 @@ export function isUuid(s: string): boolean {
   return UUID_RE.test(s);
 }
 
+/** The top-level attributes the parser reads; their entries are found in one pass over a document. */
+const TOP_KEYS = [
+  'title',
+  'related',
+  'references',
+  'tags',
+  'falsepositives',
+  'fields',
+  'scope',
+  'logsource',
+  'detection',
+  'correlation',
+  'filter',
+  'generate',
+  ...OPTIONAL_STRING_KEYS,
+] as const;
+type TopKey = (typeof TOP_KEYS)[number];
+const TOP_SLOT: ReadonlyMap<string, number> = new Map(TOP_KEYS.map((k, i) => [k, i]));
+
 class DocParser extends DetectionParser {
-  document(root: YNode & { kind: 'map' }, index: number): SigmaDocument | undefined {
-    if (entry(root, 'correlation')) return this.correlation(root, index);
-    if (entry(root, 'filter')) return this.filter(root, index);
+  /** Key record of each of TOP_KEYS in the document being parsed (-1: absent). */
+  private readonly top: number[] = TOP_KEYS.map(() => -1);
+
+  document(root: number, index: number): SigmaDocument | undefined {
+    const tape = this.tape;
+    const top = this.top;
+    top.fill(-1);
+    for (let e = root + 1; e < tape.end[root]!; e = tape.end[e]!) {
+      const slot = TOP_SLOT.get(tape.keyOf(e));
+      if (slot !== undefined && top[slot]! < 0) top[slot] = e;
+    }
+    if (this.at('correlation') >= 0) return this.correlation(root, index);
+    if (this.at('filter') >= 0) return this.filter(root, index);
     return this.rule(root, index);
   }
 
-  private str(e: YEntry | undefined, path: string): string | undefined {
-    if (!e) return undefined;
-    const v = e.value;
-    if (v.kind === 'scalar' && v.value !== null) {
-      if (typeof v.value === 'string') return v.value;
-      return v.raw || String(v.value);
+  /** The key record of the document's attribute `key` (-1: absent). */
+  private at(key: TopKey): number {
+    return this.top[TOP_SLOT.get(key)!]!;
+  }
+
+  /** The string value of the entry at key record `e` (-1: absent). */
+  private str(e: number, path: string): string | undefined {
+    if (e < 0) return undefined;
+    const tape = this.tape;
+    const v = e + 1;
+    if (tape.kind[v] === SCALAR) {
+      const x = tape.value[v]!;
+      if (x === null) return undefined;
+      if (typeof x === 'string') return x;
+      return tape.raw[v] || String(x);
     }
-    if (v.kind === 'scalar') return undefined;
-    this.diag('TL1012', `'${path}' must be a string`, v.span, [path]);
+    this.diag('TL1012', `'${path}' must be a string`, tape.span(v), [path]);
     return undefined;
   }
 
-  private strList(e: YEntry | undefined, path: string): string[] {
-    if (!e) return [];
-    const v = e.value;
-    if (v.kind === 'scalar') return v.value === null ? [] : [String(v.value)];
-    if (v.kind === 'seq') {
+  private strList(e: number, path: string): string[] {
+    if (e < 0) return [];
+    const tape = this.tape;
+    const v = e + 1;
+    if (tape.kind[v] === SCALAR) return tape.value[v] === null ? [] : [String(tape.value[v])];
+    if (tape.kind[v] === SEQ) {
       const out: string[] = [];
-      v.items.forEach((it, i) => {
-        if (it.kind === 'scalar' && it.value !== null)
-          out.push(typeof it.value === 'string' ? it.value : it.raw || String(it.value));
-        else if (it.kind !== 'scalar')
-          this.diag('TL1012', `'${path}' items must be strings`, it.span, [path, i]);
-      });
+      let i = 0;
+      for (let it = v + 1; it < tape.end[v]!; it = tape.end[it]!, i++) {
+        const x = tape.value[it];
+        if (tape.kind[it] !== SCALAR)
+          this.diag('TL1012', `'${path}' items must be strings`, tape.span(it), [path, i]);
+        else if (x !== null && x !== undefined)
+          out.push(typeof x === 'string' ? x : tape.raw[it] || String(x));
+      }
       return packed(out);
     }
-    this.diag('TL1012', `'${path}' must be a list of strings`, v.span, [path]);
+    this.diag('TL1012', `'${path}' must be a list of strings`, tape.span(v), [path]);
     return [];
   }
 
-  private meta(root: YNode & { kind: 'map' }, index: number, known: Set<string>): SigmaMeta {
+  private meta(root: number, index: number, known: Set<string>, span: Span): SigmaMeta {
+    const tape = this.tape;
     const keySpans: Record<string, Span> = {};
     const custom: Record<string, unknown> = {};
-    for (const e of root.entries) {
-      keySpans[e.key] = e.keySpan;
-      if (!known.has(e.key)) custom[e.key] = toPlain(e.value);
+    for (let e = root + 1; e < tape.end[root]!; e = tape.end[e]!) {
+      const key = tape.keyOf(e);
+      keySpans[key] = tape.span(e);
+      if (!known.has(key)) custom[key] = tape.plain(e + 1);
     }
-    const titleE = entry(root, 'title');
+    const titleE = this.at('title');
     const title = this.str(titleE, 'title');
     if (title === undefined)
-      this.diag('TL1011', "required attribute 'title' is missing", titleE?.value.span ?? root.span, [
-        'title',
-      ]);
-    const related: SigmaMeta['related'] = [];
-    const relE = entry(root, 'related');
-    if (relE) {
-      if (relE.value.kind !== 'seq')
-        this.diag('TL1024', "'related' must be a list of {id, type}", relE.value.span, ['related']);
-      else
-        relE.value.items.forEach((it, i) => {
-          if (it.kind !== 'map') {
-            this.diag('TL1024', "'related' entries must be mappings with 'id' and 'type'", it.span, [
-              'related',
-              i,
-            ]);
-            return;
-          }
-          const id = this.str(entry(it, 'id'), 'related.id');
-          const type = this.str(entry(it, 'type'), 'related.type');
-          if (id === undefined || type === undefined) {
-            this.diag('TL1024', "'related' entries need both 'id' and 'type'", it.span, ['related', i]);
-            return;
-          }
-          related.push({ id, type });
-        });
-    }
+      this.diag(
+        'TL1011',
+        "required attribute 'title' is missing",
+        titleE >= 0 ? tape.span(titleE + 1) : span,
+        ['title'],
+      );
+    const related = this.related(this.at('related'));
     const m: SigmaMeta = {
       file: this.file,
       index,
-      span: root.span,
+      span,
       title: title ?? '',
-      references: this.strList(entry(root, 'references'), 'references'),
-      tags: this.strList(entry(root, 'tags'), 'tags'),
-      falsepositives: this.strList(entry(root, 'falsepositives'), 'falsepositives'),
-      fields: this.strList(entry(root, 'fields'), 'fields'),
-      related: packed(related),
-      scope: this.strList(entry(root, 'scope'), 'scope'),
+      references: this.strList(this.at('references'), 'references'),
+      tags: this.strList(this.at('tags'), 'tags'),
+      falsepositives: this.strList(this.at('falsepositives'), 'falsepositives'),
+      fields: this.strList(this.at('fields'), 'fields'),
+      related,
+      scope: this.strList(this.at('scope'), 'scope'),
       custom,
       keySpans,
-      raw: toPlain(root) as Record<string, unknown>,
+      raw: tape.plain(root) as Record<string, unknown>,
     };
     for (const k of OPTIONAL_STRING_KEYS) {
-      const e = entry(root, k);
+      const e = this.at(k);
       // YAML may read an unquoted date as a number-like or other scalar; keep the source text.
+      const x = e >= 0 ? tape.scalarValue(e + 1) : undefined;
       const v =
-        e?.value.kind === 'scalar' && e.value.value !== null
-          ? typeof e.value.value === 'string'
-            ? e.value.value
-            : e.value.raw
-          : this.str(e, k);
+        x !== undefined && x !== null ? (typeof x === 'string' ? x : tape.raw[e + 1]) : this.str(e, k);
       if (v !== undefined) m[k] = v;
     }
     return m;
   }
 
-  private logsource(root: YNode & { kind: 'map' }, required: boolean): Logsource | undefined {
-    const e = entry(root, 'logsource');
-    if (!e) {
-      if (required)
-        this.diag('TL1011', "required attribute 'logsource' is missing", root.span, ['logsource']);
+  private related(relE: number): SigmaMeta['related'] {
+    const related: SigmaMeta['related'] = [];
+    if (relE < 0) return related;
+    const tape = this.tape;
+    const v = relE + 1;
+    if (tape.kind[v] !== SEQ) {
+      this.diag('TL1024', "'related' must be a list of {id, type}", tape.span(v), ['related']);
+      return related;
+    }
+    let i = 0;
+    for (let it = v + 1; it < tape.end[v]!; it = tape.end[it]!, i++) {
+      if (tape.kind[it] !== MAP) {
+        this.diag('TL1024', "'related' entries must be mappings with 'id' and 'type'", tape.span(it), [
+          'related',
+          i,
+        ]);
+        continue;
+      }
+      const id = this.str(tape.entry(it, 'id'), 'related.id');
+      const type = this.str(tape.entry(it, 'type'), 'related.type');
+      if (id === undefined || type === undefined) {
+        this.diag('TL1024', "'related' entries need both 'id' and 'type'", tape.span(it), ['related', i]);
+        continue;
+      }
+      related.push({ id, type });
+    }
+    return packed(related);
+  }
+
+  private logsource(root: number, required: boolean, rootSpan: Span): Logsource | undefined {
+    const tape = this.tape;
+    const e = this.at('logsource');
+    if (e < 0) {
+      if (required) this.diag('TL1011', "required attribute 'logsource' is missing", rootSpan, ['logsource']);
       return undefined;
     }
-    if (e.value.kind !== 'map') {
+    const v = e + 1;
+    if (tape.kind[v] !== MAP) {
       this.diag(
         'TL1030',
         "'logsource' must be a mapping (category, product, service, definition)",
-        e.value.span,
+        tape.span(v),
         ['logsource'],
       );
       return undefined;
     }
-    const ls: Logsource = { custom: {}, span: e.value.span };
-    for (const le of e.value.entries) {
-      if (le.value.kind !== 'scalar') {
-        this.diag('TL1030', `'logsource.${le.key}' must be a string`, le.value.span, ['logsource', le.key]);
+    const ls: Logsource = { custom: {}, span: tape.span(v) };
+    for (let le = v + 1; le < tape.end[v]!; le = tape.end[le]!) {
+      const key = tape.keyOf(le);
+      if (tape.kind[le + 1] !== SCALAR) {
+        this.diag('TL1030', `'logsource.${key}' must be a string`, tape.span(le + 1), ['logsource', key]);
         continue;
       }
-      const v = le.value.value === null ? undefined : String(le.value.value);
-      if (le.key === 'category' || le.key === 'product' || le.key === 'service' || le.key === 'definition') {
-        if (v !== undefined) ls[le.key] = v;
-      } else ls.custom[le.key] = le.value.value;
+      const x = tape.value[le + 1]!;
+      const s = x === null ? undefined : String(x);
+      if (key === 'category' || key === 'product' || key === 'service' || key === 'definition') {
+        if (s !== undefined) ls[key] = s;
+      } else ls.custom[key] = x;
     }
     return ls;
   }
 
-  rule(root: YNode & { kind: 'map' }, index: number): SigmaRule | undefined {
-    const meta = this.meta(root, index, RULE_KEYS);
-    const logsource = this.logsource(root, true) ?? { custom: {}, span: root.span };
-    const de = entry(root, 'detection');
-    if (!de) {
-      this.diag('TL1032', "required attribute 'detection' is missing", root.span, ['detection']);
+  rule(root: number, index: number): SigmaRule | undefined {
+    const tape = this.tape;
+    const span = tape.span(root);
+    const meta = this.meta(root, index, RULE_KEYS, span);
+    const logsource = this.logsource(root, true, span) ?? { custom: {}, span };
+    const de = this.at('detection');
+    if (de < 0) {
+      this.diag('TL1032', "required attribute 'detection' is missing", span, ['detection']);
       return undefined;
     }
-    const detection = this.detection(de.value, ['detection'], true);
+    const detection = this.detection(de + 1, ['detection'], true);
     if (!detection) return undefined;
     // Completes the meta object rather than copying it (`{...meta}`): same keys in the same order.
     return Object.assign(meta, { kind: 'Rule' as const, logsource, detection });
   }
 
-  filter(root: YNode & { kind: 'map' }, index: number): SigmaFilter | undefined {
-    const meta = this.meta(root, index, FILTER_KEYS);
-    const logsource = this.logsource(root, true) ?? { custom: {}, span: root.span };
-    const fe = entry(root, 'filter')!;
-    if (fe.value.kind !== 'map') {
+  filter(root: number, index: number): SigmaFilter | undefined {
+    const tape = this.tape;
+    const span = tape.span(root);
+    const meta = this.meta(root, index, FILTER_KEYS, span);
+    const logsource = this.logsource(root, true, span) ?? { custom: {}, span };
+    const f = this.at('filter') + 1;
+    if (tape.kind[f] !== MAP) {
       this.diag(
         'TL1023',
         "'filter' must be a mapping with 'rules', selections and 'condition'",
-        fe.value.span,
+        tape.span(f),
         ['filter'],
       );
       return undefined;
     }
-    const rulesE = entry(fe.value, 'rules');
+    const rulesE = tape.entry(f, 'rules');
     const rules = this.strList(rulesE, 'filter.rules');
-    if (!rulesE)
-      this.diag('TL1023', "filter needs 'rules' (rule ids or names, or 'any')", fe.value.span, [
+    if (rulesE < 0)
+      this.diag('TL1023', "filter needs 'rules' (rule ids or names, or 'any')", tape.span(f), [
         'filter',
         'rules',
       ]);
-    const body: YNode = {
-      kind: 'map',
-      entries: fe.value.entries.filter((x) => x.key !== 'rules'),
-      span: fe.value.span,
-    };
-    const detection = this.detection(body, ['filter'], true);
+    const detection = this.detection(without(tape, f, 'rules'), ['filter'], true);
     if (!detection) return undefined;
     return Object.assign(meta, { kind: 'Filter' as const, logsource, rules, detection });
   }
 
-  correlation(root: YNode & { kind: 'map' }, index: number): SigmaCorrelation | undefined {
-    const meta = this.meta(root, index, CORRELATION_KEYS);
-    const ce = entry(root, 'correlation')!;
-    if (ce.value.kind !== 'map') {
+  correlation(root: number, index: number): SigmaCorrelation | undefined {
+    const tape = this.tape;
+    const meta = this.meta(root, index, CORRELATION_KEYS, tape.span(root));
+    const c = this.at('correlation') + 1;
+    if (tape.kind[c] !== MAP) {
       this.diag(
         'TL1021',
         "'correlation' must be a mapping (type, rules, group-by, timespan, condition)",
-        ce.value.span,
+        tape.span(c),
         ['correlation'],
       );
       return undefined;
     }
-    const c = ce.value;
-    const typeE = entry(c, 'type');
+    const span = tape.span(c);
+    const typeE = tape.entry(c, 'type');
     const type = this.str(typeE, 'correlation.type');
-    const TYPES = [
-      'event_count',
-      'value_count',
-      'temporal',
-      'temporal_ordered',
-      'value_sum',
-      'value_avg',
-      'value_percentile',
-    ];
     let ok = true;
     if (type === undefined) {
-      this.diag('TL1021', "correlation needs a 'type'", c.span, ['correlation', 'type']);
+      this.diag('TL1021', "correlation needs a 'type'", span, ['correlation', 'type']);
       ok = false;
-    } else if (!TYPES.includes(type)) {
+    } else if (!CORRELATION_TYPES.includes(type)) {
       this.diag(
         'TL1020',
-        `unknown correlation type '${type}' (expected ${TYPES.join(', ')})`,
-        typeE!.value.span,
+        `unknown correlation type '${type}' (expected ${CORRELATION_TYPES.join(', ')})`,
+        tape.span(typeE + 1),
         ['correlation', 'type'],
       );
       ok = false;
     }
-    const rulesE = entry(c, 'rules');
+    const rulesE = tape.entry(c, 'rules');
     const rules = this.strList(rulesE, 'correlation.rules');
     if (rules.length === 0) {
-      this.diag('TL1021', "correlation needs at least one rule in 'rules'", rulesE?.value.span ?? c.span, [
-        'correlation',
-        'rules',
-      ]);
+      this.diag(
+        'TL1021',
+        "correlation needs at least one rule in 'rules'",
+        rulesE >= 0 ? tape.span(rulesE + 1) : span,
+        ['correlation', 'rules'],
+      );
       ok = false;
     }
-    const groupBy = this.strList(entry(c, 'group-by'), 'correlation.group-by');
-    const tsE = entry(c, 'timespan') ?? entry(c, 'timeframe');
+    const groupBy = this.strList(tape.entry(c, 'group-by'), 'correlation.group-by');
+    let tsE = tape.entry(c, 'timespan');
+    if (tsE < 0) tsE = tape.entry(c, 'timeframe');
     const timespan = this.str(tsE, 'correlation.timespan') ?? '';
     const secs = timespanSeconds(timespan);
-    if (!tsE) {
-      this.diag('TL1021', "correlation needs a 'timespan' (e.g. 5m)", c.span, ['correlation', 'timespan']);
+    if (tsE < 0) {
+      this.diag('TL1021', "correlation needs a 'timespan' (e.g. 5m)", span, ['correlation', 'timespan']);
       ok = false;
     } else if (secs === undefined) {
       this.diag(
         'TL1027',
         `invalid timespan '${timespan}' (expected a number and one of s, m, h, d, w, M, y)`,
-        tsE.value.span,
+        tape.span(tsE + 1),
         ['correlation', 'timespan'],
       );
       ok = false;
     }
     let condition: CorrelationCondition | undefined;
-    const condE = entry(c, 'condition');
+    const condE = tape.entry(c, 'condition');
     const temporal = type === 'temporal' || type === 'temporal_ordered';
-    if (condE) {
-      condition = this.correlationCondition(condE.value, type ?? '');
+    if (condE >= 0) {
+      condition = this.correlationCondition(condE + 1, type ?? '');
       if (!condition) ok = false;
     } else if (!temporal) {
-      this.diag('TL1021', `correlation type '${type ?? '?'}' needs a 'condition' (e.g. gte: 10)`, c.span, [
+      this.diag('TL1021', `correlation type '${type ?? '?'}' needs a 'condition' (e.g. gte: 10)`, span, [
         'correlation',
         'condition',
       ]);
@@ -419,55 +505,34 @@ class DocParser extends DetectionParser {
       condition &&
       condition.field === undefined
     ) {
-      this.diag('TL1021', `correlation type '${type}' needs 'field' in its condition`, condE!.value.span, [
+      this.diag('TL1021', `correlation type '${type}' needs 'field' in its condition`, tape.span(condE + 1), [
         'correlation',
         'condition',
         'field',
       ]);
       ok = false;
     }
-    const aliases: Record<string, Record<string, string>> = {};
-    const alE = entry(c, 'aliases');
-    if (alE) {
-      if (alE.value.kind !== 'map') {
-        this.diag('TL1021', "'aliases' must map alias names to {rule: field}", alE.value.span, [
-          'correlation',
-          'aliases',
-        ]);
-      } else {
-        for (const a of alE.value.entries) {
-          if (a.value.kind !== 'map') {
-            this.diag('TL1021', `alias '${a.key}' must map rule ids or names to field names`, a.value.span, [
-              'correlation',
-              'aliases',
-              a.key,
-            ]);
-            continue;
-          }
-          aliases[a.key] = Object.fromEntries(
-            a.value.entries.map((x) => [x.key, x.value.kind === 'scalar' ? String(x.value.value) : '']),
-          );
-        }
-      }
-    }
-    const genE = entry(c, 'generate') ?? entry(root, 'generate');
+    const aliases = this.aliases(tape.entry(c, 'aliases'));
+    let genE = tape.entry(c, 'generate');
+    if (genE < 0) genE = this.at('generate');
     let generate = false;
-    if (genE) {
-      if (genE.value.kind === 'scalar' && typeof genE.value.value === 'boolean') generate = genE.value.value;
+    if (genE >= 0) {
+      const g = tape.scalarValue(genE + 1);
+      if (typeof g === 'boolean') generate = g;
       else
-        this.diag('TL1012', "'generate' must be true or false", genE.value.span, ['correlation', 'generate']);
+        this.diag('TL1012', "'generate' must be true or false", tape.span(genE + 1), [
+          'correlation',
+          'generate',
+        ]);
     }
-    for (const k of c.entries) {
-      if (
-        !['type', 'rules', 'group-by', 'timespan', 'timeframe', 'condition', 'aliases', 'generate'].includes(
-          k.key,
-        )
-      ) {
+    for (let k = c + 1; k < tape.end[c]!; k = tape.end[k]!) {
+      const key = tape.keyOf(k);
+      if (!CORRELATION_ATTRIBUTES.includes(key)) {
         this.diag(
           'TL1021',
-          `unknown correlation attribute '${k.key}'`,
-          k.keySpan,
-          ['correlation', k.key],
+          `unknown correlation attribute '${key}'`,
+          tape.span(k),
+          ['correlation', key],
           'warning',
         );
       }
@@ -488,47 +553,85 @@ class DocParser extends DetectionParser {
     return corr;
   }
 
-  private correlationCondition(n: YNode, type: string): CorrelationCondition | undefined {
-    if (n.kind !== 'map') {
-      this.diag('TL1021', 'correlation condition must be a mapping like {gte: 10}', n.span, [
+  private aliases(alE: number): Record<string, Record<string, string>> {
+    const aliases: Record<string, Record<string, string>> = {};
+    if (alE < 0) return aliases;
+    const tape = this.tape;
+    const v = alE + 1;
+    if (tape.kind[v] !== MAP) {
+      this.diag('TL1021', "'aliases' must map alias names to {rule: field}", tape.span(v), [
+        'correlation',
+        'aliases',
+      ]);
+      return aliases;
+    }
+    for (let a = v + 1; a < tape.end[v]!; a = tape.end[a]!) {
+      const key = tape.keyOf(a);
+      const m = a + 1;
+      if (tape.kind[m] !== MAP) {
+        this.diag('TL1021', `alias '${key}' must map rule ids or names to field names`, tape.span(m), [
+          'correlation',
+          'aliases',
+          key,
+        ]);
+        continue;
+      }
+      const pairs: [string, string][] = [];
+      for (let x = m + 1; x < tape.end[m]!; x = tape.end[x]!) {
+        pairs.push([tape.keyOf(x), tape.kind[x + 1] === SCALAR ? String(tape.value[x + 1]) : '']);
+      }
+      aliases[key] = Object.fromEntries(pairs);
+    }
+    return aliases;
+  }
+
+  private correlationCondition(n: number, type: string): CorrelationCondition | undefined {
+    const tape = this.tape;
+    if (tape.kind[n] !== MAP) {
+      this.diag('TL1021', 'correlation condition must be a mapping like {gte: 10}', tape.span(n), [
         'correlation',
         'condition',
       ]);
       return undefined;
     }
     const cond: CorrelationCondition = { bounds: [] };
-    for (const e of n.entries) {
-      const path = ['correlation', 'condition', e.key];
-      if (e.key === 'field') {
-        if (e.value.kind === 'scalar' && typeof e.value.value === 'string') cond.field = e.value.value;
-        else if (e.value.kind === 'seq' && type === 'value_count')
-          cond.field = e.value.items.map((x) => (x.kind === 'scalar' ? String(x.value) : '')).join(',');
-        else this.diag('TL1021', "'field' must be a field name", e.value.span, path);
-      } else if (e.key === 'percentile') {
-        if (e.value.kind === 'scalar' && typeof e.value.value === 'number') cond.percentile = e.value.value;
-        else this.diag('TL1021', "'percentile' must be a number", e.value.span, path);
-      } else if (['gt', 'gte', 'lt', 'lte', 'eq', 'neq'].includes(e.key)) {
-        if (e.value.kind === 'scalar' && typeof e.value.value === 'number') {
-          cond.bounds.push({
-            op: e.key as CorrelationCondition['bounds'][number]['op'],
-            value: e.value.value,
-          });
-        } else this.diag('TL1021', `'${e.key}' needs a number`, e.value.span, path);
+    for (let e = n + 1; e < tape.end[n]!; e = tape.end[e]!) {
+      const key = tape.keyOf(e);
+      const v = e + 1;
+      const x = tape.scalarValue(v);
+      const path = ['correlation', 'condition', key];
+      if (key === 'field') {
+        if (typeof x === 'string') cond.field = x;
+        else if (tape.kind[v] === SEQ && type === 'value_count') {
+          const names: string[] = [];
+          for (let it = v + 1; it < tape.end[v]!; it = tape.end[it]!)
+            names.push(tape.kind[it] === SCALAR ? String(tape.value[it]) : '');
+          cond.field = names.join(',');
+        } else this.diag('TL1021', "'field' must be a field name", tape.span(v), path);
+      } else if (key === 'percentile') {
+        if (typeof x === 'number') cond.percentile = x;
+        else this.diag('TL1021', "'percentile' must be a number", tape.span(v), path);
+      } else if (['gt', 'gte', 'lt', 'lte', 'eq', 'neq'].includes(key)) {
+        if (typeof x === 'number') {
+          cond.bounds.push({ op: key as CorrelationCondition['bounds'][number]['op'], value: x });
+        } else this.diag('TL1021', `'${key}' needs a number`, tape.span(v), path);
       } else {
         this.diag(
           'TL1021',
-          `unknown condition operator '${e.key}' (expected gt, gte, lt, lte, eq, neq, field)`,
-          e.keySpan,
+          `unknown condition operator '${key}' (expected gt, gte, lt, lte, eq, neq, field)`,
+          tape.span(e),
           path,
         );
         return undefined;
       }
     }
     if (cond.bounds.length === 0) {
-      this.diag('TL1021', 'correlation condition needs a comparison (gt, gte, lt, lte, eq or neq)', n.span, [
-        'correlation',
-        'condition',
-      ]);
+      this.diag(
+        'TL1021',
+        'correlation condition needs a comparison (gt, gte, lt, lte, eq or neq)',
+        tape.span(n),
+        ['correlation', 'condition'],
+      );
       return undefined;
     }
     return cond;

@@ -5,7 +5,9 @@
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, Scalar } from 'yaml';
 import type { Node as YamlNode, Document } from 'yaml';
 import type { Diagnostic, Span } from '../diagnostics/index.js';
-import { readYamlFast } from './yaml-fast.js';
+import { readYamlFastTape } from './yaml-fast.js';
+import { MAP, SEQ, YTape } from './yaml-tape.js';
+import type { TapeDoc } from './yaml-tape.js';
 
 export type YScalarValue = string | number | boolean | null;
 
@@ -91,12 +93,42 @@ export function decodeUtf8(bytes: Uint8Array, file: string): { text?: string; di
 
 /** Fast path for the YAML rules are usually written in; the full parser for everything else. */
 export function readYaml(text: string, file: string): { docs: YamlDoc[]; diagnostics: Diagnostic[] } {
-  const fast = text.trim() === '' ? undefined : readYamlFast(text);
-  if (fast) return { docs: fast, diagnostics: [] };
-  return readYamlFull(text, file);
+  const tape = new YTape();
+  return nodes(tape, readYamlTape(text, file, tape));
 }
 
+/** readYaml into a tape: the documents' records are appended to `tape`. */
+export function readYamlTape(
+  text: string,
+  file: string,
+  tape: YTape,
+): { docs: TapeDoc[]; diagnostics: Diagnostic[] } {
+  const fast = text.trim() === '' ? undefined : readYamlFastTape(text, tape);
+  if (fast) return { docs: fast, diagnostics: [] };
+  return readYamlFullTape(text, file, tape);
+}
+
+/** The `yaml` package's reading, with its diagnostics. */
 export function readYamlFull(text: string, file: string): { docs: YamlDoc[]; diagnostics: Diagnostic[] } {
+  const tape = new YTape();
+  return nodes(tape, readYamlFullTape(text, file, tape));
+}
+
+function nodes(
+  tape: YTape,
+  r: { docs: TapeDoc[]; diagnostics: Diagnostic[] },
+): { docs: YamlDoc[]; diagnostics: Diagnostic[] } {
+  return {
+    docs: r.docs.map((d) => ({ root: d.root < 0 ? undefined : tape.node(d.root), span: d.span })),
+    diagnostics: r.diagnostics,
+  };
+}
+
+function readYamlFullTape(
+  text: string,
+  file: string,
+  tape: YTape,
+): { docs: TapeDoc[]; diagnostics: Diagnostic[] } {
   const lines = new LineCounter();
   const diagnostics: Diagnostic[] = [];
   const pos = (offset: number): Span => {
@@ -135,7 +167,7 @@ export function readYamlFull(text: string, file: string): { docs: YamlDoc[]; dia
     return { docs: [], diagnostics };
   }
   if (!Array.isArray(parsed)) parsed = [parsed];
-  const docs: YamlDoc[] = [];
+  const docs: TapeDoc[] = [];
   for (const doc of parsed) {
     let broken = false;
     for (const err of doc.errors) {
@@ -160,8 +192,11 @@ export function readYamlFull(text: string, file: string): { docs: YamlDoc[]; dia
     }
     if (broken) continue;
     const budget = new Budget();
-    const root = doc.contents ? convert(doc.contents, doc, 0, budget, pos, text) : undefined;
+    const mark = tape.size;
+    const c = new Converter(doc, budget, pos, text, tape);
+    const root = doc.contents ? c.convert(doc.contents, 0) : -1;
     if (budget.exceeded) {
+      tape.size = mark;
       diagnostics.push({
         code: 'TL1006',
         severity: 'error',
@@ -183,98 +218,90 @@ function firstLine(s: string): string {
   return s.split('\n')[0] ?? s;
 }
 
-function convert(
-  node: YamlNode,
-  doc: Document.Parsed,
-  depth: number,
-  budget: Budget,
-  pos: (o: number) => Span,
-  text: string,
-): YNode | undefined {
-  if (budget.exceeded) return undefined;
-  if (depth > MAX_DEPTH) {
-    budget.exceeded = 'depth';
-    return undefined;
+/** A document of the `yaml` package → tape records (aliases expanded, within the budget). */
+class Converter {
+  constructor(
+    private readonly doc: Document.Parsed,
+    private readonly budget: Budget,
+    private readonly pos: (o: number) => Span,
+    private readonly text: string,
+    private readonly tape: YTape,
+  ) {}
+
+  private scalarAt(
+    value: YScalarValue,
+    raw: string,
+    plain: boolean,
+    quoted: boolean,
+    offset: number,
+  ): number {
+    const s = this.pos(offset);
+    return this.tape.scalar(value, raw, plain, quoted, s.line, s.column, offset);
   }
-  if (++budget.nodes > MAX_NODES) {
-    budget.exceeded = 'nodes';
-    return undefined;
-  }
-  if (isAlias(node)) {
-    const target = node.resolve(doc);
-    if (!target)
-      return {
-        kind: 'scalar',
-        value: null,
-        raw: '',
-        plain: false,
-        quoted: false,
-        span: pos(node.range?.[0] ?? 0),
-        offset: node.range?.[0] ?? 0,
-      };
-    return convert(target, doc, depth + 1, budget, pos, text);
-  }
-  const start = node.range?.[0] ?? 0;
-  const span = pos(start);
-  if (isMap(node)) {
-    const entries: YEntry[] = [];
-    for (const pair of node.items) {
-      const k = pair.key as YamlNode | null;
-      let key: string;
-      if (k && isScalar(k)) key = k.value === null ? '' : scalarKey(k.value);
-      else key = k ? String(k) : '';
-      const keyStart = k?.range?.[0] ?? start;
-      const v = pair.value as YamlNode | null;
-      const value: YNode | undefined = v
-        ? convert(v, doc, depth + 1, budget, pos, text)
-        : {
-            kind: 'scalar',
-            value: null,
-            raw: '',
-            plain: true,
-            quoted: false,
-            span: pos(k?.range?.[1] ?? keyStart),
-            offset: k?.range?.[1] ?? keyStart,
-          };
-      if (!value) return undefined;
-      entries.push({ key, keySpan: pos(keyStart), value });
+
+  /** The index of the node's record, or -1 when the budget ran out. */
+  convert(node: YamlNode, depth: number): number {
+    const { budget, tape } = this;
+    if (budget.exceeded) return -1;
+    if (depth > MAX_DEPTH) {
+      budget.exceeded = 'depth';
+      return -1;
     }
-    return { kind: 'map', entries, span };
-  }
-  if (isSeq(node)) {
-    const items: YNode[] = [];
-    for (const it of node.items) {
-      const c = it
-        ? convert(it as YamlNode, doc, depth + 1, budget, pos, text)
-        : ({
-            kind: 'scalar',
-            value: null,
-            raw: '',
-            plain: true,
-            quoted: false,
-            span,
-            offset: start,
-          } as const);
-      if (!c) return undefined;
-      items.push(c);
+    if (++budget.nodes > MAX_NODES) {
+      budget.exceeded = 'nodes';
+      return -1;
     }
-    return { kind: 'seq', items, span };
+    if (isAlias(node)) {
+      const target = node.resolve(this.doc);
+      if (!target) return this.scalarAt(null, '', false, false, node.range?.[0] ?? 0);
+      return this.convert(target, depth + 1);
+    }
+    const start = node.range?.[0] ?? 0;
+    const span = this.pos(start);
+    if (isMap(node)) {
+      const map = tape.open(MAP, span.line, span.column);
+      for (const pair of node.items) {
+        const k = pair.key as YamlNode | null;
+        let key: string;
+        if (k && isScalar(k)) key = k.value === null ? '' : scalarKey(k.value);
+        else key = k ? String(k) : '';
+        const keyStart = k?.range?.[0] ?? start;
+        const ks = this.pos(keyStart);
+        const entry = tape.key(key, ks.line, ks.column);
+        const v = pair.value as YamlNode | null;
+        if (v) {
+          if (this.convert(v, depth + 1) < 0) return -1;
+        } else this.scalarAt(null, '', true, false, k?.range?.[1] ?? keyStart);
+        tape.close(entry);
+      }
+      tape.close(map);
+      return map;
+    }
+    if (isSeq(node)) {
+      const seq = tape.open(SEQ, span.line, span.column);
+      for (const it of node.items) {
+        if (!it) tape.scalar(null, '', true, false, span.line, span.column, start);
+        else if (this.convert(it as YamlNode, depth + 1) < 0) return -1;
+      }
+      tape.close(seq);
+      return seq;
+    }
+    if (isScalar(node)) {
+      const s = node;
+      const v = s.value;
+      const raw = s.source ?? (node.range ? this.text.slice(node.range[0], node.range[1]) : String(v));
+      const quoted = s.type === Scalar.QUOTE_DOUBLE || s.type === Scalar.QUOTE_SINGLE;
+      const plain = s.type === Scalar.PLAIN;
+      let value: YScalarValue;
+      if (v === null || v === undefined) value = null;
+      else if (typeof v === 'string' && plain && YAML11_BOOL.has(v)) value = YAML11_BOOL.get(v)!;
+      else if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') value = v;
+      else if (typeof v === 'bigint') value = Number(v);
+      else value = v instanceof Date ? v.toISOString() : JSON.stringify(v);
+      return tape.scalar(value, raw, plain, quoted, span.line, span.column, start + (quoted ? 1 : 0));
+    }
+    return tape.scalar(null, '', false, false, span.line, span.column, start);
   }
-  if (isScalar(node)) {
-    const s = node;
-    const v = s.value;
-    const raw = s.source ?? (node.range ? text.slice(node.range[0], node.range[1]) : String(v));
-    const quoted = s.type === Scalar.QUOTE_DOUBLE || s.type === Scalar.QUOTE_SINGLE;
-    const plain = s.type === Scalar.PLAIN;
-    let value: YScalarValue;
-    if (v === null || v === undefined) value = null;
-    else if (typeof v === 'string' && plain && YAML11_BOOL.has(v)) value = YAML11_BOOL.get(v)!;
-    else if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') value = v;
-    else if (typeof v === 'bigint') value = Number(v);
-    else value = v instanceof Date ? v.toISOString() : JSON.stringify(v);
-    return { kind: 'scalar', value, raw, plain, quoted, span, offset: start + (quoted ? 1 : 0) };
-  }
-  return { kind: 'scalar', value: null, raw: '', plain: false, quoted: false, span, offset: start };
 }
 
 /** Plain JS value of a node (for custom attributes and raw documents). */
