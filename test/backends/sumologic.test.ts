@@ -13,6 +13,7 @@ import {
 } from '../../src/backends/sumologic/index.js';
 import { expandCidr6 } from '../../src/backends/sumologic/backend.js';
 import { pyRound3, scoreMapping } from '../../src/backends/sumologic/confidence.js';
+import { PyJsonWriter, deepFreeze, indentedItems } from '../../src/backends/sumologic/pyjson.js';
 import { convertText, loadPipelines, sharedAvailable } from './support/local-convert.js';
 import { checkCse } from './support/query-grammars.js';
 import { corpusRun, normalizeSumo, runVectorFile, sumologicConverter } from './support/target-runs.js';
@@ -187,6 +188,64 @@ test('sumologic: mapping scores follow the reference (known pairs, schema misses
   assert.equal(pyRound3(0.0625), 0.062);
   assert.equal(pyRound3(0.6875), 0.688);
   assert.equal(pyRound3(0.69375), 0.694);
+});
+
+test('sumologic: the mean score is taken over the scores themselves (0.7735 rounds to 0.773)', () => {
+  const b = new SumoLogicBackend();
+  const ps = loadPipelines([sumologicCsePipeline], ctx);
+  // Scores 0.95, 0.689, 1.0 and 0.455: Python's mean is 0.7734999…, round(…, 3) = 0.773.
+  const rule =
+    "title: t\nlogsource:\n    product: aws\n    service: cloudtrail\ndetection:\n    selection:\n        eventName: 'ConsoleLogin'\n        errorMessage: 'Failed authentication'\n    condition: selection\n";
+  const r = convertText(rule, b, ps, {}, ctx);
+  assert.ok(r.queries, r.error);
+  const c = confidenceOf(r.queries[0]!);
+  assert.deepEqual(
+    c.field_mappings.map((m) => m.confidence),
+    [0.95, 0.689, 1, 0.455],
+  );
+  assert.match(r.queries[0]!, /"overall_score": 0\.773,/);
+});
+
+test('sumologic: rule JSON is written as json.dumps(indent=4, ensure_ascii) writes it', () => {
+  const w = new PyJsonWriter(new Set(['f']));
+  const shared = deepFreeze({ f: 1, g: [1, 'x'] });
+  const v = {
+    s: 'é "q" \\ \n \u007f \u{1f600} \ud800',
+    n: [1, 0.5, -0, 1e21],
+    f: 1,
+    nested: { f: 0, empty: [], none: {}, skip: undefined, nil: null, t: true },
+    a: [shared, { in: shared }],
+    b: shared,
+  };
+  const text = w.dumps(v);
+  assert.equal(w.dumps(v), text);
+  const viaStringify = JSON.stringify(v, null, 4).replace(
+    /[\u007f-\uffff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+  // Python floats under the float keys only.
+  assert.equal(text, viaStringify.replace(/"f": (\d+)(?=,?\n)/g, '"f": $1.0'));
+  assert.match(text, /"s": "\\u00e9 \\"q\\" \\\\ \\n \\u007f \\ud83d\\ude00 \\ud800"/);
+  assert.equal(new PyJsonWriter().dumps({ big: 1e21, x: 2 }), '{\n    "big": 1e+21,\n    "x": 2\n}');
+});
+
+test('sumologic: the run output indents the rules texts (ASCII or not) as json.dumps does', () => {
+  const reference = (texts: string[], depth: number): string => {
+    const pad = ' '.repeat(4 * (depth + 1));
+    return texts.map((t) => pad + t.replaceAll('\n', '\n' + pad)).join(',\n');
+  };
+  const cases = [
+    [],
+    [''],
+    ['{\n    "a": 1\n}', '[]', '\n\n', 'x\n'],
+    ['{\n    "a": "é"\n}', '{}'],
+    ['\n'.repeat(50) + 'y'.repeat(3000)],
+  ];
+  for (const texts of cases) {
+    for (const depth of [0, 1, 3]) {
+      assert.equal(indentedItems(texts, depth, '<', '>'), `<${reference(texts, depth)}>`);
+    }
+  }
 });
 
 test('sumologic: output is deterministic unless a conversion timestamp is asked for', () => {

@@ -14,13 +14,9 @@ import { TextBackend } from '../text/backend.js';
 import type { ConversionContext } from '../text/context.js';
 import type { Printed } from '../text/printer.js';
 import { pyNumber } from '../text/strings.js';
-import {
-  DEFAULT_MIN_CONFIDENCE,
-  blockedMessage,
-  mappingConfidence,
-  pythonFloatScores,
-} from './confidence.js';
+import { DEFAULT_MIN_CONFIDENCE, blockedMessage, mappingConfidence } from './confidence.js';
 import { finalizeExpression, ruleJson, toPythonJson } from './finalize.js';
+import { indentedItems } from './pyjson.js';
 import { CSE_SCHEMA_FIELDS, CSE_STRING_FIELDS } from './schema.js';
 import { sumologicTable } from './table.js';
 
@@ -93,9 +89,6 @@ export function expandCidr6(cidr: string): string[] | null {
   }
   return out;
 }
-
-/** Two json.dumps indentation levels: a rule inside `{"rules": [ … ]}`. */
-const RULE_INDENT = ' '.repeat(8);
 
 export class SumoLogicBackend extends TextBackend {
   constructor() {
@@ -224,7 +217,7 @@ export class SumoLogicBackend extends TextBackend {
       confidence = scored.metadata;
     }
     const obj = ruleJson(ctx.rule, expr, ctx.options, confidence);
-    return pythonFloatScores(toPythonJson(obj));
+    return toPythonJson(obj);
   }
 
   // eslint-disable-next-line @typescript-eslint/no-unused-vars -- same signature as other targets
@@ -233,7 +226,6 @@ export class SumoLogicBackend extends TextBackend {
     // json.dumps({"rules": [...]}, indent=4) is each rule's own text indented two levels deeper
     // (strings hold no raw newlines), so the rules' texts are reused instead of re-serialized:
     // faster, and Python's float layout (1.0) survives texts made in other workers.
-    const body = queries.map((q) => RULE_INDENT + q.replaceAll('\n', '\n' + RULE_INDENT)).join(',\n');
-    return [`{\n    "rules": [\n${body}\n    ]\n}`];
+    return [indentedItems(queries, 1, '{\n    "rules": [\n', '\n    ]\n}')];
   }
 }

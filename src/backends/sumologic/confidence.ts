@@ -11,6 +11,7 @@
  */
 import type { IrNode, IrRule, Origin } from '../../ir/types.js';
 import { CSE_FIELD_SCHEMA, type CseFieldSchema } from './cse-descriptions.js';
+import { deepFreeze } from './pyjson.js';
 import { SUMOLOGIC_MAPPING_ITEMS } from './pipelines.js';
 import { CATEGORY_ENTITIES, entitySelectors, lookupLogsource } from './schema.js';
 
@@ -278,78 +279,48 @@ export function scoreMapping(sigma: string, cse: string): MappingScore {
 }
 
 /**
- * The scores are Python floats, which json.dumps writes `1.0` and `0.0` where JSON.stringify writes
- * `1` and `0`. Whole values are therefore held as stand-ins that print distinctly (the double after
- * 1, the smallest subnormal) and are rewritten after serialization; `": ` before them cannot occur
- * inside a JSON string (its quotes are escaped), so no user text is touched. A whole
- * min_confidence other than 0 or 1 (nonsense, but accepted) is fixed by its key.
+ * The keys whose numbers are Python floats, which json.dumps writes `1.0` and `0.0` where
+ * JSON.stringify writes `1` and `0` (./pyjson.ts writes them so).
  */
-const ONE = 1 + Number.EPSILON;
-const ZERO = Number.MIN_VALUE;
+export const SCORE_KEYS: ReadonlySet<string> = new Set([
+  'confidence',
+  'semantic_similarity',
+  'data_preservation',
+  'type_compatibility',
+  'field_specificity',
+  'overall_score',
+  'threshold_used',
+  'category_threshold',
+]);
 
-function pyFloat(x: number): number {
-  return x === 1 ? ONE : x === 0 ? ZERO : x;
-}
+const PASS_THROUGH_FACTORS = factors(1, 1, 1, 0.8);
+const PASS_THROUGH_WARNINGS = ['Vendor-specific pass-through (fields[] wrapped)'];
 
-function forOutput(m: MappingScore): MappingScore {
-  const f = m.factors;
-  return {
-    ...m,
-    confidence: pyFloat(m.confidence),
-    factors: {
-      semantic_similarity: pyFloat(f.semantic_similarity),
-      data_preservation: pyFloat(f.data_preservation),
-      type_compatibility: pyFloat(f.type_compatibility),
-      field_specificity: pyFloat(f.field_specificity),
-    },
-  };
-}
-
-const PASS_THROUGH_FACTORS = forOutput({
-  sigma_field: '',
-  cse_field: '',
-  confidence: 0.8,
-  factors: factors(1, 1, 1, 0.8),
-  warnings: [],
-}).factors;
+/** Pass-through scores per field, shared (frozen) so that their JSON text is written once. */
+const PASS_THROUGH = new Map<string, MappingScore>();
 
 function passThrough(field: string): MappingScore {
-  return {
-    sigma_field: field,
-    cse_field: field,
-    confidence: 0.8,
-    factors: PASS_THROUGH_FACTORS,
-    warnings: ['Vendor-specific pass-through (fields[] wrapped)'],
-  };
-}
-
-/** Turn the stand-ins of a serialized rule (or run) back into Python's `1.0` and `0.0`. */
-export function pythonFloatScores(json: string): string {
-  // The blocks come after each rule's expression and description: start at the first one.
-  const start = json.indexOf('"mapping_confidence"');
-  if (start < 0) return json;
-  let tail = json.slice(start).replace(STAND_INS, (m) => (m === ONE_TEXT ? '": 1.0' : '": 0.0'));
-  for (let at = tail.indexOf(THRESHOLD_KEY); at >= 0; at = tail.indexOf(THRESHOLD_KEY, at + 1)) {
-    WHOLE_NUMBER.lastIndex = at + THRESHOLD_KEY.length;
-    const m = WHOLE_NUMBER.exec(tail);
-    if (m) tail = `${tail.slice(0, WHOLE_NUMBER.lastIndex)}.0${tail.slice(WHOLE_NUMBER.lastIndex)}`;
+  let m = PASS_THROUGH.get(field);
+  if (m === undefined) {
+    m = deepFreeze({
+      sigma_field: field,
+      cse_field: field,
+      confidence: 0.8,
+      factors: PASS_THROUGH_FACTORS,
+      warnings: PASS_THROUGH_WARNINGS,
+    });
+    // Bounded, since a long-lived process may see arbitrary fields.
+    if (PASS_THROUGH.size >= 4096) PASS_THROUGH.clear();
+    PASS_THROUGH.set(field, m);
   }
-  return json.slice(0, start) + tail;
+  return m;
 }
-
-const ONE_TEXT = `": ${JSON.stringify(ONE)}`;
-const STAND_INS = new RegExp(
-  `": (?:${JSON.stringify(ONE).replace('.', '\\.')}|${JSON.stringify(ZERO)})`,
-  'g',
-);
-const THRESHOLD_KEY = '"threshold_used": ';
-const WHOLE_NUMBER = /-?\d+(?=,|\n|$)/y;
 
 /** Every pipeline mapping scored once, per item in pipeline order. */
 const SCORED_ITEMS: ReadonlyMap<string, readonly MappingScore[]> = new Map(
   SUMOLOGIC_MAPPING_ITEMS.map((item) => [
     item.id,
-    Object.entries(item.mapping).map(([sigma, cse]) => forOutput(scoreMapping(sigma, cse))),
+    Object.entries(item.mapping).map(([sigma, cse]) => deepFreeze(scoreMapping(sigma, cse))),
   ]),
 );
 const ITEM_MAPPINGS: ReadonlyMap<string, Readonly<Record<string, string>>> = new Map(
@@ -477,15 +448,13 @@ export function mappingConfidence(
     } else {
       warnings.push(`Field '${field}' is not mapped to CSE schema and may not exist in Cloud SIEM logs`);
       scores.push(0);
-      mappings.push(
-        forOutput({
-          sigma_field: field,
-          cse_field: field,
-          confidence: 0,
-          factors: factors(0, 0, 0, 0),
-          warnings: [`UNMAPPED: Field '${field}' is not in any CSE schema mapping`],
-        }),
-      );
+      mappings.push({
+        sigma_field: field,
+        cse_field: field,
+        confidence: 0,
+        factors: factors(0, 0, 0, 0),
+        warnings: [`UNMAPPED: Field '${field}' is not in any CSE schema mapping`],
+      });
     }
   }
   let overall = scores.length > 0 ? scores.reduce((a, b) => a + b, 0) / scores.length : 1.0;
@@ -508,9 +477,9 @@ export function mappingConfidence(
   const threshold = minConfidence;
   const blocked = overall < threshold;
   const metadata: Record<string, unknown> = {
-    overall_score: pyFloat(pyRound3(overall)),
-    threshold_used: pyFloat(pyRound3(threshold)),
-    category_threshold: pyFloat(pyRound3(CATEGORY_THRESHOLDS[category] ?? DEFAULT_THRESHOLD)),
+    overall_score: pyRound3(overall),
+    threshold_used: pyRound3(threshold),
+    category_threshold: pyRound3(CATEGORY_THRESHOLDS[category] ?? DEFAULT_THRESHOLD),
     logsource_category: category,
     field_mappings: mappings,
     warnings,

@@ -2,6 +2,8 @@
  * Finishing a Cloud SIEM expression the way the reference does, and the rule JSON around it.
  */
 import type { IrRule } from '../../ir/types.js';
+import { SCORE_KEYS } from './confidence.js';
+import { PyJsonWriter } from './pyjson.js';
 import {
   CSE_SCHEMA_FIELDS,
   TACTIC_CATEGORY,
@@ -57,12 +59,14 @@ function pyCapitalize(s: string): string {
  * reference's pattern stops at an escaped quote and leaves such values quoted and unescaped (an
  * invalid regex); we also accept escaped quotes (docs/targets/sumologic.md).
  */
-function unquoteRegexValues(q: string): string {
+const REGEX_METACHARACTERS = /[/.()[\]{}^$+?|]/g;
+
+export function unquoteRegexValues(q: string): string {
   if (!q.includes('matches /')) return q;
   return q.replace(
-    /matches \/(\.\*)?"((?:[^"\\]|\\.)+)"(\.\*)?\//g,
+    /matches \/(\.\*)?"(?!")([^"\\]*(?:\\.[^"\\]*)*)"(\.\*)?\//g,
     (_m, pre: string | undefined, value: string, post: string | undefined) => {
-      const v = value.replaceAll('\\"', '"').replace(/[/.()[\]{}^$+?|]/g, (c) => '\\' + c);
+      const v = value.replaceAll('\\"', '"').replace(REGEX_METACHARACTERS, '\\$&');
       return `matches /${pre ?? ''}${v}${post ?? ''}/`;
     },
   );
@@ -74,7 +78,9 @@ function unquoteRegexValues(q: string): string {
  */
 const OPERATOR_SPACES = /\s*(>=|<=|!=|>|<)\s*/g;
 
-function stripOperatorSpaces(q: string): string {
+export function stripOperatorSpaces(q: string): string {
+  // Nothing to strip without an operator (the common case; the passes below copy the query).
+  if (!q.includes('<') && !q.includes('>') && !q.includes('!=')) return q;
   if (!q.includes('matches')) return q.replace(OPERATOR_SPACES, '$1');
   return q
     .split(/(matches\s*\/[^/]*\/)/)
@@ -82,7 +88,7 @@ function stripOperatorSpaces(q: string): string {
     .join('');
 }
 
-function windowsEventIds(rule: IrRule, q: string): string {
+export function windowsEventIds(rule: IrRule, q: string): string {
   if (!q.includes('metadata_deviceEventId')) return q;
   const service = rule.logsource.service;
   if (!service) return q;
@@ -107,10 +113,12 @@ const METADATA_ALT = WINDOWS_METADATA.map(([f]) => f).join('|');
 const METADATA_EQ = new RegExp(`\\b(${METADATA_ALT})=`, 'g');
 const METADATA_IN = new RegExp(`\\b(${METADATA_ALT})\\s+in\\s+`, 'g');
 const METADATA_MATCHES = new RegExp(`\\b(${METADATA_ALT})\\s+matches\\s+`, 'g');
+/** Whether any of the three passes has something to rewrite. */
+const METADATA_ANY = new RegExp(`\\b(?:${METADATA_ALT})(?:=|\\s+(?:in|matches)\\s)`);
 
-function windowsMetadataFields(rule: IrRule, q: string): string {
+export function windowsMetadataFields(rule: IrRule, q: string): string {
   const p = rule.logsource.product;
-  if (p && p.toLowerCase() !== 'windows') return q;
+  if ((p && p.toLowerCase() !== 'windows') || !METADATA_ANY.test(q)) return q;
   const name = (f: string): string => METADATA_NAMES.get(f) ?? f;
   return q
     .replace(METADATA_EQ, (_m, f: string) => `${name(f)}=`)
@@ -120,25 +128,32 @@ function windowsMetadataFields(rule: IrRule, q: string): string {
 
 const BOOLEAN_WORDS = new Set(['AND', 'OR', 'NOT']);
 
+/**
+ * A quoted string or a regex (group 1), left as it is, or a field name before an operator
+ * (group 2). The reference splits the query at strings and regexes and rewrites the names in the
+ * pieces between; one pass finds the same names: a name never contains `"` or `/`, and what
+ * follows a piece (a quote or a slash) is neither a word character nor an operator.
+ */
+const QUOTED_OR_FIELD =
+  /("[^"\\]*(?:\\.[^"\\]*)*"|\/[^/\\]*(?:\\.[^/\\]*)*\/)|\b(?!metadata_|fields\[)([a-zA-Z_][\w.]*)\b(?=\s*(?:[=<>]|!=|in\s|matches\s))/g;
+
 /** Vendor logsources (product or service given): fields outside the schema are written `fields['…']`. */
-function wrapVendorFields(rule: IrRule, q: string): string {
+export function wrapVendorFields(rule: IrRule, q: string): string {
   const ls = rule.logsource;
   if (ls.product === undefined && ls.service === undefined) return q;
   const isWindows = ls.product?.toLowerCase() === 'windows';
-  const fieldRe = /\b(?!metadata_|fields\[)([a-zA-Z_][\w.]*)\b(?=\s*(?:[=<>]|!=|in\s|matches\s))/g;
-  const wrap = (_m: string, f: string): string => {
+  const wrap = (f: string): string => {
     if (CSE_SCHEMA_FIELDS.has(f) || BOOLEAN_WORDS.has(f.toUpperCase()) || f === 'isEmpty') return f;
     if (isWindows)
       return WINDOWS_HEADER_FIELDS.has(f.split('.')[0]!) ? `fields['${f}']` : `fields['EventData.${f}']`;
     return `fields['${f}']`;
   };
-  return q
-    .split(/("(?:[^"\\]|\\.)*"|\/(?:[^/\\]|\\.)*\/)/)
-    .map((seg, i) => (i % 2 === 1 ? seg : seg.replace(fieldRe, wrap)))
-    .join('');
+  return q.replace(QUOTED_OR_FIELD, (m, quoted: string | undefined, f: string) =>
+    quoted === undefined ? wrap(f) : m,
+  );
 }
 
-function injectVendorProduct(rule: IrRule, q: string): string {
+export function injectVendorProduct(rule: IrRule, q: string): string {
   const info = lookupLogsource(rule.logsource);
   if (!info || info.vendor === 'Generic') return q;
   if (
@@ -276,10 +291,9 @@ export function ruleJson(
   return json;
 }
 
-/** json.dumps(obj, indent=4): Python's layout and ASCII-only escaping. */
+const writer = new PyJsonWriter(SCORE_KEYS);
+
+/** json.dumps(obj, indent=4): Python's layout, ASCII-only escaping and float scores (1.0). */
 export function toPythonJson(v: unknown): string {
-  const text = JSON.stringify(v, null, 4);
-  // Most rules are ASCII: test before the (rarely needed) escaping pass.
-  if (/^[\x00-\x7e]*$/.test(text)) return text;
-  return text.replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return writer.dumps(v);
 }
