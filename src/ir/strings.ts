@@ -33,7 +33,7 @@ export function parseSigmaString(s: string): StrPart[] {
   for (let i = first(bs, star, qm); i >= 0; i = first(bs, star, qm)) {
     let next = i + 1;
     if (i === bs) {
-      const n = s.charCodeAt(i + 1);
+      const n = i + 1 < s.length ? s.charCodeAt(i + 1) : 0;
       if (n === STAR_CODE || n === QUESTION || n === BACKSLASH) {
         // Drop the backslash; the escaped character starts the next slice.
         lit += s.slice(from, i);

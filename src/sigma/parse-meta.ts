@@ -4,7 +4,7 @@
  */
 import type { Span } from '../diagnostics/index.js';
 import type { Logsource, SigmaMeta } from './ast.js';
-import { packed } from './packed.js';
+import { packed, upTo } from './packed.js';
 import { DetectionParser } from './parse-detection.js';
 import { MAP, SCALAR, SEQ } from './yaml-tape.js';
 
@@ -60,14 +60,16 @@ const TOP_KEYS = [
 type TopKey = (typeof TOP_KEYS)[number];
 const TOP_SLOT: ReadonlyMap<string, number> = new Map(TOP_KEYS.map((k, i) => [k, i]));
 
-export class MetaParser extends DetectionParser {
-  /** Key record of each of TOP_KEYS in the document being parsed (-1: absent). */
-  private readonly top: number[] = TOP_KEYS.map(() => -1);
+/**
+ * Key record of each of TOP_KEYS in the document being parsed (-1: absent). Shared: a document is
+ * parsed to the end before the next one starts.
+ */
+const top = new Int32Array(TOP_KEYS.length);
 
+export class MetaParser extends DetectionParser {
   /** Finds the top-level attributes of the document at `root` (a mapping), in one pass. */
   protected attributes(root: number): void {
     const tape = this.tape;
-    const top = this.top;
     top.fill(-1);
     for (let e = root + 1; e < tape.end[root]!; e = tape.end[e]!) {
       const slot = TOP_SLOT.get(tape.keyOf(e));
@@ -77,7 +79,7 @@ export class MetaParser extends DetectionParser {
 
   /** The key record of the document's attribute `key` (-1: absent). */
   protected at(key: TopKey): number {
-    return this.top[TOP_SLOT.get(key)!]!;
+    return top[TOP_SLOT.get(key)!]!;
   }
 
   /** The string value of the entry at key record `e` (-1: absent). */
@@ -101,16 +103,17 @@ export class MetaParser extends DetectionParser {
     const v = e + 1;
     if (tape.kind[v] === SCALAR) return tape.value[v] === null ? [] : [String(tape.value[v])];
     if (tape.kind[v] === SEQ) {
-      const out: string[] = [];
+      const out = new Array<string>(tape.count(v));
+      let n = 0;
       let i = 0;
       for (let it = v + 1; it < tape.end[v]!; it = tape.end[it]!, i++) {
         const x = tape.value[it];
         if (tape.kind[it] !== SCALAR)
           this.diag('TL1012', `'${path}' items must be strings`, tape.span(it), [path, i]);
         else if (x !== null && x !== undefined)
-          out.push(typeof x === 'string' ? x : tape.raw[it] || String(x));
+          out[n++] = typeof x === 'string' ? x : tape.raw[it] || String(x);
       }
-      return packed(out);
+      return upTo(out, n);
     }
     this.diag('TL1012', `'${path}' must be a list of strings`, tape.span(v), [path]);
     return [];

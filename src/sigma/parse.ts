@@ -59,7 +59,7 @@ let shared: YTape | undefined;
 const KEEP_TAPE_RECORDS = 1 << 16;
 
 export function parseSigmaText(text: string, file: string): ParseOutput {
-  const tape = shared ?? new YTape(1 << 12);
+  const tape = shared ?? new YTape(1 << 14);
   shared = undefined;
   tape.reset();
   try {

@@ -124,7 +124,7 @@ class FastReader extends LineReader {
       const start = this.starts[k]!;
       const end = this.ends[k]!;
       let col = indent + 1;
-      while (text.charCodeAt(start + col) === SPACE) col++;
+      while (start + col < end && text.charCodeAt(start + col) === SPACE) col++;
       const rest = start + col;
       if (rest === end || text.charCodeAt(rest) === HASH) {
         this.i++;
@@ -179,8 +179,8 @@ class FastReader extends LineReader {
     if (q < 0) return -1;
     const s = this.text;
     let j = q + 1;
-    while (s.charCodeAt(j) === SPACE) j++;
-    return s.charCodeAt(j) === COLON && (j + 1 === end || s.charCodeAt(j + 1) === SPACE) ? j : -1;
+    while (j < end && s.charCodeAt(j) === SPACE) j++;
+    return j < end && s.charCodeAt(j) === COLON && (j + 1 === end || s.charCodeAt(j + 1) === SPACE) ? j : -1;
   }
 
   /** `key` was already given in the mapping at `map` (whose entries so far are complete). */
@@ -240,7 +240,7 @@ class FastReader extends LineReader {
       const entry = tape.key(key, k + 1, col + 1);
       const keyCol = ke - lineStart;
       let vcol = keyCol + 1;
-      while (text.charCodeAt(lineStart + vcol) === SPACE) vcol++;
+      while (lineStart + vcol < end && text.charCodeAt(lineStart + vcol) === SPACE) vcol++;
       const rest = lineStart + vcol;
       if (rest === end || text.charCodeAt(rest) === HASH) {
         this.i++;

@@ -79,7 +79,7 @@ class LineTables {
     this.empties = new Uint8Array(n);
   }
 }
-let tables = new LineTables(2048);
+let tables = new LineTables(1 << 13);
 
 /**
  * Offset of the closing quote of the quoted scalar starting at offset `from`, or -1 (line end `end`).
@@ -181,7 +181,7 @@ export class LineReader {
       let end = text.indexOf('\n', start);
       if (end < 0) end = text.length;
       let p = start;
-      while (text.charCodeAt(p) === SPACE) p++;
+      while (p < end && text.charCodeAt(p) === SPACE) p++;
       this.starts[k] = start;
       this.ends[k] = end;
       this.indents[k] = p - start;

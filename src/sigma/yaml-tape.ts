@@ -9,7 +9,6 @@
  * `for (let j = i + 1; j < end[i]; j = end[j])`.
  */
 import type { Span } from '../diagnostics/index.js';
-import { packed } from './packed.js';
 import type { YEntry, YNode, YScalarValue } from './yaml-reader.js';
 
 export const MAP = 1;
@@ -180,9 +179,10 @@ export class YTape {
     if (k === SCALAR) return this.value[i];
     const end = this.end[i]!;
     if (k === SEQ) {
-      const out: unknown[] = [];
-      for (let j = i + 1; j < end; j = this.end[j]!) out.push(this.plain(j));
-      return packed(out);
+      const out = new Array<unknown>(this.count(i));
+      let n = 0;
+      for (let j = i + 1; j < end; j = this.end[j]!) out[n++] = this.plain(j);
+      return out;
     }
     const o: Record<string, unknown> = {};
     for (let j = i + 1; j < end; j = this.end[j]!) o[this.value[j] as string] = this.plain(j + 1);
