@@ -73,8 +73,10 @@ export class DetectionParser {
       } else if (key === 'timeframe') {
         timeframe = tape.kind[v] === SCALAR ? String(tape.value[v]) : undefined;
       } else {
+        // The key's span first: the selection's own span (its first key's) is then the same object.
+        const keySpan = tape.span(e);
         const body = this.selection(v, path, key);
-        if (body) selections[count++] = { name: key, span: tape.span(e), body };
+        if (body) selections[count++] = { name: key, span: keySpan, body };
       }
     }
     if (conditions.length === 0 && needCondition) {

@@ -41,6 +41,8 @@ export class YTape {
   /** Scalars: the source text (for numbers: as written). */
   raw: string[] = [];
   size = 0;
+  /** The span `span` made last. */
+  private lastSpan: Span = { line: 0, column: 0 };
 
   constructor(capacity = 256) {
     this.kind = new Uint8Array(capacity);
@@ -155,8 +157,17 @@ export class YTape {
     return this.value[i] as string;
   }
 
+  /**
+   * The position of record i. A mapping and its first key are at the same place (and so are a
+   * document, its selections and their first items): the last span made is handed out again for the
+   * same position, since the AST keeps them all. Spans are never modified.
+   */
   span(i: number): Span {
-    return { line: this.line[i]!, column: this.col[i]! };
+    const line = this.line[i]!;
+    const column = this.col[i]!;
+    const last = this.lastSpan;
+    if (last.line === line && last.column === column) return last;
+    return (this.lastSpan = { line, column });
   }
 
   /** Number of entries or items of a mapping or sequence. */
