@@ -9,3 +9,13 @@
 export function packed<T>(a: T[]): T[] {
   return a.length === 0 ? a : a.slice();
 }
+
+/**
+ * Where a list's length is known before it is built (the YAML tape counts a node's children), it is
+ * allocated at that size and filled by index, with no growth and no copy; `upTo` cuts it to the `n`
+ * elements written when some were skipped.
+ */
+export function upTo<T>(a: T[], n: number): T[] {
+  if (n < a.length) a.length = n;
+  return a;
+}

@@ -15,7 +15,7 @@ import type {
 } from './ast.js';
 import { parseCondition } from './condition.js';
 import { canonicalModifier, suggestModifier } from './modifiers.js';
-import { packed } from './packed.js';
+import { packed, upTo } from './packed.js';
 import { MAP, SCALAR, SEQ } from './yaml-tape.js';
 import type { YTape } from './yaml-tape.js';
 
@@ -58,7 +58,8 @@ export class DetectionParser {
       return undefined;
     }
     const span = tape.span(n);
-    const selections: NamedDetection[] = [];
+    const selections = new Array<NamedDetection>(tape.count(n));
+    let count = 0;
     const conditions: Condition[] = [];
     let timeframe: string | undefined;
     for (let e = n + 1; e < tape.end[n]!; e = tape.end[e]!) {
@@ -72,14 +73,16 @@ export class DetectionParser {
       } else if (key === 'timeframe') {
         timeframe = tape.kind[v] === SCALAR ? String(tape.value[v]) : undefined;
       } else {
+        // The key's span first: the selection's own span (its first key's) is then the same object.
+        const keySpan = tape.span(e);
         const body = this.selection(v, path, key);
-        if (body) selections.push({ name: key, span: tape.span(e), body });
+        if (body) selections[count++] = { name: key, span: keySpan, body };
       }
     }
     if (conditions.length === 0 && needCondition) {
       this.diag('TL2006', `'${path.join('.')}' has no 'condition'`, span, [...path, 'condition']);
     }
-    const d: Detection = { selections: packed(selections), conditions: packed(conditions), span };
+    const d: Detection = { selections: upTo(selections, count), conditions: packed(conditions), span };
     if (timeframe !== undefined) d.timeframe = timeframe;
     return d;
   }
@@ -122,13 +125,14 @@ export class DetectionParser {
     const kind = tape.kind[n];
     const span = tape.span(n);
     if (kind === MAP) {
-      const items: DetectionItem[] = [];
+      const items = new Array<DetectionItem>(tape.count(n));
+      let count = 0;
       for (let e = n + 1; e < tape.end[n]!; e = tape.end[e]!) {
         const it = this.item(tape.keyOf(e), tape.span(e), e + 1, parent, key);
-        if (it) items.push(it);
+        if (it) items[count++] = it;
       }
       if (tape.end[n] === n + 1) this.diag('TL1031', 'empty selection', span, [...parent, key]);
-      return { kind: 'DetectionGroup', linking: 'and', items: packed(items), span };
+      return { kind: 'DetectionGroup', linking: 'and', items: upTo(items, count), span };
     }
     if (kind === SEQ) {
       const end = tape.end[n]!;
@@ -137,10 +141,12 @@ export class DetectionParser {
         return { kind: 'DetectionGroup', linking: 'or', items: [], span };
       }
       let allScalars = true;
-      for (let x = n + 1; x < end; x = tape.end[x]!) if (tape.kind[x] !== SCALAR) allScalars = false;
+      let size = 0;
+      for (let x = n + 1; x < end; x = tape.end[x]!, size++) if (tape.kind[x] !== SCALAR) allScalars = false;
       if (allScalars) {
-        const values: SigmaScalar[] = [];
-        for (let x = n + 1; x < end; x = tape.end[x]!) values.push(this.scalar(x));
+        const values = new Array<SigmaScalar>(size);
+        let k = 0;
+        for (let x = n + 1; x < end; x = tape.end[x]!) values[k++] = this.scalar(x);
         return {
           kind: 'DetectionGroup',
           linking: 'and',
@@ -149,7 +155,7 @@ export class DetectionParser {
               kind: 'DetectionItem',
               key: '',
               modifiers: [],
-              values: packed(values),
+              values,
               isList: true,
               span,
             },
@@ -157,27 +163,28 @@ export class DetectionParser {
           span,
         };
       }
-      const items: (DetectionItem | DetectionGroup)[] = [];
+      const items = new Array<DetectionItem | DetectionGroup>(size);
+      let count = 0;
       let i = 0;
       for (let x = n + 1; x < end; x = tape.end[x]!, i++) {
         if (tape.kind[x] === SCALAR) {
           const value = this.scalar(x);
-          items.push({
+          items[count++] = {
             kind: 'DetectionItem',
             key: '',
             modifiers: [],
             values: [value],
             isList: false,
             span: value.span,
-          });
+          };
         } else if (tape.kind[x] === MAP) {
           const g = this.selection(x, [...parent, key], i);
-          if (g) items.push(g);
+          if (g) items[count++] = g;
         } else {
           this.diag('TL1031', 'nested lists are not valid in a selection', tape.span(x), [...parent, key, i]);
         }
       }
-      return { kind: 'DetectionGroup', linking: 'or', items: packed(items), span };
+      return { kind: 'DetectionGroup', linking: 'or', items: upTo(items, count), span };
     }
     return {
       kind: 'DetectionGroup',
@@ -219,11 +226,14 @@ export class DetectionParser {
     const tape = this.tape;
     const bar = key.indexOf('|');
     const fieldName = bar < 0 ? key : key.slice(0, bar);
-    const modifiers: Modifier[] = [];
+    let modifiers: Modifier[] = [];
     let ok = true;
     if (bar >= 0) {
       let col = keySpan.column + fieldName.length + 1;
-      for (const w of key.slice(bar + 1).split('|')) {
+      const written = key.slice(bar + 1).split('|');
+      modifiers = new Array<Modifier>(written.length);
+      let m = 0;
+      for (const w of written) {
         const span = { line: keySpan.line, column: col, endLine: keySpan.line, endColumn: col + w.length };
         const name = canonicalModifier(w);
         if (!name) {
@@ -234,19 +244,20 @@ export class DetectionParser {
             key,
           ]);
           ok = false;
-        } else modifiers.push({ name, written: name === w ? name : w, span });
+        } else modifiers[m++] = { name, written: name === w ? name : w, span };
         col += w.length + 1;
       }
     }
-    const values: SigmaScalar[] = [];
+    let values: SigmaScalar[];
     let isList = false;
     const kind = tape.kind[value];
-    if (kind === SCALAR) values.push(this.scalar(value));
+    if (kind === SCALAR) values = [this.scalar(value)];
     else if (kind === SEQ) {
       isList = true;
+      values = new Array<SigmaScalar>(tape.count(value));
       let i = 0;
       for (let x = value + 1; x < tape.end[value]!; x = tape.end[x]!, i++) {
-        if (tape.kind[x] === SCALAR) values.push(this.scalar(x));
+        if (tape.kind[x] === SCALAR) values[i] = this.scalar(x);
         else {
           this.diag(
             'TL1031',
@@ -270,8 +281,8 @@ export class DetectionParser {
     const it: DetectionItem = {
       kind: 'DetectionItem',
       key,
-      modifiers: packed(modifiers),
-      values: packed(values),
+      modifiers,
+      values,
       isList,
       span: keySpan,
     };

@@ -3,19 +3,16 @@
  * Lint checks that need the whole document live in validate.ts; this file reports only what stops a
  * document from being understood.
  */
-import type { Diagnostic, Span } from '../diagnostics/index.js';
+import type { Diagnostic } from '../diagnostics/index.js';
 import type {
   CorrelationCondition,
-  Logsource,
   SigmaCorrelation,
   SigmaDocument,
   SigmaFile,
   SigmaFilter,
-  SigmaMeta,
   SigmaRule,
 } from './ast.js';
-import { packed } from './packed.js';
-import { DetectionParser } from './parse-detection.js';
+import { META_KEYS, MetaParser } from './parse-meta.js';
 import { decodeUtf8, readYamlTape } from './yaml-reader.js';
 import { MAP, SCALAR, SEQ, YTape } from './yaml-tape.js';
 
@@ -24,38 +21,6 @@ export interface ParseOutput {
   diagnostics: Diagnostic[];
 }
 
-const META_KEYS = new Set([
-  'title',
-  'id',
-  'name',
-  'related',
-  'taxonomy',
-  'status',
-  'description',
-  'license',
-  'author',
-  'references',
-  'date',
-  'modified',
-  'tags',
-  'level',
-  'falsepositives',
-  'fields',
-  'scope',
-]);
-/** Optional string attributes of SigmaMeta, in the order they are added to it. */
-const OPTIONAL_STRING_KEYS = [
-  'id',
-  'name',
-  'status',
-  'description',
-  'license',
-  'author',
-  'date',
-  'modified',
-  'level',
-  'taxonomy',
-] as const;
 const CORRELATION_TYPES = [
   'event_count',
   'value_count',
@@ -94,7 +59,7 @@ let shared: YTape | undefined;
 const KEEP_TAPE_RECORDS = 1 << 16;
 
 export function parseSigmaText(text: string, file: string): ParseOutput {
-  const tape = shared ?? new YTape();
+  const tape = shared ?? new YTape(1 << 14);
   shared = undefined;
   tape.reset();
   try {
@@ -202,195 +167,19 @@ export function isUuid(s: string): boolean {
   return UUID_RE.test(s);
 }
 
-/** The top-level attributes the parser reads; their entries are found in one pass over a document. */
-const TOP_KEYS = [
-  'title',
-  'related',
-  'references',
-  'tags',
-  'falsepositives',
-  'fields',
-  'scope',
-  'logsource',
-  'detection',
-  'correlation',
-  'filter',
-  'generate',
-  ...OPTIONAL_STRING_KEYS,
-] as const;
-type TopKey = (typeof TOP_KEYS)[number];
-const TOP_SLOT: ReadonlyMap<string, number> = new Map(TOP_KEYS.map((k, i) => [k, i]));
-
-class DocParser extends DetectionParser {
-  /** Key record of each of TOP_KEYS in the document being parsed (-1: absent). */
-  private readonly top: number[] = TOP_KEYS.map(() => -1);
-
+class DocParser extends MetaParser {
   document(root: number, index: number): SigmaDocument | undefined {
-    const tape = this.tape;
-    const top = this.top;
-    top.fill(-1);
-    for (let e = root + 1; e < tape.end[root]!; e = tape.end[e]!) {
-      const slot = TOP_SLOT.get(tape.keyOf(e));
-      if (slot !== undefined && top[slot]! < 0) top[slot] = e;
-    }
+    this.attributes(root);
     if (this.at('correlation') >= 0) return this.correlation(root, index);
     if (this.at('filter') >= 0) return this.filter(root, index);
     return this.rule(root, index);
-  }
-
-  /** The key record of the document's attribute `key` (-1: absent). */
-  private at(key: TopKey): number {
-    return this.top[TOP_SLOT.get(key)!]!;
-  }
-
-  /** The string value of the entry at key record `e` (-1: absent). */
-  private str(e: number, path: string): string | undefined {
-    if (e < 0) return undefined;
-    const tape = this.tape;
-    const v = e + 1;
-    if (tape.kind[v] === SCALAR) {
-      const x = tape.value[v]!;
-      if (x === null) return undefined;
-      if (typeof x === 'string') return x;
-      return tape.raw[v] || String(x);
-    }
-    this.diag('TL1012', `'${path}' must be a string`, tape.span(v), [path]);
-    return undefined;
-  }
-
-  private strList(e: number, path: string): string[] {
-    if (e < 0) return [];
-    const tape = this.tape;
-    const v = e + 1;
-    if (tape.kind[v] === SCALAR) return tape.value[v] === null ? [] : [String(tape.value[v])];
-    if (tape.kind[v] === SEQ) {
-      const out: string[] = [];
-      let i = 0;
-      for (let it = v + 1; it < tape.end[v]!; it = tape.end[it]!, i++) {
-        const x = tape.value[it];
-        if (tape.kind[it] !== SCALAR)
-          this.diag('TL1012', `'${path}' items must be strings`, tape.span(it), [path, i]);
-        else if (x !== null && x !== undefined)
-          out.push(typeof x === 'string' ? x : tape.raw[it] || String(x));
-      }
-      return packed(out);
-    }
-    this.diag('TL1012', `'${path}' must be a list of strings`, tape.span(v), [path]);
-    return [];
-  }
-
-  private meta(root: number, index: number, known: Set<string>, span: Span): SigmaMeta {
-    const tape = this.tape;
-    const keySpans: Record<string, Span> = {};
-    const custom: Record<string, unknown> = {};
-    for (let e = root + 1; e < tape.end[root]!; e = tape.end[e]!) {
-      const key = tape.keyOf(e);
-      keySpans[key] = tape.span(e);
-      if (!known.has(key)) custom[key] = tape.plain(e + 1);
-    }
-    const titleE = this.at('title');
-    const title = this.str(titleE, 'title');
-    if (title === undefined)
-      this.diag(
-        'TL1011',
-        "required attribute 'title' is missing",
-        titleE >= 0 ? tape.span(titleE + 1) : span,
-        ['title'],
-      );
-    const related = this.related(this.at('related'));
-    const m: SigmaMeta = {
-      file: this.file,
-      index,
-      span,
-      title: title ?? '',
-      references: this.strList(this.at('references'), 'references'),
-      tags: this.strList(this.at('tags'), 'tags'),
-      falsepositives: this.strList(this.at('falsepositives'), 'falsepositives'),
-      fields: this.strList(this.at('fields'), 'fields'),
-      related,
-      scope: this.strList(this.at('scope'), 'scope'),
-      custom,
-      keySpans,
-      raw: tape.plain(root) as Record<string, unknown>,
-    };
-    for (const k of OPTIONAL_STRING_KEYS) {
-      const e = this.at(k);
-      // YAML may read an unquoted date as a number-like or other scalar; keep the source text.
-      const x = e >= 0 ? tape.scalarValue(e + 1) : undefined;
-      const v =
-        x !== undefined && x !== null ? (typeof x === 'string' ? x : tape.raw[e + 1]) : this.str(e, k);
-      if (v !== undefined) m[k] = v;
-    }
-    return m;
-  }
-
-  private related(relE: number): SigmaMeta['related'] {
-    const related: SigmaMeta['related'] = [];
-    if (relE < 0) return related;
-    const tape = this.tape;
-    const v = relE + 1;
-    if (tape.kind[v] !== SEQ) {
-      this.diag('TL1024', "'related' must be a list of {id, type}", tape.span(v), ['related']);
-      return related;
-    }
-    let i = 0;
-    for (let it = v + 1; it < tape.end[v]!; it = tape.end[it]!, i++) {
-      if (tape.kind[it] !== MAP) {
-        this.diag('TL1024', "'related' entries must be mappings with 'id' and 'type'", tape.span(it), [
-          'related',
-          i,
-        ]);
-        continue;
-      }
-      const id = this.str(tape.entry(it, 'id'), 'related.id');
-      const type = this.str(tape.entry(it, 'type'), 'related.type');
-      if (id === undefined || type === undefined) {
-        this.diag('TL1024', "'related' entries need both 'id' and 'type'", tape.span(it), ['related', i]);
-        continue;
-      }
-      related.push({ id, type });
-    }
-    return packed(related);
-  }
-
-  private logsource(root: number, required: boolean, rootSpan: Span): Logsource | undefined {
-    const tape = this.tape;
-    const e = this.at('logsource');
-    if (e < 0) {
-      if (required) this.diag('TL1011', "required attribute 'logsource' is missing", rootSpan, ['logsource']);
-      return undefined;
-    }
-    const v = e + 1;
-    if (tape.kind[v] !== MAP) {
-      this.diag(
-        'TL1030',
-        "'logsource' must be a mapping (category, product, service, definition)",
-        tape.span(v),
-        ['logsource'],
-      );
-      return undefined;
-    }
-    const ls: Logsource = { custom: {}, span: tape.span(v) };
-    for (let le = v + 1; le < tape.end[v]!; le = tape.end[le]!) {
-      const key = tape.keyOf(le);
-      if (tape.kind[le + 1] !== SCALAR) {
-        this.diag('TL1030', `'logsource.${key}' must be a string`, tape.span(le + 1), ['logsource', key]);
-        continue;
-      }
-      const x = tape.value[le + 1]!;
-      const s = x === null ? undefined : String(x);
-      if (key === 'category' || key === 'product' || key === 'service' || key === 'definition') {
-        if (s !== undefined) ls[key] = s;
-      } else ls.custom[key] = x;
-    }
-    return ls;
   }
 
   rule(root: number, index: number): SigmaRule | undefined {
     const tape = this.tape;
     const span = tape.span(root);
     const meta = this.meta(root, index, RULE_KEYS, span);
-    const logsource = this.logsource(root, true, span) ?? { custom: {}, span };
+    const logsource = this.logsource(true, span) ?? { custom: {}, span };
     const de = this.at('detection');
     if (de < 0) {
       this.diag('TL1032', "required attribute 'detection' is missing", span, ['detection']);
@@ -406,7 +195,7 @@ class DocParser extends DetectionParser {
     const tape = this.tape;
     const span = tape.span(root);
     const meta = this.meta(root, index, FILTER_KEYS, span);
-    const logsource = this.logsource(root, true, span) ?? { custom: {}, span };
+    const logsource = this.logsource(true, span) ?? { custom: {}, span };
     const f = this.at('filter') + 1;
     if (tape.kind[f] !== MAP) {
       this.diag(

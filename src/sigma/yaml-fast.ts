@@ -104,13 +104,13 @@ class FastReader extends LineReader {
     const k = this.i;
     if (this.indents[k] !== indent) giveUp();
     if (this.isItem(k, indent)) return this.seq(indent);
-    if (parentIndent !== undefined) {
-      // A plain scalar on the lines below its key (a condition written over several lines, say).
-      const p = this.starts[k]! + indent;
-      if (this.keyEnd(p, this.ends[k]!) < 0 && !CONTINUATION_INDICATORS.includes(this.text[p]!))
-        return this.inlineValue(k, indent, parentIndent);
-    }
-    return this.map(indent, indent);
+    if (parentIndent === undefined) return this.map(indent, indent);
+    const p = this.starts[k]! + indent;
+    const ke = this.keyEnd(p, this.ends[k]!);
+    // A plain scalar on the lines below its key (a condition written over several lines, say).
+    if (ke < 0 && !CONTINUATION_INDICATORS.includes(this.text[p]!))
+      return this.inlineValue(k, indent, parentIndent);
+    return this.map(indent, indent, k, ke);
   }
 
   private seq(indent: number): number {
@@ -124,7 +124,7 @@ class FastReader extends LineReader {
       const start = this.starts[k]!;
       const end = this.ends[k]!;
       let col = indent + 1;
-      while (text.charCodeAt(start + col) === SPACE) col++;
+      while (start + col < end && text.charCodeAt(start + col) === SPACE) col++;
       const rest = start + col;
       if (rest === end || text.charCodeAt(rest) === HASH) {
         this.i++;
@@ -162,13 +162,14 @@ class FastReader extends LineReader {
     const c0 = s.charCodeAt(p);
     if (c0 === DQUOTE || c0 === SQUOTE) return this.colonAfter(quotedEnd(s, p, end), end);
     if (p === end || '[]{},#&*!|>%@`?'.includes(s[p]!)) return -1;
-    // Most sequence items are values without any ':' (no key): skip the character loop for them.
-    const colon = this.colons.next(p);
+    // The first ':' followed by a space or the line end, before any comment (` #`), found with indexOf.
+    let colon = this.colons.next(p);
     if (colon < 0 || colon >= end) return -1;
-    for (let j = p; j < end; j++) {
-      const ch = s.charCodeAt(j);
-      if (ch === COLON && (j + 1 === end || s.charCodeAt(j + 1) === SPACE)) return j;
-      if (ch === HASH && s.charCodeAt(j - 1) === SPACE) return -1;
+    const hash = this.comments.next(p);
+    const limit = hash >= 0 && hash < end ? hash : end;
+    while (colon >= 0 && colon < limit) {
+      if (colon + 1 === end || s.charCodeAt(colon + 1) === SPACE) return colon;
+      colon = s.indexOf(':', colon + 1);
     }
     return -1;
   }
@@ -178,8 +179,8 @@ class FastReader extends LineReader {
     if (q < 0) return -1;
     const s = this.text;
     let j = q + 1;
-    while (s.charCodeAt(j) === SPACE) j++;
-    return s.charCodeAt(j) === COLON && (j + 1 === end || s.charCodeAt(j + 1) === SPACE) ? j : -1;
+    while (j < end && s.charCodeAt(j) === SPACE) j++;
+    return j < end && s.charCodeAt(j) === COLON && (j + 1 === end || s.charCodeAt(j + 1) === SPACE) ? j : -1;
   }
 
   /** `key` was already given in the mapping at `map` (whose entries so far are complete). */
@@ -190,10 +191,11 @@ class FastReader extends LineReader {
   }
 
   /**
-   * A block mapping whose keys sit at column `indent`. `firstLine` is given when the first key is on a
-   * sequence item's line (`- key: value`); then later keys must sit at `indent` too.
+   * A block mapping whose keys sit at column `indent`. `firstLine` is given when the first key's line is
+   * already known (a sequence item's line, `- key: value`, whose indentation is not `indent`), with the
+   * offset of its ':' when already found.
    */
-  private map(indent: number, minIndent: number, firstLine?: number): number {
+  private map(indent: number, minIndent: number, firstLine?: number, firstKeyEnd = -1): number {
     const tape = this.tape;
     const text = this.text;
     let map = -1;
@@ -219,7 +221,8 @@ class FastReader extends LineReader {
       const start = lineStart + col;
       const end = this.ends[k]!;
       if (this.isItem(k, col)) break;
-      const ke = this.keyEnd(start, end);
+      const ke = firstKeyEnd >= 0 ? firstKeyEnd : this.keyEnd(start, end);
+      firstKeyEnd = -1;
       if (ke < 0) giveUp();
       const c0 = text.charCodeAt(start);
       const key =
@@ -237,14 +240,15 @@ class FastReader extends LineReader {
       const entry = tape.key(key, k + 1, col + 1);
       const keyCol = ke - lineStart;
       let vcol = keyCol + 1;
-      while (text.charCodeAt(lineStart + vcol) === SPACE) vcol++;
+      while (lineStart + vcol < end && text.charCodeAt(lineStart + vcol) === SPACE) vcol++;
       const rest = lineStart + vcol;
       if (rest === end || text.charCodeAt(rest) === HASH) {
         this.i++;
         this.skipEmpty();
         const n = this.i;
-        if (n < this.count && this.indents[n]! > indent) this.block(this.indents[n]!, indent);
-        else if (n < this.count && this.indents[n] === indent && this.isItem(n, indent)) this.seq(indent);
+        // A nested node, or a sequence whose items sit at the key's own indentation.
+        const ni = n < this.count ? this.indents[n]! : -1;
+        if (ni > indent || (ni === indent && this.isItem(n, indent))) this.block(ni, indent);
         else this.nullAt(k, keyCol + 1);
       } else {
         this.inlineValue(k, vcol, indent);

@@ -9,7 +9,6 @@
  * `for (let j = i + 1; j < end[i]; j = end[j])`.
  */
 import type { Span } from '../diagnostics/index.js';
-import { packed } from './packed.js';
 import type { YEntry, YNode, YScalarValue } from './yaml-reader.js';
 
 export const MAP = 1;
@@ -42,6 +41,8 @@ export class YTape {
   /** Scalars: the source text (for numbers: as written). */
   raw: string[] = [];
   size = 0;
+  /** The span `span` made last. */
+  private lastSpan: Span = { line: 0, column: 0 };
 
   constructor(capacity = 256) {
     this.kind = new Uint8Array(capacity);
@@ -156,8 +157,17 @@ export class YTape {
     return this.value[i] as string;
   }
 
+  /**
+   * The position of record i. A mapping and its first key are at the same place (and so are a
+   * document, its selections and their first items): the last span made is handed out again for the
+   * same position, since the AST keeps them all. Spans are never modified.
+   */
   span(i: number): Span {
-    return { line: this.line[i]!, column: this.col[i]! };
+    const line = this.line[i]!;
+    const column = this.col[i]!;
+    const last = this.lastSpan;
+    if (last.line === line && last.column === column) return last;
+    return (this.lastSpan = { line, column });
   }
 
   /** Number of entries or items of a mapping or sequence. */
@@ -180,9 +190,10 @@ export class YTape {
     if (k === SCALAR) return this.value[i];
     const end = this.end[i]!;
     if (k === SEQ) {
-      const out: unknown[] = [];
-      for (let j = i + 1; j < end; j = this.end[j]!) out.push(this.plain(j));
-      return packed(out);
+      const out = new Array<unknown>(this.count(i));
+      let n = 0;
+      for (let j = i + 1; j < end; j = this.end[j]!) out[n++] = this.plain(j);
+      return out;
     }
     const o: Record<string, unknown> = {};
     for (let j = i + 1; j < end; j = this.end[j]!) o[this.value[j] as string] = this.plain(j + 1);
