@@ -37,19 +37,25 @@ export const sumologicOptions = {
   min_confidence: `lowest mean mapping confidence converted, 0 to 1 (default ${DEFAULT_MIN_CONFIDENCE}; 0 converts everything)`,
 } as const;
 
-/** The text pySigma's str(SigmaString) gives: wildcards as `*` and `?`, literals as they are. */
-function sigmaStr(parts: readonly StrPart[]): string {
-  return parts
-    .map((p) =>
-      p.kind === 'Lit'
-        ? p.text.replace(/[*?]/g, (c) => '\\' + c)
-        : p.kind === 'WildcardMulti'
-          ? '*'
-          : p.kind === 'WildcardSingle'
-            ? '?'
-            : `%${p.name}%`,
-    )
-    .join('');
+/**
+ * A value as a CSE string: pySigma's str(SigmaString) (wildcards as `*` and `?`, literal ones
+ * backslash-escaped), then backslashes doubled and double quotes escaped, in double quotes.
+ */
+function cseString(parts: readonly StrPart[]): string {
+  let out = '"';
+  for (const p of parts) {
+    if (p.kind === 'Lit') {
+      let t = p.text;
+      if (t.includes('\\')) t = t.replaceAll('\\', '\\\\');
+      if (t.includes('*')) t = t.replaceAll('*', '\\\\*');
+      if (t.includes('?')) t = t.replaceAll('?', '\\\\?');
+      if (t.includes('"')) t = t.replaceAll('"', '\\"');
+      out += t;
+    } else if (p.kind === 'WildcardMulti') out += '*';
+    else if (p.kind === 'WildcardSingle') out += '?';
+    else out += `%${p.name}%`;
+  }
+  return out + '"';
 }
 
 /** Whether a regex body has balanced groups and closed character classes. */
@@ -91,21 +97,27 @@ export function expandCidr6(cidr: string): string[] | null {
 }
 
 export class SumoLogicBackend extends TextBackend {
+  /** `fields['…']` texts of dotted vendor fields. */
+  private readonly vendorFields = new Map<string, string>();
+
   constructor() {
     super('sumologic', sumologicTable, sumologicFormats, 'default');
   }
 
   /** Schema fields bare; dotted vendor fields as `fields['name']`. */
   override field(name: string): string {
-    if (name === '' || CSE_SCHEMA_FIELDS.has(name)) return name;
-    if (name.includes('.')) return `fields['${name.startsWith('fields.') ? name.slice(7) : name}']`;
-    return name;
+    if (name === '' || CSE_SCHEMA_FIELDS.has(name) || !name.includes('.')) return name;
+    let text = this.vendorFields.get(name);
+    if (text === undefined) {
+      text = `fields['${name.startsWith('fields.') ? name.slice(7) : name}']`;
+      this.vendorFields.set(name, text);
+    }
+    return text;
   }
 
   override convertValueStr(parts: readonly StrPart[], ctx: ConversionContext, node?: IrNode): string | null {
-    const ph = parts.find((p) => p.kind === 'Placeholder');
-    if (ph !== undefined) return super.convertValueStr(parts, ctx, node);
-    return `"${sigmaStr(parts).replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
+    if (parts.some((p) => p.kind === 'Placeholder')) return super.convertValueStr(parts, ctx, node);
+    return cseString(parts);
   }
 
   protected override printNum(node: FieldMatch & { value: { kind: 'Num' } }): Printed {

@@ -13,7 +13,7 @@ import type { IrNode, IrRule, Origin } from '../../ir/types.js';
 import { CSE_FIELD_SCHEMA, type CseFieldSchema } from './cse-descriptions.js';
 import { deepFreeze } from './pyjson.js';
 import { SUMOLOGIC_MAPPING_ITEMS } from './pipelines.js';
-import { CATEGORY_ENTITIES, entitySelectors, lookupLogsource } from './schema.js';
+import { CATEGORY_ENTITIES, entitySelectors, logsourceKey, lookupLogsource } from './schema.js';
 
 const WEIGHT_SEMANTIC = 0.35;
 const WEIGHT_DATA = 0.3;
@@ -459,21 +459,12 @@ export function mappingConfidence(
   }
   let overall = scores.length > 0 ? scores.reduce((a, b) => a + b, 0) / scores.length : 1.0;
 
-  const { expectedEntities, actualEntities, hasVendor } = logsourceFacts(ls);
-  if (expectedEntities !== undefined && actualEntities.length === 0) {
-    warnings.push(
-      `No entity selectors defined for category '${ls.category ?? 'unknown'}'. Expected entities: ${expectedEntities.join(', ')}. Entity selection helps Cloud SIEM correlate alerts and track entity behavior.`,
-    );
+  const facts = logsourceFacts(ls);
+  if (facts.entityWarning !== undefined) {
+    warnings.push(facts.entityWarning);
     overall *= 0.9;
   }
-  const unmappedLogsource = hasVendor
-    ? null
-    : { product: ls.product ?? null, service: ls.service ?? null, category: ls.category ?? null };
-  if (!hasVendor) {
-    warnings.push(
-      `No vendor/product mapping for logsource (product=${pyStr(ls.product)}, service=${pyStr(ls.service)}, category=${pyStr(ls.category)}). Rule will not have metadata_vendor/metadata_product filters and may not match expected logs.`,
-    );
-  }
+  if (facts.vendorWarning !== undefined) warnings.push(facts.vendorWarning);
   const threshold = minConfidence;
   const blocked = overall < threshold;
   const metadata: Record<string, unknown> = {
@@ -484,43 +475,60 @@ export function mappingConfidence(
     field_mappings: mappings,
     warnings,
     blocked,
-    entity_selection: {
-      has_selectors: actualEntities.length > 0,
-      expected: expectedEntities !== undefined,
-      category: ls.category || 'unknown',
-      expected_entities: expectedEntities ? [...expectedEntities] : [],
-      actual_entities: [...actualEntities],
-    },
-    has_vendor_mapping: hasVendor,
-    unmapped_logsource: unmappedLogsource,
+    entity_selection: facts.entitySelection,
+    has_vendor_mapping: facts.hasVendor,
+    unmapped_logsource: facts.unmappedLogsource,
   };
   return { metadata, overall, threshold, blocked, fieldMappings: mappings };
 }
 
+/** What the block says about the rule's logsource (the same for every rule of a logsource). */
 interface LogsourceFacts {
-  expectedEntities: readonly string[] | undefined;
-  actualEntities: readonly string[];
+  /** Expected entities but no selectors: a warning, and the mean is scaled by 0.9. */
+  entityWarning: string | undefined;
+  /** No vendor/product mapping: a warning. */
+  vendorWarning: string | undefined;
+  entitySelection: Readonly<Record<string, unknown>>;
   hasVendor: boolean;
+  unmappedLogsource: Readonly<Record<string, unknown>> | null;
 }
 
 /**
- * Entity expectations and vendor mapping per logsource, memoized: a run has few distinct
- * logsources. Bounded, since a long-lived process may see arbitrary ones.
+ * Logsource facts, memoized (a run has few distinct logsources) and frozen, so that their JSON
+ * text is written once. Bounded, since a long-lived process may see arbitrary logsources.
  */
 const LOGSOURCE_FACTS = new Map<string, LogsourceFacts>();
 
 function logsourceFacts(ls: IrRule['logsource']): LogsourceFacts {
-  const key = `${ls.category ?? '\u0000'}|${ls.product ?? '\u0000'}|${ls.service ?? '\u0000'}`;
+  const key = logsourceKey(ls);
   let facts = LOGSOURCE_FACTS.get(key);
   if (facts === undefined) {
-    facts = {
-      expectedEntities:
-        ls.category !== undefined && Object.hasOwn(CATEGORY_ENTITIES, ls.category)
-          ? CATEGORY_ENTITIES[ls.category]
+    const expected =
+      ls.category !== undefined && Object.hasOwn(CATEGORY_ENTITIES, ls.category)
+        ? CATEGORY_ENTITIES[ls.category]
+        : undefined;
+    const actual = entitySelectors(ls).map((e) => e.entity_type);
+    const hasVendor = lookupLogsource(ls) !== undefined;
+    facts = deepFreeze({
+      entityWarning:
+        expected !== undefined && actual.length === 0
+          ? `No entity selectors defined for category '${ls.category ?? 'unknown'}'. Expected entities: ${expected.join(', ')}. Entity selection helps Cloud SIEM correlate alerts and track entity behavior.`
           : undefined,
-      actualEntities: entitySelectors(ls).map((e) => e.entity_type),
-      hasVendor: lookupLogsource(ls) !== undefined,
-    };
+      vendorWarning: hasVendor
+        ? undefined
+        : `No vendor/product mapping for logsource (product=${pyStr(ls.product)}, service=${pyStr(ls.service)}, category=${pyStr(ls.category)}). Rule will not have metadata_vendor/metadata_product filters and may not match expected logs.`,
+      entitySelection: {
+        has_selectors: actual.length > 0,
+        expected: expected !== undefined,
+        category: ls.category || 'unknown',
+        expected_entities: expected ? [...expected] : [],
+        actual_entities: actual,
+      },
+      hasVendor,
+      unmappedLogsource: hasVendor
+        ? null
+        : { product: ls.product ?? null, service: ls.service ?? null, category: ls.category ?? null },
+    });
     if (LOGSOURCE_FACTS.size >= 1024) LOGSOURCE_FACTS.clear();
     LOGSOURCE_FACTS.set(key, facts);
   }

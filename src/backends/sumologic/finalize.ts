@@ -3,7 +3,7 @@
  */
 import type { IrRule } from '../../ir/types.js';
 import { SCORE_KEYS } from './confidence.js';
-import { PyJsonWriter } from './pyjson.js';
+import { PyJsonWriter, deepFreeze } from './pyjson.js';
 import {
   CSE_SCHEMA_FIELDS,
   TACTIC_CATEGORY,
@@ -58,18 +58,80 @@ function pyCapitalize(s: string): string {
  * A quoted value inside `matches /…/` becomes regex text with its metacharacters escaped. The
  * reference's pattern stops at an escaped quote and leaves such values quoted and unescaped (an
  * invalid regex); we also accept escaped quotes (docs/targets/sumologic.md).
+ *
+ * This is q.replace(/matches \/(\.\*)?"((?:[^"\\]|\\.)+)"(\.\*)?\//g, …) written out, which
+ * costs a fraction of the regex's callbacks and their captured strings. The value is the text up
+ * to the first unescaped quote (a backslash escapes any character but a line terminator), and it
+ * is never empty.
  */
-const REGEX_METACHARACTERS = /[/.()[\]{}^$+?|]/g;
-
 export function unquoteRegexValues(q: string): string {
-  if (!q.includes('matches /')) return q;
-  return q.replace(
-    /matches \/(\.\*)?"(?!")([^"\\]*(?:\\.[^"\\]*)*)"(\.\*)?\//g,
-    (_m, pre: string | undefined, value: string, post: string | undefined) => {
-      const v = value.replaceAll('\\"', '"').replace(REGEX_METACHARACTERS, '\\$&');
-      return `matches /${pre ?? ''}${v}${post ?? ''}/`;
-    },
-  );
+  let at = q.indexOf('matches /');
+  if (at < 0) return q;
+  const out: string[] = [];
+  let done = 0;
+  for (; at >= 0; at = q.indexOf('matches /', at + 1)) {
+    let i = at + 'matches /'.length;
+    const pre = q.startsWith('.*"', i);
+    if (pre) i += 2;
+    if (q.charCodeAt(i) !== QUOTE) continue;
+    const end = closingQuote(q, i + 1);
+    if (end < 0) continue;
+    const post = q.startsWith('.*/', end + 1);
+    if (!post && q.charCodeAt(end + 1) !== SLASH) continue;
+    out.push(q.slice(done, at), pre ? 'matches /.*' : 'matches /');
+    pushRegexText(q, i + 1, end, out);
+    out.push(post ? '.*/' : '/');
+    done = end + (post ? 4 : 2);
+    at = done - 1;
+  }
+  if (done === 0) return q;
+  out.push(q.slice(done));
+  return out.join('');
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const SLASH = 0x2f;
+
+/** The first unescaped quote from `start` on, if the value before it is not empty; else -1. */
+function closingQuote(q: string, start: number): number {
+  let j = start;
+  for (;;) {
+    const c = q.charCodeAt(j);
+    if (c === QUOTE) return j === start ? -1 : j;
+    if (Number.isNaN(c)) return -1;
+    if (c === BACKSLASH) {
+      const d = q.charCodeAt(j + 1);
+      if (Number.isNaN(d) || d === 0x0a || d === 0x0d || d === 0x2028 || d === 0x2029) return -1;
+      j += 2;
+    } else j++;
+  }
+}
+
+/** `\\.` for each regex metacharacter. */
+const ESCAPED_METACHARACTER = new Map(Array.from('/.()[]{}^$+?|', (c) => [c.charCodeAt(0), '\\' + c]));
+
+/**
+ * The value q[start, end) as regex text: escaped quotes unescaped (in the value a quote is always
+ * escaped), then a backslash before each of `/.()[]{}^$+?|`.
+ */
+function pushRegexText(q: string, start: number, end: number, out: string[]): void {
+  let run = start;
+  for (let j = start; j < end; j++) {
+    const c = q.charCodeAt(j);
+    if (c === BACKSLASH && j + 1 < end && q.charCodeAt(j + 1) === QUOTE) {
+      // Drop the backslash; the quote starts the next run.
+      out.push(q.slice(run, j));
+      run = ++j;
+      continue;
+    }
+    const escaped = ESCAPED_METACHARACTER.get(c);
+    if (escaped !== undefined) {
+      out.push(q.slice(run, j), escaped);
+      run = j + 1;
+    }
+  }
+  out.push(q.slice(run, end));
 }
 
 /**
@@ -126,31 +188,43 @@ export function windowsMetadataFields(rule: IrRule, q: string): string {
     .replace(METADATA_MATCHES, (_m, f: string) => `${name(f)} matches `);
 }
 
-const BOOLEAN_WORDS = new Set(['AND', 'OR', 'NOT']);
+/**
+ * A field name before an operator that is neither a schema field, nor AND/OR/NOT (any case), nor
+ * isEmpty: the names the reference wraps. The name is the longest run of `[\w.]` from its start
+ * (a shorter one is never followed by an operator), hence the exclusions' `(?![\w.])`.
+ */
+const NAME_TO_WRAP = new RegExp(
+  String.raw`\b(?!metadata_|fields\[)(?!(?:${[...CSE_SCHEMA_FIELDS].join('|')}|isEmpty|[aA][nN][dD]|[oO][rR]|[nN][oO][tT])(?![\w.]))[a-zA-Z_][\w.]*\b(?=\s*(?:[=<>]|!=|in\s|matches\s))`,
+  'g',
+);
+/** Quoted strings and regexes, where the reference splits the query before rewriting names. */
+const QUOTED = /"[^"\\]*(?:\\.[^"\\]*)*"|\/[^/\\]*(?:\\.[^/\\]*)*\//g;
 
 /**
- * A quoted string or a regex (group 1), left as it is, or a field name before an operator
- * (group 2). The reference splits the query at strings and regexes and rewrites the names in the
- * pieces between; one pass finds the same names: a name never contains `"` or `/`, and what
- * follows a piece (a quote or a slash) is neither a word character nor an operator.
+ * Vendor logsources (product or service given): fields outside the schema are written `fields['…']`.
+ * The reference splits the query at quoted strings and regexes and rewrites the names in the pieces
+ * between. Finding the names in the whole query and leaving those inside quotes finds the same ones:
+ * a name never contains a quote or a slash, and what follows a piece (a quote or a slash) is
+ * neither a word character nor an operator.
  */
-const QUOTED_OR_FIELD =
-  /("[^"\\]*(?:\\.[^"\\]*)*"|\/[^/\\]*(?:\\.[^/\\]*)*\/)|\b(?!metadata_|fields\[)([a-zA-Z_][\w.]*)\b(?=\s*(?:[=<>]|!=|in\s|matches\s))/g;
-
-/** Vendor logsources (product or service given): fields outside the schema are written `fields['…']`. */
 export function wrapVendorFields(rule: IrRule, q: string): string {
   const ls = rule.logsource;
   if (ls.product === undefined && ls.service === undefined) return q;
   const isWindows = ls.product?.toLowerCase() === 'windows';
-  const wrap = (f: string): string => {
-    if (CSE_SCHEMA_FIELDS.has(f) || BOOLEAN_WORDS.has(f.toUpperCase()) || f === 'isEmpty') return f;
+  let quoted: number[] | undefined;
+  let k = 0;
+  return q.replace(NAME_TO_WRAP, (f: string, at: number) => {
+    if (quoted === undefined) {
+      quoted = [];
+      for (const m of q.matchAll(QUOTED)) quoted.push(m.index, m.index + m[0].length);
+    }
+    // Names come in order: skip the quoted pieces that end before this one.
+    while (k < quoted.length && quoted[k + 1]! <= at) k += 2;
+    if (k < quoted.length && quoted[k]! <= at) return f;
     if (isWindows)
       return WINDOWS_HEADER_FIELDS.has(f.split('.')[0]!) ? `fields['${f}']` : `fields['EventData.${f}']`;
     return `fields['${f}']`;
-  };
-  return q.replace(QUOTED_OR_FIELD, (m, quoted: string | undefined, f: string) =>
-    quoted === undefined ? wrap(f) : m,
-  );
+  });
 }
 
 export function injectVendorProduct(rule: IrRule, q: string): string {
@@ -205,6 +279,18 @@ export function attackTags(tags: readonly string[]): string[] {
 }
 
 const SCORES: Record<string, number> = { critical: 8, high: 6, medium: 3, low: 1, informational: 1, info: 1 };
+/** The score mapping per score, shared (frozen: its JSON text is written once). */
+const SCORE_MAPPINGS = new Map<number, Readonly<Record<string, unknown>>>();
+
+function scoreMapping(score: number): Readonly<Record<string, unknown>> {
+  let m = SCORE_MAPPINGS.get(score);
+  if (m === undefined) {
+    m = deepFreeze({ default: score, type: 'constant', field: null, mapping: [] });
+    SCORE_MAPPINGS.set(score, m);
+  }
+  return m;
+}
+
 const STATUS: Record<string, [boolean, boolean]> = {
   stable: [true, false],
   test: [true, true],
@@ -269,12 +355,7 @@ export function ruleJson(
     expression,
   };
   if (selectors.length > 0) json['entity_selectors'] = selectors;
-  json['score_mapping'] = {
-    default: rule.level ? (SCORES[rule.level.toLowerCase()] ?? 3) : 3,
-    type: 'constant',
-    field: null,
-    mapping: [],
-  };
+  json['score_mapping'] = scoreMapping(rule.level ? (SCORES[rule.level.toLowerCase()] ?? 3) : 3);
   if (tags.length > 0) json['tags'] = tags;
   json['category'] = category;
   if (options['include_conversion_metadata'] !== 'false') {

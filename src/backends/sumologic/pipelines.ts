@@ -443,9 +443,16 @@ export const sumologicTransformations: Readonly<Record<string, TransformationDef
     apply: (_p, target, env) => {
       if (target.kind !== 'Rule') return;
       let failed = false;
+      // Subtrees without a Data match are kept as they are (nodes are never changed in place).
       const rewrite = (n: IrNode): IrNode => {
-        if (n.kind === 'And' || n.kind === 'Or') return { kind: n.kind, children: n.children.map(rewrite) };
-        if (n.kind === 'Not') return { kind: 'Not', child: rewrite(n.child) };
+        if (n.kind === 'And' || n.kind === 'Or') {
+          const children = n.children.map(rewrite);
+          return children.every((c, i) => c === n.children[i]) ? n : { kind: n.kind, children };
+        }
+        if (n.kind === 'Not') {
+          const child = rewrite(n.child);
+          return child === n.child ? n : { kind: 'Not', child };
+        }
         if (n.kind !== 'FieldMatch' || n.field !== 'Data' || n.value.kind !== 'Str') return n;
         const fm: FieldMatch = n;
         const parts = n.value.parts;
@@ -476,7 +483,8 @@ export const sumologicTransformations: Readonly<Record<string, TransformationDef
           },
         };
       };
-      target.rule.conditions = target.rule.conditions.map(rewrite);
+      const conditions = target.rule.conditions.map(rewrite);
+      if (conditions.some((c, i) => c !== target.rule.conditions[i])) target.rule.conditions = conditions;
     },
   }),
 };

@@ -13,14 +13,16 @@
  * Texts are ASCII only, which `indentJsonTexts` relies on.
  */
 
-/** Characters JSON or Python's ensure_ascii escape. */
-const NEEDS_ESCAPE = /["\\\u0000-\u001f\u007f-\uffff]/;
 const NON_ASCII = /[\u007f-\uffff]/;
 const NON_ASCII_ALL = /[\u007f-\uffff]/g;
 
-/** A string as json.dumps writes it (ASCII only). */
+/**
+ * A string as json.dumps writes it (ASCII only). Always through JSON.stringify, whose result is a
+ * one-byte string for Latin-1 text: Array.prototype.join makes a two-byte string (twice the memory)
+ * of pieces any of which is a thin string (a string that was used as a property key), which
+ * strings from a parsed rule often are.
+ */
 export function pyJsonString(s: string): string {
-  if (!NEEDS_ESCAPE.test(s)) return '"' + s + '"';
   const t = JSON.stringify(s);
   // JSON.stringify leaves every character from U+007F up as it is (lone surrogates are escaped).
   if (!NON_ASCII.test(s)) return t;
@@ -61,32 +63,52 @@ export class PyJsonWriter {
   /** Texts of frozen values, per depth. */
   private readonly cache = new WeakMap<object, string[]>();
   private readonly separators: Separators[] = [];
+  /**
+   * The pieces of the text being written, joined at the end: one flat string (a rope of many
+   * pieces would outlive the call in the output). Kept from call to call, so that it does not
+   * grow again for every value.
+   */
+  private parts: string[] = [];
+  private count = 0;
 
   constructor(private readonly floatKeys: ReadonlySet<string> = new Set()) {}
 
   /** json.dumps(value, indent=4). */
   dumps(value: unknown): string {
-    const out: string[] = [];
-    if (!this.value(value, 0, undefined, out)) return 'null';
-    // One flat string (a rope of many pieces would outlive the call in the output).
-    return out.join('');
+    const outer = this.parts;
+    const outerCount = this.count;
+    // A frozen value met for the first time is written on its own (see object()).
+    if (outerCount > 0) this.parts = [];
+    this.count = 0;
+    try {
+      if (!this.value(value, 0, undefined)) return 'null';
+      this.parts.length = this.count;
+      return this.parts.join('');
+    } finally {
+      this.parts = outer;
+      this.count = outerCount;
+    }
   }
 
-  /** Append the text of a value at `depth`; false for what JSON leaves out (undefined, functions). */
-  private value(v: unknown, depth: number, key: string | undefined, out: string[]): boolean {
+  private push(text: string): void {
+    this.parts[this.count++] = text;
+  }
+
+  /** Write the text of a value at `depth`; false for what JSON leaves out (undefined, functions). */
+  private value(v: unknown, depth: number, key: string | undefined): boolean {
     switch (typeof v) {
       case 'string':
-        out.push(pyJsonString(v));
+        this.push(pyJsonString(v));
         return true;
       case 'number':
-        out.push(key !== undefined && this.floatKeys.has(key) ? pyJsonFloat(v) : JSON.stringify(v));
+        this.push(key !== undefined && this.floatKeys.has(key) ? pyJsonFloat(v) : JSON.stringify(v));
         return true;
       case 'boolean':
-        out.push(v ? 'true' : 'false');
+        this.push(v ? 'true' : 'false');
         return true;
       case 'object':
-        if (v === null) out.push('null');
-        else this.object(v, depth, out);
+        if (v === null) this.push('null');
+        else this.object(v, depth);
         return true;
       case 'bigint':
         // As JSON.stringify does (json.dumps would write the number).
@@ -96,39 +118,57 @@ export class PyJsonWriter {
     }
   }
 
-  private object(v: object, depth: number, out: string[]): void {
+  private object(v: object, depth: number): void {
     if (!Object.isFrozen(v)) {
-      this.compose(v, depth, out);
+      this.compose(v, depth);
       return;
     }
     let texts = this.cache.get(v);
     let text = texts?.[depth];
     if (text === undefined) {
-      const own: string[] = [];
-      this.compose(v, depth, own);
-      text = own.join('');
+      text = this.dumpsAt(v, depth);
       if (texts === undefined) this.cache.set(v, (texts = []));
       texts[depth] = text;
     }
-    out.push(text);
+    this.push(text);
   }
 
-  private compose(v: object, depth: number, out: string[]): void {
+  /** The text of a value at `depth`, written apart from the text in progress. */
+  private dumpsAt(v: object, depth: number): string {
+    const outer = this.parts;
+    const outerCount = this.count;
+    this.parts = [];
+    this.count = 0;
+    try {
+      this.compose(v, depth);
+      return this.parts.join('');
+    } finally {
+      this.parts = outer;
+      this.count = outerCount;
+    }
+  }
+
+  private compose(v: object, depth: number): void {
     if ('toJSON' in v && typeof v.toJSON === 'function') {
-      if (!this.value((v.toJSON as () => unknown)(), depth, undefined, out)) out.push('null');
+      if (!this.value((v.toJSON as () => unknown)(), depth, undefined)) this.push('null');
       return;
     }
     const sep = this.separatorsAt(depth);
-    const start = out.length;
     if (Array.isArray(v)) {
-      for (const x of v as unknown[]) {
-        out.push(out.length === start ? sep.firstItem : sep.nextItem);
-        if (!this.value(x, depth + 1, undefined, out)) out.push('null');
+      const a = v as unknown[];
+      if (a.length === 0) {
+        this.push('[]');
+        return;
       }
-      out.push(out.length === start ? '[]' : sep.closeList);
+      for (let i = 0; i < a.length; i++) {
+        this.push(i === 0 ? sep.firstItem : sep.nextItem);
+        if (!this.value(a[i], depth + 1, undefined)) this.push('null');
+      }
+      this.push(sep.closeList);
       return;
     }
     const o = v as Record<string, unknown>;
+    let first = true;
     for (const k in o) {
       if (!Object.hasOwn(o, k)) continue;
       const x = o[k];
@@ -139,10 +179,11 @@ export class PyJsonWriter {
         prefixes = ['{' + text, ',' + text];
         if (sep.keys.size < MAX_KEYS) sep.keys.set(k, prefixes);
       }
-      out.push(out.length === start ? prefixes[0] : prefixes[1]);
-      this.value(x, depth + 1, k, out);
+      this.push(first ? prefixes[0] : prefixes[1]);
+      first = false;
+      this.value(x, depth + 1, k);
     }
-    out.push(out.length === start ? '{}' : sep.closeMap);
+    this.push(first ? '{}' : sep.closeMap);
   }
 
   private separatorsAt(depth: number): Separators {
@@ -184,7 +225,7 @@ export function indentedItems(texts: readonly string[], depth: number, before = 
   if (!isAscii(before) || !isAscii(after)) return before + indentedItemsText(texts, indent) + after;
   let size = before.length + after.length;
   for (const t of texts) size += t.length + 2;
-  let out = allocate(size + (size >> 2));
+  let out = workspace(size + (size >> 2));
   let pos = encoder.encodeInto(before, out).written;
   for (let k = 0; k < texts.length; k++) {
     const text = texts[k]!;
@@ -193,13 +234,12 @@ export function indentedItems(texts: readonly string[], depth: number, before = 
     const at = pos + 2 + indent + text.length * indent;
     const need = at + text.length + 1 + after.length;
     if (need > out.length) {
-      const grown = allocate(Math.max(need, out.length * 2));
+      const grown = workspace(Math.max(need, out.length * 2));
       grown.set(out.subarray(0, pos));
       out = grown;
     }
-    const { read, written: n } = encoder.encodeInto(text, out.subarray(at, at + text.length));
-    // Not ASCII: some character took more than one byte.
-    if (read !== text.length || n !== text.length) return before + indentedItemsText(texts, indent) + after;
+    const n = writeAscii(text, out, at);
+    if (n < 0) return before + indentedItemsText(texts, indent) + after;
     const end = at + n;
     out[end] = NEWLINE;
     if (k > 0) {
@@ -223,12 +263,34 @@ export function indentedItems(texts: readonly string[], depth: number, before = 
     : decoder.decode(out.subarray(0, pos));
 }
 
+/** Write an ASCII text into `out` at `at`: its length, or -1 (nothing written) if it is not ASCII. */
+function writeAscii(text: string, out: Uint8Array, at: number): number {
+  if (NodeBuffer) {
+    // Both run on the string's bytes (a UTF-8 length is the length only for ASCII).
+    if (NodeBuffer.byteLength(text, 'utf8') !== text.length) return -1;
+    return (out as Buffer).write(text, at, 'latin1');
+  }
+  const { read, written } = encoder.encodeInto(text, out.subarray(at, at + text.length));
+  // Not ASCII: some character took more than one byte.
+  return read === text.length && written === text.length ? written : -1;
+}
+
 function isAscii(s: string): boolean {
   return !/[^\0-\x7f]/.test(s);
 }
 
-function allocate(size: number): Uint8Array {
-  return NodeBuffer ? NodeBuffer.allocUnsafe(size) : new Uint8Array(size);
+/**
+ * The byte buffer is kept from run to run (up to MAX_KEPT bytes): fresh memory costs a page fault
+ * per 4 KB on first touch, which for tens of megabytes is much of the work.
+ */
+const MAX_KEPT = 64 << 20;
+let kept: Uint8Array | undefined;
+
+function workspace(size: number): Uint8Array {
+  if (kept !== undefined && kept.length >= size) return kept;
+  const buffer = NodeBuffer ? NodeBuffer.allocUnsafe(size) : new Uint8Array(size);
+  if (size <= MAX_KEPT) kept = buffer;
+  return buffer;
 }
 
 /** indentedItems for texts that are not all ASCII. */

@@ -282,12 +282,40 @@ const SUBSETS: readonly (readonly LsKey[])[] = [
   ['service'],
 ];
 
+type Logsource = { product?: string; service?: string; category?: string };
+
+/** A logsource as a map key. */
+export function logsourceKey(ls: Logsource): string {
+  return JSON.stringify([ls.category ?? null, ls.product ?? null, ls.service ?? null]);
+}
+
+interface LogsourceMemo {
+  info: LogsourceInfo | undefined;
+  selectors: readonly EntitySelector[];
+}
+
+/** A run has few distinct logsources. Bounded, since a long-lived process may see arbitrary ones. */
+const MEMO = new Map<string, LogsourceMemo>();
+
+function memo(ls: Logsource): LogsourceMemo {
+  const key = logsourceKey(ls);
+  let m = MEMO.get(key);
+  if (m === undefined) {
+    const selectors = findSelectors(ls);
+    for (const s of selectors) Object.freeze(s);
+    m = { info: findLogsource(ls), selectors: Object.freeze(selectors) };
+    if (MEMO.size >= 1024) MEMO.clear();
+    MEMO.set(key, m);
+  }
+  return m;
+}
+
 /** The most specific entry whose logsource keys all match the rule's (ties: first listed). */
-export function lookupLogsource(ls: {
-  product?: string;
-  service?: string;
-  category?: string;
-}): LogsourceInfo | undefined {
+export function lookupLogsource(ls: Logsource): LogsourceInfo | undefined {
+  return memo(ls).info;
+}
+
+function findLogsource(ls: Logsource): LogsourceInfo | undefined {
   let size = 0;
   let best: number | undefined;
   for (const keys of SUBSETS) {
@@ -383,15 +411,18 @@ export interface EntitySelector {
 const selectors = (types: readonly string[], domainField = 'http_url_fqdn'): EntitySelector[] =>
   types.map((t) => ({ entity_type: t, expression: t === '_domain' ? domainField : (ENTITY_FIELD[t] ?? t) }));
 
-/** Entity selectors: by category, else by the source class of the logsource, else by product. */
-export function entitySelectors(ls: {
-  product?: string;
-  service?: string;
-  category?: string;
-}): EntitySelector[] {
+/**
+ * Entity selectors: by category, else by the source class of the logsource, else by product.
+ * Frozen and shared per logsource (the rule JSON writer keeps the text of frozen values).
+ */
+export function entitySelectors(ls: Logsource): readonly EntitySelector[] {
+  return memo(ls).selectors;
+}
+
+function findSelectors(ls: Logsource): EntitySelector[] {
   const byCat = ls.category !== undefined ? CATEGORY_ENTITIES[ls.category] : undefined;
   if (byCat) return selectors(byCat);
-  const cls = lookupLogsource(ls)?.classification;
+  const cls = findLogsource(ls)?.classification;
   if (cls) return selectors(CLASS_ENTITIES[cls], 'dns_queryDomain');
   const p = ls.product?.toLowerCase();
   if (p === 'windows' || p === 'linux' || p === 'macos') return selectors(['_hostname', '_username']);
