@@ -3,6 +3,7 @@
  */
 import type { IrRule } from '../../ir/types.js';
 import { SCORE_KEYS } from './confidence.js';
+import { Pieces } from './pieces.js';
 import { PyJsonWriter, deepFreeze } from './pyjson.js';
 import {
   CSE_SCHEMA_FIELDS,
@@ -67,7 +68,7 @@ function pyCapitalize(s: string): string {
 export function unquoteRegexValues(q: string): string {
   let at = q.indexOf('matches /');
   if (at < 0) return q;
-  const out: string[] = [];
+  const out = UNQUOTED;
   let done = 0;
   for (; at >= 0; at = q.indexOf('matches /', at + 1)) {
     let i = at + 'matches /'.length;
@@ -78,7 +79,8 @@ export function unquoteRegexValues(q: string): string {
     if (end < 0) continue;
     const post = q.startsWith('.*/', end + 1);
     if (!post && q.charCodeAt(end + 1) !== SLASH) continue;
-    out.push(q.slice(done, at), pre ? 'matches /.*' : 'matches /');
+    out.push(q.slice(done, at));
+    out.push(pre ? 'matches /.*' : 'matches /');
     pushRegexText(q, i + 1, end, out);
     out.push(post ? '.*/' : '/');
     done = end + (post ? 4 : 2);
@@ -86,9 +88,10 @@ export function unquoteRegexValues(q: string): string {
   }
   if (done === 0) return q;
   out.push(q.slice(done));
-  return out.join('');
+  return out.take();
 }
 
+const UNQUOTED = new Pieces();
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const SLASH = 0x2f;
@@ -108,14 +111,15 @@ function closingQuote(q: string, start: number): number {
   }
 }
 
-/** `\\.` for each regex metacharacter. */
-const ESCAPED_METACHARACTER = new Map(Array.from('/.()[]{}^$+?|', (c) => [c.charCodeAt(0), '\\' + c]));
+/** `\\.` for each regex metacharacter, by character code. */
+const ESCAPED_METACHARACTER: (string | undefined)[] = [];
+for (const c of '/.()[]{}^$+?|') ESCAPED_METACHARACTER[c.charCodeAt(0)] = '\\' + c;
 
 /**
  * The value q[start, end) as regex text: escaped quotes unescaped (in the value a quote is always
  * escaped), then a backslash before each of `/.()[]{}^$+?|`.
  */
-function pushRegexText(q: string, start: number, end: number, out: string[]): void {
+function pushRegexText(q: string, start: number, end: number, out: Pieces): void {
   let run = start;
   for (let j = start; j < end; j++) {
     const c = q.charCodeAt(j);
@@ -123,12 +127,13 @@ function pushRegexText(q: string, start: number, end: number, out: string[]): vo
       // Drop the backslash; the quote starts the next run.
       out.push(q.slice(run, j));
       run = ++j;
-      continue;
-    }
-    const escaped = ESCAPED_METACHARACTER.get(c);
-    if (escaped !== undefined) {
-      out.push(q.slice(run, j), escaped);
-      run = j + 1;
+    } else if (c < 128) {
+      const escaped = ESCAPED_METACHARACTER[c];
+      if (escaped !== undefined) {
+        out.push(q.slice(run, j));
+        out.push(escaped);
+        run = j + 1;
+      }
     }
   }
   out.push(q.slice(run, end));
@@ -197,9 +202,6 @@ const NAME_TO_WRAP = new RegExp(
   String.raw`\b(?!metadata_|fields\[)(?!(?:${[...CSE_SCHEMA_FIELDS].join('|')}|isEmpty|[aA][nN][dD]|[oO][rR]|[nN][oO][tT])(?![\w.]))[a-zA-Z_][\w.]*\b(?=\s*(?:[=<>]|!=|in\s|matches\s))`,
   'g',
 );
-/** Quoted strings and regexes, where the reference splits the query before rewriting names. */
-const QUOTED = /"[^"\\]*(?:\\.[^"\\]*)*"|\/[^/\\]*(?:\\.[^/\\]*)*\//g;
-
 /**
  * Vendor logsources (product or service given): fields outside the schema are written `fields['…']`.
  * The reference splits the query at quoted strings and regexes and rewrites the names in the pieces
@@ -211,20 +213,69 @@ export function wrapVendorFields(rule: IrRule, q: string): string {
   const ls = rule.logsource;
   if (ls.product === undefined && ls.service === undefined) return q;
   const isWindows = ls.product?.toLowerCase() === 'windows';
-  let quoted: number[] | undefined;
-  let k = 0;
+  let quoted: QuotedPieces | undefined;
   return q.replace(NAME_TO_WRAP, (f: string, at: number) => {
-    if (quoted === undefined) {
-      quoted = [];
-      for (const m of q.matchAll(QUOTED)) quoted.push(m.index, m.index + m[0].length);
-    }
-    // Names come in order: skip the quoted pieces that end before this one.
-    while (k < quoted.length && quoted[k + 1]! <= at) k += 2;
-    if (k < quoted.length && quoted[k]! <= at) return f;
+    if ((quoted ??= new QuotedPieces(q)).contains(at)) return f;
     if (isWindows)
       return WINDOWS_HEADER_FIELDS.has(f.split('.')[0]!) ? `fields['${f}']` : `fields['EventData.${f}']`;
     return `fields['${f}']`;
   });
+}
+
+/**
+ * The quoted strings and regexes of a query, where the reference splits it (the pieces
+ * /"(?:[^"\\]|\\.)*"|\/(?:[^/\\]|\\.)*\//g finds), found as far as positions are asked about,
+ * in increasing order.
+ */
+class QuotedPieces {
+  /** The last piece found, [start, end); end is where the search for the next one starts. */
+  private start = -1;
+  private end = 0;
+  private done = false;
+  /** The next `"` and `/` at or after where the last search started (-1: none). */
+  private quote = -2;
+  private slash = -2;
+
+  constructor(private readonly q: string) {}
+
+  contains(at: number): boolean {
+    while (!this.done && this.end <= at) this.next();
+    return this.start <= at && at < this.end;
+  }
+
+  private next(): void {
+    const q = this.q;
+    for (let i = this.end; ; i++) {
+      if (this.quote !== -1 && this.quote < i) this.quote = q.indexOf('"', i);
+      if (this.slash !== -1 && this.slash < i) this.slash = q.indexOf('/', i);
+      const { quote, slash } = this;
+      i = quote < 0 ? slash : slash < 0 ? quote : Math.min(quote, slash);
+      if (i < 0) {
+        this.done = true;
+        return;
+      }
+      const end = pieceEnd(q, i, q.charCodeAt(i));
+      if (end > 0) {
+        this.start = i;
+        this.end = end;
+        return;
+      }
+    }
+  }
+}
+
+/** The end of the piece opened by the delimiter at i (any character escaped by a backslash but a line terminator), or -1. */
+function pieceEnd(q: string, i: number, delimiter: number): number {
+  for (let j = i + 1; ;) {
+    const c = q.charCodeAt(j);
+    if (c === delimiter) return j + 1;
+    if (Number.isNaN(c)) return -1;
+    if (c === BACKSLASH) {
+      const d = q.charCodeAt(j + 1);
+      if (Number.isNaN(d) || d === 0x0a || d === 0x0d || d === 0x2028 || d === 0x2029) return -1;
+      j += 2;
+    } else j++;
+  }
 }
 
 export function injectVendorProduct(rule: IrRule, q: string): string {
@@ -267,15 +318,26 @@ function strList(v: unknown): string[] {
 export function attackTags(tags: readonly string[]): string[] {
   const out: string[] = [];
   for (const tag of tags) {
-    const name = tag.includes('.') ? tag.slice(tag.indexOf('.') + 1) : tag;
-    if (/^t\d{4}(?:\.\d{3})?$/i.test(name)) out.push(`_mitreAttackTechnique:${name.toUpperCase()}`);
-    else if (/^[sg]\d{4}$/i.test(name)) continue;
-    else {
-      const id = TACTIC_IDS[name.replace(/[_-]/g, ' ').toLowerCase()];
-      if (id !== undefined) out.push(`_mitreAttackTactic:${id}`);
+    let t = ATTACK_TAGS.get(tag);
+    if (t === undefined) {
+      t = attackTag(tag);
+      if (ATTACK_TAGS.size >= 4096) ATTACK_TAGS.clear();
+      ATTACK_TAGS.set(tag, t);
     }
+    if (t !== null) out.push(t);
   }
   return out;
+}
+
+/** Cloud SIEM tags per Sigma tag (null: none); a run has few distinct tags. */
+const ATTACK_TAGS = new Map<string, string | null>();
+
+function attackTag(tag: string): string | null {
+  const name = tag.includes('.') ? tag.slice(tag.indexOf('.') + 1) : tag;
+  if (/^t\d{4}(?:\.\d{3})?$/i.test(name)) return `_mitreAttackTechnique:${name.toUpperCase()}`;
+  if (/^[sg]\d{4}$/i.test(name)) return null;
+  const id = TACTIC_IDS[name.replace(/[_-]/g, ' ').toLowerCase()];
+  return id === undefined ? null : `_mitreAttackTactic:${id}`;
 }
 
 const SCORES: Record<string, number> = { critical: 8, high: 6, medium: 3, low: 1, informational: 1, info: 1 };

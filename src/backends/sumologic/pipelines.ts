@@ -432,6 +432,12 @@ const MAPPINGS: [string, Ls | undefined, Record<string, string>][] = [
 
 type FieldMatch = Extract<IrNode, { kind: 'FieldMatch' }>;
 
+function hasDataMatch(n: IrNode): boolean {
+  if (n.kind === 'And' || n.kind === 'Or') return n.children.some(hasDataMatch);
+  if (n.kind === 'Not') return hasDataMatch(n.child);
+  return n.kind === 'FieldMatch' && n.field === 'Data' && n.value.kind === 'Str';
+}
+
 /**
  * Windows `Data` matches written `Key=Value` (or `Key:Value`) become `EventData.Key` matches; free
  * text in `Data` cannot be placed in a CSE field and fails the rule.
@@ -483,6 +489,7 @@ export const sumologicTransformations: Readonly<Record<string, TransformationDef
           },
         };
       };
+      if (!target.rule.conditions.some(hasDataMatch)) return;
       const conditions = target.rule.conditions.map(rewrite);
       if (conditions.some((c, i) => c !== target.rule.conditions[i])) target.rule.conditions = conditions;
     },

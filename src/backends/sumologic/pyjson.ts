@@ -12,17 +12,22 @@
  *
  * Texts are ASCII only, which `indentJsonTexts` relies on.
  */
+import { Pieces } from './pieces.js';
 
 const NON_ASCII = /[\u007f-\uffff]/;
 const NON_ASCII_ALL = /[\u007f-\uffff]/g;
 
+/** Characters JSON or Python's ensure_ascii escape. */
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\u007f-\uffff]/;
+
 /**
- * A string as json.dumps writes it (ASCII only). Always through JSON.stringify, whose result is a
- * one-byte string for Latin-1 text: Array.prototype.join makes a two-byte string (twice the memory)
- * of pieces any of which is a thin string (a string that was used as a property key), which
- * strings from a parsed rule often are.
+ * A string as json.dumps writes it (ASCII only). Quoted by concatenation when nothing needs
+ * escaping, never by pushing the string itself between quote pieces: Array.prototype.join makes a
+ * two-byte string (twice the memory) of pieces any of which is a thin string (a string once used
+ * as a property key), which strings from a parsed rule often are; `+` and JSON.stringify do not.
  */
 export function pyJsonString(s: string): string {
+  if (!NEEDS_ESCAPE.test(s)) return '"' + s + '"';
   const t = JSON.stringify(s);
   // JSON.stringify leaves every character from U+007F up as it is (lone surrogates are escaped).
   if (!NON_ASCII.test(s)) return t;
@@ -63,35 +68,22 @@ export class PyJsonWriter {
   /** Texts of frozen values, per depth. */
   private readonly cache = new WeakMap<object, string[]>();
   private readonly separators: Separators[] = [];
-  /**
-   * The pieces of the text being written, joined at the end: one flat string (a rope of many
-   * pieces would outlive the call in the output). Kept from call to call, so that it does not
-   * grow again for every value.
-   */
-  private parts: string[] = [];
-  private count = 0;
+  /** The pieces of the text being written. */
+  private out = new Pieces();
 
   constructor(private readonly floatKeys: ReadonlySet<string> = new Set()) {}
 
   /** json.dumps(value, indent=4). */
   dumps(value: unknown): string {
-    const outer = this.parts;
-    const outerCount = this.count;
-    // A frozen value met for the first time is written on its own (see object()).
-    if (outerCount > 0) this.parts = [];
-    this.count = 0;
     try {
-      if (!this.value(value, 0, undefined)) return 'null';
-      this.parts.length = this.count;
-      return this.parts.join('');
+      return this.value(value, 0, undefined) ? this.out.take() : 'null';
     } finally {
-      this.parts = outer;
-      this.count = outerCount;
+      this.out.reset();
     }
   }
 
   private push(text: string): void {
-    this.parts[this.count++] = text;
+    this.out.push(text);
   }
 
   /** Write the text of a value at `depth`; false for what JSON leaves out (undefined, functions). */
@@ -135,16 +127,13 @@ export class PyJsonWriter {
 
   /** The text of a value at `depth`, written apart from the text in progress. */
   private dumpsAt(v: object, depth: number): string {
-    const outer = this.parts;
-    const outerCount = this.count;
-    this.parts = [];
-    this.count = 0;
+    const outer = this.out;
+    this.out = new Pieces();
     try {
       this.compose(v, depth);
-      return this.parts.join('');
+      return this.out.take();
     } finally {
-      this.parts = outer;
-      this.count = outerCount;
+      this.out = outer;
     }
   }
 

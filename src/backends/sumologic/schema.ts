@@ -285,7 +285,7 @@ const SUBSETS: readonly (readonly LsKey[])[] = [
 type Logsource = { product?: string; service?: string; category?: string };
 
 /** A logsource as a map key. */
-export function logsourceKey(ls: Logsource): string {
+function logsourceKey(ls: Logsource): string {
   return JSON.stringify([ls.category ?? null, ls.product ?? null, ls.service ?? null]);
 }
 
@@ -297,7 +297,24 @@ interface LogsourceMemo {
 /** A run has few distinct logsources. Bounded, since a long-lived process may see arbitrary ones. */
 const MEMO = new Map<string, LogsourceMemo>();
 
+/** The last logsource asked about: a rule's conversion asks about its logsource several times. */
+let last: { category?: string; product?: string; service?: string; memo: LogsourceMemo } | undefined;
+
 function memo(ls: Logsource): LogsourceMemo {
+  if (
+    last !== undefined &&
+    last.category === ls.category &&
+    last.product === ls.product &&
+    last.service === ls.service
+  ) {
+    return last.memo;
+  }
+  const m = memoByKey(ls);
+  last = { ...ls, memo: m };
+  return m;
+}
+
+function memoByKey(ls: Logsource): LogsourceMemo {
   const key = logsourceKey(ls);
   let m = MEMO.get(key);
   if (m === undefined) {
