@@ -8,6 +8,7 @@ import type { Diagnostic } from '../diagnostics/index.js';
 import { fail, ok } from '../diagnostics/index.js';
 import type { Result } from '../diagnostics/index.js';
 import type {
+  Condition,
   ConditionNode,
   DetectionGroup,
   DetectionItem,
@@ -27,12 +28,7 @@ export function ruleId(doc: { id?: string; file: string; index: number }): strin
 
 export function lowerRule(rule: SigmaRule): Result<IrRule> {
   const diags: Diagnostic[] = [];
-  const conditions = lowerConditions(
-    rule.detection.selections,
-    rule.detection.conditions.map((c) => c.ast),
-    rule.file,
-    diags,
-  );
+  const conditions = lowerConditions(rule.detection.selections, rule.detection.conditions, rule.file, diags);
   if (conditions === undefined || diags.some((d) => d.severity === 'error')) return fail(diags);
   const ir: IrRule = {
     id: ruleId(rule),
@@ -54,7 +50,7 @@ export function lowerFilter(filter: SigmaFilter): Result<IrNode[]> {
   const diags: Diagnostic[] = [];
   const conditions = lowerConditions(
     filter.detection.selections,
-    filter.detection.conditions.map((c) => c.ast),
+    filter.detection.conditions,
     filter.file,
     diags,
   );
@@ -91,15 +87,15 @@ function pickLogsource(ls: SigmaRule['logsource']): IrRule['logsource'] {
 /** A rule's (or filter's) conditions resolved against its selections: one tree per condition. */
 function lowerConditions(
   selections: readonly NamedDetection[],
-  conditions: readonly (ConditionNode | undefined)[],
+  conditions: readonly Condition[],
   file: string,
   diags: Diagnostic[],
 ): IrNode[] | undefined {
   const l = new ConditionLowering(selections, file, diags);
   const out: IrNode[] = [];
   for (const c of conditions) {
-    if (!c) return undefined;
-    const tree = l.walk(c);
+    if (!c.ast) return undefined;
+    const tree = l.walk(c.ast);
     if (!tree) return undefined;
     out.push(tree);
   }

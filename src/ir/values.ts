@@ -149,6 +149,8 @@ export function applyModifiers(
 function wrapped(s: string, head: boolean, tail: boolean): StrPart[] {
   const parts = parseSigmaString(s);
   if (!head && !tail) return parts;
+  // The empty string is `*` (and its list of parts is not given to wrap, which reads lists of parts).
+  if (s === '') return [STAR];
   return wrap(parts, head, tail);
 }
 

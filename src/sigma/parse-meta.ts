@@ -59,6 +59,10 @@ const TOP_KEYS = [
 ] as const;
 type TopKey = (typeof TOP_KEYS)[number];
 const TOP_SLOT: ReadonlyMap<string, number> = new Map(TOP_KEYS.map((k, i) => [k, i]));
+/** TOP_SLOT as an object, for constant keys (`at('title')` compiles to a constant index). */
+const SLOT = Object.fromEntries(TOP_SLOT) as Readonly<Record<TopKey, number>>;
+/** The string-list attributes of SigmaMeta. */
+const LIST_KEYS = ['references', 'tags', 'falsepositives', 'fields', 'scope'] as const;
 
 /**
  * Key record of each of TOP_KEYS in the document being parsed (-1: absent). Shared: a document is
@@ -79,7 +83,7 @@ export class MetaParser extends DetectionParser {
 
   /** The key record of the document's attribute `key` (-1: absent). */
   protected at(key: TopKey): number {
-    return top[TOP_SLOT.get(key)!]!;
+    return top[SLOT[key]]!;
   }
 
   /** The string value of the entry at key record `e` (-1: absent). */
@@ -138,17 +142,20 @@ export class MetaParser extends DetectionParser {
         ['title'],
       );
     const related = this.related(this.at('related'));
+    // One call site for the five lists (in the order their diagnostics come).
+    const lists: string[][] = [];
+    for (const k of LIST_KEYS) lists.push(this.strList(this.at(k), k));
     const m: SigmaMeta = {
       file: this.file,
       index,
       span,
       title: title ?? '',
-      references: this.strList(this.at('references'), 'references'),
-      tags: this.strList(this.at('tags'), 'tags'),
-      falsepositives: this.strList(this.at('falsepositives'), 'falsepositives'),
-      fields: this.strList(this.at('fields'), 'fields'),
+      references: lists[0]!,
+      tags: lists[1]!,
+      falsepositives: lists[2]!,
+      fields: lists[3]!,
       related,
-      scope: this.strList(this.at('scope'), 'scope'),
+      scope: lists[4]!,
       custom,
       keySpans,
       raw: tape.plain(root) as Record<string, unknown>,

@@ -45,6 +45,9 @@ const YAML11_BOOL = new Map<string, boolean>(
     .concat(['no', 'No', 'NO', 'off', 'Off', 'OFF'].map((k) => [k, false] as [string, boolean])),
 );
 
+/** Some character that String.prototype.trim would keep. */
+const NOT_BLANK = /\S/;
+
 export const MAX_FILE_BYTES = 8 * 1024 * 1024;
 const MAX_DEPTH = 64;
 const MAX_NODES = 200_000;
@@ -103,7 +106,8 @@ export function readYamlTape(
   file: string,
   tape: YTape,
 ): { docs: TapeDoc[]; diagnostics: Diagnostic[] } {
-  const fast = text.trim() === '' ? undefined : readYamlFastTape(text, tape);
+  // (Not `text.trim() === ''`: that copies every file, which ends with a newline.)
+  const fast = NOT_BLANK.test(text) ? readYamlFastTape(text, tape) : undefined;
   if (fast) return { docs: fast, diagnostics: [] };
   return readYamlFullTape(text, file, tape);
 }
