@@ -98,17 +98,8 @@ const SLASH = 0x2f;
 
 /** The first unescaped quote from `start` on, if the value before it is not empty; else -1. */
 function closingQuote(q: string, start: number): number {
-  let j = start;
-  for (;;) {
-    const c = q.charCodeAt(j);
-    if (c === QUOTE) return j === start ? -1 : j;
-    if (Number.isNaN(c)) return -1;
-    if (c === BACKSLASH) {
-      const d = q.charCodeAt(j + 1);
-      if (Number.isNaN(d) || d === 0x0a || d === 0x0d || d === 0x2028 || d === 0x2029) return -1;
-      j += 2;
-    } else j++;
-  }
+  const end = pieceEnd(q, start - 1, QUOTE);
+  return end < 0 || end - 1 === start ? -1 : end - 1;
 }
 
 /** `\\.` for each regex metacharacter, by character code. */
