@@ -10,7 +10,7 @@
  *   never changes, deeply (`deepFreeze`). The mapping-confidence scores, shared by many rules,
  *   are such objects.
  *
- * Texts are ASCII only, which `indentJsonTexts` relies on.
+ * Texts are ASCII only, which `indentedItems` relies on.
  */
 import { Pieces } from './pieces.js';
 
