@@ -11,6 +11,7 @@ import { orderedPipelines } from './apply.js';
 import { matchRuleConditions } from './conditions.js';
 import { newItemMemo } from './detection-items.js';
 import type { ApplyEnv, Target } from './env.js';
+import { ensureAscii } from '../util/ascii-json.js';
 import { compilePyRegex, pySub } from './py-regex.js';
 import type { ApplyOutput, Finalizer, Pipeline, PostprocessingItem } from './types.js';
 
@@ -69,11 +70,7 @@ function simpleTemplate(
 
 /** Python's json.dumps with default separators (", " and ": ") and ASCII escaping. */
 export function pyJsonDumps(value: unknown, indent?: number): string {
-  const json = JSON.stringify(value, null, indent);
-  const ascii = json.replace(
-    /[\u007f-\uffff]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
+  const ascii = ensureAscii(JSON.stringify(value, null, indent));
   if (indent !== undefined) return ascii;
   // Re-space outside strings only.
   let out = '';

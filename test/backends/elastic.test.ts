@@ -7,7 +7,7 @@ import { EsqlBackend } from '../../src/backends/elastic/esql.js';
 import { LuceneBackend } from '../../src/backends/elastic/lucene.js';
 import { elasticPipelines } from '../../src/backends/elastic/pipelines.js';
 import { elasticTransformations } from '../../src/backends/elastic/transformations.js';
-import type { AttackResolver } from '../../src/backends/elastic/rule-formats.js';
+import { pyJson, type AttackResolver } from '../../src/backends/elastic/rule-formats.js';
 import type { Backend } from '../../src/backends/text/index.js';
 import { lookupTactic, lookupTechnique } from '../../src/attack/index.js';
 import type { MiniPipeline } from './elastic-driver.js';
@@ -70,3 +70,7 @@ for (const [vectors, corpus, make] of targets) {
     assert.ok(f.identical / f.referenceConverts >= 0.95);
   });
 }
+
+test('elastic: rule JSON escapes non-ASCII as Python json.dumps does, DEL (U+007F) included', () => {
+  assert.equal(pyJson(['a\u007fé', 'ok']), '["a\\u007f\\u00e9", "ok"]');
+});

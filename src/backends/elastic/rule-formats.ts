@@ -6,6 +6,7 @@
  */
 import type { IrRule } from '../../ir/types.js';
 import type { AttackLookup } from '../text/backend.js';
+import { ensureAscii } from '../../util/ascii-json.js';
 
 /** ATT&CK lookups for the `threat` block; passed in because backends do not depend on the ATT&CK table. */
 export type AttackResolver = AttackLookup;
@@ -405,10 +406,7 @@ export function pyJson(v: unknown): string {
   if (typeof v === 'boolean') return v ? 'true' : 'false';
   if (typeof v === 'number') return String(v);
   if (typeof v === 'string') {
-    return JSON.stringify(v).replace(
-      /[\u0080-\uffff]/g,
-      (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'),
-    );
+    return ensureAscii(JSON.stringify(v));
   }
   if (Array.isArray(v)) return `[${v.map(pyJson).join(', ')}]`;
   if (typeof v === 'object') {

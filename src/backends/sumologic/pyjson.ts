@@ -12,10 +12,10 @@
  *
  * Texts are ASCII only, which `indentedItems` relies on.
  */
+import { ensureAscii } from '../../util/ascii-json.js';
 import { Pieces } from './pieces.js';
 
 const NON_ASCII = /[\u007f-\uffff]/;
-const NON_ASCII_ALL = /[\u007f-\uffff]/g;
 
 /** Characters JSON or Python's ensure_ascii escape. */
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\u007f-\uffff]/;
@@ -31,7 +31,7 @@ export function pyJsonString(s: string): string {
   const t = JSON.stringify(s);
   // JSON.stringify leaves every character from U+007F up as it is (lone surrogates are escaped).
   if (!NON_ASCII.test(s)) return t;
-  return t.replace(NON_ASCII_ALL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return ensureAscii(t);
 }
 
 /** A Python float as json.dumps writes it: whole values keep a `.0` (but not `1e+21`). */
