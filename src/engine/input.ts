@@ -116,8 +116,21 @@ async function feedJsonl(
   let bytes = 0;
   let nextReport = 0;
   for await (const chunk of stream as AsyncIterable<Buffer>) {
-    const buf: Buffer = carry ? Buffer.concat([carry, chunk]) : chunk;
+    let buf: Buffer = chunk;
     let start = 0;
+    if (carry) {
+      // Only the line cut by the chunk boundary is joined: copying the whole chunk behind the carry
+      // cost ≈ 6% of a hunt.
+      const nl = chunk.indexOf(10);
+      if (nl < 0) buf = Buffer.concat([carry, chunk]);
+      else {
+        const joined = Buffer.concat([carry, chunk.subarray(0, nl)]);
+        line++;
+        if (!engine.matchLine(joined, 0, joined.length, { file: path, line }))
+          corrupt(line, `line ${line} is not a JSON object`);
+        start = nl + 1;
+      }
+    }
     for (;;) {
       const nl = buf.indexOf(10, start);
       if (nl < 0) break;
