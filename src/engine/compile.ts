@@ -155,9 +155,19 @@ function strBatch(values: readonly IrValue[], fold: boolean): (s: string) => boo
       t.kind === 'any' || t.kind === 're' || !NON_ASCII.test(t.kind === 'glob' ? t.segs.join('') : t.needle),
   );
   const wide = tests.filter((t) => !ascii.includes(t));
+  // The common kinds in plain arrays: one monomorphic loop each instead of a dispatch per needle.
+  const needles = (kind: 'contains' | 'prefix' | 'suffix'): string[] =>
+    ascii.flatMap((t) => (t.kind === kind ? [t.needle] : []));
+  const contains = needles('contains');
+  const prefix = needles('prefix');
+  const suffix = needles('suffix');
+  const rest = ascii.filter((t) => t.kind !== 'contains' && t.kind !== 'prefix' && t.kind !== 'suffix');
   return (s) => {
-    if (eq.has(s)) return true;
-    for (const t of ascii) if (runStrTest(t, s)) return true;
+    if (eq.size > 0 && eq.has(s)) return true;
+    for (const n of suffix) if (s.endsWith(n)) return true;
+    for (const n of prefix) if (s.startsWith(n)) return true;
+    for (const n of contains) if (s.includes(n)) return true;
+    for (const t of rest) if (runStrTest(t, s)) return true;
     if (wide.length > 0 && NON_ASCII.test(s)) for (const t of wide) if (runStrTest(t, s)) return true;
     return false;
   };
@@ -307,7 +317,18 @@ function compileKeyword(values: readonly IrValue[], node: IrNode, ctx: CompileCo
   const first = values[0]!;
   if (first.kind === 'Str') {
     const fold = !first.cased;
-    const test = strBatch(values.map(keywordPattern), fold);
+    const patterns = values.map(keywordPattern);
+    // Plain keywords (`*text*`, the usual case) are looked for in the event's one joined text: a list of
+    // dozens of keywords then costs one includes per keyword, not one per keyword and value.
+    const needles = fold ? containsNeedles(patterns) : undefined;
+    if (needles) {
+      return (ev) => {
+        const text = ev.lowerText();
+        for (const n of needles) if (text.includes(n)) return true;
+        return false;
+      };
+    }
+    const test = strBatch(patterns, fold);
     return (ev) => {
       for (const s of allValues(ev)) if (test(fold ? s.toLowerCase() : s)) return true;
       return false;
@@ -326,6 +347,18 @@ function compileKeyword(values: readonly IrValue[], node: IrNode, ctx: CompileCo
     return (ev) => allValues(ev).some((s) => re.test(s));
   }
   return reject(ctx, node, 'TL6001', `a keyword of kind ${first.kind} cannot be evaluated`);
+}
+
+/** The needles of Str values that are all `*text*` (text without U+0000, the joining character). */
+function containsNeedles(values: readonly IrValue[]): string[] | undefined {
+  const out: string[] = [];
+  for (const v of values) {
+    if (v.kind !== 'Str') return undefined;
+    const t = strTest(v.parts, true);
+    if (t.kind !== 'contains' || t.needle === '' || t.needle.includes('\u0000')) return undefined;
+    out.push(t.needle);
+  }
+  return out;
 }
 
 export function keywordPattern(v: IrValue): IrValue {

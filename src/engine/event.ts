@@ -36,6 +36,14 @@ export interface EventView {
   lowerString(name: string): string | undefined;
   /** The event's scalar values, stringified (what keywords search). */
   values(): string[];
+  /** values() lowercased and joined by U+0000 (computed once per event): one text for keyword lists. */
+  lowerText(): string;
+}
+
+/** EventView.lowerText from the values. */
+export function lowerText(values: readonly string[]): string {
+  // U+0000 is not case-ignorable, so no value's lowercasing (final sigma) depends on its neighbours.
+  return values.join('\u0000').toLowerCase();
 }
 
 type Obj = Record<string, unknown>;
@@ -283,6 +291,11 @@ class ObjectEventView implements EventView {
 
   values(): string[] {
     return scalarValues(this.fields);
+  }
+
+  private text: string | undefined;
+  lowerText(): string {
+    return (this.text ??= lowerText(this.values()));
   }
 }
 

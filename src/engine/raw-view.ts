@@ -3,7 +3,7 @@
  * keeps (the line's bytes, fields decoded or the line parsed on first use).
  */
 import type { EventView, ViewMeta } from './event.js';
-import { dottedValue, parseTime, scalarValues, toEventView } from './event.js';
+import { dottedValue, lowerText, parseTime, scalarValues, toEventView } from './event.js';
 import type { RawEventReader } from './raw-event.js';
 
 /** The view of the line the reader last read (reused: valid until the next line). */
@@ -15,6 +15,7 @@ export class RawEventView implements EventView {
   recordId: number | string | undefined;
   timestamp: string | undefined;
   private lowerCache: Record<string, string> | undefined;
+  private text: string | undefined;
   private buf: Uint8Array = new Uint8Array(0);
   private start = 0;
   private end = 0;
@@ -36,6 +37,7 @@ export class RawEventView implements EventView {
     this.parsedTime = undefined;
     this.parsed = undefined;
     this.lowerCache = undefined;
+    this.text = undefined;
   }
 
   /** The compiled matchers use lowerString (cached by the reader); this record is for other callers. */
@@ -85,6 +87,10 @@ export class RawEventView implements EventView {
 
   values(): string[] {
     return scalarValues(this.reader.fields());
+  }
+
+  lowerText(): string {
+    return (this.text ??= lowerText(this.values()));
   }
 
   /** A copy that outlives the line (for hits and correlation inputs); parses the line only if asked to. */
@@ -151,6 +157,9 @@ class DetachedEventView implements EventView {
   }
   values(): string[] {
     return this.materialize().values();
+  }
+  lowerText(): string {
+    return this.materialize().lowerText();
   }
 }
 

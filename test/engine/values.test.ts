@@ -191,6 +191,28 @@ const vectors: Vector[] = [
     ],
   },
   {
+    // Keyword lists are searched in one text of all values: a keyword must not match across two values.
+    name: 'keywords: a list never matches across the boundary of two values',
+    detection: '  keywords:\n    - foobar\n    - Trojan.Gen\n    - 4711\n  condition: keywords',
+    events: [
+      [{ A: 'foo', B: 'bar' }, false],
+      [{ A: 'foo bar', B: 'xfoo', C: 'barx' }, false],
+      [{ A: 'x', B: 'Detected TROJAN.GEN.2 in c:\\temp' }, true],
+      [{ Event: { EventData: { Data: ['a', 'myFooBarz'] } } }, true],
+      [{ A: 4711 }, true],
+      [{ A: 471, B: 1 }, false],
+      [{}, false],
+    ],
+  },
+  {
+    name: 'keywords with inner wildcards: searched value by value',
+    detection: "  keywords:\n    - 'foo*bar'\n    - 'b?z'\n  condition: keywords",
+    events: [
+      [{ A: 'xFOOyyBARz' }, true],
+      [{ A: 'foo', B: 'bar' }, false],
+    ],
+  },
+  {
     name: 'base64offset|contains',
     detection: "  sel:\n    CommandLine|base64offset|contains: 'http://'\n  condition: sel",
     events: [
