@@ -68,9 +68,10 @@ function better(a: string[], b: string[]): boolean {
 /**
  * A literal every match of the regex contains (the longest run of plain characters outside groups and
  * classes, not made optional by a quantifier), per top-level alternative; undefined when some alternative
- * has none.
+ * has none. For the raw prefilter: lowercased tails of at least MIN_SHORT_LITERAL characters; `exact`:
+ * as written, from one character up (for a check before the regex runs on a value).
  */
-export function regexLiterals(source: string): string[] | undefined {
+export function regexLiterals(source: string, exact = false): string[] | undefined {
   const branches: string[] = [];
   let depth = 0;
   let from = 0;
@@ -90,14 +91,14 @@ export function regexLiterals(source: string): string[] | undefined {
   branches.push(source.slice(from));
   const out: string[] = [];
   for (const b of branches) {
-    const l = branchLiteral(b);
+    const l = branchLiteral(b, exact);
     if (l === undefined) return undefined;
     out.push(l);
   }
   return out;
 }
 
-function branchLiteral(src: string): string | undefined {
+function branchLiteral(src: string, exact: boolean): string | undefined {
   const runs: string[] = [];
   let run = '';
   const cut = (): void => {
@@ -110,7 +111,11 @@ function branchLiteral(src: string): string | undefined {
     if (c === '\\') {
       const n = src[++i];
       if (n === undefined) return undefined;
-      atom = /\w/.test(n) ? undefined : n;
+      if (/\w/.test(n)) {
+        // A class (\d, \w …), an anchor, or an escape with a payload that is not literal text.
+        i = escapeEnd(src, i);
+        atom = undefined;
+      } else atom = n;
     } else if (c === '(' || c === '[') {
       // Skip the group or class: its content is not a plain run.
       let depth = 0;
@@ -148,7 +153,28 @@ function branchLiteral(src: string): string | undefined {
   cut();
   let best = '';
   for (const r of runs) for (const m of r.matchAll(SAFE)) if (m[0].length > best.length) best = m[0];
+  if (exact) return best.length === 0 ? undefined : best;
   return best.length < MIN_SHORT_LITERAL ? undefined : best.slice(-MAX_LITERAL).toLowerCase();
+}
+
+/**
+ * Index of the last character of the escape whose letter is at `i` (`\x41`, `\u{1F600}`, `\cM`,
+ * `\p{L}`, `\k<name>`, `\12`): its payload is not literal text.
+ */
+function escapeEnd(src: string, i: number): number {
+  const n = src[i]!;
+  const until = (close: string): number => {
+    const j = src.indexOf(close, i + 2);
+    return j < 0 ? src.length - 1 : j;
+  };
+  if (n === 'x') return Math.min(i + 2, src.length - 1);
+  if (n === 'u') return src[i + 1] === '{' ? until('}') : Math.min(i + 4, src.length - 1);
+  if (n === 'c') return Math.min(i + 1, src.length - 1);
+  if ((n === 'p' || n === 'P') && src[i + 1] === '{') return until('}');
+  if (n === 'k' && src[i + 1] === '<') return until('>');
+  let j = i;
+  if (/\d/.test(n)) while (j + 1 < src.length && /\d/.test(src[j + 1]!)) j++;
+  return j;
 }
 
 /** Longest literal kept for the automaton. */

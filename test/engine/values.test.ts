@@ -191,6 +191,28 @@ const vectors: Vector[] = [
     ],
   },
   {
+    // The raw prefilter takes necessary literals from a regex: an escape's payload (41, 0041) is not
+    // literal text, and taking it for some would skip lines that match.
+    name: 're: escapes with payloads (\\x41, \\u0041) are not literals',
+    detection: "  sel:\n    A|re: 'abc\\x41def'\n    B|re: 'gh\\u0041ijk'\n  condition: sel",
+    events: [
+      [{ A: 'xabcAdefx', B: 'ghAijk' }, true],
+      [{ A: 'abc41def', B: 'ghAijk' }, false],
+    ],
+  },
+  {
+    // Regexes are run only on values holding a literal every match contains (one per alternative).
+    name: 're: the literal pre-check keeps alternatives, quantifiers and the i flag exact',
+    detection: "  sel:\n    A|re: '\\+.*\\+'\n    B|re: 'zz|c\\.d+e'\n    C|re|i: 'X-?yZ'\n  condition: sel",
+    events: [
+      [{ A: 'a+b+c', B: 'xc.dddex', C: 'xYZ' }, true],
+      [{ A: 'a+b+c', B: 'zz', C: 'x-yz' }, true],
+      [{ A: 'a+bc', B: 'zz', C: 'xyz' }, false],
+      [{ A: 'a+b+c', B: 'c.e', C: 'xyz' }, false],
+      [{ A: 'a+b+c', B: 'zz', C: 'x--yz' }, false],
+    ],
+  },
+  {
     // Keyword lists are searched in one text of all values: a keyword must not match across two values.
     name: 'keywords: a list never matches across the boundary of two values',
     detection: '  keywords:\n    - foobar\n    - Trojan.Gen\n    - 4711\n  condition: keywords',
