@@ -67,11 +67,38 @@ function better(a: string[], b: string[]): boolean {
 
 /**
  * A literal every match of the regex contains (the longest run of plain characters outside groups and
- * classes, not made optional by a quantifier), per top-level alternative; undefined when some alternative
- * has none. For the raw prefilter: lowercased tails of at least MIN_SHORT_LITERAL characters; `exact`:
- * as written, from one character up (for a check before the regex runs on a value).
+ * classes, not made optional by a quantifier), per top-level alternative, lowercased; undefined when some
+ * alternative has none of at least MIN_SHORT_LITERAL characters.
  */
-export function regexLiterals(source: string, exact = false): string[] | undefined {
+export function regexLiterals(source: string): string[] | undefined {
+  const out: string[] = [];
+  for (const b of branches(source)) {
+    const runs = branchRuns(b);
+    if (runs === undefined) return undefined;
+    let best = '';
+    for (const r of runs) for (const m of r.matchAll(SAFE)) if (m[0].length > best.length) best = m[0];
+    if (best.length < MIN_SHORT_LITERAL) return undefined;
+    out.push(best.slice(-MAX_LITERAL).toLowerCase());
+  }
+  return out;
+}
+
+/**
+ * Per top-level alternative, the runs of plain characters every match holds in this order (outside groups
+ * and classes, not made optional by a quantifier); undefined when some alternative has none.
+ */
+export function regexRuns(source: string): string[][] | undefined {
+  const out: string[][] = [];
+  for (const b of branches(source)) {
+    const runs = branchRuns(b);
+    if (runs === undefined || runs.length === 0) return undefined;
+    out.push(runs);
+  }
+  return out;
+}
+
+/** The top-level alternatives of a regex source. */
+function branches(source: string): string[] {
   const branches: string[] = [];
   let depth = 0;
   let from = 0;
@@ -89,16 +116,10 @@ export function regexLiterals(source: string, exact = false): string[] | undefin
     }
   }
   branches.push(source.slice(from));
-  const out: string[] = [];
-  for (const b of branches) {
-    const l = branchLiteral(b, exact);
-    if (l === undefined) return undefined;
-    out.push(l);
-  }
-  return out;
+  return branches;
 }
 
-function branchLiteral(src: string, exact: boolean): string | undefined {
+function branchRuns(src: string): string[] | undefined {
   const runs: string[] = [];
   let run = '';
   const cut = (): void => {
@@ -151,10 +172,7 @@ function branchLiteral(src: string, exact: boolean): string | undefined {
     }
   }
   cut();
-  let best = '';
-  for (const r of runs) for (const m of r.matchAll(SAFE)) if (m[0].length > best.length) best = m[0];
-  if (exact) return best.length === 0 ? undefined : best;
-  return best.length < MIN_SHORT_LITERAL ? undefined : best.slice(-MAX_LITERAL).toLowerCase();
+  return runs;
 }
 
 /**

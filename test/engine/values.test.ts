@@ -202,14 +202,16 @@ const vectors: Vector[] = [
   },
   {
     // Regexes are run only on values holding a literal every match contains (one per alternative).
-    name: 're: the literal pre-check keeps alternatives, quantifiers and the i flag exact',
-    detection: "  sel:\n    A|re: '\\+.*\\+'\n    B|re: 'zz|c\\.d+e'\n    C|re|i: 'X-?yZ'\n  condition: sel",
+    name: 're: the pre-check (plain runs in order) keeps alternatives, quantifiers and the i flag exact',
+    detection:
+      "  sel:\n    A|re: '\\+.*\\+.*-\\+'\n    B|re: 'zz|c\\.d+e'\n    C|re|i: 'X-?y=Z'\n  condition: sel",
     events: [
-      [{ A: 'a+b+c', B: 'xc.dddex', C: 'xYZ' }, true],
-      [{ A: 'a+b+c', B: 'zz', C: 'x-yz' }, true],
-      [{ A: 'a+bc', B: 'zz', C: 'xyz' }, false],
-      [{ A: 'a+b+c', B: 'c.e', C: 'xyz' }, false],
-      [{ A: 'a+b+c', B: 'zz', C: 'x--yz' }, false],
+      [{ A: 'a+b+c-+', B: 'xc.dddex', C: 'xY=Z' }, true],
+      [{ A: '++-+', B: 'zz', C: 'x-y=z' }, true],
+      [{ A: 'a+b-+', B: 'zz', C: 'xy=z' }, false],
+      [{ A: '-++', B: 'zz', C: 'xy=z' }, false],
+      [{ A: 'a+b+c-+', B: 'c.e', C: 'xy=z' }, false],
+      [{ A: 'a+b+c-+', B: 'zz', C: 'x--y=z' }, false],
     ],
   },
   {
