@@ -197,27 +197,28 @@ function buildPostings(rules: readonly CompiledRule[], literalCount: number): Po
 }
 
 /**
- * Index just after the only occurrence of `key` in the lowercased line (plus `base`), -1 when absent, -2
- * when it occurs more than once (ambiguous: the line is parsed instead).
+ * Index just after the only occurrence of `key` in the line (plus `base`), -1 when absent, -2 when it occurs
+ * more than once (ambiguous: the line is parsed instead). Field names are case-sensitive (toEventView reads
+ * `Channel` and `EventID`), so the search is too.
  */
-function uniqueKeyEnd(low: string, key: string, base: number): number {
-  const i = low.indexOf(key);
+function uniqueKeyEnd(line: string, key: string, base: number): number {
+  const i = line.indexOf(key);
   if (i < 0) return -1;
-  return low.indexOf(key, i + 1) >= 0 ? -2 : base + i + key.length;
+  return line.indexOf(key, i + 1) >= 0 ? -2 : base + i + key.length;
 }
 
 /**
  * The literal marks cannot be trusted: a `\u` escape (after an odd run of backslashes), or one of the two
- * non-ASCII characters whose lowercase is ASCII (U+212A as UTF-8 E2 84 AA; U+0130 as C4 B0, which the
- * latin1 lowercasing turns into E4 B0 — matching plain E4 B0 as well only costs a parse).
+ * non-ASCII characters whose lowercase is ASCII (U+212A as UTF-8 E2 84 AA; U+0130 as C4 B0), in the line
+ * read as latin1.
  */
-function unsafeText(low: string): boolean {
-  for (let i = low.indexOf('\\u'); i >= 0; i = low.indexOf('\\u', i + 1)) {
+function unsafeText(line: string): boolean {
+  for (let i = line.indexOf('\\u'); i >= 0; i = line.indexOf('\\u', i + 1)) {
     let j = i - 1;
-    while (j >= 0 && low.charCodeAt(j) === 0x5c) j--;
+    while (j >= 0 && line.charCodeAt(j) === 0x5c) j--;
     if ((i - j) % 2 === 1) return true;
   }
-  return low.includes('\u00e2\u0084\u00aa') || low.includes('\u00e4\u00b0');
+  return line.includes('\u00e2\u0084\u00aa') || line.includes('\u00c4\u00b0');
 }
 
 export class Engine {
@@ -567,13 +568,13 @@ export class Engine {
       this.stats.corrupt++;
       return false;
     }
-    // Route first, with native string search on one lowercased latin1 copy of the line (byte index =
-    // string index); the literal scan then runs only for lines whose candidate set is not empty, and over
-    // that set's own (small) automaton.
-    const low = buf.toString('latin1', s, e).toLowerCase();
-    const channelAt = uniqueKeyEnd(low, '"channel"', s);
-    const eventIdAt = uniqueKeyEnd(low, '"eventid"', s);
-    const unsafe = unsafeText(low);
+    // Route first, with native string search on one latin1 copy of the line (byte index = string index);
+    // the literal scan then runs only for lines whose candidate set is not empty, and over that set's own
+    // (small) automaton.
+    const line = buf.toString('latin1', s, e);
+    const channelAt = uniqueKeyEnd(line, '"Channel"', s);
+    const eventIdAt = uniqueKeyEnd(line, '"EventID"', s);
+    const unsafe = unsafeText(line);
     let set: CandidateSet | undefined;
     // A line with `\u` escapes may spell a key so that the search above misses it: such lines are routed
     // after parsing.
@@ -598,7 +599,7 @@ export class Engine {
     let rules: readonly CompiledRule[] | undefined = set?.rules;
     if (set?.prefilter && !unsafe) {
       const sc = this.scannerFor(set);
-      sc.scan(buf, s, e, low, ++this.stamp);
+      sc.scan(buf, s, e, line, ++this.stamp);
       const survivors = this.survivors(set, sc);
       if (survivors.length === 0) {
         this.stats.skipped++;

@@ -380,10 +380,10 @@ export class LiteralScanner {
   }
 
   /**
-   * Scan bytes [start, end) of buf (`low`: the same bytes as a latin1 string, lowercased); marks the literals
+   * Scan bytes [start, end) of buf (`line`: the same bytes as a latin1 string); marks the literals
    * found in `seen` under a fresh stamp.
    */
-  scan(buf: Uint8Array, start: number, end: number, low: string, stamp = this.stamp + 1): void {
+  scan(buf: Uint8Array, start: number, end: number, line: string, stamp = this.stamp + 1): void {
     this.stamp = stamp;
     const { bits, tableKeys, tableStart, tableCount, tableShift, entLit, entOff, litBytes, litStart } = this;
     const { seen, hits } = this;
@@ -417,6 +417,7 @@ export class LiteralScanner {
         }
       }
     }
+    const low = this.searched.length > 0 ? line.toLowerCase() : '';
     for (const [lit, text] of this.searched)
       if (low.includes(text)) {
         seen[lit] = stamp;
@@ -435,7 +436,7 @@ function skipWs(buf: Uint8Array, i: number, end: number): number {
   return i;
 }
 
-/** Exact-case key check: the folded match must be spelled `"Channel"` / `"EventID"`. */
+/** The bytes just before `after` spell `key` exactly. */
 function keyIs(buf: Uint8Array, after: number, key: string): boolean {
   const from = after - key.length;
   if (from < 0) return false;

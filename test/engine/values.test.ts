@@ -215,6 +215,17 @@ const vectors: Vector[] = [
     ],
   },
   {
+    // U+212A (Kelvin) and U+0130 (dotted capital I) lowercase to ASCII letters the raw line does not show:
+    // the JSONL prefilter must notice and not skip such lines.
+    name: 'case folding beyond ASCII: the Kelvin sign and the dotted capital I',
+    detection: "  sel1:\n    A|contains: 'kit.exe'\n  sel2:\n    B|contains: 'abxi'\n  condition: 1 of sel*",
+    events: [
+      [{ A: '\u212Ait.exe' }, true],
+      [{ B: 'ABX\u0130' }, true],
+      [{ A: 'kit', B: 'abx' }, false],
+    ],
+  },
+  {
     // Keyword lists are searched in one text of all values: a keyword must not match across two values.
     name: 'keywords: a list never matches across the boundary of two values',
     detection: '  keywords:\n    - foobar\n    - Trojan.Gen\n    - 4711\n  condition: keywords',
