@@ -98,10 +98,17 @@ interface CandidateSet {
   prefilter: boolean;
   /** member[rule.index] = 1 for the rules of this set. */
   member: Uint8Array;
-  /** Rules of this set without literal clauses: they always run. */
+  /**
+   * Rules of this set without literal clauses, or whose every clause holds a literal the scanner takes as
+   * present (too short to look for): they always run.
+   */
   always: readonly CompiledRule[];
   /** The automaton over this set's literals only (built on first use). */
   scanner?: LiteralScanner;
+  /** Per rule: clauses that must be found in a line (the others hold a literal taken as present). */
+  need?: Int8Array;
+  /** Per (rule, clause) slot: 1 when the clause holds a literal taken as present. */
+  given?: Uint8Array;
 }
 
 /** Rules routed to one channel (or to every channel). */
@@ -147,7 +154,6 @@ interface Postings {
   postStart: Int32Array;
   postRule: Int32Array;
   postClause: Int32Array;
-  clauseCount: Int32Array;
   clauseStamp: Int32Array;
   countStamp: Int32Array;
   count: Int32Array;
@@ -156,7 +162,6 @@ interface Postings {
 /** literal id → (rule index, clause index) pairs, from the rules' flattened clause lists. */
 function buildPostings(rules: readonly CompiledRule[], literalCount: number): Postings {
   const lists: [number, number][][] = Array.from({ length: literalCount }, () => []);
-  const clauseCount = new Int32Array(rules.length);
   for (const r of rules) {
     const lits = r.literals;
     if (!lits) continue;
@@ -168,7 +173,6 @@ function buildPostings(rules: readonly CompiledRule[], literalCount: number): Po
       k += n + 1;
       c++;
     }
-    clauseCount[r.index] = c;
   }
   const postStart = new Int32Array(literalCount + 1);
   let total = 0;
@@ -189,7 +193,6 @@ function buildPostings(rules: readonly CompiledRule[], literalCount: number): Po
     postStart,
     postRule,
     postClause,
-    clauseCount,
     clauseStamp: new Int32Array(rules.length * MAX_RULE_CLAUSES),
     countStamp: new Int32Array(rules.length),
     count: new Int32Array(rules.length),
@@ -235,6 +238,8 @@ export class Engine {
   private readonly setScanners = new Map<string, LiteralScanner>();
   private stamp = 0;
   private readonly postings: Postings;
+  /** Scratch: rule indexes found by survivors(). */
+  private readonly found: Int32Array;
   private lastChannel: string | undefined;
   private lastEventId: number | undefined;
   private lastSet: CandidateSet | undefined;
@@ -255,6 +260,7 @@ export class Engine {
     this.rules = rules;
     this.literals = literals;
     this.postings = buildPostings(rules, literals.length);
+    this.found = new Int32Array(rules.length);
     this.from = opts.from ?? -Infinity;
     this.to = opts.to ?? Infinity;
     this.noPrefilter = opts.noPrefilter === true;
@@ -472,12 +478,14 @@ export class Engine {
    * The rules of `set` whose literal clauses all hold in the last scanned line, in rule order. Walks the
    * postings of the literals that occurred (few) rather than every candidate rule (hundreds).
    */
-  private survivors(set: CandidateSet, sc: LiteralScanner): CompiledRule[] {
+  private survivors(set: CandidateSet, sc: LiteralScanner): readonly CompiledRule[] {
     const stamp = sc.stamp;
-    const { postStart, postRule, postClause, clauseStamp, countStamp, count, clauseCount } = this.postings;
-    const out: CompiledRule[] = set.always.length > 0 ? set.always.slice() : [];
+    const { postStart, postRule, postClause, clauseStamp, countStamp, count } = this.postings;
     const member = set.member;
-    let added = false;
+    const need = set.need!;
+    const given = set.given!;
+    const found = this.found;
+    let m = 0;
     for (let h = 0; h < sc.hitCount; h++) {
       const lit = sc.hits[h]!;
       const end = postStart[lit + 1]!;
@@ -485,19 +493,32 @@ export class Engine {
         const r = postRule[p]!;
         if (member[r] === 0) continue;
         const slot = r * MAX_RULE_CLAUSES + postClause[p]!;
-        if (clauseStamp[slot] === stamp) continue;
+        if (clauseStamp[slot] === stamp || given[slot] === 1) continue;
         clauseStamp[slot] = stamp;
         const n = countStamp[r] === stamp ? count[r]! + 1 : 1;
         countStamp[r] = stamp;
         count[r] = n;
-        if (n === clauseCount[r]) {
-          out.push(this.rules[r]!);
-          added = true;
-        }
+        if (n === need[r]) found[m++] = r;
       }
     }
-    // Rule order keeps the hit order the same as on the parsed path.
-    if (added) out.sort((a, b) => a.index - b.index);
+    const always = set.always;
+    if (m === 0) return always;
+    // Rule order keeps the hit order the same as on the parsed path: sort the few found (insertion
+    // sort), then merge them with the always-run rules.
+    for (let i = 1; i < m; i++) {
+      const x = found[i]!;
+      let j = i - 1;
+      for (; j >= 0 && found[j]! > x; j--) found[j + 1] = found[j]!;
+      found[j + 1] = x;
+    }
+    const out: CompiledRule[] = [];
+    let a = 0;
+    for (let i = 0; i < m; i++) {
+      const r = found[i]!;
+      while (a < always.length && always[a]!.index < r) out.push(always[a++]!);
+      out.push(this.rules[r]!);
+    }
+    while (a < always.length) out.push(always[a++]!);
     return out;
   }
 
@@ -516,6 +537,26 @@ export class Engine {
       sc = new LiteralScanner((this.literalTable ??= new LiteralTable(this.literals)), [...ids]);
       this.setScanners.set(key, sc);
     }
+    // Clauses holding a literal the scanner takes as present hold on every line: count them in advance.
+    const assumed = new Set(sc.assumed);
+    const need = new Int8Array(this.rules.length);
+    const given = new Uint8Array(this.rules.length * MAX_RULE_CLAUSES);
+    const always: CompiledRule[] = [];
+    for (const r of set.rules) {
+      const lits = r.literals;
+      let n = 0;
+      for (let k = 0, c = 0; lits && k < lits.length; k += lits[k]! + 1, c++) {
+        let held = false;
+        for (let j = k + 1; j <= k + lits[k]!; j++) held ||= assumed.has(lits[j]!);
+        if (held) given[r.index * MAX_RULE_CLAUSES + c] = 1;
+        else n++;
+      }
+      need[r.index] = n;
+      if (n === 0) always.push(r);
+    }
+    set.need = need;
+    set.given = given;
+    set.always = always;
     return (set.scanner = sc);
   }
 

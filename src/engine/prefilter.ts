@@ -310,8 +310,8 @@ export class LiteralScanner {
   stamp = 0;
   /** Short literals looked for in the lowercased line (id, text). */
   private searched: (readonly [number, string])[] = [];
-  /** Short literals taken as present in every line. */
-  private assumed = new Int32Array(0);
+  /** Short literals taken as present in every line (not reported in `hits`: callers count them in advance). */
+  readonly assumed: Int32Array = new Int32Array(0);
 
   /**
    * `only`: build over just these literal ids (a candidate set's own literals: fewer false bit hits); ids
@@ -423,10 +423,6 @@ export class LiteralScanner {
         seen[lit] = stamp;
         hits[hitCount++] = lit;
       }
-    for (const lit of this.assumed) {
-      seen[lit] = stamp;
-      hits[hitCount++] = lit;
-    }
     this.hitCount = hitCount;
   }
 }
