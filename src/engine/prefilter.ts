@@ -4,11 +4,14 @@
  * literals occur anywhere in the line, case-folded. A rule whose tree cannot match unless one of its
  * literals occurs is skipped when none does; a line no candidate rule survives is never parsed.
  *
- * Soundness: literals are fragments of the rule's own string values made only of printable ASCII that
- * JSON never escapes (no `"`, `\`, `/`, controls, non-ASCII), so a value that matches in the parsed
- * event also shows its fragments verbatim in the raw text — unless the line spells characters as
- * `\uXXXX` escapes or holds the two non-ASCII characters whose lowercase is ASCII (U+212A, U+0130);
- * the scanner notices both and the caller then parses without prefiltering.
+ * Soundness: literals are fragments of the rule's own string values made only of printable ASCII save `/`
+ * (which JSON may write as `\/`), written as JSON writes them (`\` → `\\`, `"` → `\"`: the only way
+ * without `\u`), so a value that matches in the parsed event also shows its fragments in the raw text —
+ * unless the line spells characters as `\uXXXX` escapes or holds the two non-ASCII characters whose
+ * lowercase is ASCII (U+212A, U+0130); the scanner notices both and the caller then parses without
+ * prefiltering. A field value's fragment at its end is followed by the string's closing quote in the raw
+ * text (`\\whoami.exe"`), when the value is a string there (not a number or boolean the matchers read as
+ * text).
  */
 import type { IrNode, IrValue, StrPart } from '../ir/index.js';
 import { translateRegex } from '../sigma/index.js';
@@ -46,7 +49,9 @@ export function requiredClauses(n: IrNode): string[][] {
       // EventIDs are routed on (src/engine/logsource.ts requiredEventIds): their digits, present in nearly
       // every line of the routed set, would only crowd out a selective clause.
       if (n.kind === 'FieldMatch' && n.field === 'EventID') return [];
-      const l = valueLiterals(n.value);
+      // Security 4688's User is joined from two fields (`DOMAIN\user`): only its plain pieces are in the line.
+      const how = n.kind === 'Keyword' ? 'keyword' : JOINED.has(n.field) ? 'joined' : 'field';
+      const l = valueLiterals(n.value, how);
       return l === undefined ? [] : [l];
     }
   }
@@ -56,6 +61,11 @@ const MAX_CLAUSES = 3;
 
 /** Fields whose values the engine synthesizes (src/engine/event.ts) rather than copies from the event. */
 const DERIVED = new Set(['IntegrityLevel']);
+/** Fields the engine may build by joining others with a separator (src/engine/event.ts mapSecurity4688). */
+const JOINED = new Set(['User']);
+
+/** How a leaf's literals are taken: a field's value, a keyword (any value), or a joined field. */
+export type LiteralSource = 'field' | 'keyword' | 'joined';
 
 /** Prefer the clause whose shortest literal is longest (fewer chance hits), then fewer literals. */
 function better(a: string[], b: string[]): boolean {
@@ -70,13 +80,17 @@ function better(a: string[], b: string[]): boolean {
  * classes, not made optional by a quantifier), per top-level alternative, lowercased; undefined when some
  * alternative has none of at least MIN_SHORT_LITERAL characters.
  */
-export function regexLiterals(source: string): string[] | undefined {
+export function regexLiterals(source: string, how: LiteralSource = 'field'): string[] | undefined {
   const out: string[] = [];
   for (const b of branches(source)) {
     const runs = branchRuns(b);
     if (runs === undefined) return undefined;
     let best = '';
-    for (const r of runs) for (const m of r.matchAll(SAFE)) if (m[0].length > best.length) best = m[0];
+    for (const r of runs)
+      for (const m of r.matchAll(how === 'joined' ? PLAIN : SAFE)) {
+        const l = jsonText(m[0]);
+        if (l.length > best.length) best = l;
+      }
     if (best.length < MIN_SHORT_LITERAL) return undefined;
     out.push(best.slice(-MAX_LITERAL).toLowerCase());
   }
@@ -198,14 +212,38 @@ function escapeEnd(src: string, i: number): number {
 /** Longest literal kept for the automaton. */
 const MAX_LITERAL = 12;
 
-const SAFE = /[\x20\x21\x23-\x2e\x30-\x5b\x5d-\x7e]+/g;
+/** Characters a literal may hold: printable ASCII save `/` (JSON may write it `\/`). */
+const SAFE = /[\x20-\x2e\x30-\x7e]+/g;
+/** Characters a joined field's literal may hold: also no `\` (the join's separator) and no `"`. */
+const PLAIN = /[\x20\x21\x23-\x2e\x30-\x5b\x5d-\x7e]+/g;
 
-function longestSafe(parts: readonly StrPart[]): string | undefined {
+/** The text as it appears inside a JSON string (the only spelling without `\u` escapes). */
+function jsonText(s: string): string {
+  return s.replace(/[\\"]/g, '\\$&');
+}
+
+/**
+ * The literal of a Str value: its longest fragment (the tail of it, at most MAX_LITERAL bytes as JSON
+ * writes it). For a field (not a keyword, not a joined field) whose value ends with a fragment of three or
+ * more characters, that fragment and the closing quote (`\\whoami.exe"`): it occurs far less often than the
+ * bare text, which command lines and parent images hold too.
+ */
+function safeLiteral(parts: readonly StrPart[], how: LiteralSource): string | undefined {
+  const alphabet = how === 'joined' ? PLAIN : SAFE;
   let best = '';
   for (const p of parts) {
     if (p.kind === 'Placeholder') return undefined;
     if (p.kind !== 'Lit') continue;
-    for (const m of p.text.matchAll(SAFE)) if (m[0].length > best.length) best = m[0];
+    for (const m of p.text.matchAll(alphabet)) {
+      const l = jsonText(m[0]);
+      if (l.length > best.length) best = l;
+    }
+  }
+  const last = parts[parts.length - 1];
+  if (how === 'field' && last?.kind === 'Lit') {
+    const tail = /[\x20-\x2e\x30-\x7e]+$/.exec(last.text)?.[0];
+    if (tail !== undefined && tail.length >= 3 && quotable(tail))
+      return (jsonText(tail).slice(-(MAX_LITERAL - 1)) + '"').toLowerCase();
   }
   if (best.length < MIN_SHORT_LITERAL) return undefined;
   // A piece of the fragment is as necessary as the whole; the tail of a value (file names, switches) is
@@ -213,10 +251,19 @@ function longestSafe(parts: readonly StrPart[]): string | undefined {
   return best.slice(-MAX_LITERAL).toLowerCase();
 }
 
-function valueLiterals(v: IrValue): string[] | undefined {
+/**
+ * A value ending with this text is a JSON string in the raw line: the matchers also test numbers and
+ * booleans as text (`443`, `true`), which the line writes without quotes.
+ */
+function quotable(tail: string): boolean {
+  const t = tail.toLowerCase();
+  return !/^[0-9.e+-]*$/.test(t) && !'true'.endsWith(t) && !'false'.endsWith(t);
+}
+
+function valueLiterals(v: IrValue, how: LiteralSource): string[] | undefined {
   switch (v.kind) {
     case 'Str': {
-      const l = longestSafe(v.parts);
+      const l = safeLiteral(v.parts, how);
       return l === undefined ? undefined : [l];
     }
     case 'Num':
@@ -229,7 +276,7 @@ function valueLiterals(v: IrValue): string[] | undefined {
       return [String(v.value)];
     case 'Re': {
       const t = translateRegex(v.pattern, v.flags);
-      return t.ok ? regexLiterals(t.value.source) : undefined;
+      return t.ok ? regexLiterals(t.value.source, how) : undefined;
     }
     default:
       return undefined;

@@ -226,6 +226,29 @@ const vectors: Vector[] = [
     ],
   },
   {
+    // The JSONL prefilter looks for a value's end as JSON writes it, before the closing quote
+    // (`\\whoami.exe"`): numbers and booleans (no quotes), backslashes and quotes (escaped) must still match.
+    name: 'endswith and equality through the JSONL prefilter: escapes, quotes, numbers, booleans',
+    detection: [
+      '  sel_path:',
+      "    Image|endswith: '\\whoami.exe'",
+      "    TargetObject|endswith: '\\Run\\'",
+      '    CommandLine|endswith: \'say "hi"\'',
+      '  sel_num:',
+      "    DestinationPort|endswith: '43'",
+      "    Flag|endswith: 'rue'",
+      '  condition: 1 of sel_*',
+    ].join('\n'),
+    events: [
+      [{ Image: 'C:\\W\\WHOAMI.EXE', TargetObject: 'HKLM\\x\\Run\\', CommandLine: 'echo say "hi"' }, true],
+      [{ Image: 'C:\\W\\whoami.exe', TargetObject: 'HKLM\\x\\Run', CommandLine: 'echo say "hi"' }, false],
+      [{ Image: 'C:\\W\\whoami.exe.bak', TargetObject: 'Run\\', CommandLine: 'say "hi"' }, false],
+      [{ DestinationPort: 443, Flag: true }, true],
+      [{ DestinationPort: '443', Flag: 'TRUE' }, true],
+      [{ DestinationPort: 4430, Flag: true }, false],
+    ],
+  },
+  {
     // Keyword lists are searched in one text of all values: a keyword must not match across two values.
     name: 'keywords: a list never matches across the boundary of two values',
     detection: '  keywords:\n    - foobar\n    - Trojan.Gen\n    - 4711\n  condition: keywords',
@@ -363,4 +386,20 @@ test('JSONL escapes (\\u) and case-folding hazards do not fool the raw prefilter
   engine.onHit((h) => hits.push(h));
   for (const l of lines) engine.matchLine(Buffer.from(l), 0, Buffer.byteLength(l), { file: 'mem' });
   assert.equal(hits.length, 2);
+});
+
+test('Security 4688 User (joined from domain and name) still matches through the JSONL prefilter', () => {
+  const text = rule(
+    "  sel:\n    User: 'CORP\\bob'\n    User|endswith: '\\bob'\n  condition: sel",
+    'product: windows\n  service: security',
+  );
+  const ev = (user: string): object => ({
+    Event: {
+      System: { EventID: 4688, Channel: 'Security' },
+      EventData: { SubjectUserName: user, SubjectDomainName: 'CORP', NewProcessName: 'C:\\x.exe' },
+    },
+  });
+  const events = [ev('bob'), ev('alice')];
+  assert.equal(huntObjects(compileText(text).engine, events).length, 1);
+  assert.equal(huntLines(compileText(text).engine, events).length, 1);
 });
