@@ -9,7 +9,7 @@ import type { Diagnostic, Result } from '../diagnostics/index.js';
 import { fail, hasErrors, ok } from '../diagnostics/index.js';
 import { lowerCorrelation, lowerRule } from '../ir/lower.js';
 import type { IrCorrelation, IrNode, IrRule } from '../ir/types.js';
-import type { Pipeline, PipelineContext } from '../pipeline/index.js';
+import type { ApplyOutput, BuiltinTable, Pipeline, PipelineContext } from '../pipeline/index.js';
 import {
   applyPipelines,
   applyPipelinesToCorrelation,
@@ -72,7 +72,8 @@ export class Converter {
   private constructor(
     readonly target: TargetDef,
     readonly format: string,
-    private readonly pipelines: readonly Pipeline[],
+    /** The pipelines applied, resolved (built-ins shared between targets: see resolveBuiltin). */
+    readonly pipelines: readonly Pipeline[],
     private readonly opts: ConvertOptions,
     setupDiagnostics: Diagnostic[],
   ) {
@@ -113,9 +114,7 @@ export class Converter {
     const ctx = target.transformations ? { transformations: target.transformations } : {};
     for (const ref of refs) {
       const r =
-        typeof ref === 'string'
-          ? resolvePipeline(ref, { ...ctx, builtins: target.pipelines })
-          : loadPipelineYaml(ref.text, ref.file, ctx);
+        typeof ref === 'string' ? resolveBuiltin(target, ref) : loadPipelineYaml(ref.text, ref.file, ctx);
       if (!r.ok) return fail(r.diagnostics);
       setup.push(...r.diagnostics);
       pipelines.push(r.value);
@@ -124,9 +123,14 @@ export class Converter {
     return ok(new Converter(target, format, pipelines, opts, setup), setup);
   }
 
-  /** Convert a rule already lowered to the IR (pipelines applied here). */
-  convertIr(rule: IrRule): Result<{ queries: string[]; raw: string[] }> {
-    const applied = applyPipelines(rule, this.pipelines, this.pctx);
+  /**
+   * Convert a rule already lowered to the IR (pipelines applied here, or taken from `cache` when a
+   * converter with the same pipelines applied them to this rule already).
+   */
+  convertIr(rule: IrRule, cache?: RuleCache): Result<{ queries: string[]; raw: string[] }> {
+    const applied = cache
+      ? cache.applied(rule, this.pipelines, () => applyPipelines(rule, this.pipelines, this.pctx))
+      : applyPipelines(rule, this.pipelines, this.pctx);
     if (!applied.ok) return fail(withFile(applied.diagnostics, rule.file));
     const a = applied.value;
     const diags = [...withFile(applied.diagnostics, rule.file), ...this.unmappedFields(a.rule, a.state)];
@@ -174,10 +178,10 @@ export class Converter {
 
   /**
    * Convert parsed Sigma files as one collection (correlations may refer to rules in other files).
-   * `cache` lets several targets share one lowering per rule: the IR is immutable (pipelines return
-   * new trees), so a rule lowered for one target is valid for every other.
+   * `cache` lets several targets share one lowering per rule, and one pipeline application per rule
+   * among converters with the same pipelines (see RuleCache).
    */
-  convertFiles(files: readonly SigmaFile[], cache?: LoweringCache): ConvertRun {
+  convertFiles(files: readonly SigmaFile[], cache?: RuleCache): ConvertRun {
     const docs: DocResult[] = [];
     const converted = new Map<string, ConvertedRule>();
     const referenced = new Set<string>();
@@ -207,10 +211,10 @@ export class Converter {
         pending.push({ doc, result });
         continue;
       }
-      const lowered = lowerCached(doc, cache);
+      const lowered = cache ? cache.lowered(doc) : lowerRule(doc);
       result.diagnostics.push(...lowered.diagnostics);
       if (!lowered.ok) continue;
-      const r = this.convertIr(lowered.value);
+      const r = this.convertIr(lowered.value, cache);
       result.diagnostics.push(...r.diagnostics);
       if (!r.ok) continue;
       const entry = { rule: lowered.value, queries: r.value.raw };
@@ -305,15 +309,113 @@ export class Converter {
   }
 }
 
-/** Rules lowered once and shared by the conversions of one run to several targets. */
-export type LoweringCache = Map<SigmaRule, Result<IrRule>>;
+/**
+ * What the conversions of one run to several targets share per rule.
+ *
+ * - The lowering: the IR is immutable (pipelines return new trees), so a rule lowered for one target
+ *   is valid for every other.
+ * - The pipeline application, among the converters given whose pipelines are the same objects (the
+ *   Elastic targets all apply ecs_windows, resolved once: see resolveBuiltin). Applying is a function
+ *   of the rule and the pipelines alone (the context's transformations only matter for loading, and
+ *   rules have no resolveRule), and nothing downstream changes what it returns: the backends print
+ *   from the rule, copy the state before writing to it, and only read the fields and applied ids.
+ *   A result is dropped once every converter sharing it took it, so a run over a whole corpus keeps
+ *   no more than one converter's worth.
+ */
+export class RuleCache {
+  private readonly lowerings = new Map<SigmaRule, Result<IrRule>>();
+  /** Pipeline lists that several of the converters have, and how many have each. */
+  private readonly shared: Shared[] = [];
+  private readonly applications = new Map<IrRule, Applied[]>();
 
-function lowerCached(doc: SigmaRule, cache: LoweringCache | undefined): Result<IrRule> {
-  if (!cache) return lowerRule(doc);
-  let r = cache.get(doc);
+  constructor(converters: readonly Converter[] = []) {
+    const lists: Shared[] = [];
+    for (const c of converters) {
+      const s = lists.find((x) => samePipelines(x.pipelines, c.pipelines));
+      if (s) s.users++;
+      else lists.push({ pipelines: c.pipelines, users: 1 });
+    }
+    this.shared = lists.filter((s) => s.users > 1);
+  }
+
+  lowered(doc: SigmaRule): Result<IrRule> {
+    let r = this.lowerings.get(doc);
+    if (!r) {
+      r = lowerRule(doc);
+      this.lowerings.set(doc, r);
+    }
+    return r;
+  }
+
+  /** `pipelines` applied to `rule`: computed by `apply`, unless a converter sharing them did it. */
+  applied(
+    rule: IrRule,
+    pipelines: readonly Pipeline[],
+    apply: () => Result<ApplyOutput<IrRule>>,
+  ): Result<ApplyOutput<IrRule>> {
+    const share =
+      this.shared.length > 0 ? this.shared.find((s) => samePipelines(s.pipelines, pipelines)) : undefined;
+    if (!share) return apply();
+    const list = this.applications.get(rule);
+    const i = list ? list.findIndex((a) => a.share === share) : -1;
+    if (list && i >= 0) {
+      const a = list[i]!;
+      if (--a.left === 0) {
+        list.splice(i, 1);
+        if (list.length === 0) this.applications.delete(rule);
+      }
+      return a.result;
+    }
+    const result = apply();
+    const entry: Applied = { share, left: share.users - 1, result };
+    if (list) list.push(entry);
+    else this.applications.set(rule, [entry]);
+    return result;
+  }
+}
+
+interface Shared {
+  pipelines: readonly Pipeline[];
+  users: number;
+}
+
+interface Applied {
+  share: Shared;
+  /** Converters sharing it that have yet to take it. */
+  left: number;
+  result: Result<ApplyOutput<IrRule>>;
+}
+
+function samePipelines(a: readonly Pipeline[], b: readonly Pipeline[]): boolean {
+  return a.length === b.length && a.every((p, i) => p === b[i]);
+}
+
+/**
+ * Built-in pipelines resolved once per (target's pipeline table, its transformation types, ref):
+ * targets that share a table and a default (the three Elastic targets) then hold the same Pipeline
+ * objects, which lets a RuleCache share their application. Loading is a pure function of those
+ * three, and nothing changes a loaded pipeline.
+ */
+const builtinMemo = new WeakMap<BuiltinTable, WeakMap<object, Map<string, Result<Pipeline>>>>();
+const NO_TRANSFORMATIONS = {};
+
+function resolveBuiltin(target: TargetDef, ref: string): Result<Pipeline> {
+  let byTransformations = builtinMemo.get(target.pipelines);
+  if (!byTransformations) {
+    byTransformations = new WeakMap();
+    builtinMemo.set(target.pipelines, byTransformations);
+  }
+  const tkey = target.transformations ?? NO_TRANSFORMATIONS;
+  let byRef = byTransformations.get(tkey);
+  if (!byRef) {
+    byRef = new Map();
+    byTransformations.set(tkey, byRef);
+  }
+  let r = byRef.get(ref);
   if (!r) {
-    r = lowerRule(doc);
-    cache.set(doc, r);
+    const ctx = target.transformations ? { transformations: target.transformations } : {};
+    r = resolvePipeline(ref, { ...ctx, builtins: target.pipelines });
+    byRef.set(ref, r);
   }
   return r;
 }
@@ -326,12 +428,11 @@ export function convertManyTargets(
   files: readonly SigmaFile[],
   targets: readonly ConvertOptions[],
 ): Result<ConvertRun>[] {
-  const cache: LoweringCache = new Map();
-  return targets.map((opts) => {
-    const c = Converter.create(opts);
-    if (!c.ok) return fail(c.diagnostics);
-    return ok(c.value.convertFiles(files, cache), c.diagnostics);
-  });
+  const converters = targets.map((opts) => Converter.create(opts));
+  const cache = new RuleCache(converters.flatMap((c) => (c.ok ? [c.value] : [])));
+  return converters.map((c) =>
+    c.ok ? ok(c.value.convertFiles(files, cache), c.diagnostics) : fail(c.diagnostics),
+  );
 }
 
 function withFile(ds: readonly Diagnostic[], file: string): Diagnostic[] {

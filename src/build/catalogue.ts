@@ -11,8 +11,8 @@ import type { ContentSet } from '../content/index.js';
 import { loadContent, summarizeStory } from '../content/index.js';
 import { parseSigmaText } from '../sigma/index.js';
 import { walkFiles } from '../util/files.js';
+import { RuleCache } from '../backends/convert.js';
 import { ConversionCache } from './cache.js';
-import type { LoweringCache } from '../backends/convert.js';
 import type { ConvertInput } from './convert-target.js';
 import { ConverterPool, convertForTarget } from './convert-target.js';
 import type { Item } from './items.js';
@@ -179,11 +179,11 @@ export function runJobs(
 ): Map<string, TargetResult> {
   const out = new Map<string, TargetResult>();
   let lastItem = -1;
-  let lowering: LoweringCache = new Map();
+  let lowering = new RuleCache();
   for (const job of jobs) {
     if (job.item !== lastItem) {
       lastItem = job.item;
-      lowering = new Map();
+      lowering = new RuleCache();
     }
     out.set(job.key, convertForTarget(PACKAGE_SPECS[job.target], { ...inputOf(job.item), lowering }, pool));
     onDone?.();

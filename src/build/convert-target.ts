@@ -6,7 +6,7 @@
 import { stringify } from 'yaml';
 import type { Diagnostic } from '../diagnostics/index.js';
 import { Converter } from '../backends/convert.js';
-import type { LoweringCache } from '../backends/convert.js';
+import type { RuleCache } from '../backends/convert.js';
 import type { AttackLookup } from '../backends/text/backend.js';
 import { parseSigmaText } from '../sigma/index.js';
 import type { SigmaDocument } from '../sigma/index.js';
@@ -27,8 +27,8 @@ export interface ConvertInput {
   overrides: Readonly<Record<string, { query: string }>>;
   /** Sigma fields of risk and threat objects (their target names go to entity mappings). */
   entityFields: readonly string[];
-  /** Rules lowered once and shared by this input's conversions to every target (the IR is immutable). */
-  lowering?: LoweringCache;
+  /** Rules lowered (and pipelines applied) once, shared by this input's conversions to every target. */
+  lowering?: RuleCache;
 }
 
 /** Converters are set up once per backend/format and reused for every detection of a build. */

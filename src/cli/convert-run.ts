@@ -17,7 +17,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { lookupTactic, lookupTechnique } from '../attack/index.js';
 import type { ConvertOptions, DocResult } from '../backends/convert.js';
-import { Converter, type LoweringCache } from '../backends/convert.js';
+import { Converter, RuleCache } from '../backends/convert.js';
 import type { Diagnostic } from '../diagnostics/index.js';
 import type { SigmaFile } from '../sigma/ast.js';
 import { parseSigmaText } from '../sigma/parse.js';
@@ -101,7 +101,7 @@ export function convertChunk(paths: readonly string[], converters: readonly Conv
       if (d.name) o.names.push(d.name);
     }
   }
-  const cache: LoweringCache = new Map();
+  const cache = new RuleCache(converters);
   const byFile = new Map(outcomes.map((o) => [o.file, o]));
   for (const conv of converters) {
     const run = conv.convertFiles(parsed, cache);

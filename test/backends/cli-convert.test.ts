@@ -125,6 +125,29 @@ test('convert -t a,b needs --json or -o; --json carries each target, -o writes o
   assert.match(o.err(), /converted 1 of 1 documents to secops \(default\) → .*secops\.txt/);
 });
 
+test('convert -o writes non-ASCII output as UTF-8 and replaces what the file held', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tripline-convert-utf8-'));
+  const rule = join(dir, 'r.yml');
+  writeFileSync(
+    rule,
+    `title: Пароль\nid: 44444444-4444-4444-8444-444444444444\nstatus: test\n` +
+      `logsource: {product: windows, category: process_creation}\n` +
+      `detection:\n  sel: {CommandLine|contains: 'пароль 密码'}\n  condition: sel\nlevel: low\n`,
+  );
+  const out = join(dir, 'out');
+  const first = capture(dir);
+  assert.equal(await main(['convert', '-t', 'splunk,sumologic', '-o', out, rule], first.io), 0, first.err());
+  // A longer file from an earlier run must not leave its tail behind.
+  writeFileSync(join(out, 'splunk.txt'), 'x'.repeat(500));
+  const o = capture(dir);
+  assert.equal(await main(['convert', '-t', 'splunk,sumologic', '-o', out, rule], o.io), 0, o.err());
+  assert.equal(readFileSync(join(out, 'splunk.txt'), 'utf8'), 'CommandLine="*пароль 密码*"\n');
+  // Sumo Logic's JSON is ASCII (ensure_ascii), one newline at the end.
+  const sumo = readFileSync(join(out, 'sumologic.json'), 'utf8');
+  assert.match(sumo, /\\u043f\\u0430\\u0440/);
+  assert.ok(/^[\0-\x7f]*\n$/.test(sumo) && !sumo.endsWith('\n\n'));
+});
+
 test('convert on worker threads gives exactly the single-threaded output, correlations across chunks included', async () => {
   // More files than one chunk, with a correlation in the last file naming a rule in the first:
   // the threads convert them apart, the correlation must still embed its rule.

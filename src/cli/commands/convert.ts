@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Diagnostic, Result } from '../../diagnostics/index.js';
 import { compareDiagnostics, fail, hasErrors, ok, renderText } from '../../diagnostics/index.js';
@@ -309,7 +309,14 @@ function writeOutput(dir: string, target: string, format: string, output: string
   try {
     mkdirSync(dir, { recursive: true });
     const text = typeof output === 'string' ? output : output.join('\n');
-    writeFileSync(path, text.endsWith('\n') || text === '' ? text : text + '\n');
+    const fd = openSync(path, 'w');
+    try {
+      writeText(fd, text);
+      // Written apart: `text + '\n'` would copy the whole text (20 MB for Sumo Logic) to flatten it.
+      if (!text.endsWith('\n') && text !== '') writeText(fd, '\n');
+    } finally {
+      closeSync(fd);
+    }
     return ok(path);
   } catch (e) {
     return fail({
@@ -317,5 +324,21 @@ function writeOutput(dir: string, target: string, format: string, output: string
       severity: 'error',
       message: `cannot write ${path}: ${(e as Error).message}`,
     });
+  }
+}
+
+/**
+ * Write a text as UTF-8. An ASCII text goes as latin1, the same bytes: Node then writes a large text
+ * (the one-byte string Sumo Logic's output is made as) straight from the string, where UTF-8 first
+ * encodes a copy (corpus, -t all -o DIR: writing 0.39 → 0.2 s CPU).
+ */
+function writeText(fd: number, text: string): void {
+  const bytes = Buffer.byteLength(text, 'utf8');
+  const encoding = bytes === text.length ? 'latin1' : 'utf8';
+  let done = writeSync(fd, text, null, encoding);
+  // A short write (full disk, signal) leaves the rest for a byte-exact loop over an encoded copy.
+  if (done < bytes) {
+    const buf = Buffer.from(text, encoding);
+    while (done < bytes) done += writeSync(fd, buf, done);
   }
 }
