@@ -80,7 +80,7 @@ export const convertCommand: Command = {
       short: 'p',
       multiple: true,
       arg: 'PIPELINE',
-      description: 'built-in pipeline name or pipeline YAML file (repeatable)',
+      description: 'built-in pipeline name or pipeline YAML file',
     },
     'without-pipeline': { type: 'boolean', description: "apply no pipeline, not even the target's default" },
     format: { type: 'string', short: 'f', arg: 'FORMAT', description: 'output format (see --list-formats)' },
@@ -89,7 +89,7 @@ export const convertCommand: Command = {
       short: 'O',
       multiple: true,
       arg: 'KEY=VALUE',
-      description: 'backend option, e.g. -O min_time=-7d (repeatable)',
+      description: 'backend option, e.g. -O min_time=-7d',
     },
     json: { type: 'boolean', description: 'JSON Lines, one object per rule and target' },
     'output-dir': {

@@ -176,7 +176,7 @@ export const huntCommand: Command = {
       short: 'r',
       multiple: true,
       arg: 'PATH',
-      description: 'rule file or folder (repeatable)',
+      description: 'rule file or folder',
     },
     format: {
       type: 'string',
@@ -193,7 +193,7 @@ export const huntCommand: Command = {
       type: 'string',
       multiple: true,
       arg: 'ID',
-      description: 'only this rule (id or name; repeatable)',
+      description: 'only this rule (id or name)',
     },
     from: {
       type: 'string',
