@@ -17,7 +17,9 @@ import { toEventView } from './event.js';
 import { RawEventReader } from './raw-event.js';
 import { detached } from './raw-view.js';
 import { ANY_CHANNEL, requiredEventIds, windowsRoutes } from './logsource.js';
-import { LiteralScanner, LiteralTable, readChannel, readEventId, requiredClauses } from './prefilter.js';
+import { readChannel, readEventId, requiredClauses } from './prefilter.js';
+import type { PrefilterRule, PrefilterSet } from './prefilter-index.js';
+import { PrefilterIndex } from './prefilter-index.js';
 import type { Placeholders } from './strings.js';
 import { expandPlaceholders } from './strings.js';
 
@@ -31,17 +33,11 @@ export interface RuleInfo {
   file: string;
 }
 
-export interface CompiledRule extends RuleInfo {
-  readonly index: number;
+export interface CompiledRule extends RuleInfo, PrefilterRule {
   readonly logsource: IrLogsource;
   /** The normalized tree after placeholders and filters (what both interpreters evaluate). */
   readonly tree: IrNode;
   readonly match: Pred;
-  /**
-   * Literal clauses for the raw prefilter, flattened: [n, id×n, m, id×m, …]; every clause needs one of its
-   * literals in the line. undefined: this rule cannot be prefiltered.
-   */
-  readonly literals: Int32Array | undefined;
   /** Report hits (false for rules only feeding correlations, or filtered out by level / id). */
   readonly report: boolean;
   /** Correlations fed by this rule: [state index, reference index]. */
@@ -92,23 +88,9 @@ export interface EngineStats {
   untimed: number;
 }
 
-interface CandidateSet {
-  rules: readonly CompiledRule[];
+interface CandidateSet extends PrefilterSet<CompiledRule> {
   /** The raw prefilter may decide for this set. */
   prefilter: boolean;
-  /** member[rule.index] = 1 for the rules of this set. */
-  member: Uint8Array;
-  /**
-   * Rules of this set without literal clauses, or whose every clause holds a literal the scanner takes as
-   * present (too short to look for): they always run.
-   */
-  always: readonly CompiledRule[];
-  /** The automaton over this set's literals only (built on first use). */
-  scanner?: LiteralScanner;
-  /** Per rule: clauses that must be found in a line (the others hold a literal taken as present). */
-  need?: Int8Array;
-  /** Per (rule, clause) slot: 1 when the clause holds a literal taken as present. */
-  given?: Uint8Array;
 }
 
 /** Rules routed to one channel (or to every channel). */
@@ -147,58 +129,6 @@ function filterApplies(f: SigmaFilter, ls: IrLogsource): boolean {
   );
 }
 
-/** Clauses per rule the postings can track (requiredClauses keeps at most this many). */
-const MAX_RULE_CLAUSES = 4;
-
-interface Postings {
-  postStart: Int32Array;
-  postRule: Int32Array;
-  postClause: Int32Array;
-  clauseStamp: Int32Array;
-  countStamp: Int32Array;
-  count: Int32Array;
-}
-
-/** literal id → (rule index, clause index) pairs, from the rules' flattened clause lists. */
-function buildPostings(rules: readonly CompiledRule[], literalCount: number): Postings {
-  const lists: [number, number][][] = Array.from({ length: literalCount }, () => []);
-  for (const r of rules) {
-    const lits = r.literals;
-    if (!lits) continue;
-    let k = 0;
-    let c = 0;
-    while (k < lits.length) {
-      const n = lits[k]!;
-      for (let j = k + 1; j <= k + n; j++) lists[lits[j]!]!.push([r.index, c]);
-      k += n + 1;
-      c++;
-    }
-  }
-  const postStart = new Int32Array(literalCount + 1);
-  let total = 0;
-  lists.forEach((l, i) => {
-    postStart[i] = total;
-    total += l.length;
-  });
-  postStart[literalCount] = total;
-  const postRule = new Int32Array(total);
-  const postClause = new Int32Array(total);
-  let at = 0;
-  for (const l of lists)
-    for (const [r, c] of l) {
-      postRule[at] = r;
-      postClause[at++] = c;
-    }
-  return {
-    postStart,
-    postRule,
-    postClause,
-    clauseStamp: new Int32Array(rules.length * MAX_RULE_CLAUSES),
-    countStamp: new Int32Array(rules.length),
-    count: new Int32Array(rules.length),
-  };
-}
-
 /**
  * Index just after the only occurrence of `key` in the line (plus `base`), -1 when absent, -2 when it occurs
  * more than once (ambiguous: the line is parsed instead). Field names are case-sensitive (toEventView reads
@@ -235,11 +165,8 @@ export class Engine {
   /** Per rule: the EventIDs its detection requires (undefined: any). */
   private readonly wantedEids: (ReadonlySet<number> | undefined)[] = [];
   private readonly candidateCache = new Map<string, CandidateSet>();
-  private readonly setScanners = new Map<string, LiteralScanner>();
   private stamp = 0;
-  private readonly postings: Postings;
-  /** Scratch: rule indexes found by survivors(). */
-  private readonly found: Int32Array;
+  private readonly prefilter: PrefilterIndex<CompiledRule>;
   private lastChannel: string | undefined;
   private lastEventId: number | undefined;
   private lastSet: CandidateSet | undefined;
@@ -249,7 +176,6 @@ export class Engine {
   private readonly to: number;
   private readonly noPrefilter: boolean;
   private readonly reader = new RawEventReader();
-  private literalTable: LiteralTable | undefined;
 
   private constructor(
     rules: CompiledRule[],
@@ -259,8 +185,7 @@ export class Engine {
   ) {
     this.rules = rules;
     this.literals = literals;
-    this.postings = buildPostings(rules, literals.length);
-    this.found = new Int32Array(rules.length);
+    this.prefilter = new PrefilterIndex(rules, literals);
     this.from = opts.from ?? -Infinity;
     this.to = opts.to ?? Infinity;
     this.noPrefilter = opts.noPrefilter === true;
@@ -474,92 +399,6 @@ export class Engine {
     };
   }
 
-  /**
-   * The rules of `set` whose literal clauses all hold in the last scanned line, in rule order. Walks the
-   * postings of the literals that occurred (few) rather than every candidate rule (hundreds).
-   */
-  private survivors(set: CandidateSet, sc: LiteralScanner): readonly CompiledRule[] {
-    const stamp = sc.stamp;
-    const { postStart, postRule, postClause, clauseStamp, countStamp, count } = this.postings;
-    const member = set.member;
-    const need = set.need!;
-    const given = set.given!;
-    const found = this.found;
-    let m = 0;
-    for (let h = 0; h < sc.hitCount; h++) {
-      const lit = sc.hits[h]!;
-      const end = postStart[lit + 1]!;
-      for (let p = postStart[lit]!; p < end; p++) {
-        const r = postRule[p]!;
-        if (member[r] === 0) continue;
-        const slot = r * MAX_RULE_CLAUSES + postClause[p]!;
-        if (clauseStamp[slot] === stamp || given[slot] === 1) continue;
-        clauseStamp[slot] = stamp;
-        const n = countStamp[r] === stamp ? count[r]! + 1 : 1;
-        countStamp[r] = stamp;
-        count[r] = n;
-        if (n === need[r]) found[m++] = r;
-      }
-    }
-    const always = set.always;
-    if (m === 0) return always;
-    // Rule order keeps the hit order the same as on the parsed path: sort the few found (insertion
-    // sort), then merge them with the always-run rules.
-    for (let i = 1; i < m; i++) {
-      const x = found[i]!;
-      let j = i - 1;
-      for (; j >= 0 && found[j]! > x; j--) found[j + 1] = found[j]!;
-      found[j + 1] = x;
-    }
-    const out: CompiledRule[] = [];
-    let a = 0;
-    for (let i = 0; i < m; i++) {
-      const r = found[i]!;
-      while (a < always.length && always[a]!.index < r) out.push(always[a++]!);
-      out.push(this.rules[r]!);
-    }
-    while (a < always.length) out.push(always[a++]!);
-    return out;
-  }
-
-  private scannerFor(set: CandidateSet): LiteralScanner {
-    if (set.scanner) return set.scanner;
-    const key = set.rules.map((r) => r.index).join(',');
-    let sc = this.setScanners.get(key);
-    if (!sc) {
-      const ids = new Set<number>();
-      for (const r of set.rules) {
-        const lits = r.literals;
-        if (!lits) continue;
-        for (let k = 0; k < lits.length; k += lits[k]! + 1)
-          for (let j = k + 1; j <= k + lits[k]!; j++) ids.add(lits[j]!);
-      }
-      sc = new LiteralScanner((this.literalTable ??= new LiteralTable(this.literals)), [...ids]);
-      this.setScanners.set(key, sc);
-    }
-    // Clauses holding a literal the scanner takes as present hold on every line: count them in advance.
-    const assumed = new Set(sc.assumed);
-    const need = new Int8Array(this.rules.length);
-    const given = new Uint8Array(this.rules.length * MAX_RULE_CLAUSES);
-    const always: CompiledRule[] = [];
-    for (const r of set.rules) {
-      const lits = r.literals;
-      let n = 0;
-      for (let k = 0, c = 0; lits && k < lits.length; k += lits[k]! + 1, c++) {
-        let held = false;
-        for (let j = k + 1; j <= k + lits[k]!; j++) held ||= assumed.has(lits[j]!);
-        if (held) given[r.index * MAX_RULE_CLAUSES + c] = 1;
-        else n++;
-      }
-      need[r.index] = n;
-      if (n === 0) always.push(r);
-    }
-    set.need = need;
-    set.given = given;
-    set.always = always;
-    return (set.scanner = sc);
-  }
-
   /** Candidate rules for an event with this channel and EventID. */
   private candidates(channel: string | undefined, eventId: number | undefined): CandidateSet {
     const key = `${channel ?? '\u0001'}\u0000${eventId ?? ''}`;
@@ -639,9 +478,9 @@ export class Engine {
     }
     let rules: readonly CompiledRule[] | undefined = set?.rules;
     if (set?.prefilter && !unsafe) {
-      const sc = this.scannerFor(set);
+      const sc = this.prefilter.scannerFor(set);
       sc.scan(buf, s, e, line, ++this.stamp);
-      const survivors = this.survivors(set, sc);
+      const survivors = this.prefilter.survivors(set, sc);
       if (survivors.length === 0) {
         this.stats.skipped++;
         return true;

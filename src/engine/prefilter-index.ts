@@ -1,0 +1,189 @@
+/**
+ * The raw prefilter's bookkeeping per rule and per candidate set: the rules' literal clauses indexed by
+ * literal (postings), one scanner per distinct candidate set (src/engine/prefilter.ts), and which rules of
+ * a set survive a scanned line.
+ */
+import { LiteralScanner, LiteralTable } from './prefilter.js';
+
+/** What the prefilter needs of a compiled rule. */
+export interface PrefilterRule {
+  readonly index: number;
+  /**
+   * Literal clauses, flattened: [n, id×n, m, id×m, …]; every clause needs one of its literals in the
+   * line. undefined: this rule cannot be prefiltered.
+   */
+  readonly literals: Int32Array | undefined;
+}
+
+/** A candidate set as the prefilter sees it (the engine's sets carry more). */
+export interface PrefilterSet<R extends PrefilterRule> {
+  rules: readonly R[];
+  /** member[rule.index] = 1 for the rules of this set. */
+  member: Uint8Array;
+  /**
+   * Rules of this set without literal clauses, or whose every clause holds a literal the scanner takes as
+   * present (too short to look for): they always run.
+   */
+  always: readonly R[];
+  /** The automaton over this set's literals only (built on first use). */
+  scanner?: LiteralScanner;
+  /** Per rule: clauses that must be found in a line (the others hold a literal taken as present). */
+  need?: Int8Array;
+  /** Per (rule, clause) slot: 1 when the clause holds a literal taken as present. */
+  given?: Uint8Array;
+}
+
+/** Clauses per rule the postings can track (requiredClauses keeps at most this many). */
+const MAX_RULE_CLAUSES = 4;
+
+interface Postings {
+  postStart: Int32Array;
+  postRule: Int32Array;
+  postClause: Int32Array;
+  clauseStamp: Int32Array;
+  countStamp: Int32Array;
+  count: Int32Array;
+}
+
+/** literal id → (rule index, clause index) pairs, from the rules' flattened clause lists. */
+function buildPostings(rules: readonly PrefilterRule[], literalCount: number): Postings {
+  const lists: [number, number][][] = Array.from({ length: literalCount }, () => []);
+  for (const r of rules) {
+    const lits = r.literals;
+    if (!lits) continue;
+    let k = 0;
+    let c = 0;
+    while (k < lits.length) {
+      const n = lits[k]!;
+      for (let j = k + 1; j <= k + n; j++) lists[lits[j]!]!.push([r.index, c]);
+      k += n + 1;
+      c++;
+    }
+  }
+  const postStart = new Int32Array(literalCount + 1);
+  let total = 0;
+  lists.forEach((l, i) => {
+    postStart[i] = total;
+    total += l.length;
+  });
+  postStart[literalCount] = total;
+  const postRule = new Int32Array(total);
+  const postClause = new Int32Array(total);
+  let at = 0;
+  for (const l of lists)
+    for (const [r, c] of l) {
+      postRule[at] = r;
+      postClause[at++] = c;
+    }
+  return {
+    postStart,
+    postRule,
+    postClause,
+    clauseStamp: new Int32Array(rules.length * MAX_RULE_CLAUSES),
+    countStamp: new Int32Array(rules.length),
+    count: new Int32Array(rules.length),
+  };
+}
+
+export class PrefilterIndex<R extends PrefilterRule> {
+  private readonly postings: Postings;
+  private readonly scanners = new Map<string, LiteralScanner>();
+  private table: LiteralTable | undefined;
+  /** Scratch: rule indexes found by survivors(). */
+  private readonly found: Int32Array;
+
+  /** `rules[i].index === i`; `literals`: literal id → text. */
+  constructor(
+    private readonly rules: readonly R[],
+    private readonly literals: readonly string[],
+  ) {
+    this.postings = buildPostings(rules, literals.length);
+    this.found = new Int32Array(rules.length);
+  }
+
+  /**
+   * The rules of `set` whose literal clauses all hold in the last scanned line, in rule order. Walks the
+   * postings of the literals that occurred (few) rather than every candidate rule (hundreds).
+   */
+  survivors(set: PrefilterSet<R>, sc: LiteralScanner): readonly R[] {
+    const stamp = sc.stamp;
+    const { postStart, postRule, postClause, clauseStamp, countStamp, count } = this.postings;
+    const member = set.member;
+    const need = set.need!;
+    const given = set.given!;
+    const found = this.found;
+    let m = 0;
+    for (let h = 0; h < sc.hitCount; h++) {
+      const lit = sc.hits[h]!;
+      const end = postStart[lit + 1]!;
+      for (let p = postStart[lit]!; p < end; p++) {
+        const r = postRule[p]!;
+        if (member[r] === 0) continue;
+        const slot = r * MAX_RULE_CLAUSES + postClause[p]!;
+        if (clauseStamp[slot] === stamp || given[slot] === 1) continue;
+        clauseStamp[slot] = stamp;
+        const n = countStamp[r] === stamp ? count[r]! + 1 : 1;
+        countStamp[r] = stamp;
+        count[r] = n;
+        if (n === need[r]) found[m++] = r;
+      }
+    }
+    const always = set.always;
+    if (m === 0) return always;
+    // Rule order keeps the hit order the same as on the parsed path: sort the few found (insertion
+    // sort), then merge them with the always-run rules.
+    for (let i = 1; i < m; i++) {
+      const x = found[i]!;
+      let j = i - 1;
+      for (; j >= 0 && found[j]! > x; j--) found[j + 1] = found[j]!;
+      found[j + 1] = x;
+    }
+    const out: R[] = [];
+    let a = 0;
+    for (let i = 0; i < m; i++) {
+      const r = found[i]!;
+      while (a < always.length && always[a]!.index < r) out.push(always[a++]!);
+      out.push(this.rules[r]!);
+    }
+    while (a < always.length) out.push(always[a++]!);
+    return out;
+  }
+
+  scannerFor(set: PrefilterSet<R>): LiteralScanner {
+    if (set.scanner) return set.scanner;
+    const key = set.rules.map((r) => r.index).join(',');
+    let sc = this.scanners.get(key);
+    if (!sc) {
+      const ids = new Set<number>();
+      for (const r of set.rules) {
+        const lits = r.literals;
+        if (!lits) continue;
+        for (let k = 0; k < lits.length; k += lits[k]! + 1)
+          for (let j = k + 1; j <= k + lits[k]!; j++) ids.add(lits[j]!);
+      }
+      sc = new LiteralScanner((this.table ??= new LiteralTable(this.literals)), [...ids]);
+      this.scanners.set(key, sc);
+    }
+    // Clauses holding a literal the scanner takes as present hold on every line: count them in advance.
+    const assumed = new Set(sc.assumed);
+    const need = new Int8Array(this.rules.length);
+    const given = new Uint8Array(this.rules.length * MAX_RULE_CLAUSES);
+    const always: R[] = [];
+    for (const r of set.rules) {
+      const lits = r.literals;
+      let n = 0;
+      for (let k = 0, c = 0; lits && k < lits.length; k += lits[k]! + 1, c++) {
+        let held = false;
+        for (let j = k + 1; j <= k + lits[k]!; j++) held ||= assumed.has(lits[j]!);
+        if (held) given[r.index * MAX_RULE_CLAUSES + c] = 1;
+        else n++;
+      }
+      need[r.index] = n;
+      if (n === 0) always.push(r);
+    }
+    set.need = need;
+    set.given = given;
+    set.always = always;
+    return (set.scanner = sc);
+  }
+}
