@@ -7,7 +7,7 @@
 import type { Diagnostic } from '../diagnostics/index.js';
 import type { IrNode, IrValue } from '../ir/index.js';
 import { translateRegex } from '../sigma/index.js';
-import { regexRuns } from './prefilter.js';
+import { regexRuns } from './regex-runs.js';
 import type { EventView } from './event.js';
 import { allValues, fieldValue } from './event.js';
 import type { StrTest } from './strings.js';
