@@ -38,6 +38,11 @@ export interface EventView {
   values(): string[];
   /** values() lowercased and joined by U+0000 (computed once per event): one text for keyword lists. */
   lowerText(): string;
+  /**
+   * The event's JSON text as read, when it came from a JSON line the raw reader checked (valid JSON, no
+   * duplicate keys): output can carry it as is instead of parsing and writing the event again.
+   */
+  jsonText(): string | undefined;
 }
 
 /** EventView.lowerText from the values. */
@@ -296,6 +301,10 @@ class ObjectEventView implements EventView {
   private text: string | undefined;
   lowerText(): string {
     return (this.text ??= lowerText(this.values()));
+  }
+
+  jsonText(): undefined {
+    return undefined;
   }
 }
 

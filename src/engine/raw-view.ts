@@ -93,6 +93,12 @@ export class RawEventView implements EventView {
     return (this.text ??= lowerText(this.values()));
   }
 
+  jsonText(): string {
+    return Buffer.from(this.buf.buffer, this.buf.byteOffset + this.start, this.end - this.start).toString(
+      'utf8',
+    );
+  }
+
   /** A copy that outlives the line (for hits and correlation inputs); parses the line only if asked to. */
   detach(): EventView {
     return new DetachedEventView(
@@ -160,6 +166,9 @@ class DetachedEventView implements EventView {
   }
   lowerText(): string {
     return this.materialize().lowerText();
+  }
+  jsonText(): string {
+    return this.line.toString('utf8');
   }
 }
 

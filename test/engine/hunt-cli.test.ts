@@ -85,6 +85,12 @@ test('tripline hunt: every input format, corrupt lines reported with file and li
   assert.equal(first['channel'], 'Microsoft-Windows-Sysmon/Operational');
   assert.equal(first['event_id'], 1);
   assert.equal(first['computer'], 'pc1');
+  // The event goes out as the JSON value it was in (carried as read for JSONL lines, rewritten on one
+  // line for pretty-printed .json objects).
+  const image = (h: Record<string, unknown>): unknown =>
+    (h['event'] as { Event: { EventData: { Image: string } } }).Event.EventData.Image;
+  assert.equal(image(first), 'C:\\Windows\\System32\\whoami.exe');
+  assert.equal(image(hits.find((h) => String(h['file']).endsWith('c.json'))!), 'x\\whoami.exe');
   assert.match(c.err(), /a\.jsonl\(2,1\): warning TL6008/);
 });
 

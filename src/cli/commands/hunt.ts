@@ -44,7 +44,8 @@ interface Row {
   correlation?: Record<string, unknown>;
 }
 
-function ruleRow(h: Extract<Hit, { kind: 'rule' }>): Row {
+/** A rule hit's row; `event` only when the format prints it (reading it may parse the line). */
+function ruleRow(h: Extract<Hit, { kind: 'rule' }>, event: boolean): Row {
   const ev: EventView = h.event;
   return {
     rule_id: h.rule.id,
@@ -56,7 +57,7 @@ function ruleRow(h: Extract<Hit, { kind: 'rule' }>): Row {
     computer: ev.computer ?? null,
     channel: ev.channel ?? null,
     event_id: ev.eventId ?? null,
-    event: ev.raw,
+    event: event ? ev.raw : null,
   };
 }
 
@@ -292,8 +293,19 @@ export const huntCommand: Command = {
       perRule.set(h.rule.id, pr);
       perLevel.set(lvl, (perLevel.get(lvl) ?? 0) + 1);
       if (quiet) return;
-      const row = h.kind === 'rule' ? ruleRow(h) : corrRow(h);
-      if (format === 'jsonl') out.line(JSON.stringify(row));
+      // Only JSONL prints the event. A hit read from a JSON line carries that line's text, which goes out
+      // as is (the same JSON value): parsing and writing again every event that hit was most of the
+      // output's cost.
+      let text = h.kind === 'rule' && format === 'jsonl' ? h.event.jsonText() : undefined;
+      // A pretty-printed object from a .json file spans lines: that one is written again on one line.
+      if (text !== undefined && /[\r\n]/.test(text)) text = undefined;
+      const row = h.kind === 'rule' ? ruleRow(h, format === 'jsonl' && text === undefined) : corrRow(h);
+      if (format === 'jsonl')
+        out.line(
+          text === undefined
+            ? JSON.stringify(row)
+            : `${JSON.stringify({ ...row, event: undefined }).slice(0, -1)},"event":${text}}`,
+        );
       else if (format === 'csv')
         out.line(CSV_COLUMNS.map((c) => csvCell(c === 'correlation' ? row.correlation : row[c])).join(','));
       else out.line(tableLine(row));
