@@ -129,15 +129,24 @@ function filterApplies(f: SigmaFilter, ls: IrLogsource): boolean {
   );
 }
 
+/** The routing keys; one regex pass finds both (four indexOf passes cost 4× as much: `"` is everywhere). */
+const ROUTING_KEYS = /"(?:Channel|EventID)"/g;
+
 /**
- * Index just after the only occurrence of `key` in the line (plus `base`), -1 when absent, -2 when it occurs
- * more than once (ambiguous: the line is parsed instead). Field names are case-sensitive (toEventView reads
- * `Channel` and `EventID`), so the search is too.
+ * Where the `"Channel"` and `"EventID"` keys of the line end (plus `base`): -1 when absent, -2 when one
+ * occurs more than once (ambiguous: the line is parsed instead). Field names are case-sensitive
+ * (toEventView reads `Channel` and `EventID`), so the search is too.
  */
-function uniqueKeyEnd(line: string, key: string, base: number): number {
-  const i = line.indexOf(key);
-  if (i < 0) return -1;
-  return line.indexOf(key, i + 1) >= 0 ? -2 : base + i + key.length;
+function routingKeys(line: string, base: number): [channel: number, eventId: number] {
+  let channel = -1;
+  let eventId = -1;
+  ROUTING_KEYS.lastIndex = 0;
+  for (let m = ROUTING_KEYS.exec(line); m !== null; m = ROUTING_KEYS.exec(line)) {
+    const end = base + m.index + 9; // both keys are 9 characters with their quotes
+    if (line.charCodeAt(m.index + 1) === 0x43) channel = channel === -1 ? end : -2;
+    else eventId = eventId === -1 ? end : -2;
+  }
+  return [channel, eventId];
 }
 
 /**
@@ -452,8 +461,7 @@ export class Engine {
     // the literal scan then runs only for lines whose candidate set is not empty, and over that set's own
     // (small) automaton.
     const line = buf.toString('latin1', s, e);
-    const channelAt = uniqueKeyEnd(line, '"Channel"', s);
-    const eventIdAt = uniqueKeyEnd(line, '"EventID"', s);
+    const [channelAt, eventIdAt] = routingKeys(line, s);
     const unsafe = unsafeText(line);
     let set: CandidateSet | undefined;
     // A line with `\u` escapes may spell a key so that the search above misses it: such lines are routed

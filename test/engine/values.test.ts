@@ -403,3 +403,43 @@ test('Security 4688 User (joined from domain and name) still matches through the
   assert.equal(huntObjects(compileText(text).engine, events).length, 1);
   assert.equal(huntLines(compileText(text).engine, events).length, 1);
 });
+
+test('JSONL routing: keys spelled twice, or only as values, route like the parsed event', () => {
+  const text = rule(
+    "  sel:\n    Image|endswith: '\\whoami.exe'\n  condition: sel",
+    'product: windows\n  category: process_creation',
+  );
+  const sysmon = 'Microsoft-Windows-Sysmon/Operational';
+  const events = [
+    // EventData has its own Channel and EventID: System's win (toEventView), so the rule applies.
+    {
+      Event: {
+        System: { EventID: 1, Channel: sysmon },
+        EventData: { Channel: 'Application', EventID: 7, Image: 'C:\\whoami.exe' },
+      },
+    },
+    // Reversed order in the line: EventData first.
+    {
+      Event: {
+        EventData: { Channel: 'Application', Image: 'C:\\whoami.exe' },
+        System: { Channel: sysmon, EventID: 1 },
+      },
+    },
+    // "Channel" only as a value, and the real key present once.
+    {
+      Event: {
+        System: { EventID: 1, Channel: sysmon },
+        EventData: { Name: 'Channel', Image: 'x\\whoami.exe' },
+      },
+    },
+    // Not process creation: the key names appear, the values say otherwise.
+    {
+      Event: {
+        System: { EventID: 3, Channel: sysmon },
+        EventData: { Image: 'C:\\whoami.exe', Note: 'EventID' },
+      },
+    },
+  ];
+  assert.equal(huntObjects(compileText(text).engine, events).length, 3);
+  assert.equal(huntLines(compileText(text).engine, events).length, 3);
+});
