@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import type { SigmaDocument } from '../../src/sigma/index.js';
 import { loadSigmaFile } from '../../src/sigma/index.js';
 import { Engine, referenceMatch, toEventView } from '../../src/engine/index.js';
@@ -128,4 +129,30 @@ test('whole SigmaHQ corpus: every rule compiles or is reported; the interpreters
   assert.deepEqual(disagreements, []);
   assert.deepEqual(viaLines, viaObjects);
   assert.ok(viaObjects.length > 100, `only ${viaObjects.length} hits`);
+});
+
+test('whole SigmaHQ corpus over every benchmark event: the JSONL path (prefilter, raw reader) gives exactly the parsed path hits', (t) => {
+  const base = join(shared, 'bench/windows-events-base.nested.jsonl.gz');
+  if (!existsSync(corpus) || !existsSync(base)) return t.skip('../shared not found');
+  const { docs } = loadCorpus();
+  const lines = gunzipSync(readFileSync(base)).toString('utf8').split('\n').filter(Boolean);
+  assert.ok(lines.length > 8000, `only ${lines.length} events`);
+  const parsed = Engine.compile(docs).engine;
+  const raw = Engine.compile(docs).engine;
+  let current = 0;
+  const viaObjects: string[] = [];
+  const viaLines: string[] = [];
+  parsed.onHit((h) => viaObjects.push(`${current}:${h.rule.id}`));
+  raw.onHit((h) => viaLines.push(`${current}:${h.rule.id}`));
+  for (current = 0; current < lines.length; current++) {
+    parsed.matchObject(JSON.parse(lines[current]!), { file: 'mem' });
+    const buf = Buffer.from(lines[current]!);
+    raw.matchLine(buf, 0, buf.length, { file: 'mem' });
+  }
+  parsed.finish();
+  raw.finish();
+  assert.deepEqual(viaLines, viaObjects);
+  assert.ok(viaObjects.length > 2000, `only ${viaObjects.length} hits`);
+  // Most lines are decided by the prefilter or read raw; none needs JSON.parse.
+  assert.equal(raw.stats.parsed, 0);
 });
