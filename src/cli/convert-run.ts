@@ -69,6 +69,9 @@ export function createConverters(targets: readonly PlainConvertOptions[]): Conve
   });
 }
 
+/** readFileSync's options, made once: a string option is copied into a new object on every call. */
+const UTF8 = { encoding: 'utf8', flag: 'r' } as const;
+
 /** Read, parse and convert some files to every target, as one collection. */
 export function convertChunk(paths: readonly string[], converters: readonly Converter[]): FileOutcome[] {
   const outcomes: FileOutcome[] = [];
@@ -79,7 +82,7 @@ export function convertChunk(paths: readonly string[], converters: readonly Conv
     outcomes.push(o);
     let text: string;
     try {
-      text = readFileSync(file, 'utf8');
+      text = readFileSync(file, UTF8);
     } catch (e) {
       o.errors.push({
         code: 'TL9003',
