@@ -6,8 +6,11 @@
  *
  * The input is built once in the OS temp folder by repeating ../shared/bench/windows-events-base.nested
  * .jsonl.gz `copies` times, adding k×10,000,000 to every EventRecordID in copy k (as ../shared/README.md
- * describes). Prints each run, the median events/s, and the peak RSS of the process.
+ * describes). Prints each run, the median events/s, and the peak RSS of the process; then the CLI end to
+ * end, as a user runs it (process start, rule loading, JSONL output to /dev/null): `tripline hunt -r DIR…
+ * -f jsonl INPUT`, `runs` times, median wall and CPU (the child's, from the shell's `times`).
  */
+import { spawnSync } from 'node:child_process';
 import { createReadStream, createWriteStream, existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +20,7 @@ import { Engine, huntFile } from '../src/engine/index.js';
 import type { SigmaDocument } from '../src/sigma/index.js';
 import { loadSigmaFile } from '../src/sigma/index.js';
 import { walkFiles } from '../src/util/files.js';
-import { sharedDir } from './corpus.js';
+import { repoRoot, sharedDir } from './corpus.js';
 
 const shared = sharedDir ?? '../shared';
 
@@ -50,9 +53,10 @@ async function buildInput(copies: number): Promise<string> {
   return path;
 }
 
-function loadRules(): SigmaDocument[] {
+/** The Windows rule folders of the corpus (those that exist). */
+function ruleDirs(): string[] {
   const root = join(shared, 'corpus/sigmahq');
-  const dirs = [
+  return [
     'rules',
     'rules-emerging-threats',
     'rules-threat-hunting',
@@ -62,9 +66,39 @@ function loadRules(): SigmaDocument[] {
   ]
     .map((d) => join(root, d, 'windows'))
     .filter(existsSync);
+}
+
+function loadRules(): SigmaDocument[] {
   const docs: SigmaDocument[] = [];
-  for (const f of walkFiles(dirs, ['.yml', '.yaml']).files) docs.push(...loadSigmaFile(f).file.documents);
+  for (const f of walkFiles(ruleDirs(), ['.yml', '.yaml']).files)
+    docs.push(...loadSigmaFile(f).file.documents);
   return docs;
+}
+
+/** `tripline hunt` end to end, `runs` times: median wall and CPU seconds (the child's, from `times`). */
+function cli(input: string, events: number, runs: number): void {
+  const quote = (x: string): string => `'${x.replace(/'/g, `'\\''`)}'`;
+  const args = [process.execPath, join(repoRoot, 'bin/tripline.js'), 'hunt'];
+  for (const d of ruleDirs()) args.push('-r', d);
+  args.push('-f', 'jsonl', input);
+  const cmd = `${args.map(quote).join(' ')} >/dev/null 2>&1; echo "rc=$?"; times`;
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    const r = spawnSync('bash', ['-c', cmd], { encoding: 'utf8' });
+    wall.push((performance.now() - t0) / 1000);
+    if (!r.stdout.includes('rc=0')) throw new Error(`tripline hunt failed: ${r.stdout}${r.stderr}`);
+    // `times` prints the shell's, then its children's user and system time: "0m1.234s 0m0.056s".
+    const child = r.stdout.trim().split('\n').at(-1) ?? '';
+    cpu.push(
+      [...child.matchAll(/(\d+)m([\d.]+)s/g)].reduce((t, m) => t + Number(m[1]) * 60 + Number(m[2]), 0),
+    );
+  }
+  console.log(
+    `CLI end to end (tripline hunt -f jsonl > /dev/null): median ${median(wall).toFixed(1)} s wall = ` +
+      `${Math.round(events / median(wall))} events/s, ${median(cpu).toFixed(1)} s CPU, over ${runs} run(s)`,
+  );
 }
 
 function median(xs: number[]): number {
@@ -108,6 +142,7 @@ async function main(): Promise<void> {
     );
   }
   const rates: number[] = [];
+  let events = 0;
   const cpuRates: number[] = [];
   for (let i = 0; i < runs; i++) {
     t = performance.now();
@@ -121,7 +156,8 @@ async function main(): Promise<void> {
     engine.finish();
     const secs = (performance.now() - t) / 1000;
     const cpu = process.cpuUsage(cpu0);
-    const rate = engine.stats.events / secs;
+    events = engine.stats.events;
+    const rate = events / secs;
     rates.push(rate);
     cpuRates.push(engine.stats.events / ((cpu.user + cpu.system) / 1e6));
     console.log(
@@ -134,6 +170,7 @@ async function main(): Promise<void> {
   // On a shared machine wall time mostly measures the neighbours; events per CPU-second is steadier.
   console.log(`median: ${Math.round(median(cpuRates))} events per CPU-second`);
   console.log(`peak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
+  cli(input, events, runs);
 }
 
 await main();
