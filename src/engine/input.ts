@@ -115,6 +115,12 @@ async function feedJsonl(
   let line = 0;
   let bytes = 0;
   let nextReport = 0;
+  /** The next line, in buf[s, e). */
+  const feed = (buf: Buffer, s: number, e: number): void => {
+    line++;
+    if (!engine.matchLine(buf, s, e, { file: path, line }))
+      corrupt(line, `line ${line} is not a JSON object`);
+  };
   for await (const chunk of stream as AsyncIterable<Buffer>) {
     let buf: Buffer = chunk;
     let start = 0;
@@ -125,18 +131,14 @@ async function feedJsonl(
       if (nl < 0) buf = Buffer.concat([carry, chunk]);
       else {
         const joined = Buffer.concat([carry, chunk.subarray(0, nl)]);
-        line++;
-        if (!engine.matchLine(joined, 0, joined.length, { file: path, line }))
-          corrupt(line, `line ${line} is not a JSON object`);
+        feed(joined, 0, joined.length);
         start = nl + 1;
       }
     }
     for (;;) {
       const nl = buf.indexOf(10, start);
       if (nl < 0) break;
-      line++;
-      if (!engine.matchLine(buf, start, nl, { file: path, line }))
-        corrupt(line, `line ${line} is not a JSON object`);
+      feed(buf, start, nl);
       start = nl + 1;
     }
     carry = start < buf.length ? buf.subarray(start) : undefined;
@@ -152,11 +154,7 @@ async function feedJsonl(
       nextReport = bytes + (8 << 20);
     }
   }
-  if (carry && carry.length > 0) {
-    line++;
-    if (!engine.matchLine(carry, 0, carry.length, { file: path, line }))
-      corrupt(line, `line ${line} is not a JSON object`);
-  }
+  if (carry && carry.length > 0) feed(carry, 0, carry.length);
   progress?.(bytes);
 }
 

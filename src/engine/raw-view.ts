@@ -51,13 +51,7 @@ export class RawEventView implements EventView {
 
   /** The line parsed the ordinary way (only for what the reader does not keep: the raw object, dotted paths). */
   private materialize(): EventView {
-    return (this.parsed ??= toEventView(
-      JSON.parse(
-        Buffer.from(this.buf.buffer, this.buf.byteOffset + this.start, this.end - this.start).toString(
-          'utf8',
-        ),
-      ),
-    ));
+    return (this.parsed ??= toEventView(JSON.parse(this.jsonText())));
   }
 
   get fields(): Record<string, unknown> {
@@ -140,7 +134,7 @@ class DetachedEventView implements EventView {
   }
 
   private materialize(): EventView {
-    return (this.parsed ??= toEventView(JSON.parse(this.line.toString('utf8'))));
+    return (this.parsed ??= toEventView(JSON.parse(this.jsonText())));
   }
 
   get fields(): Record<string, unknown> {
