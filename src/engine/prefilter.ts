@@ -87,12 +87,7 @@ export function regexLiterals(source: string, how: LiteralSource = 'field'): str
   if (branches === undefined) return undefined;
   const out: string[] = [];
   for (const runs of branches) {
-    let best = '';
-    for (const r of runs)
-      for (const m of r.matchAll(how === 'joined' ? PLAIN : SAFE)) {
-        const l = jsonText(m[0]);
-        if (l.length > best.length) best = l;
-      }
+    const best = longestFragment(runs, how === 'joined' ? PLAIN : SAFE);
     if (best.length < MIN_SHORT_LITERAL) return undefined;
     out.push(best.slice(-MAX_LITERAL).toLowerCase());
   }
@@ -107,9 +102,23 @@ const SAFE = /[\x20-\x2e\x30-\x7e]+/g;
 /** Characters a joined field's literal may hold: also no `\` (the join's separator) and no `"`. */
 const PLAIN = /[\x20\x21\x23-\x2e\x30-\x5b\x5d-\x7e]+/g;
 
+/** A fragment of SAFE characters that ends its text. */
+const SAFE_TAIL = new RegExp(`${SAFE.source}$`);
+
 /** The text as it appears inside a JSON string (the only spelling without `\u` escapes). */
 function jsonText(s: string): string {
   return s.replace(/[\\"]/g, '\\$&');
+}
+
+/** The longest run of `alphabet` characters in the texts, as JSON writes it ('' when none). */
+function longestFragment(texts: Iterable<string>, alphabet: RegExp): string {
+  let best = '';
+  for (const t of texts)
+    for (const m of t.matchAll(alphabet)) {
+      const l = jsonText(m[0]);
+      if (l.length > best.length) best = l;
+    }
+  return best;
 }
 
 /**
@@ -119,19 +128,12 @@ function jsonText(s: string): string {
  * bare text, which command lines and parent images hold too.
  */
 function safeLiteral(parts: readonly StrPart[], how: LiteralSource): string | undefined {
-  const alphabet = how === 'joined' ? PLAIN : SAFE;
-  let best = '';
-  for (const p of parts) {
-    if (p.kind === 'Placeholder') return undefined;
-    if (p.kind !== 'Lit') continue;
-    for (const m of p.text.matchAll(alphabet)) {
-      const l = jsonText(m[0]);
-      if (l.length > best.length) best = l;
-    }
-  }
+  if (parts.some((p) => p.kind === 'Placeholder')) return undefined;
+  const texts = parts.flatMap((p) => (p.kind === 'Lit' ? [p.text] : []));
+  const best = longestFragment(texts, how === 'joined' ? PLAIN : SAFE);
   const last = parts[parts.length - 1];
   if (how === 'field' && last?.kind === 'Lit') {
-    const tail = /[\x20-\x2e\x30-\x7e]+$/.exec(last.text)?.[0];
+    const tail = SAFE_TAIL.exec(last.text)?.[0];
     if (tail !== undefined && tail.length >= 3 && quotable(tail))
       return (jsonText(tail).slice(-(MAX_LITERAL - 1)) + '"').toLowerCase();
   }
