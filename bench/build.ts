@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { Writable } from 'node:stream';
 import { main } from '../src/cli/main.js';
 import { sharedDir } from './corpus.js';
+import { median } from './measure.js';
 
 interface RunFigures {
   wallMs: number;
@@ -62,12 +63,6 @@ function run(args: string[]): RunFigures {
   });
   return JSON.parse(text.trim().split('\n').pop() ?? '{}') as RunFigures;
 }
-
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? (s[m] ?? 0) : ((s[m - 1] ?? 0) + (s[m] ?? 0)) / 2;
-};
 
 if (process.argv.includes('--child')) {
   await child(process.argv.slice(process.argv.indexOf('--child') + 1));

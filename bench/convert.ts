@@ -10,7 +10,6 @@
  *
  *   npm run build && node build/bench/convert.js [RUNS]
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -19,6 +18,7 @@ import { listTargets } from '../src/backends/registry.js';
 import type { SigmaFile } from '../src/sigma/ast.js';
 import { parseSigmaText } from '../src/sigma/parse.js';
 import { corpusRuleFiles, repoRoot as root } from './corpus.js';
+import { median, timedCommand } from './measure.js';
 
 const corpus = corpusRuleFiles();
 if (!corpus) {
@@ -28,12 +28,6 @@ if (!corpus) {
 const { dirs, files } = corpus;
 const runs = Math.max(5, Number(process.argv[2] ?? 5));
 const targets = listTargets().map((t) => t.name);
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 
 /** Median CPU and wall milliseconds of `runs` calls of f. */
 function time<T>(f: () => T): { cpu: number; wall: number; value: T } {
@@ -95,7 +89,6 @@ report(`in-process, all ${targets.length} targets (read → print)`, all, `, ${a
 // By default the CLI converts on worker threads (one per core here), so wall time is what a user
 // waits and CPU time is the work of all threads; `-j 1` shows the single-threaded figure.
 const bin = resolve(root, 'bin/tripline.js');
-const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 const outDir = mkdtempSync(join(tmpdir(), 'tripline-bench-convert-'));
 const cli: [string, string[]][] = [
   ['convert -t splunk', ['-t', 'splunk']],
@@ -104,18 +97,12 @@ const cli: [string, string[]][] = [
   ['convert -t all -o DIR -j 1', ['-t', 'all', '-o', outDir, '-j', '1']],
 ];
 for (const [label, args] of cli) {
-  const cmd = [process.execPath, bin, 'convert', ...args, ...dirs].map(quote).join(' ');
   const cpu: number[] = [];
   const wall: number[] = [];
   for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    const r = spawnSync('bash', ['-c', `${cmd} >/dev/null 2>&1; times`], { encoding: 'utf8' });
-    wall.push(performance.now() - t0);
-    // `times` prints the shell's then its children's user and system time: "0m1.234s 0m0.056s".
-    const secs = [...(r.stdout.trim().split('\n')[1] ?? '').matchAll(/(\d+)m([\d.]+)s/g)].map(
-      (m) => Number(m[1]) * 60 + Number(m[2]),
-    );
-    cpu.push((secs.reduce((a, b) => a + b, 0) * 1000) | 0);
+    const t = timedCommand([process.execPath, bin, 'convert', ...args, ...dirs]);
+    wall.push(t.wall);
+    cpu.push(t.cpu);
   }
   report(`node bin/tripline.js ${label}`, { cpu: median(cpu), wall: median(wall) }, ' end to end');
 }

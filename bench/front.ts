@@ -18,6 +18,7 @@ import type { Result } from '../src/diagnostics/index.js';
 import type { SigmaFile } from '../src/sigma/ast.js';
 import { parseSigmaText } from '../src/sigma/parse.js';
 import { corpusRuleFiles } from './corpus.js';
+import { median } from './measure.js';
 
 const corpus = corpusRuleFiles();
 if (!corpus) {
@@ -34,12 +35,6 @@ new PerformanceObserver((list) => {
 }).observe({ entryTypes: ['gc'] });
 // GC entries reach the observer only after a timer tick.
 const gcSettled = (): Promise<unknown> => new Promise((r) => setTimeout(r, 20));
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 
 interface Sample {
   cpu: number;

@@ -10,7 +10,6 @@
  * end, as a user runs it (process start, rule loading, JSONL output to /dev/null): `tripline hunt -r DIR…
  * -f jsonl INPUT`, `runs` times, median wall and CPU (the child's, from the shell's `times`).
  */
-import { spawnSync } from 'node:child_process';
 import { createReadStream, createWriteStream, existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +20,7 @@ import type { SigmaDocument } from '../src/sigma/index.js';
 import { loadSigmaFile } from '../src/sigma/index.js';
 import { walkFiles } from '../src/util/files.js';
 import { repoRoot, sharedDir } from './corpus.js';
+import { median, timedCommand } from './measure.js';
 
 const shared = sharedDir ?? '../shared';
 
@@ -77,34 +77,21 @@ function loadRules(): SigmaDocument[] {
 
 /** `tripline hunt` end to end, `runs` times: median wall and CPU seconds (the child's, from `times`). */
 function cli(input: string, events: number, runs: number): void {
-  const quote = (x: string): string => `'${x.replace(/'/g, `'\\''`)}'`;
   const args = [process.execPath, join(repoRoot, 'bin/tripline.js'), 'hunt'];
   for (const d of ruleDirs()) args.push('-r', d);
   args.push('-f', 'jsonl', input);
-  const cmd = `${args.map(quote).join(' ')} >/dev/null 2>&1; echo "rc=$?"; times`;
   const wall: number[] = [];
   const cpu: number[] = [];
   for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    const r = spawnSync('bash', ['-c', cmd], { encoding: 'utf8' });
-    wall.push((performance.now() - t0) / 1000);
-    if (!r.stdout.includes('rc=0')) throw new Error(`tripline hunt failed: ${r.stdout}${r.stderr}`);
-    // `times` prints the shell's, then its children's user and system time: "0m1.234s 0m0.056s".
-    const child = r.stdout.trim().split('\n').at(-1) ?? '';
-    cpu.push(
-      [...child.matchAll(/(\d+)m([\d.]+)s/g)].reduce((t, m) => t + Number(m[1]) * 60 + Number(m[2]), 0),
-    );
+    const t = timedCommand(args);
+    if (!t.ok) throw new Error(`tripline hunt failed: ${args.join(' ')}`);
+    wall.push(t.wall / 1000);
+    cpu.push(t.cpu / 1000);
   }
   console.log(
     `CLI end to end (tripline hunt -f jsonl > /dev/null): median ${median(wall).toFixed(1)} s wall = ` +
       `${Math.round(events / median(wall))} events/s, ${median(cpu).toFixed(1)} s CPU, over ${runs} run(s)`,
   );
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 async function main(): Promise<void> {
