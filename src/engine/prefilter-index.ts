@@ -1,9 +1,9 @@
 /**
  * The raw prefilter's bookkeeping per rule and per candidate set: the rules' literal clauses indexed by
- * literal (postings), one scanner per distinct candidate set (src/engine/prefilter.ts), and which rules of
+ * literal (postings), one scanner per distinct candidate set (src/engine/scanner.ts), and which rules of
  * a set survive a scanned line.
  */
-import { LiteralScanner, LiteralTable } from './prefilter.js';
+import { LiteralScanner, LiteralTable } from './scanner.js';
 
 /** What the prefilter needs of a compiled rule. */
 export interface PrefilterRule {

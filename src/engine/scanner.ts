@@ -1,0 +1,512 @@
+/**
+ * The prefilter's multi-literal scanner (src/engine/prefilter.ts says what it is for and why it is sound).
+ *
+ * Every literal (case-folded ASCII, at least MIN_LITERAL bytes) is represented by one of its 4-byte grams,
+ * the one the fewest other literals share. A scan slides a 4-byte window over the line, tests the window's
+ * hash in a small bitset, and only on a bit hit looks the gram up and compares the literals that carry it.
+ * One load, one multiply and one bit test per byte, in cache: several times faster than a table-driven
+ * Aho–Corasick automaton over thousands of literals, whose tables are megabytes.
+ *
+ * The scan loop runs as WebAssembly (assembled here with src/engine/wasm.ts) over tables laid out in the
+ * module's memory: the same loop in JavaScript costs about twice as much (typed-array bounds checks on
+ * every byte, and the hash chain keeps the loop serial). Where WebAssembly is unavailable (`--jitless`) or
+ * a line is longer than the module's line buffer, the same loop runs in JavaScript over the same tables;
+ * the tests run both and require the same hits.
+ */
+import type { Ins } from './wasm.js';
+import { assemble, block, br, brIf, loop, op, when } from './wasm.js';
+
+/** Shortest literal the scanner looks for: shorter fragments (`"16"`, `.js`) occur in nearly every line. */
+export const MIN_LITERAL = 4;
+/**
+ * Literals of two or three bytes (`atk`, `~1`) are looked for with native string search, and only in
+ * candidate sets with few of them; elsewhere they count as present (a clause holding one never rejects).
+ */
+export const MIN_SHORT_LITERAL = 2;
+const MAX_SHORT_SEARCHED = 24;
+
+/** ASCII upper case → lower case; every other byte unchanged. */
+const FOLD = new Uint8Array(256).map((_, b) => (b >= 0x41 && b <= 0x5a ? b + 32 : b));
+
+/** Bits of the filter bitset (2^18 bits = 32 KiB: stays in the L1/L2 cache during a scan). */
+const FILTER_BITS = 18;
+const FILTER_MUL = 0x9e3779b1;
+const TABLE_MUL = 0x85ebca6b;
+
+function gramKey(bytes: Uint8Array, at: number): number {
+  return (bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!;
+}
+
+function filterHash(key: number): number {
+  return Math.imul(key, FILTER_MUL) >>> (32 - FILTER_BITS);
+}
+
+/** The prefilter's literals, encoded once for every scanner built over them. */
+export class LiteralTable {
+  readonly encoded: readonly Uint8Array[];
+
+  constructor(readonly literals: readonly string[]) {
+    this.encoded = literals.map((l) => Buffer.from(l, 'latin1').map((b) => FOLD[b]!));
+  }
+}
+
+// Memory layout of a scanner (WebAssembly memory or a plain buffer): FOLD at 0, then the header (byte
+// offsets of the tables, the table mask and shift), then the tables, then the line buffer.
+const HEADER = 256;
+const FIELDS = [
+  'bits',
+  'keys',
+  'start',
+  'count',
+  'entLit',
+  'entOff',
+  'litStart',
+  'litBytes',
+  'seen',
+  'hits',
+  'global',
+  'mask',
+  'shift',
+] as const;
+type Field = (typeof FIELDS)[number];
+const TABLES = HEADER + FIELDS.length * 4;
+/** Lines up to this long are scanned by the WebAssembly loop; longer ones by the JavaScript loop. */
+export const WASM_LINE_BYTES = 1 << 16;
+const PAGE = 1 << 16;
+
+// Locals of the scan function: its parameters, its own locals, then the header fields.
+const START = 0;
+const END = 1;
+const STAMP = 2;
+const [I, W, H, SLOT, KEY, E, E1, LIT, FROM, LEN, L0, K, N] = [3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15];
+const LOCAL = (f: Field): number => 16 + FIELDS.indexOf(f);
+
+/** Pushes table[index] (a table of 32-bit entries; `index` pushes the index). */
+const at32 = (table: Field, index: Ins[]): Ins[] => [
+  ...index,
+  op.const(2),
+  op.shl,
+  op.get(LOCAL(table)),
+  op.add,
+  op.load(),
+];
+
+/** scan(start, end, stamp) → hit count: the JavaScript loop in LiteralScanner.scanJs, instruction for instruction. */
+function scanModule(): Uint8Array {
+  const g = op.get;
+  const body: Ins[] = [
+    ...FIELDS.flatMap((f, j) => [op.const(0), op.load(HEADER + 4 * j), op.set(LOCAL(f))]),
+    g(START),
+    op.set(I),
+    block(
+      'done',
+      loop(
+        'line',
+        g(I),
+        g(END),
+        op.geU,
+        brIf('done'),
+        // w = (w << 8) | FOLD[line[i]]; i++
+        g(W),
+        op.const(8),
+        op.shl,
+        g(I),
+        op.load8(),
+        op.load8(0),
+        op.or,
+        op.set(W),
+        g(I),
+        op.const(1),
+        op.add,
+        op.set(I),
+        // The window's bit in the filter.
+        g(W),
+        op.const(FILTER_MUL),
+        op.mul,
+        op.const(32 - FILTER_BITS),
+        op.shrU,
+        op.set(H),
+        ...at32('bits', [g(H), op.const(5), op.shrU]),
+        op.const(1),
+        g(H),
+        op.shl,
+        op.and,
+        op.eqz,
+        brIf('line'),
+        // Look the gram up (open addressing; key 0 = empty).
+        g(W),
+        op.const(TABLE_MUL),
+        op.mul,
+        g(LOCAL('shift')),
+        op.shrU,
+        op.set(SLOT),
+        block(
+          'found',
+          loop(
+            'probe',
+            ...at32('keys', [g(SLOT)]),
+            op.tee(KEY),
+            g(W),
+            op.eq,
+            brIf('found'),
+            g(KEY),
+            op.eqz,
+            brIf('line'),
+            g(SLOT),
+            op.const(1),
+            op.add,
+            g(LOCAL('mask')),
+            op.and,
+            op.set(SLOT),
+            br('probe'),
+          ),
+        ),
+        ...at32('start', [g(SLOT)]),
+        op.tee(E),
+        ...at32('count', [g(SLOT)]),
+        op.add,
+        op.set(E1),
+        loop(
+          'entries',
+          g(E),
+          g(E1),
+          op.geU,
+          brIf('line'),
+          block(
+            'next',
+            ...at32('entLit', [g(E)]),
+            op.set(LIT),
+            ...at32('seen', [g(LIT)]),
+            g(STAMP),
+            op.eq,
+            brIf('next'),
+            // from = i - 4 - offset of the gram in the literal (i is past the window's last byte)
+            g(I),
+            op.const(4),
+            op.sub,
+            ...at32('entOff', [g(E)]),
+            op.sub,
+            op.set(FROM),
+            ...at32('litStart', [g(LIT)]),
+            op.set(L0),
+            ...at32('litStart', [g(LIT), op.const(1), op.add]),
+            g(L0),
+            op.sub,
+            op.set(LEN),
+            g(FROM),
+            g(START),
+            op.ltS,
+            brIf('next'),
+            g(FROM),
+            g(LEN),
+            op.add,
+            g(END),
+            op.gtS,
+            brIf('next'),
+            op.const(0),
+            op.set(K),
+            block(
+              'compared',
+              loop(
+                'compare',
+                g(K),
+                g(LEN),
+                op.geU,
+                brIf('compared'),
+                g(FROM),
+                g(K),
+                op.add,
+                op.load8(),
+                op.load8(0),
+                g(LOCAL('litBytes')),
+                g(L0),
+                op.add,
+                g(K),
+                op.add,
+                op.load8(),
+                op.ne,
+                brIf('compared'),
+                g(K),
+                op.const(1),
+                op.add,
+                op.set(K),
+                br('compare'),
+              ),
+            ),
+            g(K),
+            g(LEN),
+            op.eq,
+            when(
+              // seen[lit] = stamp; hits[n++] = global[lit]
+              g(LIT),
+              op.const(2),
+              op.shl,
+              g(LOCAL('seen')),
+              op.add,
+              g(STAMP),
+              op.store(),
+              g(N),
+              op.const(2),
+              op.shl,
+              g(LOCAL('hits')),
+              op.add,
+              ...at32('global', [g(LIT)]),
+              op.store(),
+              g(N),
+              op.const(1),
+              op.add,
+              op.set(N),
+            ),
+          ),
+          g(E),
+          op.const(1),
+          op.add,
+          op.set(E),
+          br('entries'),
+        ),
+      ),
+    ),
+    g(N),
+  ];
+  return assemble('scan', 3, N - 2 + FIELDS.length, body);
+}
+
+type ScanFn = (start: number, end: number, stamp: number) => number;
+
+/** What this file uses of the WebAssembly API (the DOM typings that declare it are not loaded). */
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+  Memory: new (desc: { initial: number }) => { buffer: ArrayBuffer };
+}
+const WASM = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+
+let compiled: object | null | undefined;
+/** The scan module, compiled once; null where WebAssembly is unavailable (or TRIPLINE_NO_WASM is set). */
+function wasmModule(): object | null {
+  if (compiled === undefined) {
+    try {
+      compiled = WASM && !process.env['TRIPLINE_NO_WASM'] ? new WASM.Module(scanModule()) : null;
+    } catch {
+      compiled = null;
+    }
+  }
+  return compiled;
+}
+
+/** A multi-literal scanner over some of a LiteralTable's literals (see the file's header). */
+export class LiteralScanner {
+  /** The distinct literal ids (global) seen in the last scanned line: hits[0 … hitCount). */
+  readonly hits: Int32Array;
+  hitCount = 0;
+  stamp = 0;
+  /** Short literals looked for in the lowercased line (global id, text). */
+  private searched: (readonly [number, string])[] = [];
+  /** Short literals taken as present in every line (not reported in `hits`: callers count them in advance). */
+  readonly assumed: Int32Array = new Int32Array(0);
+  /** Literals the loop looks for. */
+  private readonly scanned: number;
+  private readonly mem: Uint8Array;
+  private readonly lineAt: number;
+  private readonly wasm: ScanFn | undefined;
+  // Views of the tables, for the JavaScript loop.
+  private readonly bits: Int32Array;
+  private readonly keys: Int32Array;
+  private readonly start: Int32Array;
+  private readonly count: Int32Array;
+  private readonly entLit: Int32Array;
+  private readonly entOff: Int32Array;
+  private readonly litStart: Int32Array;
+  private readonly litBytes: Uint8Array;
+  private readonly seen: Int32Array;
+  private readonly global: Int32Array;
+  private readonly shift: number;
+
+  /**
+   * `only`: build over just these literal ids (a candidate set's own literals: fewer false bit hits); ids
+   * reported are the table's. `useWasm: false` keeps the JavaScript loop (the tests compare both).
+   */
+  constructor(lits: LiteralTable, only?: readonly number[], useWasm = true) {
+    const { literals, encoded } = lits;
+    const all = only ?? literals.map((_, i) => i);
+    const ids = all.filter((i) => encoded[i]!.length >= MIN_LITERAL);
+    const short = all.filter((i) => encoded[i]!.length < MIN_LITERAL);
+    if (short.length <= MAX_SHORT_SEARCHED) this.searched = short.map((i) => [i, literals[i]!]);
+    else this.assumed = Int32Array.from(short);
+    this.scanned = ids.length;
+    // How many literals share each gram; each literal then takes its least shared gram.
+    const share = new Map<number, number>();
+    for (const i of ids) {
+      const b = encoded[i]!;
+      const mine = new Set<number>();
+      for (let k = 0; k + 4 <= b.length; k++) mine.add(gramKey(b, k));
+      for (const g of mine) share.set(g, (share.get(g) ?? 0) + 1);
+    }
+    // Gram → [local literal, offset of the gram in it].
+    const byGram = new Map<number, [number, number][]>();
+    ids.forEach((id, local) => {
+      const b = encoded[id]!;
+      let best = 0;
+      let bestShare = Infinity;
+      for (let k = 0; k + 4 <= b.length; k++) {
+        const s = share.get(gramKey(b, k))!;
+        if (s < bestShare) {
+          bestShare = s;
+          best = k;
+        }
+      }
+      const g = gramKey(b, best);
+      const l = byGram.get(g);
+      if (l) l.push([local, best]);
+      else byGram.set(g, [[local, best]]);
+    });
+    let tableBits = 4;
+    while (1 << tableBits < byGram.size * 2) tableBits++;
+    const size = 1 << tableBits;
+    const litLength = ids.reduce((n, id) => n + encoded[id]!.length, 0);
+
+    // Lay the tables out.
+    const words: Record<Field, number> = {
+      bits: 1 << (FILTER_BITS - 5),
+      keys: size,
+      start: size,
+      count: size,
+      entLit: ids.length,
+      entOff: ids.length,
+      litStart: ids.length + 1,
+      litBytes: Math.ceil(litLength / 4),
+      seen: ids.length,
+      hits: ids.length + this.searched.length,
+      global: ids.length,
+      mask: 0,
+      shift: 0,
+    };
+    const offset = {} as Record<Field, number>;
+    let at = TABLES;
+    for (const f of FIELDS) {
+      offset[f] = at;
+      at += words[f] * 4;
+    }
+    this.lineAt = at;
+    const module = useWasm ? wasmModule() : null;
+    let buffer: ArrayBuffer;
+    if (module && WASM) {
+      const memory = new WASM.Memory({ initial: Math.ceil((at + WASM_LINE_BYTES) / PAGE) });
+      const instance = new WASM.Instance(module, { m: { mem: memory } });
+      this.wasm = instance.exports['scan'] as ScanFn;
+      buffer = memory.buffer;
+    } else buffer = new ArrayBuffer(at);
+    this.mem = new Uint8Array(buffer);
+    const view = (f: Field): Int32Array => new Int32Array(buffer, offset[f], words[f]);
+    this.mem.set(FOLD, 0);
+    const header = new Int32Array(buffer, HEADER, FIELDS.length);
+    FIELDS.forEach((f, j) => (header[j] = offset[f]));
+    this.shift = 32 - tableBits;
+    header[FIELDS.indexOf('mask')] = size - 1;
+    header[FIELDS.indexOf('shift')] = this.shift;
+
+    this.bits = view('bits');
+    this.keys = view('keys');
+    this.start = view('start');
+    this.count = view('count');
+    this.entLit = view('entLit');
+    this.entOff = view('entOff');
+    this.litStart = view('litStart');
+    this.litBytes = new Uint8Array(buffer, offset.litBytes, litLength);
+    this.seen = view('seen');
+    this.hits = view('hits');
+    this.global = view('global');
+
+    let bytes = 0;
+    ids.forEach((id, local) => {
+      this.global[local] = id;
+      this.litStart[local] = bytes;
+      this.litBytes.set(encoded[id]!, bytes);
+      bytes += encoded[id]!.length;
+    });
+    this.litStart[ids.length] = bytes;
+    let e = 0;
+    for (const [g, list] of byGram) {
+      const h = filterHash(g);
+      this.bits[h >>> 5]! |= 1 << (h & 31);
+      let slot = Math.imul(g, TABLE_MUL) >>> this.shift;
+      while (this.keys[slot] !== 0) slot = (slot + 1) & (size - 1);
+      this.keys[slot] = g;
+      this.start[slot] = e;
+      this.count[slot] = list.length;
+      for (const [local, off] of list) {
+        this.entLit[e] = local;
+        this.entOff[e++] = off;
+      }
+    }
+  }
+
+  /**
+   * Scan bytes [start, end) of buf (`line`: the same bytes as a latin1 string); the literals found are
+   * hits[0 … hitCount), under a fresh stamp.
+   */
+  scan(buf: Uint8Array, start: number, end: number, line: string, stamp = this.stamp + 1): void {
+    this.stamp = stamp;
+    let n = 0;
+    if (this.scanned > 0) {
+      if (this.wasm && end - start <= WASM_LINE_BYTES) {
+        this.mem.set(buf.subarray(start, end), this.lineAt);
+        n = this.wasm(this.lineAt, this.lineAt + end - start, stamp);
+      } else n = this.scanJs(buf, start, end, stamp);
+    }
+    if (this.searched.length > 0) {
+      const low = line.toLowerCase();
+      for (const [lit, text] of this.searched) if (low.includes(text)) this.hits[n++] = lit;
+    }
+    this.hitCount = n;
+  }
+
+  /** The scan loop in JavaScript (scanModule is the same loop). */
+  private scanJs(buf: Uint8Array, start: number, end: number, stamp: number): number {
+    const {
+      bits,
+      keys,
+      start: first,
+      count,
+      entLit,
+      entOff,
+      litStart,
+      litBytes,
+      seen,
+      hits,
+      global,
+      shift,
+    } = this;
+    const mask = keys.length - 1;
+    let n = 0;
+    let w = 0;
+    for (let i = start; i < end; i++) {
+      w = (w << 8) | FOLD[buf[i]!]!;
+      const h = Math.imul(w, FILTER_MUL) >>> (32 - FILTER_BITS);
+      if ((bits[h >>> 5]! & (1 << (h & 31))) === 0) continue;
+      let slot = Math.imul(w, TABLE_MUL) >>> shift;
+      let key = keys[slot]!;
+      while (key !== w && key !== 0) {
+        slot = (slot + 1) & mask;
+        key = keys[slot]!;
+      }
+      if (key === 0) continue;
+      const e1 = first[slot]! + count[slot]!;
+      for (let e = first[slot]!; e < e1; e++) {
+        const lit = entLit[e]!;
+        if (seen[lit] === stamp) continue;
+        const from = i - 3 - entOff[e]!;
+        const l0 = litStart[lit]!;
+        const len = litStart[lit + 1]! - l0;
+        if (from < start || from + len > end) continue;
+        let k = 0;
+        while (k < len && FOLD[buf[from + k]!] === litBytes[l0 + k]) k++;
+        if (k === len) {
+          seen[lit] = stamp;
+          hits[n++] = global[lit]!;
+        }
+      }
+    }
+    return n;
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * The prefilter's literal scanner: its WebAssembly loop and its JavaScript loop find exactly the literals a
+ * plain case-insensitive substring search finds, on hand-made lines and on the benchmark's real events.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { Engine } from '../../src/engine/index.js';
+import { LiteralScanner, LiteralTable, MIN_LITERAL, WASM_LINE_BYTES } from '../../src/engine/scanner.js';
+import type { SigmaDocument } from '../../src/sigma/index.js';
+import { loadSigmaFile } from '../../src/sigma/index.js';
+import { walkFiles } from '../../src/util/files.js';
+import { shared } from './helpers.js';
+
+/** The literal ids a scanner reports for bytes [start, end) of buf. */
+function found(sc: LiteralScanner, buf: Buffer, start = 0, end = buf.length): number[] {
+  sc.scan(buf, start, end, buf.toString('latin1', start, end));
+  return [...sc.hits.subarray(0, sc.hitCount)].sort((a, b) => a - b);
+}
+
+/** What the scanner must report: every literal the line holds, ASCII case-insensitively. */
+function oracle(literals: readonly string[], line: string): number[] {
+  const low = line.toLowerCase();
+  return literals.flatMap((l, i) => (low.includes(l.toLowerCase()) ? [i] : []));
+}
+
+const LITERALS = [
+  'whoami',
+  'WHOAMI.EXE"',
+  '\\\\temp\\\\',
+  'abcd',
+  'bcde',
+  'cdef',
+  'xyz',
+  'net1',
+  'net1 user',
+];
+
+test('the scanner (WebAssembly and JavaScript loops) reports exactly the literals a line holds', () => {
+  const table = new LiteralTable(LITERALS);
+  const lines = [
+    'abcdef',
+    'ABCDEF',
+    '{"CommandLine":"C:\\\\Temp\\\\WhoAmI.exe"}',
+    'whoami at the start and whoami again',
+    'ends with net1 user',
+    'net1',
+    'net',
+    'xyz only a short literal',
+    '',
+    'abc',
+  ];
+  for (const useWasm of [true, false]) {
+    const sc = new LiteralScanner(table, undefined, useWasm);
+    for (const line of lines)
+      assert.deepEqual(found(sc, Buffer.from(line, 'latin1')), oracle(LITERALS, line), line);
+  }
+});
+
+test('the scanner looks only inside [start, end): a literal cut by either bound is not found', () => {
+  const table = new LiteralTable(LITERALS);
+  const buf = Buffer.from('whoami|abcdef|net1 user', 'latin1');
+  for (const useWasm of [true, false]) {
+    const sc = new LiteralScanner(table, undefined, useWasm);
+    // "hoami|abcde": abcd and bcde whole; whoami and cdef cut.
+    assert.deepEqual(found(sc, buf, 1, 12), [3, 4]);
+    // "net1 use": net1 whole, "net1 user" cut.
+    assert.deepEqual(found(sc, buf, 14, buf.length - 1), [7]);
+  }
+});
+
+test('lines longer than the WebAssembly line buffer are scanned in full (by the JavaScript loop)', () => {
+  const table = new LiteralTable(LITERALS);
+  const line = `whoami ${'x'.repeat(WASM_LINE_BYTES)} net1 user`;
+  const sc = new LiteralScanner(table);
+  assert.deepEqual(found(sc, Buffer.from(line, 'latin1')), oracle(LITERALS, line));
+});
+
+test('a scanner over some literals reports only those, by their table ids', () => {
+  const table = new LiteralTable(LITERALS);
+  const sc = new LiteralScanner(table, [1, 4, 8]);
+  assert.deepEqual(found(sc, Buffer.from('whoami.exe" bcde net1 user abcd', 'latin1')), [1, 4, 8]);
+  assert.deepEqual(found(sc, Buffer.from('whoami.ex bcd', 'latin1')), []);
+});
+
+const corpus = join(shared, 'corpus/sigmahq');
+const base = join(shared, 'bench/windows-events-base.nested.jsonl.gz');
+
+test('SigmaHQ literals over the benchmark events: both loops agree on every line, and with substring search on a sample', (t) => {
+  if (!existsSync(corpus) || !existsSync(base)) return t.skip('../shared not found');
+  const dirs = readdirSync(corpus)
+    .filter((d) => d.startsWith('rules'))
+    .map((d) => join(corpus, d, 'windows'))
+    .filter(existsSync);
+  const docs: SigmaDocument[] = walkFiles(dirs, ['.yml', '.yaml']).files.flatMap(
+    (f) => loadSigmaFile(f).file.documents,
+  );
+  const literals = Engine.compile(docs).engine.literals;
+  const long = literals.flatMap((l, i) => (l.length >= MIN_LITERAL ? [i] : []));
+  assert.ok(long.length > 5000, `only ${long.length} literals`);
+  const table = new LiteralTable(literals);
+  const wasm = new LiteralScanner(table, long);
+  const js = new LiteralScanner(table, long, false);
+  const lines = gunzipSync(readFileSync(base)).toString('utf8').split('\n').filter(Boolean);
+  let hits = 0;
+  lines.forEach((line, n) => {
+    const buf = Buffer.from(line);
+    const w = found(wasm, buf);
+    assert.deepEqual(w, found(js, buf), `line ${n + 1}`);
+    hits += w.length;
+    if (n % 40 === 0) {
+      const text = buf.toString('latin1');
+      const low = text.toLowerCase();
+      const want = long.filter((i) => low.includes(literals[i]!.toLowerCase()));
+      assert.deepEqual(w, want, `line ${n + 1}`);
+    }
+  });
+  assert.ok(hits > lines.length, `only ${hits} literal hits`);
+});
