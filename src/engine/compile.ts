@@ -7,7 +7,7 @@
 import type { Diagnostic } from '../diagnostics/index.js';
 import type { IrNode, IrValue } from '../ir/index.js';
 import { translateRegex } from '../sigma/index.js';
-import { regexRuns } from './regex-runs.js';
+import { LINE_TERMINATOR, dotStarRuns, regexRuns } from './regex-runs.js';
 import type { EventView } from './event.js';
 import { allValues, fieldValue } from './event.js';
 import type { StrTest } from './strings.js';
@@ -250,6 +250,9 @@ function compileRegex(value: Extract<IrValue, { kind: 'Re' }>, node: IrNode, ctx
   // running most regexes (`\+.*\+.*\+…` over every command line), and most values lack them.
   // Case-insensitive regexes keep only the runs without letters (any runs kept in order still hold).
   const caseless = (r: string): boolean => r.toLowerCase() === r.toUpperCase();
+  const exact = f.s ? undefined : dotStarRuns(t.value.source);
+  if (exact && (!f.i || exact.every(caseless)))
+    return { test: (s) => (LINE_TERMINATOR.test(s) ? re.test(s) : inOrder(s, exact)) };
   const runs = regexRuns(t.value.source)?.map((b) => (f.i ? b.filter(caseless) : b));
   if (!runs || runs.some((b) => b.length === 0)) return re;
   if (runs.length === 1) {

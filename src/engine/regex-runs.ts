@@ -115,3 +115,35 @@ function escapeEnd(src: string, i: number): number {
   if (/\d/.test(n)) while (j + 1 < src.length && /\d/.test(src[j + 1]!)) j++;
   return j;
 }
+
+/**
+ * When a regex source is nothing but plain runs joined by `.*` (`\+.*\+.*\+`, `a.*?b`), the runs: such a
+ * regex (without the `s` flag, whose `.` crosses lines) matches a value without line terminators exactly
+ * when the value holds the runs in order, which indexOf decides in linear time where the regex engine
+ * backtracks through every placement. undefined for any other source.
+ */
+export function dotStarRuns(source: string): string[] | undefined {
+  const runs: string[] = [];
+  let run = '';
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i]!;
+    if (c === '.' && source[i + 1] === '*') {
+      runs.push(run);
+      run = '';
+      i += source[i + 2] === '?' ? 2 : 1;
+    } else if (c === '\\') {
+      const n = source[i + 1];
+      // Only identity escapes of punctuation are plain (`\d`, `\x41`, `\1` are not).
+      if (n === undefined || /[\w\s]/.test(n)) return undefined;
+      run += n;
+      i++;
+    } else if ('^$.|?*+()[]{}'.includes(c)) return undefined;
+    else run += c;
+  }
+  runs.push(run);
+  const plain = runs.filter((r) => r !== '');
+  return plain.length > 0 ? plain : undefined;
+}
+
+/** JavaScript's line terminators: where `.` stops. */
+export const LINE_TERMINATOR = /[\n\r\u2028\u2029]/;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { regexRuns } from '../../src/engine/regex-runs.js';
+import { dotStarRuns, regexRuns } from '../../src/engine/regex-runs.js';
 import { regexLiterals } from '../../src/engine/prefilter.js';
 
 test('regexRuns: plain runs every match holds, in order, per top-level alternative', () => {
@@ -27,4 +27,24 @@ test('regexLiterals: the longest run as JSON writes it, lowercased, at least two
   assert.deepEqual(regexLiterals('C:\\\\Windows\\\\Temp'), ['indows\\\\temp']);
   assert.deepEqual(regexLiterals('Evil\\.EXE|"quoted"'), ['evil.exe', '\\"quoted\\"']);
   assert.equal(regexLiterals('a.b'), undefined);
+});
+
+test('dotStarRuns: only plain runs joined by .* (or .*?) qualify', () => {
+  assert.deepEqual(dotStarRuns('\\+.*\\+.*\\+'), ['+', '+', '+']);
+  assert.deepEqual(dotStarRuns('.*ab.*?c\\.d.*'), ['ab', 'c.d']);
+  assert.deepEqual(dotStarRuns('`.*`'), ['`', '`']);
+  for (const src of [
+    'a.b',
+    'a.*b+',
+    '^a.*b',
+    'a.*b$',
+    'a|b',
+    '(a).*b',
+    '[ab].*c',
+    '\\d.*a',
+    'a\\x41.*b',
+    'a{2}.*b',
+    '.*',
+  ])
+    assert.equal(dotStarRuns(src), undefined, src);
 });

@@ -215,6 +215,23 @@ const vectors: Vector[] = [
     ],
   },
   {
+    // Plain runs joined by `.*` are decided by indexOf alone, except across line terminators, where `.`
+    // stops (and with the s flag, where it does not).
+    name: 're: runs joined by .* (no backtracking), line terminators, the s and i flags',
+    detection:
+      "  sel:\n    A|re: '\\+.*\\+.*?\\+'\n    B|re|i: '\\{.*\\^'\n    C|re|s: 'x.*y'\n  condition: sel",
+    events: [
+      [{ A: 'a+b+c+', B: '{ ^', C: 'x\ny' }, true],
+      [{ A: '+++', B: 'z{{^^', C: 'x\u2028y' }, true],
+      [{ A: '+a\n+b+', B: '{^', C: 'xy' }, false],
+      [{ A: '+a+\r+', B: '{^', C: 'xy' }, false],
+      [{ A: '+\n+++', B: '^{', C: 'xy' }, false],
+      [{ A: '+\n+++', B: '{x\u2029^', C: 'xy' }, false],
+      [{ A: '+\n+++', B: '{^', C: 'yx' }, false],
+      [{ A: '+\n+++', B: '{^', C: 'xy' }, true],
+    ],
+  },
+  {
     // U+212A (Kelvin) and U+0130 (dotted capital I) lowercase to ASCII letters the raw line does not show:
     // the JSONL prefilter must notice and not skip such lines.
     name: 'case folding beyond ASCII: the Kelvin sign and the dotted capital I',
