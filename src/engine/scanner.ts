@@ -44,9 +44,39 @@ function filterHash(key: number): number {
 /** The prefilter's literals, encoded once for every scanner built over them. */
 export class LiteralTable {
   readonly encoded: readonly Uint8Array[];
+  private gramAt: Int32Array | undefined;
 
   constructor(readonly literals: readonly string[]) {
     this.encoded = literals.map((l) => Buffer.from(l, 'latin1').map((b) => FOLD[b]!));
+  }
+
+  /**
+   * Per literal (of at least MIN_LITERAL bytes), the offset of the gram that stands for it: the one the
+   * fewest literals of the whole table share. Counted once for all scanners (per scanner, the counts cost
+   * more than a first hunt over thousands of events and chose no better grams).
+   */
+  gramOffsets(): Int32Array {
+    if (this.gramAt) return this.gramAt;
+    const share = new Map<number, number>();
+    const mine = new Set<number>();
+    for (const b of this.encoded) {
+      mine.clear();
+      for (let k = 0; k + 4 <= b.length; k++) mine.add(gramKey(b, k));
+      for (const g of mine) share.set(g, (share.get(g) ?? 0) + 1);
+    }
+    this.gramAt = Int32Array.from(this.encoded, (b) => {
+      let best = 0;
+      let bestShare = Infinity;
+      for (let k = 0; k + 4 <= b.length; k++) {
+        const n = share.get(gramKey(b, k))!;
+        if (n < bestShare) {
+          bestShare = n;
+          best = k;
+        }
+      }
+      return best;
+    });
+    return this.gramAt;
   }
 }
 
@@ -334,31 +364,15 @@ export class LiteralScanner {
     if (short.length <= MAX_SHORT_SEARCHED) this.searched = short.map((i) => [i, literals[i]!]);
     else this.assumed = Int32Array.from(short);
     this.scanned = ids.length;
-    // How many literals share each gram; each literal then takes its least shared gram.
-    const share = new Map<number, number>();
-    for (const i of ids) {
-      const b = encoded[i]!;
-      const mine = new Set<number>();
-      for (let k = 0; k + 4 <= b.length; k++) mine.add(gramKey(b, k));
-      for (const g of mine) share.set(g, (share.get(g) ?? 0) + 1);
-    }
     // Gram → [local literal, offset of the gram in it].
+    const gramAt = lits.gramOffsets();
     const byGram = new Map<number, [number, number][]>();
     ids.forEach((id, local) => {
-      const b = encoded[id]!;
-      let best = 0;
-      let bestShare = Infinity;
-      for (let k = 0; k + 4 <= b.length; k++) {
-        const s = share.get(gramKey(b, k))!;
-        if (s < bestShare) {
-          bestShare = s;
-          best = k;
-        }
-      }
-      const g = gramKey(b, best);
+      const at = gramAt[id]!;
+      const g = gramKey(encoded[id]!, at);
       const l = byGram.get(g);
-      if (l) l.push([local, best]);
-      else byGram.set(g, [[local, best]]);
+      if (l) l.push([local, at]);
+      else byGram.set(g, [[local, at]]);
     });
     let tableBits = 4;
     while (1 << tableBits < byGram.size * 2) tableBits++;
