@@ -39,10 +39,11 @@ export interface EventView {
   /** values() lowercased and joined by U+0000 (computed once per event): one text for keyword lists. */
   lowerText(): string;
   /**
-   * The event's JSON text as read, when it came from a JSON line the raw reader checked (valid JSON, no
-   * duplicate keys): output can carry it as is instead of parsing and writing the event again.
+   * The event's JSON text as read (UTF-8 bytes), when it came from a JSON line the raw reader checked
+   * (valid JSON, no duplicate keys): output can carry it as is instead of parsing and writing the event
+   * again.
    */
-  jsonText(): string | undefined;
+  jsonBytes(): Uint8Array | undefined;
 }
 
 /** EventView.lowerText from the values. */
@@ -303,7 +304,7 @@ class ObjectEventView implements EventView {
     return (this.text ??= lowerText(this.values()));
   }
 
-  jsonText(): undefined {
+  jsonBytes(): undefined {
     return undefined;
   }
 }

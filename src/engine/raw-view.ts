@@ -87,7 +87,11 @@ export class RawEventView implements EventView {
     return (this.text ??= lowerText(this.values()));
   }
 
-  jsonText(): string {
+  jsonBytes(): Uint8Array {
+    return this.buf.subarray(this.start, this.end);
+  }
+
+  private jsonText(): string {
     return Buffer.from(this.buf.buffer, this.buf.byteOffset + this.start, this.end - this.start).toString(
       'utf8',
     );
@@ -161,7 +165,11 @@ class DetachedEventView implements EventView {
   lowerText(): string {
     return this.materialize().lowerText();
   }
-  jsonText(): string {
+  jsonBytes(): Uint8Array {
+    return this.line;
+  }
+
+  private jsonText(): string {
     return this.line.toString('utf8');
   }
 }

@@ -55,6 +55,12 @@ function fixture(): { dir: string; rules: string } {
       },
     }) + '\n',
   );
+  // Non-ASCII text goes out as the UTF-8 it was read as; a line longer than the output buffer (1 MiB)
+  // and than the scanner's WebAssembly line buffer (64 KiB) goes out whole.
+  const wide = sysmon(9, 'C:\\Üsers\\😀\\whoami.exe');
+  const long = sysmon(10, 'C:\\Windows\\whoami.exe') as { Event: { EventData: { CommandLine: string } } };
+  long.Event.EventData.CommandLine = `whoami ${'A'.repeat(1_500_000)}`;
+  writeFileSync(join(dir, 'f.jsonl'), `${JSON.stringify(wide)}\n${JSON.stringify(long)}\n`);
   return { dir, rules };
 }
 
@@ -68,7 +74,10 @@ test('tripline hunt: every input format, corrupt lines reported with file and li
     .trim()
     .split('\n')
     .map((l) => JSON.parse(l) as Record<string, unknown>);
-  assert.deepEqual(hits.map((h) => h['record_id']).sort(), [1, 1, 3, 4, 6, 8]);
+  assert.deepEqual(
+    hits.map((h) => h['record_id']).sort((a, b) => Number(a) - Number(b)),
+    [1, 1, 3, 4, 6, 8, 9, 10],
+  );
   const first = hits.find((h) => String(h['file']).endsWith('a.jsonl'))!;
   assert.deepEqual(Object.keys(first), [
     'rule_id',
@@ -91,6 +100,11 @@ test('tripline hunt: every input format, corrupt lines reported with file and li
     (h['event'] as { Event: { EventData: { Image: string } } }).Event.EventData.Image;
   assert.equal(image(first), 'C:\\Windows\\System32\\whoami.exe');
   assert.equal(image(hits.find((h) => String(h['file']).endsWith('c.json'))!), 'x\\whoami.exe');
+  assert.equal(image(hits.find((h) => h['record_id'] === 9)!), 'C:\\Üsers\\😀\\whoami.exe');
+  const longHit = hits.find((h) => h['record_id'] === 10)!;
+  const cmd = (longHit['event'] as { Event: { EventData: { CommandLine: string } } }).Event.EventData
+    .CommandLine;
+  assert.equal(cmd.length, 1_500_007);
   assert.match(c.err(), /a\.jsonl\(2,1\): warning TL6008/);
 });
 

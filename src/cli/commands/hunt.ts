@@ -121,8 +121,18 @@ const TABLE_HEAD = [pad('TIME', 27), pad('LEVEL', 13), pad('RULE', 60), pad('COM
 );
 
 /** Buffered writer that respects stdout back-pressure between chunks of input. */
+/**
+ * stdout, buffered as UTF-8 bytes: lines are encoded straight into a 1 MiB buffer and hit events read
+ * from JSON lines are copied in as the bytes they were read as. Joining strings and encoding the result
+ * cost more than the hunt's matching once tens of thousands of events hit.
+ */
+const OUT_CHUNK = 1 << 20;
+
 class Out {
-  private buf: string[] = [];
+  private chunk = Buffer.allocUnsafe(OUT_CHUNK);
+  private at = 0;
+  /** Full chunks not yet written. */
+  private full: Buffer[] = [];
   private size = 0;
   /** The reader went away (e.g. `| head`): stop writing, keep hunting quietly. */
   private closed = false;
@@ -131,20 +141,48 @@ class Out {
       this.closed = true;
     });
   }
+  /** A line of text. */
   line(s: string): void {
+    this.text(s);
+    this.text('\n');
+  }
+  /** Text without a line break. */
+  text(s: string): void {
     if (this.closed) return;
-    this.buf.push(s, '\n');
-    this.size += s.length + 1;
+    this.room(s.length * 3);
+    const n = this.chunk.write(s, this.at);
+    this.at += n;
+    this.size += n;
+  }
+  /** Bytes (UTF-8 already) without a line break. */
+  bytes(b: Uint8Array): void {
+    if (this.closed) return;
+    this.room(b.length);
+    this.chunk.set(b, this.at);
+    this.at += b.length;
+    this.size += b.length;
+  }
+  private room(n: number): void {
+    if (this.at + n <= this.chunk.length) return;
+    if (this.at > 0) this.full.push(this.chunk.subarray(0, this.at));
+    this.chunk = Buffer.allocUnsafe(Math.max(OUT_CHUNK, n));
+    this.at = 0;
   }
   get pending(): number {
     return this.size;
   }
   async flush(): Promise<void> {
-    if (this.buf.length === 0 || this.closed) return;
-    const text = this.buf.join('');
-    this.buf = [];
+    if (this.size === 0 || this.closed) return;
+    const parts = this.full;
+    if (this.at > 0) parts.push(this.chunk.subarray(0, this.at));
+    // The stream keeps the written bytes until it is done with them: continue in a fresh buffer.
+    this.chunk = Buffer.allocUnsafe(OUT_CHUNK);
+    this.at = 0;
+    this.full = [];
     this.size = 0;
-    if (!this.io.stdout.write(text) && !this.closed)
+    let ok = true;
+    for (const p of parts) ok = this.io.stdout.write(p) && ok;
+    if (!ok && !this.closed)
       await new Promise<void>((r) => {
         this.io.stdout.once('drain', r);
         this.io.stdout.once('error', () => r());
@@ -296,17 +334,18 @@ export const huntCommand: Command = {
       // Only JSONL prints the event. A hit read from a JSON line carries that line's text, which goes out
       // as is (the same JSON value): parsing and writing again every event that hit was most of the
       // output's cost.
-      let text = h.kind === 'rule' && format === 'jsonl' ? h.event.jsonText() : undefined;
+      let json = h.kind === 'rule' && format === 'jsonl' ? h.event.jsonBytes() : undefined;
       // A pretty-printed object from a .json file spans lines: that one is written again on one line.
-      if (text !== undefined && /[\r\n]/.test(text)) text = undefined;
-      const row = h.kind === 'rule' ? ruleRow(h, format === 'jsonl' && text === undefined) : corrRow(h);
-      if (format === 'jsonl')
-        out.line(
-          text === undefined
-            ? JSON.stringify(row)
-            : `${JSON.stringify({ ...row, event: undefined }).slice(0, -1)},"event":${text}}`,
-        );
-      else if (format === 'csv')
+      if (json !== undefined && (json.includes(0x0a) || json.includes(0x0d))) json = undefined;
+      const row = h.kind === 'rule' ? ruleRow(h, format === 'jsonl' && json === undefined) : corrRow(h);
+      if (format === 'jsonl') {
+        if (json === undefined) out.line(JSON.stringify(row));
+        else {
+          out.text(`${JSON.stringify({ ...row, event: undefined }).slice(0, -1)},"event":`);
+          out.bytes(json);
+          out.line('}');
+        }
+      } else if (format === 'csv')
         out.line(CSV_COLUMNS.map((c) => csvCell(c === 'correlation' ? row.correlation : row[c])).join(','));
       else out.line(tableLine(row));
     });
