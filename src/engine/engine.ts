@@ -84,7 +84,10 @@ export interface EngineStats {
   corrupt: number;
   /** Events that reached correlations out of order beyond the bound. */
   late: number;
-  /** Events without a readable time (ignored by correlations and time filters). */
+  /**
+   * Events without a readable time (ignored by correlations and time filters), counted only when there are
+   * correlations or time filters.
+   */
   untimed: number;
 }
 
@@ -184,6 +187,8 @@ export class Engine {
   private readonly from: number;
   private readonly to: number;
   private readonly noPrefilter: boolean;
+  /** Events' times matter: there are correlations or time filters. */
+  private readonly timed: boolean;
   private readonly reader = new RawEventReader();
 
   private constructor(
@@ -199,6 +204,7 @@ export class Engine {
     this.to = opts.to ?? Infinity;
     this.noPrefilter = opts.noPrefilter === true;
     this.correlations = correlations(this);
+    this.timed = this.correlations.length > 0 || this.from !== -Infinity || this.to !== Infinity;
     this.reorder = new ReorderBuffer<CorrInput>((opts.skewSeconds ?? 300) * 1000, (x) =>
       this.correlations[x.corr]!.add(x.ref, x.ev, x.source),
     );
@@ -519,10 +525,12 @@ export class Engine {
   }
 
   private evaluate(ev: EventView, rules: readonly CompiledRule[], source: EventRef): void {
-    if (Number.isNaN(ev.time)) {
-      this.stats.untimed++;
-      if (this.from !== -Infinity || this.to !== Infinity) return;
-    } else if (ev.time < this.from || ev.time >= this.to) return;
+    // An event's time is read only for what needs it (time filters, correlations), not for every event.
+    if (this.timed)
+      if (Number.isNaN(ev.time)) {
+        this.stats.untimed++;
+        if (this.from !== -Infinity || this.to !== Infinity) return;
+      } else if (ev.time < this.from || ev.time >= this.to) return;
     let src: EventRef | undefined;
     // What hits carry: a view that outlives the line (a raw view is reused for the next line).
     let kept: EventView | undefined;
