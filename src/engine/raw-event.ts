@@ -11,9 +11,10 @@
  * shape, arrays or objects as field values, keys that are duplicated, escaped, non-ASCII or start with a
  * digit (JavaScript enumerates those first), nesting deeper than a few levels.
  */
-import type { EventView } from './event.js';
+import type { EventView, ViewMeta } from './event.js';
 import { INTEGRITY, RECORD_KEYS, num, str } from './event.js';
-import { Names } from './raw-names.js';
+import { FNV_OFFSET, FNV_PRIME, Names } from './raw-names.js';
+import { JsonScanner } from './raw-scan.js';
 import { RawEventView } from './raw-view.js';
 
 const STRING = 1;
@@ -31,8 +32,20 @@ const SYNTH = 8;
 /** Deepest data object mirrored (flattenData stops at 6; beyond 4 the line is parsed). */
 const MAX_DATA_DEPTH = 4;
 
-function grow(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
-  const b = new Int32Array(a.length * 2);
+/**
+ * Nesting levels of the objects whose keys the reader reads: the line 0, Event 1, System / EventData /
+ * UserData 2, a System child 3 and its `#attributes` 4, data objects down to 2 + MAX_DATA_DEPTH = 6.
+ */
+const LEVEL_BITS = 3;
+
+/** Stamps (of objects, of lines) start again above this: they are kept in Int32Arrays. */
+const STAMP_LIMIT = 2 ** 30;
+
+/** Size of the key prediction table (a power of two). */
+const PREDICTIONS = 1 << 14;
+
+function resize<T extends Int32Array<ArrayBuffer>>(a: T, n: number): T {
+  const b = new Int32Array(n) as T;
   b.set(a);
   return b;
 }
@@ -75,11 +88,9 @@ interface Known {
  * Reads lines into one reusable view. `read` returns the view for the line (valid until the next call) or
  * undefined when the caller should parse the line itself.
  */
-export class RawEventReader {
+export class RawEventReader extends JsonScanner {
   private readonly names = new Names();
   private readonly known: Known;
-  private buf: Buffer = Buffer.alloc(0);
-  private end = 0;
   // Entries of the current line, in reading order: name id, value kind, value span.
   private entName = new Int32Array(256);
   private entKind = new Int32Array(256);
@@ -89,25 +100,34 @@ export class RawEventReader {
   // Per name id: the entry holding its value in the current line (when stamp[id] === lineStamp).
   private slotStamp = new Int32Array(1024);
   private slotEntry = new Int32Array(1024);
-  // Duplicate-key check: keyStamp[id] === objStamp while reading one object.
-  private keyStamp = new Int32Array(1024);
+  // Duplicate-key check: keyStamp[id << LEVEL_BITS | level] holds the stamp of the last object at that
+  // level that had the key (an object's stamp is unique; its children are at other levels).
+  private keyStamp = new Int32Array(1024 << LEVEL_BITS);
+  // Key prediction: after the two keys whose ids hash to context c, the next key read last time was id
+  // nextKey[c] - 1 (0: none). Lines of one kind repeat their keys in the same order: a predicted key is
+  // compared, not hashed. Two keys, for `#attributes` follows each System child.
+  private readonly nextKey = new Int32Array(PREDICTIONS);
+  private context = 0;
+  private prevKey = 0;
+  private readonly startKey: number;
+  // System attributes' names (`Provider` + `Name` → `Provider_Name`): by the attribute's id, the parent's
+  // id + 1 and the combined id last seen.
+  private comboParent = new Int32Array(1024);
+  private comboId = new Int32Array(1024);
   // Decoded values of the current line: vals[id] when valStamp[id] === lineStamp.
   private valStamp = new Int32Array(1024);
   private vals: unknown[] = [];
   private lowStamp = new Int32Array(1024);
   private lows: (string | undefined)[] = [];
   private objStamp = 0;
-  private undoId = new Int32Array(256);
-  private undoPrev = new Int32Array(256);
-  private undoLen = 0;
   private lineStamp = 0;
+  /** Calls of read(): a view knows whether the reader still holds its line. */
+  reads = 0;
   /** Ids set in the current line, in order. */
-  private setIds: number[] = [];
-  /** Values the reader computed, by entry index (kind SYNTH). */
+  private setIds = new Int32Array(256);
+  private setCount = 0;
+  /** Values the reader computed, by entry index (kind SYNTH; set with the entry, never read otherwise). */
   private synth: unknown[] = [];
-  // Set by string(): the last string had an escape / a non-ASCII byte.
-  private escaped = false;
-  private wide = false;
   // Set by readData(): the object just read had a direct `#text` key, and that value's entry fields.
   private hadText = false;
   private textKind = 0;
@@ -116,6 +136,7 @@ export class RawEventReader {
   private readonly view: RawEventView;
 
   constructor() {
+    super();
     const n = (s: string): number => this.names.idOfName(s);
     this.known = {
       event: n('Event'),
@@ -150,6 +171,9 @@ export class RawEventReader {
       integrityLevel: n('IntegrityLevel'),
     };
     for (const id of Object.values(this.known).flat() as number[]) this.ensure(id);
+    // A name no key spells (keys with `"` are escaped): what the first key of a line follows.
+    this.startKey = n('"');
+    this.ensure(this.startKey);
     this.view = new RawEventView(this);
   }
 
@@ -158,8 +182,10 @@ export class RawEventReader {
     this.buf = buf;
     this.end = end;
     this.entCount = 0;
-    this.undoLen = 0;
-    this.synth.length = 0;
+    this.reads++;
+    if (this.objStamp > STAMP_LIMIT || this.lineStamp > STAMP_LIMIT) this.restamp();
+    this.prevKey = this.startKey;
+    this.context = this.startKey;
     let sys = -1;
     let sysEnd = 0;
     let data = -1;
@@ -174,18 +200,17 @@ export class RawEventReader {
     i = this.ws(i + 1);
     if (buf[i] === 0x7d) return undefined;
     for (;;) {
-      const k = this.key(i, top);
+      const k = this.key(i, 0, top);
       if (k < 0) return undefined;
       i = this.afterColon;
       if (k === this.known.event) {
         if (buf[i] !== 0x7b) return undefined;
         sawEvent = true;
-        const evMark = this.undoLen;
         const ev = ++this.objStamp;
         i = this.ws(i + 1);
         if (buf[i] !== 0x7d)
           for (;;) {
-            const ek = this.key(i, ev);
+            const ek = this.key(i, 1, ev);
             if (ek < 0) return undefined;
             i = this.afterColon;
             if (ek === this.known.system) {
@@ -210,7 +235,6 @@ export class RawEventReader {
             else if (buf[i] === 0x7d) break;
             else return undefined;
           }
-        this.close(evMark);
         i++;
       } else i = this.skip(i, 0);
       if (i < 0) return undefined;
@@ -223,37 +247,54 @@ export class RawEventReader {
 
     // Fields in toEventView's order: System assigns, then EventData and UserData add what is missing.
     const stamp = ++this.lineStamp;
-    this.setIds.length = 0;
+    this.setCount = 0;
     for (let k = sys; k < sysEnd; k++) this.assign(this.entName[k]!, k, stamp);
     for (let k = data; k >= 0 && k < dataEnd; k++) this.put(this.entName[k]!, k, stamp);
     for (let k = user; k >= 0 && k < userEnd; k++) this.put(this.entName[k]!, k, stamp);
     const K = this.known;
-    const channel = str(this.valueOf(K.channel));
-    const eventId = num(this.valueOf(K.eventId));
-    if (eventId === 4688 && channel?.toLowerCase() === 'security') this.mapSecurity4688(stamp);
+    if (
+      num(this.valueById(K.eventId)) === 4688 &&
+      str(this.valueById(K.channel))?.toLowerCase() === 'security'
+    )
+      this.mapSecurity4688(stamp);
+    // The view's metadata is decoded when first asked for (hits, correlations, routing of unsafe lines).
+    this.view.reset(buf, start, end, this.reads);
+    return this.view;
+  }
+
+  /** The current line's metadata (toEventView's). */
+  meta(): ViewMeta {
+    const K = this.known;
     let recordId: number | string | undefined;
     for (const id of K.records) {
-      const v = this.valueOf(id);
+      const v = this.valueById(id);
       if (typeof v === 'number' || typeof v === 'string') {
         recordId = v;
         break;
       }
     }
-    const provider = this.valueOf(K.providerName) ?? this.valueOf(K.provider);
-    const computer = this.valueOf(K.computer) ?? this.valueOf(K.hostname) ?? this.valueOf(K.host);
-    this.view.reset(buf, start, end, {
-      channel,
-      eventId,
-      provider: str(provider),
-      computer: str(computer),
+    return {
+      channel: str(this.valueById(K.channel)),
+      eventId: num(this.valueById(K.eventId)),
+      provider: str(this.valueById(K.providerName) ?? this.valueById(K.provider)),
+      computer: str(this.valueById(K.computer) ?? this.valueById(K.hostname) ?? this.valueById(K.host)),
       recordId,
-      timestamp: str(this.valueOf(K.systemTime)),
-    });
-    return this.view;
+      timestamp: str(this.valueById(K.systemTime)),
+    };
+  }
+
+  /** Stamps start again before they overflow the Int32Arrays that hold them. */
+  private restamp(): void {
+    this.objStamp = 0;
+    this.keyStamp.fill(0);
+    this.lineStamp = 0;
+    this.slotStamp.fill(0);
+    this.valStamp.fill(0);
+    this.lowStamp.fill(0);
   }
 
   /** Value of a field in the current line (undefined when absent). */
-  valueOf(id: number): unknown {
+  valueById(id: number): unknown {
     if (id < 0 || id >= this.slotStamp.length || this.slotStamp[id] !== this.lineStamp) return undefined;
     // Decoded once per line: several rules read the same fields.
     if (this.valStamp[id] === this.lineStamp) return this.vals[id];
@@ -266,7 +307,7 @@ export class RawEventReader {
   /** Value of a field by name in the current line. */
   value(name: string): unknown {
     const id = this.names.ids.get(name);
-    return id === undefined ? undefined : this.valueOf(id);
+    return id === undefined ? undefined : this.valueById(id);
   }
 
   /** The lowercased value of a string field in the current line (once per line); undefined otherwise. */
@@ -274,7 +315,7 @@ export class RawEventReader {
     const id = this.names.ids.get(name);
     if (id === undefined) return undefined;
     if (this.lowStamp[id] === this.lineStamp) return this.lows[id];
-    const v = this.valueOf(id);
+    const v = this.valueById(id);
     const l = typeof v === 'string' ? v.toLowerCase() : undefined;
     if (id < this.lowStamp.length) {
       this.lowStamp[id] = this.lineStamp;
@@ -286,7 +327,10 @@ export class RawEventReader {
   /** The current line's fields, decoded (toEventView's `fields`). */
   fields(): Record<string, unknown> {
     const out = Object.create(null) as Record<string, unknown>;
-    for (const id of this.setIds) out[this.names.names[id]!] = this.decode(this.slotEntry[id]!);
+    for (let k = 0; k < this.setCount; k++) {
+      const id = this.setIds[k]!;
+      out[this.names.names[id]!] = this.decode(this.slotEntry[id]!);
+    }
     return out;
   }
 
@@ -330,20 +374,17 @@ export class RawEventReader {
     if (id < this.slotStamp.length) return;
     let n = this.slotStamp.length;
     while (n <= id) n *= 2;
-    const grow = (a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> => {
-      const b = new Int32Array(n);
-      b.set(a);
-      return b;
-    };
-    this.slotStamp = grow(this.slotStamp);
-    this.slotEntry = grow(this.slotEntry);
-    this.keyStamp = grow(this.keyStamp);
-    this.valStamp = grow(this.valStamp);
-    this.lowStamp = grow(this.lowStamp);
+    this.slotStamp = resize(this.slotStamp, n);
+    this.slotEntry = resize(this.slotEntry, n);
+    this.keyStamp = resize(this.keyStamp, n << LEVEL_BITS);
+    this.comboParent = resize(this.comboParent, n);
+    this.comboId = resize(this.comboId, n);
+    this.valStamp = resize(this.valStamp, n);
+    this.lowStamp = resize(this.lowStamp, n);
   }
 
   private assign(id: number, k: number, stamp: number): void {
-    if (this.slotStamp[id] !== stamp) this.setIds.push(id);
+    if (this.slotStamp[id] !== stamp) this.setId(id);
     this.slotStamp[id] = stamp;
     this.slotEntry[id] = k;
   }
@@ -352,7 +393,12 @@ export class RawEventReader {
     if (this.slotStamp[id] === stamp) return;
     this.slotStamp[id] = stamp;
     this.slotEntry[id] = k;
-    this.setIds.push(id);
+    this.setId(id);
+  }
+
+  private setId(id: number): void {
+    if (this.setCount === this.setIds.length) this.setIds = resize(this.setIds, this.setCount * 2);
+    this.setIds[this.setCount++] = id;
   }
 
   private has(id: number): boolean {
@@ -374,19 +420,19 @@ export class RawEventReader {
     alias(K.image, K.newProcessName);
     alias(K.parentImage, K.parentProcessName);
     alias(K.parentProcessId, K.processId);
-    const np = this.valueOf(K.newProcessId);
+    const np = this.valueById(K.newProcessId);
     if (np !== undefined && np !== null) this.assign(K.processId, this.slotEntry[K.newProcessId]!, stamp);
     else if (!this.has(K.processId)) this.assign(K.processId, this.synthEntry(undefined), stamp);
     alias(K.logonId, K.subjectLogonId);
-    const user = this.valueOf(K.subjectUserName);
-    const dom = this.valueOf(K.subjectDomainName);
+    const user = this.valueById(K.subjectUserName);
+    const dom = this.valueById(K.subjectDomainName);
     if (typeof user === 'string')
       this.put(
         K.user,
         this.synthEntry(typeof dom === 'string' && dom !== '' ? `${dom}\\${user}` : user),
         stamp,
       );
-    const label = this.valueOf(K.mandatoryLabel);
+    const label = this.valueById(K.mandatoryLabel);
     if (typeof label === 'string') {
       const lvl = INTEGRITY[label.toUpperCase()];
       if (lvl !== undefined) this.put(K.integrityLevel, this.synthEntry(lvl), stamp);
@@ -396,15 +442,10 @@ export class RawEventReader {
   private entry(name: number, kind: number, s: number, e: number): number {
     const k = this.entCount++;
     if (k === this.entName.length) {
-      const grow = (a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> => {
-        const b = new Int32Array(a.length * 2);
-        b.set(a);
-        return b;
-      };
-      this.entName = grow(this.entName);
-      this.entKind = grow(this.entKind);
-      this.entStart = grow(this.entStart);
-      this.entEnd = grow(this.entEnd);
+      this.entName = resize(this.entName, k * 2);
+      this.entKind = resize(this.entKind, k * 2);
+      this.entStart = resize(this.entStart, k * 2);
+      this.entEnd = resize(this.entEnd, k * 2);
     }
     this.entName[k] = name;
     this.entKind[k] = kind;
@@ -413,119 +454,53 @@ export class RawEventReader {
     return k;
   }
 
-  /** An object closed: its keys' duplicate marks give way to its parent's again. */
-  private close(mark: number): void {
-    for (let k = this.undoLen - 1; k >= mark; k--) this.keyStamp[this.undoId[k]!] = this.undoPrev[k]!;
-    this.undoLen = mark;
-  }
-
-  private ws(i: number): number {
-    const buf = this.buf;
-    const end = this.end;
-    for (; i < end; i++) {
-      const b = buf[i];
-      if (b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09) return i;
-    }
-    return i;
-  }
-
-  /** Index after the string token starting at buf[i] (`"`), or -1. Sets `escaped` and `wide`. */
-  private string(i: number): number {
-    const buf = this.buf;
-    const end = this.end;
-    let escaped = false;
-    let wide = false;
-    for (i++; i < end; i++) {
-      const b = buf[i]!;
-      if (b === 0x22) {
-        this.escaped = escaped;
-        this.wide = wide;
-        return i + 1;
-      }
-      if (b === 0x5c) {
-        escaped = true;
-        const c = buf[++i];
-        if (c === 0x75) {
-          for (let k = 1; k <= 4; k++) {
-            const h = buf[i + k]!;
-            if (!((h >= 0x30 && h <= 0x39) || (h >= 0x61 && h <= 0x66) || (h >= 0x41 && h <= 0x46)))
-              return -1;
-          }
-          i += 4;
-        } else if (
-          c !== 0x22 &&
-          c !== 0x5c &&
-          c !== 0x2f &&
-          c !== 0x62 &&
-          c !== 0x66 &&
-          c !== 0x6e &&
-          c !== 0x72 &&
-          c !== 0x74
-        )
-          return -1;
-      } else if (b < 0x20) return -1;
-      else if (b >= 0x80) wide = true;
-    }
-    return -1;
-  }
-
-  /** Index after the number token at buf[i], or -1 (JSON's grammar exactly). */
-  private number(i: number): number {
-    const buf = this.buf;
-    if (buf[i] === 0x2d) i++;
-    const digit = (k: number): boolean => buf[k]! >= 0x30 && buf[k]! <= 0x39;
-    if (buf[i] === 0x30) i++;
-    else if (digit(i)) while (digit(i)) i++;
-    else return -1;
-    if (buf[i] === 0x2e) {
-      i++;
-      if (!digit(i)) return -1;
-      while (digit(i)) i++;
-    }
-    if (buf[i] === 0x65 || buf[i] === 0x45) {
-      i++;
-      if (buf[i] === 0x2b || buf[i] === 0x2d) i++;
-      if (!digit(i)) return -1;
-      while (digit(i)) i++;
-    }
-    return i > this.end ? -1 : i;
-  }
-
-  private literal(i: number, word: string): number {
-    for (let k = 0; k < word.length; k++) if (this.buf[i + k] !== word.charCodeAt(k)) return -1;
-    return i + word.length > this.end ? -1 : i + word.length;
-  }
-
   /** Set by key(): index of the value after the key's colon. */
   private afterColon = 0;
 
   /**
-   * The key at buf[i] (a plain ASCII string not starting with a digit, not seen before in this object
-   * `obj`): its name id, and `afterColon` set. -1 when the reader must decline.
+   * The key at buf[i] (a plain ASCII string not starting with a digit, not seen before in this object `obj`
+   * at nesting `level`): its name id, and `afterColon` set. -1 when the reader must decline.
    */
-  private key(i: number, obj: number): number {
+  private key(i: number, level: number, obj: number): number {
     const buf = this.buf;
+    const end = this.end;
     if (buf[i] !== 0x22) return -1;
-    const e = this.string(i);
-    if (e < 0 || this.escaped || this.wide) return -1;
+    const names = this.names;
+    // The key that followed the previous two last time, if it is spelled here (then it is the whole
+    // string: names hold no `"`, `\`, control or non-ASCII byte).
+    const context = (Math.imul(this.prevKey, 0x9e3779b1) ^ this.context) & (PREDICTIONS - 1);
+    let id = this.nextKey[context]! - 1;
+    const len = id >= 0 ? names.len[id]! : 0;
+    let e: number;
+    if (id >= 0 && i + 1 + len < end && buf[i + 1 + len] === 0x22 && names.matches(id, buf, i + 1))
+      e = i + 2 + len;
+    else {
+      // Scan the string and hash it in the same pass; an escape, a control or non-ASCII byte: decline.
+      let h = FNV_OFFSET;
+      let j = i + 1;
+      for (; j < end; j++) {
+        const b = buf[j]!;
+        if (b === 0x22) break;
+        if (b === 0x5c || b < 0x20 || b >= 0x80) return -1;
+        h = Math.imul(h ^ b, FNV_PRIME);
+      }
+      if (j === end) return -1;
+      id = names.find(h, buf, i + 1, j);
+      if (id < 0) return -1;
+      this.ensure(id);
+      this.nextKey[context] = id + 1;
+      e = j + 1;
+    }
+    this.context = this.prevKey;
+    this.prevKey = id;
     this.lastKeyStart = i + 1;
     this.lastKeyEnd = e - 1;
     const first = buf[i + 1]!;
     if (first >= 0x30 && first <= 0x39) return -1;
-    const id = this.names.idOf(buf, i + 1, e - 1);
-    if (id < 0) return -1;
-    this.ensure(id);
-    const prev = this.keyStamp[id]!;
-    if (prev === obj) return -1;
-    // A nested object's keys overwrite the marks of its parent's: remember them, restored when it closes.
-    if (this.undoLen === this.undoId.length) {
-      this.undoId = grow(this.undoId);
-      this.undoPrev = grow(this.undoPrev);
-    }
-    this.undoId[this.undoLen] = id;
-    this.undoPrev[this.undoLen++] = prev;
-    this.keyStamp[id] = obj;
-    const c = this.ws(e);
+    const at = (id << LEVEL_BITS) | level;
+    if (this.keyStamp[at] === obj) return -1;
+    this.keyStamp[at] = obj;
+    const c = buf[e] === 0x3a ? e : this.ws(e);
     if (buf[c] !== 0x3a) return -1;
     this.afterColon = this.ws(c + 1);
     return id;
@@ -561,72 +536,37 @@ export class RawEventReader {
     return e;
   }
 
-  /** Any value at buf[i], checked and skipped; index after it or -1. */
-  private skip(i: number, depth: number): number {
-    const buf = this.buf;
-    const b = buf[i];
-    if (b === 0x22) return this.string(i);
-    if (b === 0x74) return this.literal(i, 'true');
-    if (b === 0x66) return this.literal(i, 'false');
-    if (b === 0x6e) return this.literal(i, 'null');
-    if (b !== 0x7b && b !== 0x5b) return this.number(i);
-    if (depth > 64) return -1;
-    const close = b === 0x7b ? 0x7d : 0x5d;
-    i = this.ws(i + 1);
-    if (buf[i] === close) return i + 1;
-    for (;;) {
-      if (b === 0x7b) {
-        if (buf[i] !== 0x22) return -1;
-        i = this.string(i);
-        if (i < 0) return -1;
-        i = this.ws(i);
-        if (buf[i] !== 0x3a) return -1;
-        i = this.ws(i + 1);
-      }
-      i = this.skip(i, depth + 1);
-      if (i < 0) return -1;
-      i = this.ws(i);
-      if (buf[i] === 0x2c) i = this.ws(i + 1);
-      else if (buf[i] === close) return i + 1;
-      else return -1;
-    }
-  }
-
   /** System: scalars by name; `{"#text", "#attributes"}` children as `name` and `name_attribute`. */
   private readSystem(i: number): number {
     const buf = this.buf;
-    const mark = this.undoLen;
     const obj = ++this.objStamp;
     i = this.ws(i + 1);
     if (buf[i] === 0x7d) return i + 1;
     for (;;) {
-      const k = this.key(i, obj);
+      const k = this.key(i, 2, obj);
       if (k < 0) return -1;
       i = this.afterColon;
       const keyStart = this.keyStart;
       const keyEnd = this.keyEnd;
       if (buf[i] === 0x7b) {
-        const childMark = this.undoLen;
         const child = ++this.objStamp;
         i = this.ws(i + 1);
         if (buf[i] !== 0x7d)
           for (;;) {
-            const ck = this.key(i, child);
+            const ck = this.key(i, 3, child);
             if (ck < 0) return -1;
             i = this.afterColon;
             if (ck === this.known.text) i = this.scalar(i, k);
             else if (ck === this.known.attributes && buf[i] === 0x7b) {
-              const attrsMark = this.undoLen;
               const attrs = ++this.objStamp;
               i = this.ws(i + 1);
               if (buf[i] !== 0x7d)
                 for (;;) {
-                  const ak = this.key(i, attrs);
+                  const ak = this.key(i, 4, attrs);
                   if (ak < 0) return -1;
                   i = this.afterColon;
-                  const name = this.names.idOf(buf, keyStart, keyEnd, this.keyStart, this.keyEnd);
+                  const name = this.combo(k, keyStart, keyEnd, ak);
                   if (name < 0) return -1;
-                  this.ensure(name);
                   i = this.scalar(i, name);
                   if (i < 0) return -1;
                   i = this.ws(i);
@@ -634,7 +574,6 @@ export class RawEventReader {
                   else if (buf[i] === 0x7d) break;
                   else return -1;
                 }
-              this.close(attrsMark);
               i++;
             } else i = this.skip(i, 0);
             if (i < 0) return -1;
@@ -643,16 +582,13 @@ export class RawEventReader {
             else if (buf[i] === 0x7d) break;
             else return -1;
           }
-        this.close(childMark);
         i++;
       } else i = this.scalar(i, k);
       if (i < 0) return -1;
       i = this.ws(i);
       if (buf[i] === 0x2c) i = this.ws(i + 1);
-      else if (buf[i] === 0x7d) {
-        this.close(mark);
-        return i + 1;
-      } else return -1;
+      else if (buf[i] === 0x7d) return i + 1;
+      else return -1;
     }
   }
 
@@ -663,7 +599,6 @@ export class RawEventReader {
    */
   private readData(i: number, depth: number): number {
     const buf = this.buf;
-    const mark = this.undoLen;
     const obj = ++this.objStamp;
     let hadText = false;
     let textKind = 0;
@@ -672,11 +607,9 @@ export class RawEventReader {
     i = this.ws(i + 1);
     if (buf[i] !== 0x7d)
       for (;;) {
-        const k = this.key(i, obj);
+        const k = this.key(i, 2 + depth, obj);
         if (k < 0) return -1;
         i = this.afterColon;
-        const keyStart = this.keyStart;
-        const keyEnd = this.keyEnd;
         if (k === this.known.attributes) i = this.skip(i, 0);
         else if (buf[i] === 0x7b) {
           if (depth + 1 > MAX_DATA_DEPTH) return -1;
@@ -685,8 +618,9 @@ export class RawEventReader {
           if (i < 0) return -1;
           if (k === this.known.text) return -1;
           if (this.hadText) {
+            // The `#text` value, as an entry for the key.
             this.entCount = mark;
-            this.dataEntry(k === this.known.text ? this.known.data : k, keyStart, keyEnd);
+            this.spaced(this.entry(k, this.textKind, this.textStart, this.textEnd), k);
           }
         } else if (buf[i] === 0x5b) return -1;
         else {
@@ -699,7 +633,7 @@ export class RawEventReader {
             textStart = this.entStart[at]!;
             textEnd = this.entEnd[at]!;
           }
-          this.spaced(at, keyStart, keyEnd);
+          this.spaced(at, k);
         }
         if (i < 0) return -1;
         i = this.ws(i);
@@ -707,7 +641,6 @@ export class RawEventReader {
         else if (buf[i] === 0x7d) break;
         else return -1;
       }
-    this.close(mark);
     this.hadText = hadText;
     this.textKind = textKind;
     this.textStart = textStart;
@@ -715,25 +648,24 @@ export class RawEventReader {
     return i + 1;
   }
 
-  /** The `#text` value of the object just read, as an entry for `name`. */
-  private dataEntry(name: number, keyStart: number, keyEnd: number): void {
-    const at = this.entry(name, this.textKind, this.textStart, this.textEnd);
-    this.spaced(at, keyStart, keyEnd);
-  }
-
   /** A name with spaces is also reachable without them (`Threat Name` → `ThreatName`). */
-  private spaced(at: number, keyStart: number, keyEnd: number): void {
-    const buf = this.buf;
-    let space = false;
-    for (let i = keyStart; i < keyEnd; i++) if (buf[i] === 0x20) space = true;
-    if (!space || this.entName[at] === this.known.data) return;
-    const name = Buffer.from(buf.buffer, buf.byteOffset + keyStart, keyEnd - keyStart)
-      .toString('latin1')
-      .replaceAll(' ', '');
-    const id = this.names.idOfName(name);
+  private spaced(at: number, key: number): void {
+    if (this.names.spaced[key] === 0 || this.entName[at] === this.known.data) return;
+    const id = this.names.idOfName(this.names.names[key]!.replaceAll(' ', ''));
     if (id < 0) return;
     this.ensure(id);
     this.entry(id, this.entKind[at]!, this.entStart[at]!, this.entEnd[at]!);
+  }
+
+  /** Id of `parent_attr` for an attribute of a System child (`Provider` + `Name` → `Provider_Name`). */
+  private combo(parent: number, parentStart: number, parentEnd: number, attr: number): number {
+    if (this.comboParent[attr] === parent + 1) return this.comboId[attr]!;
+    const id = this.names.idOf(this.buf, parentStart, parentEnd, this.keyStart, this.keyEnd);
+    if (id < 0) return -1;
+    this.ensure(id);
+    this.comboParent[attr] = parent + 1;
+    this.comboId[attr] = id;
+    return id;
   }
 
   /** Set by key(): the key's text span. */

@@ -6,38 +6,63 @@ import type { EventView, ViewMeta } from './event.js';
 import { dottedValue, lowerText, parseTime, scalarValues, toEventView } from './event.js';
 import type { RawEventReader } from './raw-event.js';
 
-/** The view of the line the reader last read (reused: valid until the next line). */
+/**
+ * The view of the line the reader last read (reused for the next line). Fields and metadata are decoded
+ * from the reader on first use; once the reader has moved on (another read, even a declined one), they
+ * come from parsing the line's bytes instead.
+ */
 export class RawEventView implements EventView {
-  channel: string | undefined;
-  eventId: number | undefined;
-  provider: string | undefined;
-  computer: string | undefined;
-  recordId: number | string | undefined;
-  timestamp: string | undefined;
+  private meta: ViewMeta | undefined;
   private lowerCache: Record<string, string> | undefined;
   private text: string | undefined;
   private buf: Uint8Array = new Uint8Array(0);
   private start = 0;
   private end = 0;
+  /** The reader's `reads` when this line was read. */
+  private line = 0;
   private parsedTime: number | undefined;
   private parsed: EventView | undefined;
 
   constructor(private readonly reader: RawEventReader) {}
 
-  reset(buf: Uint8Array, start: number, end: number, meta: ViewMeta): void {
+  reset(buf: Uint8Array, start: number, end: number, line: number): void {
     this.buf = buf;
     this.start = start;
     this.end = end;
-    this.channel = meta.channel;
-    this.eventId = meta.eventId;
-    this.provider = meta.provider;
-    this.computer = meta.computer;
-    this.recordId = meta.recordId;
-    this.timestamp = meta.timestamp;
+    this.line = line;
+    this.meta = undefined;
     this.parsedTime = undefined;
     this.parsed = undefined;
     this.lowerCache = undefined;
     this.text = undefined;
+  }
+
+  /** Whether the reader still holds this line. */
+  private get live(): boolean {
+    return this.reader.reads === this.line;
+  }
+
+  private get metadata(): ViewMeta {
+    return (this.meta ??= this.live ? this.reader.meta() : this.materialize());
+  }
+
+  get channel(): string | undefined {
+    return this.metadata.channel;
+  }
+  get eventId(): number | undefined {
+    return this.metadata.eventId;
+  }
+  get provider(): string | undefined {
+    return this.metadata.provider;
+  }
+  get computer(): string | undefined {
+    return this.metadata.computer;
+  }
+  get recordId(): number | string | undefined {
+    return this.metadata.recordId;
+  }
+  get timestamp(): string | undefined {
+    return this.metadata.timestamp;
   }
 
   /** The compiled matchers use lowerString (cached by the reader); this record is for other callers. */
@@ -55,7 +80,7 @@ export class RawEventView implements EventView {
   }
 
   get fields(): Record<string, unknown> {
-    return this.reader.fields();
+    return this.live ? this.reader.fields() : this.materialize().fields;
   }
 
   get raw(): unknown {
@@ -67,12 +92,14 @@ export class RawEventView implements EventView {
   }
 
   get(name: string): unknown {
+    if (!this.live) return this.materialize().get(name);
     const v = this.reader.value(name);
     if (v !== undefined || !name.includes('.')) return v;
     return dottedValue(this.root, name);
   }
 
   lowerString(name: string): string | undefined {
+    if (!this.live) return this.materialize().lowerString(name);
     const l = this.reader.lowerString(name);
     if (l !== undefined || !name.includes('.')) return l;
     const v = this.get(name);
@@ -80,7 +107,7 @@ export class RawEventView implements EventView {
   }
 
   values(): string[] {
-    return scalarValues(this.reader.fields());
+    return scalarValues(this.fields);
   }
 
   lowerText(): string {
@@ -101,14 +128,7 @@ export class RawEventView implements EventView {
   detach(): EventView {
     return new DetachedEventView(
       Buffer.from(this.buf.subarray(this.start, this.end)),
-      {
-        channel: this.channel,
-        eventId: this.eventId,
-        provider: this.provider,
-        computer: this.computer,
-        recordId: this.recordId,
-        timestamp: this.timestamp,
-      },
+      this.metadata,
       this.time,
     );
   }

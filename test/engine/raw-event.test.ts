@@ -8,6 +8,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { toEventView } from '../../src/engine/index.js';
 import { RawEventReader } from '../../src/engine/raw-event.js';
+import { detached } from '../../src/engine/raw-view.js';
 import { readEvtx } from '../../src/evtx/index.js';
 import { walkFiles } from '../../src/util/files.js';
 import { shared } from './helpers.js';
@@ -54,6 +55,10 @@ test('raw reader: same fields as the parser on edge cases, or declines', () => {
     ` { "Event" : { "System" : { "EventID" : 7 } , "Other" : [1, {"a": [true]}] } , "Meta" : {"k": "v"} } `,
     `{"Event":{${sys()},"EventData":{"Uni":"non-ASCII value ünï","Emoji":"😀"}}}`,
     `{"Event":{${sys()},"EventData":{"W":"a\\/b","X":"\\b\\f\\n\\r\\t"}}}`,
+    // Keys are predicted from the keys before them: a prediction that is a prefix, longer, or spaced.
+    `{"Event":{${sys()},"EventData":{"Image":"a","CommandLine":"b"}}}`,
+    `{"Event":{${sys()},"EventData":{"Image":"a","CommandLin":"b","CommandLine2":"c"}}}`,
+    `{"Event":{${sys()},"EventData":{"Image":"a","CommandLine" : "b","Image2":"c"}}}`,
   ];
   for (const l of read) assert.equal(check(reader, l), 'read', l);
   const declined = [
@@ -73,8 +78,48 @@ test('raw reader: same fields as the parser on edge cases, or declines', () => {
     `{"Event":{${sys()},"EventData":{"A":"x"}}} {}`, // trailing text
     `{"Event":{${sys()},"EventData":{"A":"\\x"}}}`, // bad escape
     `{"Event":{${sys()},"EventData":{"A":tru}}}`, // bad literal
+    `{"Event":{${sys()},"EventData":{"Image":"a","Image":"b"}}}`, // duplicate of a predicted key
+    `{"Event":{${sys()},"EventData":{"Image":"a","CommandLine`, // cut in a predicted key
   ];
   for (const l of declined) assert.equal(check(reader, l), 'declined', l);
+  // The same once the object and line stamps have run past their limit (2^30) and started again.
+  const stamps = reader as unknown as { objStamp: number; lineStamp: number };
+  stamps.objStamp = 2 ** 30 - 3;
+  stamps.lineStamp = 2 ** 30 - 1;
+  for (let k = 0; k < 3; k++) {
+    for (const l of read) assert.equal(check(reader, l), 'read', l);
+    for (const l of declined) assert.equal(check(reader, l), 'declined', l);
+  }
+  assert.ok(stamps.objStamp < 1000 && stamps.lineStamp < 1000);
+});
+
+test('raw reader: a view keeps its line after the reader moves on (metadata decoded lazily)', () => {
+  const reader = new RawEventReader();
+  const metaKeys = ['channel', 'eventId', 'provider', 'computer', 'recordId', 'timestamp', 'time'] as const;
+  const a = `{"Event":{${sys()},"EventData":{"Image":"a.exe","Threat Name":"x"}}}`;
+  const b = `{"Event":{"System":{"EventID":4688,"Channel":"Security","EventRecordID":"9","Computer":"other"},"EventData":{"NewProcessName":"b.exe"}}}`;
+  const declined = `{"Event":{"System":{"EventID":5,"Channel":"Other","Computer":"third"},"EventData":{"A":"1","A":"2"}}}`;
+  const want = toEventView(JSON.parse(a));
+  const at = (line: string): [Buffer, number, number] => [Buffer.from(line), 0, Buffer.byteLength(line)];
+  // Nothing read from the view before the reader declines the next line: the view parses its own bytes.
+  const view = reader.read(...at(a))!;
+  assert.equal(reader.read(...at(declined)), undefined);
+  for (const k of metaKeys) assert.deepEqual(view[k], want[k], k);
+  assert.deepEqual(view.fields, want.fields);
+  assert.equal(view.get('Image'), 'a.exe');
+  assert.equal(view.lowerString('ThreatName'), 'x');
+  assert.deepEqual(view.values().sort(), want.values().sort());
+  // A detached view keeps the metadata of its line once the reader has read another one.
+  const again = reader.read(...at(a))!;
+  const kept = detached(again);
+  const next = reader.read(...at(b))!;
+  assert.equal(next, again, 'the reader reuses its view');
+  for (const k of metaKeys) assert.deepEqual(kept[k], want[k], k);
+  assert.deepEqual(kept.fields, want.fields);
+  // The reused view now gives the new line's metadata, decoded on first use.
+  const wantB = toEventView(JSON.parse(b));
+  for (const k of metaKeys) assert.deepEqual(next[k], wantB[k], k);
+  assert.equal(next.get('Image'), 'b.exe');
 });
 
 function jsonEvents(): unknown[] {
