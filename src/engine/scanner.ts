@@ -324,6 +324,22 @@ function wasmModule(): object | null {
   return compiled;
 }
 
+/**
+ * The scan function over a fresh memory of at least `bytes`; undefined where WebAssembly is unavailable or
+ * the memory cannot be had (address space or memory limits): the scanner then runs its JavaScript loop.
+ */
+function wasmInstance(bytes: number): { scan: ScanFn; buffer: ArrayBuffer } | undefined {
+  const module = wasmModule();
+  if (!module || !WASM) return undefined;
+  try {
+    const memory = new WASM.Memory({ initial: Math.ceil(bytes / PAGE) });
+    const instance = new WASM.Instance(module, { m: { mem: memory } });
+    return { scan: instance.exports['scan'] as ScanFn, buffer: memory.buffer };
+  } catch {
+    return undefined;
+  }
+}
+
 /** A multi-literal scanner over some of a LiteralTable's literals (see the file's header). */
 export class LiteralScanner {
   /** The distinct literal ids (global) seen in the last scanned line: hits[0 … hitCount). */
@@ -402,14 +418,9 @@ export class LiteralScanner {
       at += words[f] * 4;
     }
     this.lineAt = at;
-    const module = useWasm ? wasmModule() : null;
-    let buffer: ArrayBuffer;
-    if (module && WASM) {
-      const memory = new WASM.Memory({ initial: Math.ceil((at + WASM_LINE_BYTES) / PAGE) });
-      const instance = new WASM.Instance(module, { m: { mem: memory } });
-      this.wasm = instance.exports['scan'] as ScanFn;
-      buffer = memory.buffer;
-    } else buffer = new ArrayBuffer(at);
+    const wasm = useWasm ? wasmInstance(at + WASM_LINE_BYTES) : undefined;
+    this.wasm = wasm?.scan;
+    const buffer = wasm?.buffer ?? new ArrayBuffer(at);
     this.mem = new Uint8Array(buffer);
     const view = (f: Field): Int32Array => new Int32Array(buffer, offset[f], words[f]);
     this.mem.set(FOLD, 0);

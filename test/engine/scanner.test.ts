@@ -3,9 +3,11 @@
  * plain case-insensitive substring search finds, on hand-made lines and on the benchmark's real events.
  */
 import { test } from 'node:test';
+import { spawnSync } from 'node:child_process';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { Engine } from '../../src/engine/index.js';
 import { LiteralScanner, LiteralTable, MIN_LITERAL, WASM_LINE_BYTES } from '../../src/engine/scanner.js';
@@ -83,6 +85,31 @@ test('a scanner over some literals reports only those, by their table ids', () =
   const sc = new LiteralScanner(table, [1, 4, 8]);
   assert.deepEqual(found(sc, Buffer.from('whoami.exe" bcde net1 user abcd', 'latin1')), [1, 4, 8]);
   assert.deepEqual(found(sc, Buffer.from('whoami.ex bcd', 'latin1')), []);
+});
+
+test('where WebAssembly memory cannot be had (an address-space limit), scanners run the JavaScript loop', () => {
+  // Each WebAssembly memory reserves gigabytes of address space; under `ulimit -v` the reservation fails.
+  const scanner = pathToFileURL(join(import.meta.dirname, '../../src/engine/scanner.js')).href;
+  const script = `
+    const { LiteralScanner, LiteralTable } = await import(${JSON.stringify(scanner)});
+    const table = new LiteralTable(['whoami', 'net1 user']);
+    const line = Buffer.from('x whoami y net1 user z');
+    let found = 0;
+    for (let i = 0; i < 20; i++) {
+      const sc = new LiteralScanner(table);
+      sc.scan(line, 0, line.length, line.toString('latin1'));
+      found += sc.hitCount;
+    }
+    console.log(found);`;
+  const r = spawnSync(
+    'bash',
+    ['-c', `ulimit -v 6000000 && exec "$0" --input-type=module -e "$1"`, process.execPath, script],
+    {
+      encoding: 'utf8',
+    },
+  );
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout.trim(), '40');
 });
 
 const corpus = join(shared, 'corpus/sigmahq');
