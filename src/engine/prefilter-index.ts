@@ -45,6 +45,18 @@ interface Postings {
   count: Int32Array;
 }
 
+/** The distinct literal ids the rules' clauses hold (what a scanner over these rules looks for). */
+export function literalIdsOf(rules: readonly PrefilterRule[]): number[] {
+  const ids = new Set<number>();
+  for (const r of rules) {
+    const lits = r.literals;
+    if (!lits) continue;
+    for (let k = 0; k < lits.length; k += lits[k]! + 1)
+      for (let j = k + 1; j <= k + lits[k]!; j++) ids.add(lits[j]!);
+  }
+  return [...ids];
+}
+
 /** literal id → (rule index, clause index) pairs, from the rules' flattened clause lists. */
 function buildPostings(rules: readonly PrefilterRule[], literalCount: number): Postings {
   const lists: [number, number][][] = Array.from({ length: literalCount }, () => []);
@@ -154,14 +166,7 @@ export class PrefilterIndex<R extends PrefilterRule> {
     const key = set.rules.map((r) => r.index).join(',');
     let sc = this.scanners.get(key);
     if (!sc) {
-      const ids = new Set<number>();
-      for (const r of set.rules) {
-        const lits = r.literals;
-        if (!lits) continue;
-        for (let k = 0; k < lits.length; k += lits[k]! + 1)
-          for (let j = k + 1; j <= k + lits[k]!; j++) ids.add(lits[j]!);
-      }
-      sc = new LiteralScanner((this.table ??= new LiteralTable(this.literals)), [...ids]);
+      sc = new LiteralScanner((this.table ??= new LiteralTable(this.literals)), literalIdsOf(set.rules));
       this.scanners.set(key, sc);
     }
     // Clauses holding a literal the scanner takes as present hold on every line: count them in advance.

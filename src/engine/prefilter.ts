@@ -2,7 +2,7 @@
  * The raw-line prefilter: before any JSON parsing, the routing values are read after the `"Channel"` and
  * `"EventID"` keys (readChannel, readEventId; the engine finds the keys), and one pass of a gram-hash
  * scanner over the bytes of a JSONL line finds which rule literals occur anywhere in it, case-folded
- * (LiteralScanner). A rule whose tree cannot match unless one of its literals occurs is skipped when none
+ * (LiteralScanner, src/engine/scanner.ts). A rule whose tree cannot match unless one of its literals occurs is skipped when none
  * does; a line no candidate rule survives is never parsed (src/engine/prefilter-index.ts).
  *
  * Soundness: literals are fragments of the rule's own string values made only of printable ASCII save `/`

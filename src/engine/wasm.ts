@@ -70,7 +70,6 @@ export const op = {
   ltS: [0x48],
   gtS: [0x4a],
   geU: [0x4f],
-  ret: [0x0f],
 };
 
 export const block = (label: string, ...body: Ins[]): Block => ({ kind: 'block', label, body });
