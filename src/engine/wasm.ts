@@ -56,6 +56,8 @@ export const op = {
   load8: (offset = 0): number[] => [0x2d, 0, ...uleb(offset)],
   /** 32-bit load at address + offset (alignment hint 4). */
   load: (offset = 0): number[] => [0x28, 2, ...uleb(offset)],
+  /** 32-bit load at address + offset, any alignment (hint 1). */
+  loadUnaligned: (offset = 0): number[] => [0x28, 0, ...uleb(offset)],
   store: (offset = 0): number[] => [0x36, 2, ...uleb(offset)],
   add: [0x6a],
   sub: [0x6b],
@@ -69,6 +71,7 @@ export const op = {
   eqz: [0x45],
   ltS: [0x48],
   gtS: [0x4a],
+  gtU: [0x4b],
   geU: [0x4f],
 };
 
