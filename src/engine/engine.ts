@@ -20,6 +20,7 @@ import { ANY_CHANNEL, requiredEventIds, windowsRoutes } from './logsource.js';
 import { readChannel, readEventId, requiredClauses } from './prefilter.js';
 import type { PrefilterRule, PrefilterSet } from './prefilter-index.js';
 import { PrefilterIndex } from './prefilter-index.js';
+import type { LiteralScanner } from './scanner.js';
 import type { Placeholders } from './strings.js';
 import { expandPlaceholders } from './strings.js';
 
@@ -199,7 +200,7 @@ export class Engine {
   ) {
     this.rules = rules;
     this.literals = literals;
-    this.prefilter = new PrefilterIndex(rules, literals);
+    this.prefilter = new PrefilterIndex(rules, literals, (name) => this.reader.fieldId(name));
     this.from = opts.from ?? -Infinity;
     this.to = opts.to ?? Infinity;
     this.noPrefilter = opts.noPrefilter === true;
@@ -318,7 +319,7 @@ export class Engine {
         });
       const clauses = requiredClauses(tree);
       const flat: number[] = [];
-      for (const cl of clauses) {
+      for (const { lits: cl } of clauses) {
         flat.push(cl.length);
         for (const l of cl) {
           let id = literalIds.get(l);
@@ -335,6 +336,7 @@ export class Engine {
         tree,
         match,
         literals: clauses.length === 0 ? undefined : Int32Array.from(flat),
+        clauseFields: clauses.map((c) => c.fields),
         report,
         feeds: [],
       };
@@ -491,8 +493,9 @@ export class Engine {
       return true;
     }
     let rules: readonly CompiledRule[] | undefined = set?.rules;
+    let sc: LiteralScanner | undefined;
     if (set?.prefilter && !unsafe) {
-      const sc = this.prefilter.scannerFor(set);
+      sc = this.prefilter.scannerFor(set);
       sc.scan(buf, s, e, line, ++this.stamp);
       const survivors = this.prefilter.survivors(set, sc);
       if (survivors.length === 0) {
@@ -504,6 +507,9 @@ export class Engine {
     // The evtx JSON shape is read without parsing; the reader declines anything it does not mirror exactly.
     const raw = this.reader.read(buf, s, e);
     if (raw) {
+      // Now that the fields' places are known, a literal that occurred only outside its clause's fields
+      // no longer keeps a rule.
+      if (sc) rules = this.prefilter.refine(set!, sc, rules!, this.reader, s);
       this.evaluate(raw, rules ?? this.candidates(raw.channel, raw.eventId).rules, source);
       return true;
     }

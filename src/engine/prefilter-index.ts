@@ -3,7 +3,7 @@
  * literal (postings), one scanner per distinct candidate set (src/engine/scanner.ts), and which rules of
  * a set survive a scanned line.
  */
-import { LiteralScanner, LiteralTable } from './scanner.js';
+import { LiteralScanner, LiteralTable, OCC_CAP } from './scanner.js';
 
 /** What the prefilter needs of a compiled rule. */
 export interface PrefilterRule {
@@ -13,6 +13,20 @@ export interface PrefilterRule {
    * line. undefined: this rule cannot be prefiltered.
    */
   readonly literals: Int32Array | undefined;
+  /**
+   * Per clause, the fields whose values must hold one of its literals (undefined: anywhere in the line).
+   * Absent: every clause is anywhere.
+   */
+  readonly clauseFields?: readonly (readonly string[] | undefined)[];
+}
+
+/**
+ * The line's fields as its reader resolved them (src/engine/raw-event.ts): whether the value of field `id`
+ * holds bytes [from, from + len) of the line, a string's closing quote included. True when the value was
+ * computed rather than read (it may be made of other fields); false when the field is absent.
+ */
+export interface FieldSpans {
+  holds(id: number, from: number, len: number): boolean;
 }
 
 /** A candidate set as the prefilter sees it (the engine's sets carry more). */
@@ -103,14 +117,42 @@ export class PrefilterIndex<R extends PrefilterRule> {
   private table: LiteralTable | undefined;
   /** Scratch: rule indexes found by survivors(). */
   private readonly found: Int32Array;
+  /** Per (rule, clause) slot: the field ids its literals must lie in (undefined: anywhere). */
+  private readonly slotFields: (Int32Array | undefined)[];
+  /** Per rule: 1 when some clause of it has fields (refine looks at it). */
+  private readonly fielded: Uint8Array;
+  /** Per literal: its length in bytes. */
+  private readonly litLength: Int32Array;
+  // Per literal, its occurrences in the current line (refine): a list through occNext, headed at occHead.
+  private readonly occStamp: Int32Array;
+  private readonly occHead: Int32Array;
+  private readonly occNext = new Int32Array(OCC_CAP);
+  private refineStamp = 0;
 
-  /** `rules[i].index === i`; `literals`: literal id → text. */
+  /**
+   * `rules[i].index === i`; `literals`: literal id → text; `fieldId`: the id under which the line's reader
+   * (FieldSpans) knows a field, -1 when it cannot know it.
+   */
   constructor(
     private readonly rules: readonly R[],
     private readonly literals: readonly string[],
+    fieldId: (name: string) => number = () => -1,
   ) {
     this.postings = buildPostings(rules, literals.length);
     this.found = new Int32Array(rules.length);
+    const slots = rules.length * MAX_RULE_CLAUSES;
+    this.slotFields = new Array<Int32Array | undefined>(slots).fill(undefined);
+    this.fielded = new Uint8Array(rules.length);
+    for (const r of rules)
+      r.clauseFields?.forEach((fields, c) => {
+        const ids = fields?.map(fieldId);
+        if (!ids || ids.includes(-1)) return;
+        this.slotFields[r.index * MAX_RULE_CLAUSES + c] = Int32Array.from(ids);
+        this.fielded[r.index] = 1;
+      });
+    this.litLength = Int32Array.from(literals, (l) => l.length);
+    this.occStamp = new Int32Array(literals.length);
+    this.occHead = new Int32Array(literals.length);
   }
 
   /**
@@ -159,6 +201,71 @@ export class PrefilterIndex<R extends PrefilterRule> {
     }
     while (a < always.length) out.push(always[a++]!);
     return out;
+  }
+
+  /**
+   * Of `coarse` (what survivors() gave for the last scanned line, which began at byte `base` of the
+   * reader's buffer), the rules whose clauses each have a literal inside one of the clause's fields, as
+   * the reader resolved them: a literal that occurs only in other fields (`\\cmd.exe"` in ParentImage
+   * where the clause is on Image) cannot be part of a match. `coarse` itself when the scan's positions are
+   * incomplete.
+   */
+  refine(
+    set: PrefilterSet<R>,
+    sc: LiteralScanner,
+    coarse: readonly R[],
+    spans: FieldSpans,
+    base: number,
+  ): readonly R[] {
+    if (sc.occCount > OCC_CAP) return coarse;
+    // A stamp per call (not the scan's): lists built for the same scan twice must not chain into themselves.
+    const stamp = ++this.refineStamp;
+    const { occStamp, occHead, occNext } = this;
+    for (let o = sc.occCount - 1; o >= 0; o--) {
+      const lit = sc.occLit[o]!;
+      occNext[o] = occStamp[lit] === stamp ? occHead[lit]! : -1;
+      occStamp[lit] = stamp;
+      occHead[lit] = o;
+    }
+    let out: R[] | undefined;
+    for (let i = 0; i < coarse.length; i++) {
+      const r = coarse[i]!;
+      const keep = this.fielded[r.index] === 0 || this.placed(r, set.given!, stamp, sc, spans, base);
+      if (!keep) out ??= coarse.slice(0, i);
+      else out?.push(r);
+    }
+    return out ?? coarse;
+  }
+
+  /** Every fielded clause of rule `r` has one of the literals seen for it inside one of its fields. */
+  private placed(
+    r: R,
+    given: Uint8Array,
+    stamp: number,
+    sc: LiteralScanner,
+    spans: FieldSpans,
+    base: number,
+  ): boolean {
+    const { slotFields, occStamp, occHead, occNext, litLength } = this;
+    const occPos = sc.occPos;
+    const lits = r.literals!;
+    for (let k = 0, slot = r.index * MAX_RULE_CLAUSES; k < lits.length; k += lits[k]! + 1, slot++) {
+      const fields = slotFields[slot];
+      if (fields === undefined || given[slot] === 1) continue;
+      let ok = false;
+      for (let j = k + 1; j <= k + lits[k]! && !ok; j++) {
+        const lit = lits[j]!;
+        if (occStamp[lit] !== stamp) continue;
+        const len = litLength[lit]!;
+        for (let o = occHead[lit]!; o >= 0 && !ok; o = occNext[o]!) {
+          const pos = occPos[o]!;
+          if (pos < 0) ok = true;
+          else for (let f = 0; f < fields.length && !ok; f++) ok = spans.holds(fields[f]!, base + pos, len);
+        }
+      }
+      if (!ok) return false;
+    }
+    return true;
   }
 
   scannerFor(set: PrefilterSet<R>): LiteralScanner {

@@ -20,31 +20,47 @@ import { regexRuns } from './regex-runs.js';
 import { MIN_SHORT_LITERAL } from './scanner.js';
 
 /**
- * Literal clauses for the raw prefilter: in any raw event the tree matches, every clause has at least one
- * of its fragments present. [] means no guarantee; a clause [] means the tree never matches.
+ * A literal clause: one of `lits` occurs in the raw text of the value of one of `fields` (of the field as
+ * the event view resolves it: src/engine/raw-event.ts), or anywhere in the line when `fields` is undefined
+ * (keywords, dotted paths).
  */
-export function requiredClauses(n: IrNode): string[][] {
+export interface Clause {
+  lits: string[];
+  fields: string[] | undefined;
+}
+
+/**
+ * Literal clauses for the raw prefilter: in any raw event the tree matches, every clause has at least one
+ * of its fragments present, inside one of its fields' values. [] means no guarantee; a clause without
+ * literals means the tree never matches.
+ */
+export function requiredClauses(n: IrNode): Clause[] {
   switch (n.kind) {
     case 'And': {
-      const out: string[][] = [];
+      const out: Clause[] = [];
       for (const c of n.children) out.push(...requiredClauses(c));
       // A few of the most selective clauses are enough to filter well; more only cost time per event.
-      return out.sort((a, b) => (better(a, b) ? -1 : better(b, a) ? 1 : 0)).slice(0, MAX_CLAUSES);
+      return out
+        .sort((a, b) => (better(a.lits, b.lits) ? -1 : better(b.lits, a.lits) ? 1 : 0))
+        .slice(0, MAX_CLAUSES);
     }
     case 'Or': {
-      const out = new Set<string>();
+      const lits = new Set<string>();
+      let fields: Set<string> | undefined = new Set<string>();
       for (const c of n.children) {
         const cl = requiredClauses(c);
         if (cl.length === 0) return [];
         // The child's most selective clause stands for it.
-        for (const x of cl[0]!) out.add(x);
+        for (const x of cl[0]!.lits) lits.add(x);
+        if (cl[0]!.fields === undefined) fields = undefined;
+        else for (const f of cl[0]!.fields) fields?.add(f);
       }
-      return [[...out]];
+      return [{ lits: [...lits], fields: fields && [...fields] }];
     }
     case 'Not':
       return [];
     case 'Const':
-      return n.value ? [] : [[]];
+      return n.value ? [] : [{ lits: [], fields: undefined }];
     case 'FieldMatch':
     case 'Keyword': {
       // The engine derives IntegrityLevel for Security 4688 from a SID: its text is not in the raw line.
@@ -55,7 +71,10 @@ export function requiredClauses(n: IrNode): string[][] {
       // Security 4688's User is joined from two fields (`DOMAIN\user`): only its plain pieces are in the line.
       const how = n.kind === 'Keyword' ? 'keyword' : JOINED.has(n.field) ? 'joined' : 'field';
       const l = valueLiterals(n.value, how);
-      return l === undefined ? [] : [l];
+      if (l === undefined) return [];
+      // A dotted name may be a path through the nested event rather than a field the reader records.
+      const fields = n.kind === 'FieldMatch' && !n.field.includes('.') ? [n.field] : undefined;
+      return [{ lits: l, fields }];
     }
   }
 }

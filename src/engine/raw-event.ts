@@ -14,6 +14,7 @@
 import type { EventView, ViewMeta } from './event.js';
 import { INTEGRITY, RECORD_KEYS, num, str } from './event.js';
 import { FNV_OFFSET, FNV_PRIME, Names } from './raw-names.js';
+import type { FieldSpans } from './prefilter-index.js';
 import { JsonScanner } from './raw-scan.js';
 import { RawEventView } from './raw-view.js';
 
@@ -88,7 +89,7 @@ interface Known {
  * Reads lines into one reusable view. `read` returns the view for the line (valid until the next call) or
  * undefined when the caller should parse the line itself.
  */
-export class RawEventReader extends JsonScanner {
+export class RawEventReader extends JsonScanner implements FieldSpans {
   private readonly names = new Names();
   private readonly known: Known;
   // Entries of the current line, in reading order: name id, value kind, value span.
@@ -302,6 +303,25 @@ export class RawEventReader extends JsonScanner {
     this.valStamp[id] = this.lineStamp;
     this.vals[id] = v;
     return v;
+  }
+
+  /** The id under which holds() knows a field (-1: never, e.g. a name with non-ASCII characters). */
+  fieldId(name: string): number {
+    const id = this.names.idOfName(name);
+    if (id >= 0) this.ensure(id);
+    return id;
+  }
+
+  /**
+   * Whether the value of field `id` in the current line lies over bytes [from, from + len) of the line (a
+   * string's closing quote counts as its own); true for a value the reader computed (Security 4688's `User`
+   * is joined from two fields), false for an absent field. For the prefilter (FieldSpans).
+   */
+  holds(id: number, from: number, len: number): boolean {
+    if (this.slotStamp[id] !== this.lineStamp) return false;
+    const k = this.slotEntry[id]!;
+    if (this.entKind[k] === SYNTH) return true;
+    return from >= this.entStart[k]! && from + len <= this.entEnd[k]! + 1;
   }
 
   /** Value of a field by name in the current line. */

@@ -106,8 +106,12 @@ const FIELDS = [
   'seen',
   'hits',
   'global',
+  'occLit',
+  'occPos',
   'mask',
   'shift',
+  'occCap',
+  'occCount',
 ] as const;
 type Field = (typeof FIELDS)[number];
 const TABLES = HEADER + FIELDS.length * 4;
@@ -119,8 +123,13 @@ const PAGE = 1 << 16;
 const START = 0;
 const END = 1;
 const STAMP = 2;
-const [I, W, H, SLOT, KEY, E, E1, LIT, FROM, LEN, L0, K, N] = [3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15];
-const LOCAL = (f: Field): number => 16 + FIELDS.indexOf(f);
+const [I, W, H, SLOT, KEY, E, E1, LIT, FROM, LEN, L0, K, N, OCC] = [
+  3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
+];
+const LOCAL = (f: Field): number => 17 + FIELDS.indexOf(f);
+/** Occurrences a scan records with their positions (more: the line's count says so, none are kept). */
+export const OCC_CAP = 1024;
+const OCC_COUNT = FIELDS.indexOf('occCount');
 
 /** Pushes table[index] (a table of 32-bit entries; `index` pushes the index). */
 const at32 = (table: Field, index: Ins[]): Ins[] => [
@@ -217,10 +226,6 @@ function scanModule(): Uint8Array {
             'next',
             ...at32('entLit', [g(E)]),
             op.set(LIT),
-            ...at32('seen', [g(LIT)]),
-            g(STAMP),
-            op.eq,
-            brIf('next'),
             // from = i - 1 - offset of the gram in the literal (i is one past the window's start)
             g(I),
             op.const(1),
@@ -278,25 +283,56 @@ function scanModule(): Uint8Array {
             g(LEN),
             op.eq,
             when(
-              // seen[lit] = stamp; hits[n++] = global[lit]
-              g(LIT),
-              op.const(2),
-              op.shl,
-              g(LOCAL('seen')),
-              op.add,
+              // The first time in this line: seen[lit] = stamp; hits[n++] = global[lit]
+              ...at32('seen', [g(LIT)]),
               g(STAMP),
-              op.store(),
-              g(N),
-              op.const(2),
-              op.shl,
-              g(LOCAL('hits')),
-              op.add,
-              ...at32('global', [g(LIT)]),
-              op.store(),
-              g(N),
+              op.ne,
+              when(
+                g(LIT),
+                op.const(2),
+                op.shl,
+                g(LOCAL('seen')),
+                op.add,
+                g(STAMP),
+                op.store(),
+                g(N),
+                op.const(2),
+                op.shl,
+                g(LOCAL('hits')),
+                op.add,
+                ...at32('global', [g(LIT)]),
+                op.store(),
+                g(N),
+                op.const(1),
+                op.add,
+                op.set(N),
+              ),
+              // Every time, while there is room: occLit[occ] = global[lit]; occPos[occ] = from - start
+              g(OCC),
+              g(LOCAL('occCap')),
+              op.ltU,
+              when(
+                g(OCC),
+                op.const(2),
+                op.shl,
+                g(LOCAL('occLit')),
+                op.add,
+                ...at32('global', [g(LIT)]),
+                op.store(),
+                g(OCC),
+                op.const(2),
+                op.shl,
+                g(LOCAL('occPos')),
+                op.add,
+                g(FROM),
+                g(START),
+                op.sub,
+                op.store(),
+              ),
+              g(OCC),
               op.const(1),
               op.add,
-              op.set(N),
+              op.set(OCC),
             ),
           ),
           g(E),
@@ -307,9 +343,12 @@ function scanModule(): Uint8Array {
         ),
       ),
     ),
+    op.const(0),
+    g(OCC),
+    op.store(HEADER + 4 * FIELDS.indexOf('occCount')),
     g(N),
   ];
-  return assemble('scan', 3, N - 2 + FIELDS.length, body);
+  return assemble('scan', 3, OCC - 2 + FIELDS.length, body);
 }
 
 type ScanFn = (start: number, end: number, stamp: number) => number;
@@ -357,6 +396,14 @@ export class LiteralScanner {
   readonly hits: Int32Array;
   hitCount = 0;
   stamp = 0;
+  /**
+   * Every occurrence of a literal in the last scanned line, in scan order: occLit[o] (global id) starts at
+   * byte occPos[o] of the line (-1: somewhere; short literals are found by string search). Only the first
+   * OCC_CAP are kept: when occCount is larger, the positions are incomplete.
+   */
+  readonly occLit: Int32Array;
+  readonly occPos: Int32Array;
+  occCount = 0;
   /** Short literals looked for in the lowercased line (global id, text). */
   private searched: (readonly [number, string])[] = [];
   /** Short literals taken as present in every line (not reported in `hits`: callers count them in advance). */
@@ -378,6 +425,7 @@ export class LiteralScanner {
   private readonly seen: Int32Array;
   private readonly global: Int32Array;
   private readonly shift: number;
+  private readonly header: Int32Array;
 
   /**
    * `only`: build over just these literal ids (a candidate set's own literals: fewer false bit hits); ids
@@ -419,8 +467,12 @@ export class LiteralScanner {
       seen: ids.length,
       hits: ids.length + this.searched.length,
       global: ids.length,
+      occLit: OCC_CAP,
+      occPos: OCC_CAP,
       mask: 0,
       shift: 0,
+      occCap: 0,
+      occCount: 0,
     };
     const offset = {} as Record<Field, number>;
     let at = TABLES;
@@ -440,6 +492,8 @@ export class LiteralScanner {
     this.shift = 32 - tableBits;
     header[FIELDS.indexOf('mask')] = size - 1;
     header[FIELDS.indexOf('shift')] = this.shift;
+    header[FIELDS.indexOf('occCap')] = OCC_CAP;
+    this.header = header;
 
     this.bits = view('bits');
     this.keys = view('keys');
@@ -452,6 +506,8 @@ export class LiteralScanner {
     this.seen = view('seen');
     this.hits = view('hits');
     this.global = view('global');
+    this.occLit = view('occLit');
+    this.occPos = view('occPos');
 
     let bytes = 0;
     ids.forEach((id, local) => {
@@ -484,17 +540,31 @@ export class LiteralScanner {
   scan(buf: Uint8Array, start: number, end: number, line: string, stamp = this.stamp + 1): void {
     this.stamp = stamp;
     let n = 0;
+    let occ = 0;
     if (this.scanned > 0) {
       if (this.wasm && end - start <= WASM_LINE_BYTES) {
         this.mem.set(buf.subarray(start, end), this.lineAt);
         n = this.wasm(this.lineAt, this.lineAt + end - start, stamp);
-      } else n = this.scanJs(buf, start, end, stamp);
+        occ = this.header[OCC_COUNT]!;
+      } else {
+        n = this.scanJs(buf, start, end, stamp);
+        occ = this.occCount;
+      }
     }
     if (this.searched.length > 0) {
       const low = line.toLowerCase();
-      for (const [lit, text] of this.searched) if (low.includes(text)) this.hits[n++] = lit;
+      for (const [lit, text] of this.searched)
+        if (low.includes(text)) {
+          this.hits[n++] = lit;
+          if (occ < OCC_CAP) {
+            this.occLit[occ] = lit;
+            this.occPos[occ] = -1;
+          }
+          occ++;
+        }
     }
     this.hitCount = n;
+    this.occCount = occ;
   }
 
   /** The scan loop in JavaScript (scanModule is the same loop). */
@@ -512,9 +582,12 @@ export class LiteralScanner {
       hits,
       global,
       shift,
+      occLit,
+      occPos,
     } = this;
     const mask = keys.length - 1;
     let n = 0;
+    let occ = 0;
     let w = 0;
     for (let i = start; i < end; i++) {
       w = (w >>> 8) | ((buf[i]! | 0x20) << 24);
@@ -530,7 +603,6 @@ export class LiteralScanner {
       const e1 = first[slot]! + count[slot]!;
       for (let e = first[slot]!; e < e1; e++) {
         const lit = entLit[e]!;
-        if (seen[lit] === stamp) continue;
         const from = i - 3 - entOff[e]!;
         const l0 = litStart[lit]!;
         const len = litStart[lit + 1]! - l0;
@@ -538,11 +610,19 @@ export class LiteralScanner {
         let k = 0;
         while (k < len && FOLD[buf[from + k]!] === litBytes[l0 + k]) k++;
         if (k === len) {
-          seen[lit] = stamp;
-          hits[n++] = global[lit]!;
+          if (seen[lit] !== stamp) {
+            seen[lit] = stamp;
+            hits[n++] = global[lit]!;
+          }
+          if (occ < OCC_CAP) {
+            occLit[occ] = global[lit]!;
+            occPos[occ] = from - start;
+          }
+          occ++;
         }
       }
     }
+    this.occCount = occ;
     return n;
   }
 }

@@ -72,6 +72,7 @@ export const op = {
   ltS: [0x48],
   gtS: [0x4a],
   gtU: [0x4b],
+  ltU: [0x49],
   geU: [0x4f],
 };
 

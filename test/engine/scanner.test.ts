@@ -61,6 +61,41 @@ test('the scanner (WebAssembly and JavaScript loops) reports exactly the literal
   }
 });
 
+/** Every occurrence of every literal, as [id, byte offset from start] sorted (what occLit/occPos must hold). */
+function occurrences(literals: readonly string[], line: string, start = 0): [number, number][] {
+  const low = line.toLowerCase();
+  const out: [number, number][] = [];
+  literals.forEach((l, id) => {
+    const t = l.toLowerCase();
+    for (let at = low.indexOf(t, start); at >= 0; at = low.indexOf(t, at + 1)) out.push([id, at - start]);
+  });
+  return out.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+}
+
+test('the scanner records every occurrence of a literal with its position (both loops)', () => {
+  const table = new LiteralTable(LITERALS);
+  const lines = [
+    '{"ParentImage":"C:\\\\Temp\\\\whoami.exe","Image":"C:\\\\Temp\\\\WHOAMI.EXE"}',
+    'abcdefabcdef cdef cdef',
+    'whoami whoami whoami',
+  ];
+  for (const useWasm of [true, false]) {
+    const sc = new LiteralScanner(table, undefined, useWasm);
+    for (const line of lines) {
+      const buf = Buffer.from(`..${line}`, 'latin1');
+      sc.scan(buf, 2, buf.length, line);
+      const got: [number, number][] = [];
+      for (let o = 0; o < sc.occCount; o++) got.push([sc.occLit[o]!, sc.occPos[o]!]);
+      got.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+      assert.deepEqual(
+        got,
+        occurrences(LITERALS, line).filter(([id]) => LITERALS[id]!.length >= MIN_LITERAL),
+        `${useWasm ? 'WebAssembly' : 'JavaScript'}: ${line}`,
+      );
+    }
+  }
+});
+
 test('the scanner looks only inside [start, end): a literal cut by either bound is not found', () => {
   const table = new LiteralTable(LITERALS);
   const buf = Buffer.from('whoami|abcdef|net1 user', 'latin1');

@@ -1,0 +1,164 @@
+/**
+ * The raw prefilter places literals in fields: once a line is read, a rule is kept only when each of its
+ * fielded clauses has a literal inside one of the clause's fields as the event view resolves them. These
+ * tests hold the JSONL path (prefilter, raw reader) to the parsed path on events where placing could go
+ * wrong, and check that placing does drop rules whose literal sits in another field.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { PrefilterIndex } from '../../src/engine/prefilter-index.js';
+import type { FieldSpans, PrefilterRule, PrefilterSet } from '../../src/engine/prefilter-index.js';
+import { OCC_CAP, WASM_LINE_BYTES } from '../../src/engine/scanner.js';
+import { compileText, huntLines, huntObjects, rule } from './helpers.js';
+
+/** A nested (evtx JSON shape) event without a channel: every rule applies to it. */
+function nested(eventData: object, system: object = {}, userData?: object): object {
+  return {
+    Event: {
+      System: { EventID: 1, ...system },
+      EventData: eventData,
+      ...(userData ? { UserData: userData } : {}),
+    },
+  };
+}
+
+const CASES: { name: string; detection: string; event: object; hits: number }[] = [
+  {
+    name: 'literal only in another field',
+    detection: "  sel:\n    Image|endswith: '\\evil.exe'\n  condition: sel",
+    event: nested({ ParentImage: 'C:\\evil.exe', Image: 'C:\\good.exe' }),
+    hits: 0,
+  },
+  {
+    name: 'literal first in another field, then in the field',
+    detection: "  sel:\n    Image|endswith: '\\evil.exe'\n  condition: sel",
+    event: nested({ CommandLine: 'C:\\evil.exe /x', ParentImage: 'C:\\evil.exe', Image: 'D:\\evil.exe' }),
+    hits: 1,
+  },
+  {
+    name: 'Security 4688 names: Image is NewProcessName',
+    detection:
+      "  sel:\n    Image|endswith: '\\evil.exe'\n    ParentImage|endswith: '\\cmd.exe'\n  condition: sel",
+    event: nested(
+      { NewProcessName: 'C:\\evil.exe', ParentProcessName: 'C:\\Windows\\cmd.exe' },
+      { EventID: 4688, Channel: 'Security' },
+    ),
+    hits: 1,
+  },
+  {
+    name: 'a data name with a space is also its name without',
+    detection: "  sel:\n    ThreatName|contains: 'mimikatz'\n  condition: sel",
+    event: nested({ 'Threat Name': 'HackTool:Win32/Mimikatz' }),
+    hits: 1,
+  },
+  {
+    name: '#text is Data',
+    detection: "  sel:\n    Data|contains: 'evil payload'\n  condition: sel",
+    event: nested({ '#text': 'an evil payload here' }),
+    hits: 1,
+  },
+  {
+    name: 'System wins over EventData for a name both have',
+    detection: "  sel:\n    Computer|contains: 'evil-host'\n  condition: sel",
+    event: nested({ Computer: 'evil-host' }, { Computer: 'good-host' }),
+    hits: 0,
+  },
+  {
+    name: 'System attribute (Provider_Name)',
+    detection: "  sel:\n    Provider_Name: 'Evil-Provider'\n  condition: sel",
+    event: nested({ Image: 'x' }, { Provider: { '#attributes': { Name: 'Evil-Provider' } } }),
+    hits: 1,
+  },
+  {
+    name: 'UserData nested leaves',
+    detection: "  sel:\n    TargetFile|endswith: '\\evil.dll'\n  condition: sel",
+    event: nested({}, {}, { Op: { TargetFile: 'C:\\x\\evil.dll' } }),
+    hits: 1,
+  },
+  {
+    name: 'escaped quotes and backslashes in the value',
+    detection: '  sel:\n    CommandLine|contains: \'"C:\\evil.exe" -enc\'\n  condition: sel',
+    event: nested({ CommandLine: 'cmd /c "C:\\evil.exe" -enc AAAA' }),
+    hits: 1,
+  },
+  {
+    name: 'a number',
+    detection: '  sel:\n    DestinationPort: 44445\n  condition: sel',
+    event: nested({ SourcePort: 44445, DestinationPort: 44445 }),
+    hits: 1,
+  },
+  {
+    name: 'a number only in another field',
+    detection: '  sel:\n    DestinationPort: 44445\n  condition: sel',
+    event: nested({ SourcePort: 44445, DestinationPort: 443 }),
+    hits: 0,
+  },
+  {
+    name: 'keywords are found anywhere',
+    detection: "  keywords:\n    - 'evil.exe'\n  condition: keywords",
+    event: nested({ Whatever: 'C:\\evil.exe' }),
+    hits: 1,
+  },
+  {
+    name: 'a dotted name is a path through the event',
+    detection: "  sel:\n    EventData.Image|endswith: '\\evil.exe'\n  condition: sel",
+    event: nested({ Image: 'C:\\evil.exe' }),
+    hits: 1,
+  },
+  {
+    name: 'an Or of two fields: the literal in either',
+    detection:
+      "  a:\n    Image|endswith: '\\evil.exe'\n  b:\n    OriginalFileName: 'evil.exe'\n  condition: a or b",
+    event: nested({ OriginalFileName: 'EVIL.EXE', Image: 'C:\\x.exe' }),
+    hits: 1,
+  },
+  {
+    name: 'more occurrences than the scan keeps positions for',
+    detection: "  sel:\n    Image|endswith: '\\evil.exe'\n  condition: sel",
+    event: nested({
+      ...Object.fromEntries(Array.from({ length: OCC_CAP + 10 }, (_, i) => [`P${i}`, 'C:\\evil.exe'])),
+      Image: 'C:\\evil.exe',
+    }),
+    hits: 1,
+  },
+  {
+    name: 'a line longer than the WebAssembly line buffer (JavaScript loop)',
+    detection: "  sel:\n    Image|endswith: '\\evil.exe'\n  condition: sel",
+    event: nested({ Pad: 'x'.repeat(WASM_LINE_BYTES), ParentImage: 'C:\\evil.exe', Image: 'C:\\evil.exe' }),
+    hits: 1,
+  },
+];
+
+for (const c of CASES)
+  test(`field placement: ${c.name}: the JSONL path gives the parsed path's hits`, () => {
+    const text = rule(c.detection, 'product: windows');
+    assert.equal(huntObjects(compileText(text).engine, [c.event]).length, c.hits, 'parsed path');
+    assert.equal(huntLines(compileText(text).engine, [c.event]).length, c.hits, 'JSONL path');
+  });
+
+test('refine drops a rule whose literal lies only outside its clause fields, keeps one whose literal lies inside', () => {
+  // Two rules over literal 0, clause on field 7; one literal occurrence at byte 10 of the line.
+  const rules: PrefilterRule[] = [0, 1].map((index) => ({
+    index,
+    literals: Int32Array.from([1, 0]),
+    clauseFields: [['F']],
+  }));
+  const index = new PrefilterIndex(rules, ['evil.exe'], (name) => (name === 'F' ? 7 : -1));
+  const set: PrefilterSet<PrefilterRule> = { rules, member: new Uint8Array([1, 1]), always: [] };
+  const sc = index.scannerFor(set);
+  const line = Buffer.from('0123456789evil.exe"');
+  sc.scan(line, 0, line.length, line.toString('latin1'), 5);
+  const coarse = index.survivors(set, sc);
+  assert.equal(coarse.length, 2);
+  const at = (from: number, to: number): FieldSpans => ({
+    holds: (id, s, len) => id === 7 && s >= from && s + len <= to + 1,
+  });
+  assert.deepEqual(index.refine(set, sc, coarse, at(10, 18), 0), coarse, 'inside the field');
+  assert.deepEqual(index.refine(set, sc, coarse, at(0, 9), 0), [], 'outside the field');
+  // A clause whose field the reader cannot know is not placed.
+  const unknown = new PrefilterIndex(rules, ['evil.exe']);
+  const sc2 = unknown.scannerFor(set);
+  sc2.scan(line, 0, line.length, line.toString('latin1'), 6);
+  const coarse2 = unknown.survivors(set, sc2);
+  assert.deepEqual(unknown.refine(set, sc2, coarse2, at(0, 9), 0), coarse2);
+});
