@@ -3,7 +3,9 @@
  * `"EventID"` keys (readChannel, readEventId; the engine finds the keys), and one pass of a gram-hash
  * scanner over the bytes of a JSONL line finds which rule literals occur anywhere in it, case-folded
  * (LiteralScanner, src/engine/scanner.ts). A rule whose tree cannot match unless one of its literals occurs is skipped when none
- * does; a line no candidate rule survives is never parsed (src/engine/prefilter-index.ts).
+ * does; a line no candidate rule survives is never parsed (src/engine/prefilter-index.ts). Once a line is
+ * read, a clause on named fields must also have its literal inside one of those fields' values
+ * (PrefilterIndex.refine).
  *
  * Soundness: literals are fragments of the rule's own string values made only of printable ASCII save `/`
  * (which JSON may write as `\/`), written as JSON writes them (`\` → `\\`, `"` → `\"`: the only way
