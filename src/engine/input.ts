@@ -3,7 +3,7 @@
  * an array, or objects written one after another), .evtx (through src/evtx), and .gz of each. Corrupt
  * lines or objects are reported with file and line; reading goes on.
  */
-import { createReadStream, readFileSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, readFileSync, readSync } from 'node:fs';
 import { createGunzip, gunzipSync } from 'node:zlib';
 import type { Diagnostic } from '../diagnostics/index.js';
 import { readEvtx } from '../evtx/index.js';
@@ -101,6 +101,28 @@ export async function huntFile(engine: Engine, path: string, opts: ReadOptions =
   return diags;
 }
 
+/** Bytes read at a time from a JSONL file. */
+const CHUNK = 1 << 20;
+
+/**
+ * A plain file's bytes, chunk by chunk, read into one buffer used again for every chunk: a chunk is valid
+ * only until the next. (A stream allocates a fresh buffer per chunk, and fresh memory costs a page fault
+ * per 4 KiB: ≈ 0.4–0.9 s of system time per GiB read on the benchmark machine, against ≈ 0.1 s.)
+ */
+function* fileChunks(path: string): Generator<Buffer> {
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(CHUNK);
+    for (;;) {
+      const n = readSync(fd, buf, 0, CHUNK, null);
+      if (n === 0) return;
+      yield buf.subarray(0, n);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
 async function feedJsonl(
   engine: Engine,
   path: string,
@@ -109,8 +131,11 @@ async function feedJsonl(
   opts: ReadOptions,
 ): Promise<void> {
   const progress = opts.progress;
-  const file = createReadStream(path, { highWaterMark: 1 << 20 });
-  const stream = gz ? file.pipe(createGunzip({ chunkSize: 1 << 20 })) : file;
+  const chunks: Iterable<Buffer> | AsyncIterable<Buffer> = gz
+    ? (createReadStream(path, { highWaterMark: CHUNK }).pipe(
+        createGunzip({ chunkSize: CHUNK }),
+      ) as AsyncIterable<Buffer>)
+    : fileChunks(path);
   let carry: Buffer | undefined;
   let line = 0;
   let bytes = 0;
@@ -121,7 +146,7 @@ async function feedJsonl(
     if (!engine.matchLine(buf, s, e, { file: path, line }))
       corrupt(line, `line ${line} is not a JSON object`);
   };
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
+  for await (const chunk of chunks) {
     let buf: Buffer = chunk;
     let start = 0;
     if (carry) {
@@ -141,7 +166,8 @@ async function feedJsonl(
       feed(buf, start, nl);
       start = nl + 1;
     }
-    carry = start < buf.length ? buf.subarray(start) : undefined;
+    // A copy: the chunk's buffer is read into again.
+    carry = start < buf.length ? Buffer.from(buf.subarray(start)) : undefined;
     if (carry && carry.length > 256 << 20) {
       // A "line" over 256 MiB is not an event; drop it rather than grow without bound.
       corrupt(line + 1, `line ${line + 1} is longer than 256 MiB`);
