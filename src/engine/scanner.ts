@@ -141,7 +141,7 @@ const at32 = (table: Field, index: Ins[]): Ins[] => [
   op.load(),
 ];
 
-/** scan(start, end, stamp) → hit count: the JavaScript loop in LiteralScanner.scanJs, instruction for instruction. */
+/** scan(start, end, stamp) → hit count: the loop of LiteralScanner.scanJs (the window addressed by its start here, by its end there). */
 function scanModule(): Uint8Array {
   const g = op.get;
   const body: Ins[] = [
