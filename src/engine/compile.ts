@@ -7,6 +7,8 @@
 import type { Diagnostic } from '../diagnostics/index.js';
 import type { IrNode, IrValue } from '../ir/index.js';
 import { translateRegex } from '../sigma/index.js';
+import { LineLiterals } from './prefilter-index.js';
+import { leafLiterals } from './prefilter.js';
 import { LINE_TERMINATOR, dotStarRuns, regexRuns } from './regex-runs.js';
 import type { EventView } from './event.js';
 import { allValues, fieldValue } from './event.js';
@@ -20,6 +22,24 @@ export interface CompileContext {
   file: string;
   ruleId: string;
   diagnostics: Diagnostic[];
+  /**
+   * The engine's prefilter literals: `id` interns a literal's text; `line` says which the line being
+   * evaluated lacks. String tests skip a needle whose literal is known absent.
+   */
+  literals?: { id(text: string): number; line: LineLiterals };
+}
+
+/** Nothing known about any line: every needle is tested. */
+const NO_LINE = new LineLiterals();
+
+/** A needle's literal id (-1: none) for a Str value on `field` (undefined: a keyword). */
+function literalOf(ctx: CompileContext, field: string | undefined): ((v: IrValue) => number) | undefined {
+  const lits = ctx.literals;
+  if (!lits) return undefined;
+  return (v) => {
+    const l = leafLiterals(field, v);
+    return l?.length === 1 ? lits.id(l[0]!) : -1;
+  };
 }
 
 /** Thrown inside compilation only, caught by compileTree: the rule is reported, never half-compiled. */
@@ -116,16 +136,29 @@ function batchOr(children: readonly IrNode[], ctx: CompileContext): Pred[] {
   });
 }
 
-/** Several Str values (alternatives) → one test over a folded string. */
-function strBatch(values: readonly IrValue[], fold: boolean): (s: string) => boolean {
+/**
+ * Several Str values (alternatives) → one test over a folded string. With `literalOf` and `line`, a
+ * contains / startswith / endswith needle whose prefilter literal the line is known to lack is not tested
+ * (src/engine/prefilter-index.ts LineLiterals).
+ */
+function strBatch(
+  values: readonly IrValue[],
+  fold: boolean,
+  literalOf?: (v: IrValue) => number,
+  line: LineLiterals = NO_LINE,
+): (s: string) => boolean {
   const eq = new Set<string>();
   const tests: StrTest[] = [];
+  const lits = new Map<StrTest, number>();
   for (const v of values) {
     if (v.kind !== 'Str') continue;
     const t = strTest(v.parts, fold);
     if (t.kind === 'any') return () => true;
     if (t.kind === 'eq') eq.add(t.needle);
-    else tests.push(t);
+    else {
+      tests.push(t);
+      lits.set(t, literalOf?.(v) ?? -1);
+    }
   }
   if (tests.length === 0) {
     if (eq.size === 1) {
@@ -136,17 +169,18 @@ function strBatch(values: readonly IrValue[], fold: boolean): (s: string) => boo
   }
   if (tests.length === 1 && eq.size === 0) {
     const t = tests[0]!;
+    const lit = lits.get(t)!;
     if (t.kind === 'contains') {
       const needle = t.needle;
-      return (s) => s.includes(needle);
+      return (s) => !line.absent(lit) && s.includes(needle);
     }
     if (t.kind === 'suffix') {
       const needle = t.needle;
-      return (s) => s.endsWith(needle);
+      return (s) => !line.absent(lit) && s.endsWith(needle);
     }
     if (t.kind === 'prefix') {
       const needle = t.needle;
-      return (s) => s.startsWith(needle);
+      return (s) => !line.absent(lit) && s.startsWith(needle);
     }
   }
   // Needles with non-ASCII characters cannot occur in an all-ASCII value (most values): test those
@@ -156,18 +190,36 @@ function strBatch(values: readonly IrValue[], fold: boolean): (s: string) => boo
       t.kind === 'any' || t.kind === 're' || !NON_ASCII.test(t.kind === 'glob' ? t.segs.join('') : t.needle),
   );
   const wide = tests.filter((t) => !ascii.includes(t));
-  // The common kinds in plain arrays: one monomorphic loop each instead of a dispatch per needle.
-  const needles = (kind: 'contains' | 'prefix' | 'suffix'): string[] =>
-    ascii.flatMap((t) => (t.kind === kind ? [t.needle] : []));
-  const contains = needles('contains');
-  const prefix = needles('prefix');
-  const suffix = needles('suffix');
+  // The common kinds in plain arrays: one monomorphic loop each instead of a dispatch per needle, with
+  // each needle's literal id beside it.
+  const of = (kind: 'contains' | 'prefix' | 'suffix'): StrTest[] => ascii.filter((t) => t.kind === kind);
+  const texts = (ts: StrTest[]): string[] => ts.map((t) => (t as { needle: string }).needle);
+  const ids = (ts: StrTest[]): Int32Array => Int32Array.from(ts, (t) => lits.get(t)!);
+  const [contains, prefix, suffix] = [of('contains'), of('prefix'), of('suffix')];
+  const [cText, pText, sText] = [texts(contains), texts(prefix), texts(suffix)];
+  const [cLit, pLit, sLit] = [ids(contains), ids(prefix), ids(suffix)];
   const rest = ascii.filter((t) => t.kind !== 'contains' && t.kind !== 'prefix' && t.kind !== 'suffix');
   return (s) => {
     if (eq.size > 0 && eq.has(s)) return true;
-    for (const n of suffix) if (s.endsWith(n)) return true;
-    for (const n of prefix) if (s.startsWith(n)) return true;
-    for (const n of contains) if (s.includes(n)) return true;
+    // Inline LineLiterals.absent: these loops run over hundreds of needles.
+    const stamp = line.stamp;
+    const scanned = line.scanned;
+    const found = line.found;
+    for (let i = 0; i < sText.length; i++) {
+      const l = sLit[i]!;
+      if (stamp !== 0 && l >= 0 && scanned[l] === 1 && found[l] !== stamp) continue;
+      if (s.endsWith(sText[i]!)) return true;
+    }
+    for (let i = 0; i < pText.length; i++) {
+      const l = pLit[i]!;
+      if (stamp !== 0 && l >= 0 && scanned[l] === 1 && found[l] !== stamp) continue;
+      if (s.startsWith(pText[i]!)) return true;
+    }
+    for (let i = 0; i < cText.length; i++) {
+      const l = cLit[i]!;
+      if (stamp !== 0 && l >= 0 && scanned[l] === 1 && found[l] !== stamp) continue;
+      if (s.includes(cText[i]!)) return true;
+    }
     for (const t of rest) if (runStrTest(t, s)) return true;
     if (wide.length > 0 && NON_ASCII.test(s)) for (const t of wide) if (runStrTest(t, s)) return true;
     return false;
@@ -196,7 +248,7 @@ function compileField(field: string, values: readonly IrValue[], node: IrNode, c
   }
   if (first.kind === 'Str') {
     const fold = !first.cased;
-    const test = strBatch(values, fold);
+    const test = strBatch(values, fold, literalOf(ctx, field), ctx.literals?.line);
     const other = (x: unknown): boolean => {
       const s = scalarText(x);
       return s !== undefined && test(fold ? s.toLowerCase() : s);
@@ -352,14 +404,21 @@ function compileKeyword(values: readonly IrValue[], node: IrNode, ctx: CompileCo
     // Plain keywords (`*text*`, the usual case) are looked for in the event's one joined text: a list of
     // dozens of keywords then costs one includes per keyword, not one per keyword and value.
     const needles = fold ? containsNeedles(patterns) : undefined;
+    const lit = literalOf(ctx, undefined);
     if (needles) {
+      const ids = Int32Array.from(patterns, (p) => lit?.(p) ?? -1);
+      const line = ctx.literals?.line ?? NO_LINE;
       return (ev) => {
-        const text = ev.lowerText();
-        for (const n of needles) if (text.includes(n)) return true;
+        let text: string | undefined;
+        for (let i = 0; i < needles.length; i++) {
+          if (line.absent(ids[i]!)) continue;
+          text ??= ev.lowerText();
+          if (text.includes(needles[i]!)) return true;
+        }
         return false;
       };
     }
-    const test = strBatch(patterns, fold);
+    const test = strBatch(patterns, fold, lit, ctx.literals?.line);
     return (ev) => {
       for (const s of allValues(ev)) if (test(fold ? s.toLowerCase() : s)) return true;
       return false;

@@ -19,7 +19,7 @@ import { detached } from './raw-view.js';
 import { ANY_CHANNEL, requiredEventIds, windowsRoutes } from './logsource.js';
 import { readChannel, readEventId, requiredClauses } from './prefilter.js';
 import type { PrefilterRule, PrefilterSet } from './prefilter-index.js';
-import { PrefilterIndex } from './prefilter-index.js';
+import { LineLiterals, PrefilterIndex } from './prefilter-index.js';
 import type { LiteralScanner } from './scanner.js';
 import type { Placeholders } from './strings.js';
 import { expandPlaceholders } from './strings.js';
@@ -195,6 +195,7 @@ export class Engine {
   private constructor(
     rules: CompiledRule[],
     literals: string[],
+    private readonly lineLiterals: LineLiterals,
     correlations: (ctx: Engine) => CorrelationState[],
     opts: EngineOptions,
   ) {
@@ -276,6 +277,16 @@ export class Engine {
 
     const rules: CompiledRule[] = [];
     const literalIds = new Map<string, number>();
+    // The prefilter's literals (rules' clauses, matchers' needles) and what a scanned line lacks of them.
+    const lineLiterals = new LineLiterals();
+    const intern = {
+      id: (text: string): number => {
+        let id = literalIds.get(text);
+        if (id === undefined) literalIds.set(text, (id = literalIds.size));
+        return id;
+      },
+      line: lineLiterals,
+    };
     const ruleLookup = new Map<string, CompiledRule>();
     for (const d of docs) {
       if (d.kind !== 'Rule') continue;
@@ -308,7 +319,7 @@ export class Engine {
         });
         continue;
       }
-      const match = compileTree(tree, { file: ir.file, ruleId: ir.id, diagnostics });
+      const match = compileTree(tree, { file: ir.file, ruleId: ir.id, diagnostics, literals: intern });
       if (!match) continue;
       if (windowsRoutes(ir.logsource) === undefined)
         diagnostics.push({
@@ -321,11 +332,7 @@ export class Engine {
       const flat: number[] = [];
       for (const { lits: cl } of clauses) {
         flat.push(cl.length);
-        for (const l of cl) {
-          let id = literalIds.get(l);
-          if (id === undefined) literalIds.set(l, (id = literalIds.size));
-          flat.push(id);
-        }
+        for (const l of cl) flat.push(intern.id(l));
       }
       const info: CompiledRule = {
         index: rules.length,
@@ -337,6 +344,7 @@ export class Engine {
         match,
         literals: clauses.length === 0 ? undefined : Int32Array.from(flat),
         clauseFields: clauses.map((c) => c.fields),
+        keywordClauses: clauses.reduce((bits, c, i) => (c.keyword ? bits | (1 << i) : bits), 0),
         report,
         feeds: [],
       };
@@ -394,7 +402,8 @@ export class Engine {
       return states;
     };
     const literals = [...literalIds.keys()];
-    const engine = new Engine(rules, literals, makeCorrs, opts);
+    lineLiterals.found = new Int32Array(literals.length);
+    const engine = new Engine(rules, literals, lineLiterals, makeCorrs, opts);
     for (const r of rules) Object.freeze(r);
     return { engine, diagnostics };
   }
@@ -404,7 +413,7 @@ export class Engine {
     this.sink = sink;
   }
 
-  private makeSet(rules: readonly CompiledRule[]): CandidateSet {
+  private makeSet(rules: readonly CompiledRule[], computed: boolean): CandidateSet {
     const sorted = [...new Set(rules)].sort((a, b) => a.index - b.index);
     const member = new Uint8Array(this.rules.length);
     for (const r of sorted) member[r.index] = 1;
@@ -413,6 +422,7 @@ export class Engine {
       prefilter: !this.noPrefilter,
       member,
       always: sorted.filter((r) => r.literals === undefined),
+      computed,
     };
   }
 
@@ -431,7 +441,8 @@ export class Engine {
       channel === undefined
         ? this.rules.filter((r) => eventId === undefined || (this.wantedEids[r.index]?.has(eventId) ?? true))
         : [...pick(this.byChannel.get(channel.toLowerCase())), ...pick(this.anyChannel)];
-    set = this.makeSet(list);
+    // Security 4688 events get values the engine computes (toEventView's mapSecurity4688).
+    set = this.makeSet(list, eventId === 4688 && channel?.toLowerCase() === 'security');
     if (this.candidateCache.size > 10000) this.candidateCache.clear();
     this.candidateCache.set(key, set);
     return set;
@@ -504,6 +515,34 @@ export class Engine {
       }
       rules = survivors;
     }
+    // Matchers skip a needle whose literal the scan looked for and missed (not where the engine computes
+    // values: keywords search those too, and their text is not in the line).
+    const known = this.lineLiterals;
+    if (sc && !set!.computed) {
+      known.scanned = sc.looked;
+      for (let h = 0; h < sc.hitCount; h++) known.found[sc.hits[h]!] = this.stamp;
+      known.stamp = this.stamp;
+    }
+    try {
+      return this.readLine(buf, s, e, rules, set, sc, source);
+    } finally {
+      known.stamp = 0;
+    }
+  }
+
+  /**
+   * The rest of matchLine: read buf[s, e) (raw, else parsed) and evaluate `rules` (undefined: route the
+   * event); `set` and `sc` when the line was scanned.
+   */
+  private readLine(
+    buf: Buffer,
+    s: number,
+    e: number,
+    rules: readonly CompiledRule[] | undefined,
+    set: CandidateSet | undefined,
+    sc: LiteralScanner | undefined,
+    source: EventRef,
+  ): boolean {
     // The evtx JSON shape is read without parsing; the reader declines anything it does not mirror exactly.
     const raw = this.reader.read(buf, s, e);
     if (raw) {

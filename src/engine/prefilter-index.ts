@@ -18,6 +18,8 @@ export interface PrefilterRule {
    * Absent: every clause is anywhere.
    */
   readonly clauseFields?: readonly (readonly string[] | undefined)[];
+  /** Bit c set: clause c stands for keywords (src/engine/prefilter.ts Clause.keyword). */
+  readonly keywordClauses?: number;
 }
 
 /**
@@ -27,6 +29,24 @@ export interface PrefilterRule {
  */
 export interface FieldSpans {
   holds(id: number, from: number, len: number): boolean;
+}
+
+/**
+ * What the literal scan of the line being evaluated says, for matchers (src/engine/compile.ts): a needle
+ * whose literal the scan looked for and did not find cannot occur in any of the line's values, so its
+ * string test is skipped. One per engine; `stamp` 0 when nothing is known (every needle is tested).
+ */
+export class LineLiterals {
+  stamp = 0;
+  /** Literal id → 1 when the line's scanner looked for it. */
+  scanned: Uint8Array = new Uint8Array(0);
+  /** Literal id → the stamp of the last line it was found in. */
+  found: Int32Array = new Int32Array(0);
+
+  /** Literal `id` (-1: none) is known to be absent from the line. */
+  absent(id: number): boolean {
+    return this.stamp !== 0 && id >= 0 && this.scanned[id] === 1 && this.found[id] !== this.stamp;
+  }
 }
 
 /** A candidate set as the prefilter sees it (the engine's sets carry more). */
@@ -41,6 +61,11 @@ export interface PrefilterSet<R extends PrefilterRule> {
   always: readonly R[];
   /** The automaton over this set's literals only (built on first use). */
   scanner?: LiteralScanner;
+  /**
+   * The set's events may carry values the engine computes (Security 4688): keyword clauses then hold on
+   * every line, and matchers are not told which literals a line lacks.
+   */
+  computed?: boolean;
   /** Per rule: clauses that must be found in a line (the others hold a literal taken as present). */
   need?: Int8Array;
   /** Per (rule, clause) slot: 1 when the clause holds a literal taken as present. */
@@ -285,7 +310,7 @@ export class PrefilterIndex<R extends PrefilterRule> {
       const lits = r.literals;
       let n = 0;
       for (let k = 0, c = 0; lits && k < lits.length; k += lits[k]! + 1, c++) {
-        let held = false;
+        let held = set.computed === true && ((r.keywordClauses ?? 0) & (1 << c)) !== 0;
         for (let j = k + 1; j <= k + lits[k]!; j++) held ||= assumed.has(lits[j]!);
         if (held) given[r.index * MAX_RULE_CLAUSES + c] = 1;
         else n++;

@@ -29,6 +29,11 @@ import { MIN_SHORT_LITERAL } from './scanner.js';
 export interface Clause {
   lits: string[];
   fields: string[] | undefined;
+  /**
+   * Keywords stand behind some literal: they also search the values the engine computes for Security
+   * 4688 (`User` joined from two fields, `IntegrityLevel` from a SID), whose text is not in the line.
+   */
+  keyword: boolean;
 }
 
 /**
@@ -49,6 +54,7 @@ export function requiredClauses(n: IrNode): Clause[] {
     case 'Or': {
       const lits = new Set<string>();
       let fields: Set<string> | undefined = new Set<string>();
+      let keyword = false;
       for (const c of n.children) {
         const cl = requiredClauses(c);
         if (cl.length === 0) return [];
@@ -56,32 +62,41 @@ export function requiredClauses(n: IrNode): Clause[] {
         for (const x of cl[0]!.lits) lits.add(x);
         if (cl[0]!.fields === undefined) fields = undefined;
         else for (const f of cl[0]!.fields) fields?.add(f);
+        keyword ||= cl[0]!.keyword;
       }
-      return [{ lits: [...lits], fields: fields && [...fields] }];
+      return [{ lits: [...lits], fields: fields && [...fields], keyword }];
     }
     case 'Not':
       return [];
     case 'Const':
-      return n.value ? [] : [{ lits: [], fields: undefined }];
+      return n.value ? [] : [{ lits: [], fields: undefined, keyword: false }];
     case 'FieldMatch':
     case 'Keyword': {
-      // The engine derives IntegrityLevel for Security 4688 from a SID: its text is not in the raw line.
-      if (n.kind === 'FieldMatch' && DERIVED.has(n.field)) return [];
-      // EventIDs are routed on (src/engine/logsource.ts requiredEventIds): their digits, present in nearly
-      // every line of the routed set, would only crowd out a selective clause.
-      if (n.kind === 'FieldMatch' && n.field === 'EventID') return [];
-      // Security 4688's User is joined from two fields (`DOMAIN\user`): only its plain pieces are in the line.
-      const how = n.kind === 'Keyword' ? 'keyword' : JOINED.has(n.field) ? 'joined' : 'field';
-      const l = valueLiterals(n.value, how);
+      const l = leafLiterals(n.kind === 'FieldMatch' ? n.field : undefined, n.value);
       if (l === undefined) return [];
       // A dotted name may be a path through the nested event rather than a field the reader records.
       const fields = n.kind === 'FieldMatch' && !n.field.includes('.') ? [n.field] : undefined;
-      return [{ lits: l, fields }];
+      return [{ lits: l, fields, keyword: n.kind === 'Keyword' }];
     }
   }
 }
 
 const MAX_CLAUSES = 3;
+
+/**
+ * The literals one of which must be in the raw line for `v` to match on `field` (undefined: as a keyword);
+ * undefined when there is no such guarantee.
+ */
+export function leafLiterals(field: string | undefined, v: IrValue): string[] | undefined {
+  // The engine derives IntegrityLevel for Security 4688 from a SID: its text is not in the raw line.
+  if (field !== undefined && DERIVED.has(field)) return undefined;
+  // EventIDs are routed on (src/engine/logsource.ts requiredEventIds): their digits, present in nearly
+  // every line of the routed set, would only crowd out a selective clause.
+  if (field === 'EventID') return undefined;
+  // Security 4688's User is joined from two fields (`DOMAIN\user`): only its plain pieces are in the line.
+  const how = field === undefined ? 'keyword' : JOINED.has(field) ? 'joined' : 'field';
+  return valueLiterals(v, how);
+}
 
 /** Fields whose values the engine synthesizes (src/engine/event.ts) rather than copies from the event. */
 const DERIVED = new Set(['IntegrityLevel']);

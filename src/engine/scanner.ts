@@ -395,6 +395,8 @@ export class LiteralScanner {
   /** The distinct literal ids (global) seen in the last scanned line: hits[0 … hitCount). */
   readonly hits: Int32Array;
   hitCount = 0;
+  /** Literal id (of the table) → 1 when this scanner looks for it (a miss then means absent). */
+  readonly looked: Uint8Array;
   stamp = 0;
   /**
    * Every occurrence of a literal in the last scanned line, in scan order: occLit[o] (global id) starts at
@@ -438,6 +440,9 @@ export class LiteralScanner {
     const short = all.filter((i) => encoded[i]!.length < MIN_LITERAL);
     if (short.length <= MAX_SHORT_SEARCHED) this.searched = short.map((i) => [i, literals[i]!]);
     else this.assumed = Int32Array.from(short);
+    this.looked = new Uint8Array(literals.length);
+    for (const id of ids) this.looked[id] = 1;
+    for (const [id] of this.searched) this.looked[id] = 1;
     this.scanned = ids.length;
     // Gram → [local literal, offset of the gram in it].
     const gramAt = lits.gramOffsets();

@@ -113,6 +113,43 @@ const CASES: { name: string; detection: string; event: object; hits: number }[] 
     hits: 1,
   },
   {
+    name: 'keywords also search the values the engine computes for Security 4688 (IntegrityLevel)',
+    detection: "  keywords:\n    - 'Untrusted'\n  condition: keywords",
+    event: nested(
+      { NewProcessName: 'C:\\x.exe', MandatoryLabel: 'S-1-16-0' },
+      { EventID: 4688, Channel: 'Security' },
+    ),
+    hits: 1,
+  },
+  {
+    name: 'keywords also search the values the engine computes for Security 4688 (User, joined)',
+    detection: "  keywords:\n    - 'CORP\\\\bob'\n  condition: keywords",
+    event: nested(
+      { NewProcessName: 'C:\\x.exe', SubjectUserName: 'bob', SubjectDomainName: 'CORP' },
+      { EventID: 4688, Channel: 'Security' },
+    ),
+    hits: 1,
+  },
+  {
+    name: 'a list of needles: the one whose literal is in the line is tested',
+    detection:
+      "  sel:\n    Image|endswith:\n      - '\\a.exe'\n      - '\\b.exe'\n      - '\\evil.exe'\n  condition: sel",
+    event: nested({ Image: 'C:\\EVIL.exe' }),
+    hits: 1,
+  },
+  {
+    name: 'a list of needles on a number',
+    detection: "  sel:\n    DestinationPort|contains:\n      - '4444'\n      - '31337'\n  condition: sel",
+    event: nested({ DestinationPort: 31337 }),
+    hits: 1,
+  },
+  {
+    name: 'needles too short to look for in a big list are still tested',
+    detection: `  sel:\n    CommandLine|contains:\n${Array.from({ length: 30 }, (_, i) => `      - '${String.fromCharCode(97 + (i % 26))}${i}'`).join('\n')}\n  condition: sel`,
+    event: nested({ CommandLine: 'run d29 now' }),
+    hits: 1,
+  },
+  {
     name: 'more occurrences than the scan keeps positions for',
     detection: "  sel:\n    Image|endswith: '\\evil.exe'\n  condition: sel",
     event: nested({
