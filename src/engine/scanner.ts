@@ -123,10 +123,10 @@ const PAGE = 1 << 16;
 const START = 0;
 const END = 1;
 const STAMP = 2;
-const [I, W, H, SLOT, KEY, E, E1, LIT, FROM, LEN, L0, K, N, OCC] = [
-  3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
+const [I, W, H, SLOT, KEY, E, E1, LIT, FROM, LEN, L0, K, N, OCC, X, T] = [
+  3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18,
 ];
-const LOCAL = (f: Field): number => 17 + FIELDS.indexOf(f);
+const LOCAL = (f: Field): number => 19 + FIELDS.indexOf(f);
 /** Occurrences a scan records with their positions (more: the line's count says so, none are kept). */
 export const OCC_CAP = 1024;
 const OCC_COUNT = FIELDS.indexOf('occCount');
@@ -140,6 +140,41 @@ const at32 = (table: Field, index: Ins[]): Ins[] => [
   op.add,
   op.load(),
 ];
+
+/**
+ * Local X's four bytes with ASCII upper case folded to lower case (FOLD on each byte), without a table:
+ * a byte b < 0x80 is upper case when b + 0x3f carries into bit 7 and b + 0x25 does not; those bits,
+ * shifted to bit 5, are or-ed in. No byte's sum reaches 0x100, so no carry crosses into the next byte.
+ */
+function fold4(): Ins[] {
+  const g = op.get;
+  return [
+    g(X),
+    op.const(0x7f7f7f7f),
+    op.and,
+    op.set(T),
+    g(T),
+    op.const(0x3f3f3f3f),
+    op.add,
+    g(T),
+    op.const(0x25252525),
+    op.add,
+    op.const(-1),
+    op.xor,
+    op.and,
+    g(X),
+    op.const(-1),
+    op.xor,
+    op.and,
+    op.const(0x80808080),
+    op.and,
+    op.const(2),
+    op.shrU,
+    g(X),
+    op.or,
+    op.set(X),
+  ];
+}
 
 /** scan(start, end, stamp) → hit count: the loop of LiteralScanner.scanJs (the window addressed by its start here, by its end there). */
 function scanModule(): Uint8Array {
@@ -251,6 +286,7 @@ function scanModule(): Uint8Array {
             brIf('next'),
             op.const(0),
             op.set(K),
+            // Compare four bytes at a time; k reaches len only when every byte matched.
             block(
               'compared',
               loop(
@@ -259,21 +295,52 @@ function scanModule(): Uint8Array {
                 g(LEN),
                 op.geU,
                 brIf('compared'),
+                // x = the line's next four bytes, ASCII upper case folded (fold4)
                 g(FROM),
                 g(K),
                 op.add,
-                op.load8(),
-                op.load8(0),
+                op.loadUnaligned(),
+                op.set(X),
+                ...fold4(),
+                // x ^= the literal's next four bytes
                 g(LOCAL('litBytes')),
                 g(L0),
                 op.add,
                 g(K),
                 op.add,
-                op.load8(),
-                op.ne,
+                op.loadUnaligned(),
+                g(X),
+                op.xor,
+                op.set(X),
+                // Fewer than four bytes left: only those count.
+                g(LEN),
+                g(K),
+                op.sub,
+                op.const(4),
+                op.ltU,
+                when(
+                  g(X),
+                  op.const(1),
+                  g(LEN),
+                  g(K),
+                  op.sub,
+                  op.const(3),
+                  op.shl,
+                  op.shl,
+                  op.const(1),
+                  op.sub,
+                  op.and,
+                  op.set(X),
+                  // k + 4 is len if they all match (literals have at least MIN_LITERAL = 4 bytes).
+                  g(LEN),
+                  op.const(4),
+                  op.sub,
+                  op.set(K),
+                ),
+                g(X),
                 brIf('compared'),
                 g(K),
-                op.const(1),
+                op.const(4),
                 op.add,
                 op.set(K),
                 br('compare'),
@@ -348,7 +415,7 @@ function scanModule(): Uint8Array {
     op.store(HEADER + 4 * FIELDS.indexOf('occCount')),
     g(N),
   ];
-  return assemble('scan', 3, OCC - 2 + FIELDS.length, body);
+  return assemble('scan', 3, T - 2 + FIELDS.length, body);
 }
 
 type ScanFn = (start: number, end: number, stamp: number) => number;
@@ -486,7 +553,8 @@ export class LiteralScanner {
       at += words[f] * 4;
     }
     this.lineAt = at;
-    const wasm = useWasm ? wasmInstance(at + WASM_LINE_BYTES) : undefined;
+    // The compare reads up to 3 bytes past a line's end.
+    const wasm = useWasm ? wasmInstance(at + WASM_LINE_BYTES + 4) : undefined;
     this.wasm = wasm?.scan;
     const buffer = wasm?.buffer ?? new ArrayBuffer(at);
     this.mem = new Uint8Array(buffer);

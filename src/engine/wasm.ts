@@ -64,6 +64,7 @@ export const op = {
   mul: [0x6c],
   and: [0x71],
   or: [0x72],
+  xor: [0x73],
   shl: [0x74],
   shrU: [0x76],
   eq: [0x46],

@@ -10,7 +10,13 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { Engine } from '../../src/engine/index.js';
-import { LiteralScanner, LiteralTable, MIN_LITERAL, WASM_LINE_BYTES } from '../../src/engine/scanner.js';
+import {
+  LiteralScanner,
+  LiteralTable,
+  MIN_LITERAL,
+  OCC_CAP,
+  WASM_LINE_BYTES,
+} from '../../src/engine/scanner.js';
 import type { SigmaDocument } from '../../src/sigma/index.js';
 import { loadSigmaFile } from '../../src/sigma/index.js';
 import { walkFiles } from '../../src/util/files.js';
@@ -38,6 +44,8 @@ const LITERALS = [
   'xyz',
   'net1',
   'net1 user',
+  // The bytes just outside A-Z ('@' 0x40, '[' 0x5b) fold to nothing: not to '`' and '{'.
+  'z@[`',
 ];
 
 test('the scanner (WebAssembly and JavaScript loops) reports exactly the literals a line holds', () => {
@@ -53,6 +61,9 @@ test('the scanner (WebAssembly and JavaScript loops) reports exactly the literal
     'xyz only a short literal',
     '',
     'abc',
+    'Z@[`',
+    'z`{`',
+    'Z@[@',
   ];
   for (const useWasm of [true, false]) {
     const sc = new LiteralScanner(table, undefined, useWasm);
@@ -167,10 +178,16 @@ test('SigmaHQ literals over the benchmark events: both loops agree on every line
   const js = new LiteralScanner(table, long, false);
   const lines = gunzipSync(readFileSync(base)).toString('utf8').split('\n').filter(Boolean);
   let hits = 0;
+  // Every occurrence with its position, in scan order.
+  const places = (sc: LiteralScanner): string =>
+    Array.from({ length: Math.min(sc.occCount, OCC_CAP) }, (_, o) => `${sc.occLit[o]}@${sc.occPos[o]}`).join(
+      ' ',
+    );
   lines.forEach((line, n) => {
     const buf = Buffer.from(line);
     const w = found(wasm, buf);
     assert.deepEqual(w, found(js, buf), `line ${n + 1}`);
+    assert.equal(places(wasm), places(js), `line ${n + 1}: occurrences`);
     hits += w.length;
     if (n % 40 === 0) {
       const text = buf.toString('latin1');
