@@ -141,6 +141,27 @@ const at32 = (table: Field, index: Ins[]): Ins[] => [
   op.load(),
 ];
 
+/** Pushes the filter bit (non-zero when set) of the window at i + `offset`; `tmp` holds its hash. */
+function filterBit(offset: number, tmp: number): Ins[] {
+  const g = op.get;
+  return [
+    g(I),
+    op.loadUnaligned(offset),
+    op.const(GRAM_CASE),
+    op.or,
+    op.const(FILTER_MUL),
+    op.mul,
+    op.const(32 - FILTER_BITS),
+    op.shrU,
+    op.set(tmp),
+    ...at32('bits', [g(tmp), op.const(5), op.shrU]),
+    op.const(1),
+    g(tmp),
+    op.shl,
+    op.and,
+  ];
+}
+
 /**
  * Local X's four bytes with ASCII upper case folded to lower case (FOLD on each byte), without a table:
  * a byte b < 0x80 is upper case when b + 0x3f carries into bit 7 and b + 0x25 does not; those bits,
@@ -187,6 +208,26 @@ function scanModule(): Uint8Array {
       'done',
       loop(
         'line',
+        // Two windows at once, the common case: when neither has its bit in the filter, step over both.
+        // Otherwise (or near the end) window i goes the single way below.
+        block(
+          'single',
+          g(I),
+          op.const(5),
+          op.add,
+          g(END),
+          op.gtU,
+          brIf('single'),
+          ...filterBit(0, H),
+          ...filterBit(1, T),
+          op.or,
+          brIf('single'),
+          g(I),
+          op.const(2),
+          op.add,
+          op.set(I),
+          br('line'),
+        ),
         // i: where the window starts; the line ends when the window would reach past it.
         g(I),
         op.const(4),
