@@ -185,6 +185,8 @@ export class Engine {
   private lastSet: CandidateSet | undefined;
   private readonly reorder: ReorderBuffer<CorrInput>;
   private sink: (h: Hit) => void = () => undefined;
+  /** Hits may carry the live view (onHit). */
+  private transient = false;
   private readonly from: number;
   private readonly to: number;
   private readonly noPrefilter: boolean;
@@ -408,9 +410,14 @@ export class Engine {
     return { engine, diagnostics };
   }
 
-  /** Where hits go (set before feeding events). */
-  onHit(sink: (h: Hit) => void): void {
+  /**
+   * Where hits go (set before feeding events). With `transient`, a rule hit's event is the engine's own
+   * view of the line, valid only during the call: the sink must not keep it (it saves a copy of every line
+   * that hits; correlations still keep their own copies).
+   */
+  onHit(sink: (h: Hit) => void, opts: { transient?: boolean } = {}): void {
     this.sink = sink;
+    this.transient = opts.transient === true;
   }
 
   private makeSet(rules: readonly CompiledRule[], computed: boolean): CandidateSet {
@@ -586,11 +593,18 @@ export class Engine {
         ...(ev.recordId !== undefined ? { recordId: ev.recordId } : {}),
         ...(ev.timestamp !== undefined ? { timestamp: ev.timestamp } : {}),
       };
-      kept ??= detached(ev);
-      if (r.report) this.sink({ kind: 'rule', rule: r, event: kept, source: src });
-      if (r.feeds.length > 0 && !Number.isNaN(ev.time))
+      if (r.report)
+        this.sink({
+          kind: 'rule',
+          rule: r,
+          event: this.transient ? ev : (kept ??= detached(ev)),
+          source: src,
+        });
+      if (r.feeds.length > 0 && !Number.isNaN(ev.time)) {
+        kept ??= detached(ev);
         for (const [corr, ref] of r.feeds)
           this.reorder.push({ time: ev.time, corr, ref, ev: kept, source: src });
+      }
     }
     this.stats.late = this.reorder.late;
   }

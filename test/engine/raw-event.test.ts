@@ -11,7 +11,7 @@ import { RawEventReader } from '../../src/engine/raw-event.js';
 import { detached } from '../../src/engine/raw-view.js';
 import { readEvtx } from '../../src/evtx/index.js';
 import { walkFiles } from '../../src/util/files.js';
-import { shared } from './helpers.js';
+import { compileText, shared } from './helpers.js';
 
 /** 'read' when the reader took the line and agreed with the parser, 'declined' otherwise; throws on a difference. */
 function check(reader: RawEventReader, line: string): 'read' | 'declined' {
@@ -162,4 +162,74 @@ test('raw reader: agrees with the parser on every regression event and attack-sa
   for (const e of events) if (check(reader, JSON.stringify(e)) === 'read') read++;
   // Nearly all of them have the plain evtx shape the reader takes.
   assert.ok(read / events.length > 0.9, `only ${read} of ${events.length} read`);
+});
+
+test('a transient hit sink sees each line as it is read; correlations keep their own copies', () => {
+  const text = `title: evil
+id: 55555555-5555-4555-8555-555555555555
+name: evil_run
+status: test
+logsource:
+  product: windows
+detection:
+  sel:
+    Image|endswith: '\\evil.exe'
+  condition: sel
+level: low
+---
+title: twice on one computer
+id: 66666666-6666-4666-8666-666666666666
+status: test
+correlation:
+  type: event_count
+  rules: [evil_run]
+  group-by: [Computer]
+  timespan: 10m
+  condition:
+    gte: 2
+  generate: true
+level: high
+`;
+  const line = (computer: string, image: string, s: number): string =>
+    JSON.stringify({
+      Event: {
+        System: {
+          EventID: 1,
+          Channel: 'Microsoft-Windows-Sysmon/Operational',
+          Computer: computer,
+          TimeCreated: { '#attributes': { SystemTime: `2025-12-06T21:11:0${s}.000Z` } },
+        },
+        EventData: { Image: image },
+      },
+    });
+  // X runs evil.exe twice; Y once, last: a correlation reading the live view late would count Y three times.
+  const lines = [
+    line('X', 'C:\\a\\evil.exe', 1),
+    line('X', 'C:\\b\\evil.exe', 2),
+    line('Y', 'C:\\c\\evil.exe', 3),
+  ];
+  for (const transient of [false, true]) {
+    const { engine } = compileText(text);
+    const seen: string[] = [];
+    const groups: string[] = [];
+    engine.onHit(
+      (h) => {
+        if (h.kind === 'rule') seen.push(`${h.event.computer} ${String(h.event.get('Image'))}`);
+        else groups.push(JSON.stringify(h.hit.group));
+      },
+      { transient },
+    );
+    for (const l of lines) {
+      const buf = Buffer.from(l);
+      engine.matchLine(buf, 0, buf.length, { file: 'mem' });
+    }
+    engine.finish();
+    assert.deepEqual(
+      seen,
+      ['X C:\\a\\evil.exe', 'X C:\\b\\evil.exe', 'Y C:\\c\\evil.exe'],
+      `transient ${transient}`,
+    );
+    assert.deepEqual(groups, ['{"Computer":"X"}'], `transient ${transient}`);
+    assert.equal(engine.stats.parsed, 0, 'the lines were read raw');
+  }
 });

@@ -352,32 +352,36 @@ export const huntCommand: Command = {
     const perLevel = new Map<string, number>();
     let hits = 0;
     const heads = new Map<object, { file: string; text: string }>();
-    engine.onHit((h) => {
-      hits++;
-      const lvl = h.rule.level ?? 'none';
-      const pr = perRule.get(h.rule.id) ?? { title: h.rule.title, level: lvl, hits: 0 };
-      pr.hits++;
-      perRule.set(h.rule.id, pr);
-      perLevel.set(lvl, (perLevel.get(lvl) ?? 0) + 1);
-      if (quiet) return;
-      // Only JSONL prints the event. A hit read from a JSON line carries that line's text, which goes out
-      // as is (the same JSON value): parsing and writing again every event that hit was most of the
-      // output's cost.
-      let json = h.kind === 'rule' && format === 'jsonl' ? h.event.jsonBytes() : undefined;
-      // A pretty-printed object from a .json file spans lines: that one is written again on one line.
-      if (json !== undefined && (json.includes(0x0a) || json.includes(0x0d))) json = undefined;
-      if (json !== undefined && h.kind === 'rule') {
-        out.text(jsonlHead(h, heads));
-        out.bytes(json);
-        out.line('}');
-        return;
-      }
-      const row = h.kind === 'rule' ? ruleRow(h, format === 'jsonl') : corrRow(h);
-      if (format === 'jsonl') out.line(JSON.stringify(row));
-      else if (format === 'csv')
-        out.line(CSV_COLUMNS.map((c) => csvCell(c === 'correlation' ? row.correlation : row[c])).join(','));
-      else out.line(tableLine(row));
-    });
+    // Each hit is written out before the call returns: the engine need not copy the lines that hit.
+    engine.onHit(
+      (h) => {
+        hits++;
+        const lvl = h.rule.level ?? 'none';
+        const pr = perRule.get(h.rule.id) ?? { title: h.rule.title, level: lvl, hits: 0 };
+        pr.hits++;
+        perRule.set(h.rule.id, pr);
+        perLevel.set(lvl, (perLevel.get(lvl) ?? 0) + 1);
+        if (quiet) return;
+        // Only JSONL prints the event. A hit read from a JSON line carries that line's text, which goes out
+        // as is (the same JSON value): parsing and writing again every event that hit was most of the
+        // output's cost.
+        let json = h.kind === 'rule' && format === 'jsonl' ? h.event.jsonBytes() : undefined;
+        // A pretty-printed object from a .json file spans lines: that one is written again on one line.
+        if (json !== undefined && (json.includes(0x0a) || json.includes(0x0d))) json = undefined;
+        if (json !== undefined && h.kind === 'rule') {
+          out.text(jsonlHead(h, heads));
+          out.bytes(json);
+          out.line('}');
+          return;
+        }
+        const row = h.kind === 'rule' ? ruleRow(h, format === 'jsonl') : corrRow(h);
+        if (format === 'jsonl') out.line(JSON.stringify(row));
+        else if (format === 'csv')
+          out.line(CSV_COLUMNS.map((c) => csvCell(c === 'correlation' ? row.correlation : row[c])).join(','));
+        else out.line(tableLine(row));
+      },
+      { transient: true },
+    );
 
     const tty = io.stderr.isTTY === true;
     const started = Date.now();
