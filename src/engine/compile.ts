@@ -406,7 +406,8 @@ function compileKeyword(values: readonly IrValue[], node: IrNode, ctx: CompileCo
     const needles = fold ? containsNeedles(patterns) : undefined;
     const lit = literalOf(ctx, undefined);
     if (needles) {
-      const ids = Int32Array.from(patterns, (p) => lit?.(p) ?? -1);
+      // The values themselves (not their `*…*` patterns): the same objects the prefilter took literals from.
+      const ids = Int32Array.from(values, (v) => lit?.(v) ?? -1);
       const line = ctx.literals?.line ?? NO_LINE;
       return (ev) => {
         let text: string | undefined;

@@ -189,7 +189,22 @@ function quotable(tail: string): boolean {
   return !/^[0-9.e+-]*$/.test(t) && !'true'.endsWith(t) && !'false'.endsWith(t);
 }
 
+// The prefilter's clauses and the matchers' needles ask for the same values' literals.
+const known: Record<LiteralSource, WeakMap<IrValue, string[] | undefined>> = {
+  field: new WeakMap(),
+  keyword: new WeakMap(),
+  joined: new WeakMap(),
+};
+
 function valueLiterals(v: IrValue, how: LiteralSource): string[] | undefined {
+  const seen = known[how];
+  if (seen.has(v)) return seen.get(v);
+  const l = literalsOf(v, how);
+  seen.set(v, l);
+  return l;
+}
+
+function literalsOf(v: IrValue, how: LiteralSource): string[] | undefined {
   switch (v.kind) {
     case 'Str': {
       const l = safeLiteral(v.parts, how);
