@@ -70,6 +70,15 @@ export interface PrefilterSet<R extends PrefilterRule> {
   need?: Int8Array;
   /** Per (rule, clause) slot: 1 when the clause holds a literal taken as present. */
   given?: Uint8Array;
+  /** The postings of this set's rules only, without given slots (the set's survivors() walks these). */
+  postings?: SetPostings;
+}
+
+/** literal id → (rule index, clause index) pairs: pairs postStart[id] … postStart[id + 1]. */
+interface SetPostings {
+  postStart: Int32Array;
+  postRule: Int32Array;
+  postClause: Int32Array;
 }
 
 /** Clauses per rule the postings can track (requiredClauses keeps at most this many). */
@@ -139,6 +148,7 @@ function buildPostings(rules: readonly PrefilterRule[], literalCount: number): P
 export class PrefilterIndex<R extends PrefilterRule> {
   private readonly postings: Postings;
   private readonly scanners = new Map<string, LiteralScanner>();
+  private readonly setPostingsCache = new Map<string, SetPostings>();
   private table: LiteralTable | undefined;
   /** Scratch: rule indexes found by survivors(). */
   private readonly found: Int32Array;
@@ -186,10 +196,9 @@ export class PrefilterIndex<R extends PrefilterRule> {
    */
   survivors(set: PrefilterSet<R>, sc: LiteralScanner): readonly R[] {
     const stamp = sc.stamp;
-    const { postStart, postRule, postClause, clauseStamp, countStamp, count } = this.postings;
-    const member = set.member;
+    const { clauseStamp, countStamp, count } = this.postings;
+    const { postStart, postRule, postClause } = set.postings!;
     const need = set.need!;
-    const given = set.given!;
     const found = this.found;
     let m = 0;
     for (let h = 0; h < sc.hitCount; h++) {
@@ -197,9 +206,8 @@ export class PrefilterIndex<R extends PrefilterRule> {
       const end = postStart[lit + 1]!;
       for (let p = postStart[lit]!; p < end; p++) {
         const r = postRule[p]!;
-        if (member[r] === 0) continue;
         const slot = r * MAX_RULE_CLAUSES + postClause[p]!;
-        if (clauseStamp[slot] === stamp || given[slot] === 1) continue;
+        if (clauseStamp[slot] === stamp) continue;
         clauseStamp[slot] = stamp;
         const n = countStamp[r] === stamp ? count[r]! + 1 : 1;
         countStamp[r] = stamp;
@@ -321,6 +329,36 @@ export class PrefilterIndex<R extends PrefilterRule> {
     set.need = need;
     set.given = given;
     set.always = always;
+    // Sets of the same rules (and the same kind of events) walk the same postings.
+    const postingsKey = set.computed === true ? `${key}#computed` : key;
+    let postings = this.setPostingsCache.get(postingsKey);
+    if (!postings) this.setPostingsCache.set(postingsKey, (postings = this.setPostings(set.member, given)));
+    set.postings = postings;
     return (set.scanner = sc);
+  }
+
+  /** The postings of the member rules' slots that are not given. */
+  private setPostings(member: Uint8Array, given: Uint8Array): SetPostings {
+    const { postStart, postRule, postClause } = this.postings;
+    const keep = (p: number): boolean =>
+      member[postRule[p]!] === 1 && given[postRule[p]! * MAX_RULE_CLAUSES + postClause[p]!] === 0;
+    let n = 0;
+    for (let p = 0; p < postRule.length; p++) if (keep(p)) n++;
+    const out: SetPostings = {
+      postStart: new Int32Array(postStart.length),
+      postRule: new Int32Array(n),
+      postClause: new Int32Array(n),
+    };
+    let at = 0;
+    for (let lit = 0; lit + 1 < postStart.length; lit++) {
+      out.postStart[lit] = at;
+      for (let p = postStart[lit]!; p < postStart[lit + 1]!; p++)
+        if (keep(p)) {
+          out.postRule[at] = postRule[p]!;
+          out.postClause[at++] = postClause[p]!;
+        }
+    }
+    out.postStart[postStart.length - 1] = at;
+    return out;
   }
 }
