@@ -52,8 +52,6 @@ export const op = {
   set: (local: number): number[] => [0x21, ...uleb(local)],
   tee: (local: number): number[] => [0x22, ...uleb(local)],
   const: (n: number): number[] => [0x41, ...sleb(n | 0)],
-  /** Byte load (zero-extended) at address + offset. */
-  load8: (offset = 0): number[] => [0x2d, 0, ...uleb(offset)],
   /** 32-bit load at address + offset (alignment hint 4). */
   load: (offset = 0): number[] => [0x28, 2, ...uleb(offset)],
   /** 32-bit load at address + offset, any alignment (hint 1). */
