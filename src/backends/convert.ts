@@ -57,8 +57,11 @@ export interface DocResult {
 
 export interface ConvertRun {
   docs: DocResult[];
-  /** The assembled output of the run (a list of queries, or one text such as savedsearches.conf). */
-  output: string[] | string;
+  /**
+   * The assembled output of the run (a list of queries, or one text such as savedsearches.conf), made
+   * when first read: a caller that assembles many runs together (the CLI's chunks) never pays for it.
+   */
+  readonly output: string[] | string;
 }
 
 /** A conversion set up once (target, format, pipelines resolved) and run over many documents. */
@@ -234,7 +237,14 @@ export class Converter {
       result.diagnostics.push(...out.diagnostics);
       if (out.ok) result.output = out.value;
     }
-    return { docs, output: this.assemble(docs) };
+    let output: string[] | string | undefined;
+    const assemble = (): string[] | string => (output ??= this.assemble(docs));
+    return {
+      docs,
+      get output() {
+        return assemble();
+      },
+    };
   }
 
   /**
