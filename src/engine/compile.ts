@@ -268,11 +268,29 @@ function compileField(field: string, values: readonly IrValue[], node: IrNode, c
     };
   }
   const t = scalarTest(first, node, ctx);
-  return (ev) => {
+  const generic = (ev: EventView): boolean => {
     const v = fieldValue(ev, field);
     if (v === undefined || v === null) return false;
     return anyScalar(v, (x) => t(x, ev));
   };
+  if (first.kind === 'FieldRef') {
+    // Two string fields: compare their lowercased values, which the view keeps for the line.
+    const { field: other, parts: how } = first;
+    return (ev) => {
+      const s = ev.lowerString(field);
+      const r = s === undefined ? undefined : ev.lowerString(other);
+      return r === undefined ? generic(ev) : refHolds(s!, r, how);
+    };
+  }
+  return generic;
+}
+
+/** `s` (a field's value) against `r` (the referenced field's), both lowercased, as `fieldref` compares. */
+function refHolds(s: string, r: string, how: Extract<IrValue, { kind: 'FieldRef' }>['parts']): boolean {
+  if (how === 'contains') return s.includes(r);
+  if (how === 'startswith') return s.startsWith(r);
+  if (how === 'endswith') return s.endsWith(r);
+  return s === r;
 }
 
 /** Arrays match when any element does; undefined/null never match a value test. */
@@ -364,11 +382,7 @@ function scalarTest(value: IrValue, node: IrNode, ctx: CompileContext): ScalarTe
         if (s === undefined) return false;
         return anyScalar(fieldValue(ev, other), (o) => {
           const r = scalarText(o)?.toLowerCase();
-          if (r === undefined) return false;
-          if (how === 'contains') return s.includes(r);
-          if (how === 'startswith') return s.startsWith(r);
-          if (how === 'endswith') return s.endsWith(r);
-          return s === r;
+          return r !== undefined && refHolds(s, r, how);
         });
       };
     }

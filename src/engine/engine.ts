@@ -347,6 +347,7 @@ export class Engine {
         literals: clauses.length === 0 ? undefined : Int32Array.from(flat),
         clauseFields: clauses.map((c) => c.fields),
         keywordClauses: clauses.reduce((bits, c, i) => (c.keyword ? bits | (1 << i) : bits), 0),
+        nonAsciiClauses: clauses.reduce((bits, c, i) => (c.nonAscii ? bits | (1 << i) : bits), 0),
         report,
         feeds: [],
       };

@@ -20,6 +20,11 @@ export interface PrefilterRule {
   readonly clauseFields?: readonly (readonly string[] | undefined)[];
   /** Bit c set: clause c stands for keywords (src/engine/prefilter.ts Clause.keyword). */
   readonly keywordClauses?: number;
+  /**
+   * Bit c set: clause c has no literals; one of its fields must hold a non-ASCII character
+   * (src/engine/prefilter.ts Clause.nonAscii). The scan cannot tell, so the clause is given until refine.
+   */
+  readonly nonAsciiClauses?: number;
 }
 
 /**
@@ -29,6 +34,11 @@ export interface PrefilterRule {
  */
 export interface FieldSpans {
   holds(id: number, from: number, len: number): boolean;
+  /**
+   * Whether the value of field `id` may hold a non-ASCII character: false for an absent field, a number,
+   * a literal, or a string of ASCII bytes without escapes; true for a computed value.
+   */
+  mayHoldNonAscii(id: number): boolean;
 }
 
 /**
@@ -55,8 +65,9 @@ export interface PrefilterSet<R extends PrefilterRule> {
   /** member[rule.index] = 1 for the rules of this set. */
   member: Uint8Array;
   /**
-   * Rules of this set without literal clauses, or whose every clause holds a literal the scanner takes as
-   * present (too short to look for): they always run.
+   * Rules of this set whose clauses the scan cannot decide (no literal clauses, a literal the scanner takes
+   * as present because it is too short to look for, or a non-ASCII character would do): they survive
+   * every scan (refine may still drop them).
    */
   always: readonly R[];
   /** The automaton over this set's literals only (built on first use). */
@@ -68,7 +79,10 @@ export interface PrefilterSet<R extends PrefilterRule> {
   computed?: boolean;
   /** Per rule: clauses that must be found in a line (the others hold a literal taken as present). */
   need?: Int8Array;
-  /** Per (rule, clause) slot: 1 when the clause holds a literal taken as present. */
+  /**
+   * Per (rule, clause) slot: 1 when the clause holds a literal taken as present (it holds on every line);
+   * 2 when a non-ASCII character also satisfies it (refine decides it); 0 when the scan decides it.
+   */
   given?: Uint8Array;
   /** The postings of this set's rules only, without given slots (the set's survivors() walks these). */
   postings?: SetPostings;
@@ -154,6 +168,8 @@ export class PrefilterIndex<R extends PrefilterRule> {
   private readonly found: Int32Array;
   /** Per (rule, clause) slot: the field ids its literals must lie in (undefined: anywhere). */
   private readonly slotFields: (Int32Array | undefined)[];
+  /** Per (rule, clause) slot: 1 when the clause needs a non-ASCII character in its fields instead. */
+  private readonly slotNonAscii: Uint8Array;
   /** Per rule: 1 when some clause of it has fields (refine looks at it). */
   private readonly fielded: Uint8Array;
   /** Per literal: its length in bytes. */
@@ -178,11 +194,14 @@ export class PrefilterIndex<R extends PrefilterRule> {
     const slots = rules.length * MAX_RULE_CLAUSES;
     this.slotFields = new Array<Int32Array | undefined>(slots).fill(undefined);
     this.fielded = new Uint8Array(rules.length);
+    this.slotNonAscii = new Uint8Array(slots);
     for (const r of rules)
       r.clauseFields?.forEach((fields, c) => {
         const ids = fields?.map(fieldId);
         if (!ids || ids.includes(-1)) return;
-        this.slotFields[r.index * MAX_RULE_CLAUSES + c] = Int32Array.from(ids);
+        const slot = r.index * MAX_RULE_CLAUSES + c;
+        this.slotFields[slot] = Int32Array.from(ids);
+        if (((r.nonAsciiClauses ?? 0) & (1 << c)) !== 0) this.slotNonAscii[slot] = 1;
         this.fielded[r.index] = 1;
       });
     this.litLength = Int32Array.from(literals, (l) => l.length);
@@ -279,12 +298,17 @@ export class PrefilterIndex<R extends PrefilterRule> {
     spans: FieldSpans,
     base: number,
   ): boolean {
-    const { slotFields, occStamp, occHead, occNext, litLength } = this;
+    const { slotFields, slotNonAscii, occStamp, occHead, occNext, litLength } = this;
     const occPos = sc.occPos;
     const lits = r.literals!;
     for (let k = 0, slot = r.index * MAX_RULE_CLAUSES; k < lits.length; k += lits[k]! + 1, slot++) {
       const fields = slotFields[slot];
       if (fields === undefined || given[slot] === 1) continue;
+      if (slotNonAscii[slot] === 1) {
+        let wide = false;
+        for (let f = 0; f < fields.length && !wide; f++) wide = spans.mayHoldNonAscii(fields[f]!);
+        if (wide) continue;
+      }
       let ok = false;
       for (let j = k + 1; j <= k + lits[k]! && !ok; j++) {
         const lit = lits[j]!;
@@ -321,6 +345,8 @@ export class PrefilterIndex<R extends PrefilterRule> {
         let held = set.computed === true && ((r.keywordClauses ?? 0) & (1 << c)) !== 0;
         for (let j = k + 1; j <= k + lits[k]!; j++) held ||= assumed.has(lits[j]!);
         if (held) given[r.index * MAX_RULE_CLAUSES + c] = 1;
+        // A clause that a non-ASCII character also satisfies: refine decides it, the scan cannot.
+        else if (((r.nonAsciiClauses ?? 0) & (1 << c)) !== 0) given[r.index * MAX_RULE_CLAUSES + c] = 2;
         else n++;
       }
       need[r.index] = n;

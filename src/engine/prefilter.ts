@@ -34,6 +34,13 @@ export interface Clause {
    * 4688 (`User` joined from two fields, `IntegrityLevel` from a SID), whose text is not in the line.
    */
   keyword: boolean;
+  /**
+   * The clause also holds when one of `fields` holds a non-ASCII character: some of its values have no
+   * literal but hold such a character as the matchers compare them (emoji, homoglyphs, Unicode dashes),
+   * and no ASCII character lowercases to one. Only the reader knows which values hold non-ASCII bytes,
+   * so such a clause is decided once the line is read (PrefilterIndex.refine), not by the scan.
+   */
+  nonAscii: boolean;
 }
 
 /**
@@ -47,14 +54,24 @@ export function requiredClauses(n: IrNode): Clause[] {
       const out: Clause[] = [];
       for (const c of n.children) out.push(...requiredClauses(c));
       // A few of the most selective clauses are enough to filter well; more only cost time per event.
+      // Literal clauses first: the scan decides them, non-ASCII clauses wait until the line is read.
       return out
-        .sort((a, b) => (better(a.lits, b.lits) ? -1 : better(b.lits, a.lits) ? 1 : 0))
+        .sort((a, b) =>
+          a.nonAscii !== b.nonAscii
+            ? Number(a.nonAscii) - Number(b.nonAscii)
+            : better(a.lits, b.lits)
+              ? -1
+              : better(b.lits, a.lits)
+                ? 1
+                : 0,
+        )
         .slice(0, MAX_CLAUSES);
     }
     case 'Or': {
       const lits = new Set<string>();
       let fields: Set<string> | undefined = new Set<string>();
       let keyword = false;
+      let nonAscii = false;
       for (const c of n.children) {
         const cl = requiredClauses(c);
         if (cl.length === 0) return [];
@@ -63,23 +80,40 @@ export function requiredClauses(n: IrNode): Clause[] {
         if (cl[0]!.fields === undefined) fields = undefined;
         else for (const f of cl[0]!.fields) fields?.add(f);
         keyword ||= cl[0]!.keyword;
+        nonAscii ||= cl[0]!.nonAscii;
       }
-      return [{ lits: [...lits], fields: fields && [...fields], keyword }];
+      // A non-ASCII character anywhere in the line is no filter: its fields must be known.
+      if (nonAscii && fields === undefined) return [];
+      return [{ lits: [...lits], fields: fields && [...fields], keyword, nonAscii }];
     }
     case 'Not':
       return [];
     case 'Const':
-      return n.value ? [] : [{ lits: [], fields: undefined, keyword: false }];
+      return n.value ? [] : [{ lits: [], fields: undefined, keyword: false, nonAscii: false }];
     case 'FieldMatch':
     case 'Keyword': {
       const l = leafLiterals(n.kind === 'FieldMatch' ? n.field : undefined, n.value);
-      if (l === undefined) return [];
       // A dotted name may be a path through the nested event rather than a field the reader records.
       const fields = n.kind === 'FieldMatch' && !n.field.includes('.') ? [n.field] : undefined;
-      return [{ lits: l, fields, keyword: n.kind === 'Keyword' }];
+      if (l !== undefined) return [{ lits: l, fields, keyword: n.kind === 'Keyword', nonAscii: false }];
+      if (fields !== undefined && needsNonAscii(n.value))
+        return [{ lits: [], fields, keyword: false, nonAscii: true }];
+      return [];
     }
   }
 }
+
+/**
+ * Every value the string matcher accepts for `v` holds a non-ASCII character: some plain part of the
+ * pattern does, as the matcher compares it (lowercased unless `cased`; U+212A KELVIN SIGN lowercases to
+ * ASCII `k`). The value then holds one before lowercasing too, since ASCII lowercases to ASCII.
+ */
+function needsNonAscii(v: IrValue): boolean {
+  if (v.kind !== 'Str') return false;
+  return v.parts.some((p) => p.kind === 'Lit' && NON_ASCII.test(v.cased ? p.text : p.text.toLowerCase()));
+}
+
+const NON_ASCII = /[^\x00-\x7f]/;
 
 const MAX_CLAUSES = 3;
 

@@ -324,6 +324,14 @@ export class RawEventReader extends JsonScanner implements FieldSpans {
     return from >= this.entStart[k]! && from + len <= this.entEnd[k]! + 1;
   }
 
+  /** Whether the value of field `id` may hold a non-ASCII character (FieldSpans). */
+  mayHoldNonAscii(id: number): boolean {
+    if (this.slotStamp[id] !== this.lineStamp) return false;
+    const kind = this.entKind[this.slotEntry[id]!];
+    // An escaped string may hide non-ASCII bytes beside its escapes (and a line with `\u` is not read here).
+    return kind === STRING_UTF8 || kind === STRING_ESCAPED || kind === SYNTH;
+  }
+
   /** Value of a field by name in the current line. */
   value(name: string): unknown {
     const id = this.names.ids.get(name);

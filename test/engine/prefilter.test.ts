@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PrefilterIndex } from '../../src/engine/prefilter-index.js';
 import type { FieldSpans, PrefilterRule, PrefilterSet } from '../../src/engine/prefilter-index.js';
+import { requiredClauses } from '../../src/engine/prefilter.js';
 import { OCC_CAP, WASM_LINE_BYTES } from '../../src/engine/scanner.js';
 import { compileText, huntLines, huntObjects, rule } from './helpers.js';
 
@@ -164,6 +165,48 @@ const CASES: { name: string; detection: string; event: object; hits: number }[] 
     event: nested({ Pad: 'x'.repeat(WASM_LINE_BYTES), ParentImage: 'C:\\evil.exe', Image: 'C:\\evil.exe' }),
     hits: 1,
   },
+  {
+    name: 'a needle without ASCII literal: its field holds the character',
+    detection: "  sel:\n    CommandLine|contains:\n      - '\u2014'\n      - '\u02e3'\n  condition: sel",
+    event: nested({ Product: 'Microsoft\u00ae', CommandLine: 'net user /add x \u2014y' }),
+    hits: 1,
+  },
+  {
+    name: 'a needle without ASCII literal: only another field holds non-ASCII characters',
+    detection: "  sel:\n    CommandLine|contains:\n      - '\u2014'\n      - '\u02e3'\n  condition: sel",
+    event: nested({ Product: 'Microsoft\u00ae \u2014', CommandLine: 'net user /add x -y' }),
+    hits: 0,
+  },
+  {
+    name: 'a needle without ASCII literal, in a value that also has escapes',
+    detection: "  sel:\n    CommandLine|contains: '\u202e'\n  condition: sel",
+    event: nested({ CommandLine: 'cmd /c "C:\\x\u202etxt.exe"' }),
+    hits: 1,
+  },
+  {
+    name: 'ASCII and non-ASCII needles in one list: the ASCII one',
+    detection: "  sel:\n    CommandLine|contains:\n      - '[U+202E]'\n      - '\u202e'\n  condition: sel",
+    event: nested({ Product: '\u00ae', CommandLine: 'echo [u+202e] here' }),
+    hits: 1,
+  },
+  {
+    name: 'ASCII and non-ASCII needles in one list: the non-ASCII one',
+    detection: "  sel:\n    CommandLine|contains:\n      - '[U+202E]'\n      - '\u202e'\n  condition: sel",
+    event: nested({ CommandLine: 'echo \u202e here' }),
+    hits: 1,
+  },
+  {
+    name: 'a needle whose non-ASCII character lowercases to ASCII (KELVIN SIGN)',
+    detection: "  sel:\n    CommandLine|contains: '\u212a'\n  condition: sel",
+    event: nested({ CommandLine: 'kill' }),
+    hits: 1,
+  },
+  {
+    name: 'a non-ASCII needle on a number',
+    detection: "  sel:\n    DestinationPort|contains: '\u0661'\n  condition: sel",
+    event: nested({ Image: '\u0661', DestinationPort: 1661 }),
+    hits: 0,
+  },
 ];
 
 for (const c of CASES)
@@ -189,6 +232,7 @@ test('refine drops a rule whose literal lies only outside its clause fields, kee
   assert.equal(coarse.length, 2);
   const at = (from: number, to: number): FieldSpans => ({
     holds: (id, s, len) => id === 7 && s >= from && s + len <= to + 1,
+    mayHoldNonAscii: () => false,
   });
   assert.deepEqual(index.refine(set, sc, coarse, at(10, 18), 0), coarse, 'inside the field');
   assert.deepEqual(index.refine(set, sc, coarse, at(0, 9), 0), [], 'outside the field');
@@ -198,4 +242,48 @@ test('refine drops a rule whose literal lies only outside its clause fields, kee
   sc2.scan(line, 0, line.length, line.toString('latin1'), 6);
   const coarse2 = unknown.survivors(set, sc2);
   assert.deepEqual(unknown.refine(set, sc2, coarse2, at(0, 9), 0), coarse2);
+});
+
+test('a non-ASCII clause survives the scan; refine keeps it only where one of its fields may hold non-ASCII', () => {
+  // One clause on field 7 that no literal stands for: a non-ASCII character must do.
+  const rules: PrefilterRule[] = [
+    { index: 0, literals: Int32Array.from([0]), clauseFields: [['F']], nonAsciiClauses: 1 },
+  ];
+  const index = new PrefilterIndex(rules, [], (name) => (name === 'F' ? 7 : -1));
+  const set: PrefilterSet<PrefilterRule> = { rules, member: new Uint8Array([1]), always: [] };
+  const sc = index.scannerFor(set);
+  const line = Buffer.from('{"F":"x"}');
+  sc.scan(line, 0, line.length, line.toString('latin1'), 9);
+  const coarse = index.survivors(set, sc);
+  assert.deepEqual(coarse, rules, 'the scan cannot decide it');
+  const spans = (wide: boolean): FieldSpans => ({
+    holds: () => false,
+    mayHoldNonAscii: (id) => wide && id === 7,
+  });
+  assert.deepEqual(index.refine(set, sc, coarse, spans(true), 0), rules, 'non-ASCII in the field');
+  assert.deepEqual(index.refine(set, sc, coarse, spans(false), 0), [], 'none in the field');
+});
+
+test('clauses: values without ASCII literal give a non-ASCII clause on their fields, unless they lowercase to ASCII', () => {
+  const clauses = (detection: string) =>
+    requiredClauses(compileText(rule(detection, 'product: windows')).engine.rules[0]!.tree);
+  assert.deepEqual(
+    clauses("  sel:\n    CommandLine|contains:\n      - '\u2014'\n      - '\u02e3'\n  condition: sel"),
+    [{ lits: [], fields: ['CommandLine'], keyword: false, nonAscii: true }],
+  );
+  // An Or of a literal and a non-ASCII value: either does.
+  assert.deepEqual(
+    clauses("  sel:\n    CommandLine|contains:\n      - 'evil.exe'\n      - '\u202e'\n  condition: sel"),
+    [{ lits: ['evil.exe'], fields: ['CommandLine'], keyword: false, nonAscii: true }],
+  );
+  // Literal clauses come first in an And (the scan decides them).
+  assert.deepEqual(
+    clauses(
+      "  a:\n    CommandLine|contains: '\u202e'\n  b:\n    Image|endswith: '\\cmd.exe'\n  condition: a and b",
+    ).map((c) => c.nonAscii),
+    [false, true],
+  );
+  // KELVIN SIGN lowercases to `k`; a keyword may be in any field: no clause.
+  assert.deepEqual(clauses("  sel:\n    CommandLine|contains: '\u212a'\n  condition: sel"), []);
+  assert.deepEqual(clauses("  keywords:\n    - '\u202e'\n  condition: keywords"), []);
 });
