@@ -35,10 +35,10 @@ export interface PrefilterRule {
 export interface FieldSpans {
   holds(id: number, from: number, len: number): boolean;
   /**
-   * Whether the value of field `id` may hold a non-ASCII character: false for an absent field, a number,
-   * a literal, or a string of ASCII bytes without escapes; true for a computed value.
+   * Whether the raw text of field `id`'s value holds a byte above 0x7f (true for a computed value; false
+   * for an absent field). A `\u` escape is ASCII text: the prefilter never refines a line holding one.
    */
-  mayHoldNonAscii(id: number): boolean;
+  nonAsciiBytes(id: number): boolean;
 }
 
 /**
@@ -306,7 +306,7 @@ export class PrefilterIndex<R extends PrefilterRule> {
       if (fields === undefined || given[slot] === 1) continue;
       if (slotNonAscii[slot] === 1) {
         let wide = false;
-        for (let f = 0; f < fields.length && !wide; f++) wide = spans.mayHoldNonAscii(fields[f]!);
+        for (let f = 0; f < fields.length && !wide; f++) wide = spans.nonAsciiBytes(fields[f]!);
         if (wide) continue;
       }
       let ok = false;

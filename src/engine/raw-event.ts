@@ -29,6 +29,8 @@ const FALSE = 6;
 const NULL = 7;
 /** A value the reader computed (Security 4688 `User`, `IntegrityLevel`): in `synth`. */
 const SYNTH = 8;
+/** A string holding a backslash escape and a non-ASCII byte: decoded as STRING_ESCAPED is. */
+const STRING_ESCAPED_UTF8 = 9;
 
 /** Deepest data object mirrored (flattenData stops at 6; beyond 4 the line is parsed). */
 const MAX_DATA_DEPTH = 4;
@@ -324,12 +326,11 @@ export class RawEventReader extends JsonScanner implements FieldSpans {
     return from >= this.entStart[k]! && from + len <= this.entEnd[k]! + 1;
   }
 
-  /** Whether the value of field `id` may hold a non-ASCII character (FieldSpans). */
-  mayHoldNonAscii(id: number): boolean {
+  /** Whether the raw text of field `id`'s value holds a non-ASCII byte, or the value is computed (FieldSpans). */
+  nonAsciiBytes(id: number): boolean {
     if (this.slotStamp[id] !== this.lineStamp) return false;
     const kind = this.entKind[this.slotEntry[id]!];
-    // An escaped string may hide non-ASCII bytes beside its escapes (and a line with `\u` is not read here).
-    return kind === STRING_UTF8 || kind === STRING_ESCAPED || kind === SYNTH;
+    return kind === STRING_UTF8 || kind === STRING_ESCAPED_UTF8 || kind === SYNTH;
   }
 
   /** Value of a field by name in the current line. */
@@ -372,6 +373,7 @@ export class RawEventReader extends JsonScanner implements FieldSpans {
       case STRING_UTF8:
         return b.toString('utf8', s, e);
       case STRING_ESCAPED:
+      case STRING_ESCAPED_UTF8:
         return JSON.parse(b.toString('utf8', s - 1, e + 1)) as string;
       case NUMBER: {
         // Plain integers (most numbers in events) without building a string.
@@ -542,7 +544,13 @@ export class RawEventReader extends JsonScanner implements FieldSpans {
     if (b === 0x22) {
       e = this.string(i);
       if (e < 0) return -1;
-      kind = this.escaped ? STRING_ESCAPED : this.wide ? STRING_UTF8 : STRING;
+      kind = this.escaped
+        ? this.wide
+          ? STRING_ESCAPED_UTF8
+          : STRING_ESCAPED
+        : this.wide
+          ? STRING_UTF8
+          : STRING;
       this.entry(name, kind, i + 1, e - 1);
       return e;
     }

@@ -184,6 +184,12 @@ const CASES: { name: string; detection: string; event: object; hits: number }[] 
     hits: 1,
   },
   {
+    name: 'a needle without ASCII literal: the field has escapes but only ASCII bytes',
+    detection: "  sel:\n    CommandLine|contains: '\u202e'\n  condition: sel",
+    event: nested({ Product: '\u00ae', CommandLine: 'cmd /c "C:\\x\\txt.exe"' }),
+    hits: 0,
+  },
+  {
     name: 'ASCII and non-ASCII needles in one list: the ASCII one',
     detection: "  sel:\n    CommandLine|contains:\n      - '[U+202E]'\n      - '\u202e'\n  condition: sel",
     event: nested({ Product: '\u00ae', CommandLine: 'echo [u+202e] here' }),
@@ -232,7 +238,7 @@ test('refine drops a rule whose literal lies only outside its clause fields, kee
   assert.equal(coarse.length, 2);
   const at = (from: number, to: number): FieldSpans => ({
     holds: (id, s, len) => id === 7 && s >= from && s + len <= to + 1,
-    mayHoldNonAscii: () => false,
+    nonAsciiBytes: () => false,
   });
   assert.deepEqual(index.refine(set, sc, coarse, at(10, 18), 0), coarse, 'inside the field');
   assert.deepEqual(index.refine(set, sc, coarse, at(0, 9), 0), [], 'outside the field');
@@ -258,7 +264,7 @@ test('a non-ASCII clause survives the scan; refine keeps it only where one of it
   assert.deepEqual(coarse, rules, 'the scan cannot decide it');
   const spans = (wide: boolean): FieldSpans => ({
     holds: () => false,
-    mayHoldNonAscii: (id) => wide && id === 7,
+    nonAsciiBytes: (id) => wide && id === 7,
   });
   assert.deepEqual(index.refine(set, sc, coarse, spans(true), 0), rules, 'non-ASCII in the field');
   assert.deepEqual(index.refine(set, sc, coarse, spans(false), 0), [], 'none in the field');
@@ -286,4 +292,17 @@ test('clauses: values without ASCII literal give a non-ASCII clause on their fie
   // KELVIN SIGN lowercases to `k`; a keyword may be in any field: no clause.
   assert.deepEqual(clauses("  sel:\n    CommandLine|contains: '\u212a'\n  condition: sel"), []);
   assert.deepEqual(clauses("  keywords:\n    - '\u202e'\n  condition: keywords"), []);
+});
+
+test('a needle without ASCII literal matches a value that spells its character as a \\u escape', () => {
+  const { engine } = compileText(
+    rule("  sel:\n    CommandLine|contains: '\u202e'\n  condition: sel", 'product: windows'),
+  );
+  const hits: unknown[] = [];
+  engine.onHit((h) => hits.push(h));
+  const line = Buffer.from(
+    '{"Event":{"System":{"EventID":1},"EventData":{"CommandLine":"a\\u202Etxt.exe"}}}',
+  );
+  assert.ok(engine.matchLine(line, 0, line.length, { file: 'mem', line: 1 }));
+  assert.equal(hits.length, 1);
 });
