@@ -68,23 +68,22 @@ export function requiredClauses(n: IrNode): Clause[] {
         .slice(0, MAX_CLAUSES);
     }
     case 'Or': {
-      const lits = new Set<string>();
-      let fields: Set<string> | undefined = new Set<string>();
-      let keyword = false;
-      let nonAscii = false;
+      const kids: Clause[][] = [];
       for (const c of n.children) {
         const cl = requiredClauses(c);
         if (cl.length === 0) return [];
-        // The child's most selective clause stands for it.
-        for (const x of cl[0]!.lits) lits.add(x);
-        if (cl[0]!.fields === undefined) fields = undefined;
-        else for (const f of cl[0]!.fields) fields?.add(f);
-        keyword ||= cl[0]!.keyword;
-        nonAscii ||= cl[0]!.nonAscii;
+        kids.push(cl);
       }
-      // A non-ASCII character anywhere in the line is no filter: its fields must be known.
-      if (nonAscii && fields === undefined) return [];
-      return [{ lits: [...lits], fields: fields && [...fields], keyword, nonAscii }];
+      // Any pick of one clause per child gives a clause of the Or: the i-th takes each child's i-th most
+      // selective clause (its last when it has fewer). `1 of selection_*` over selections of several fields
+      // thus keeps a clause per field, not only the one of the first.
+      const out: Clause[] = [];
+      const width = Math.min(MAX_CLAUSES, Math.max(...kids.map((k) => k.length)));
+      for (let i = 0; i < width; i++) {
+        const u = union(kids.map((k) => k[Math.min(i, k.length - 1)]!));
+        if (u) out.push(u);
+      }
+      return out;
     }
     case 'Not':
       return [];
@@ -116,6 +115,26 @@ function needsNonAscii(v: IrValue): boolean {
 const NON_ASCII = /[^\x00-\x7f]/;
 
 const MAX_CLAUSES = 3;
+
+/**
+ * One clause from one clause of each child of an Or: their literals and fields together; undefined when
+ * that is no filter (a non-ASCII character anywhere in the line).
+ */
+function union(clauses: readonly Clause[]): Clause | undefined {
+  const lits = new Set<string>();
+  let fields: Set<string> | undefined = new Set<string>();
+  let keyword = false;
+  let nonAscii = false;
+  for (const c of clauses) {
+    for (const x of c.lits) lits.add(x);
+    if (c.fields === undefined) fields = undefined;
+    else for (const f of c.fields) fields?.add(f);
+    keyword ||= c.keyword;
+    nonAscii ||= c.nonAscii;
+  }
+  if (nonAscii && fields === undefined) return undefined;
+  return { lits: [...lits], fields: fields && [...fields], keyword, nonAscii };
+}
 
 /**
  * The literals one of which must be in the raw line for `v` to match on `field` (undefined: as a keyword);

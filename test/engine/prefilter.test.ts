@@ -166,6 +166,22 @@ const CASES: { name: string; detection: string; event: object; hits: number }[] 
     hits: 1,
   },
   {
+    name: 'an Or of selections of two fields: each field has a clause',
+    detection:
+      "  selection_a:\n    Image|endswith: '\\alpha.exe'\n    CommandLine|contains: 'alpha-switch'\n" +
+      "  selection_b:\n    Image|endswith: '\\beta.exe'\n    CommandLine|contains: 'beta-switch'\n  condition: 1 of selection_*",
+    event: nested({ Image: 'C:\\alpha.exe', CommandLine: 'alpha.exe --beta-switch' }),
+    hits: 0,
+  },
+  {
+    name: 'an Or of selections of two fields: one selection holds',
+    detection:
+      "  selection_a:\n    Image|endswith: '\\alpha.exe'\n    CommandLine|contains: 'alpha-switch'\n" +
+      "  selection_b:\n    Image|endswith: '\\beta.exe'\n    CommandLine|contains: 'beta-switch'\n  condition: 1 of selection_*",
+    event: nested({ Image: 'C:\\beta.exe', CommandLine: 'beta.exe --beta-switch' }),
+    hits: 1,
+  },
+  {
     name: 'a needle without ASCII literal: its field holds the character',
     detection: "  sel:\n    CommandLine|contains:\n      - '\u2014'\n      - '\u02e3'\n  condition: sel",
     event: nested({ Product: 'Microsoft\u00ae', CommandLine: 'net user /add x \u2014y' }),
@@ -288,6 +304,14 @@ test('clauses: values without ASCII literal give a non-ASCII clause on their fie
       "  a:\n    CommandLine|contains: '\u202e'\n  b:\n    Image|endswith: '\\cmd.exe'\n  condition: a and b",
     ).map((c) => c.nonAscii),
     [false, true],
+  );
+  // `1 of selection_*` over selections of two fields: one clause per field.
+  assert.deepEqual(
+    clauses(
+      "  selection_a:\n    Image|endswith: '\\alpha.exe'\n    CommandLine|contains: 'alpha-switch'\n" +
+        "  selection_b:\n    Image|endswith: '\\beta.exe'\n    CommandLine|contains: 'beta-switch'\n  condition: 1 of selection_*",
+    ).map((c) => c.fields),
+    [['CommandLine'], ['Image']],
   );
   // KELVIN SIGN lowercases to `k`; a keyword may be in any field: no clause.
   assert.deepEqual(clauses("  sel:\n    CommandLine|contains: '\u212a'\n  condition: sel"), []);
