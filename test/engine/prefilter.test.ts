@@ -310,7 +310,9 @@ test('clauses: values without ASCII literal give a non-ASCII clause on their fie
     clauses(
       "  selection_a:\n    Image|endswith: '\\alpha.exe'\n    CommandLine|contains: 'alpha-switch'\n" +
         "  selection_b:\n    Image|endswith: '\\beta.exe'\n    CommandLine|contains: 'beta-switch'\n  condition: 1 of selection_*",
-    ).map((c) => c.fields),
+    )
+      .map((c) => c.fields)
+      .sort(),
     [['CommandLine'], ['Image']],
   );
   // KELVIN SIGN lowercases to `k`; a keyword may be in any field: no clause.
