@@ -154,17 +154,27 @@ function routingKeys(line: string, base: number): [channel: number, eventId: num
 }
 
 /**
- * The literal marks cannot be trusted: a `\u` escape (after an odd run of backslashes), or one of the two
- * non-ASCII characters whose lowercase is ASCII (U+212A as UTF-8 E2 84 AA; U+0130 as C4 B0), in the line
- * read as latin1.
+ * The literal marks cannot be trusted: a `\u` or `\/` escape (after an odd run of backslashes: escapes
+ * JSON does not need, which spell characters the literals hold), or one of the two non-ASCII characters
+ * whose lowercase is ASCII (U+212A as UTF-8 E2 84 AA; U+0130 as C4 B0), in the line read as latin1.
  */
 function unsafeText(line: string): boolean {
-  for (let i = line.indexOf('\\u'); i >= 0; i = line.indexOf('\\u', i + 1)) {
+  return (
+    escapes(line, '\\u') ||
+    escapes(line, '\\/') ||
+    line.includes('\u00e2\u0084\u00aa') ||
+    line.includes('\u00c4\u00b0')
+  );
+}
+
+/** The line holds `pair` (a backslash and a character) as an escape, not after an escaped backslash. */
+function escapes(line: string, pair: string): boolean {
+  for (let i = line.indexOf(pair); i >= 0; i = line.indexOf(pair, i + 1)) {
     let j = i - 1;
     while (j >= 0 && line.charCodeAt(j) === 0x5c) j--;
     if ((i - j) % 2 === 1) return true;
   }
-  return line.includes('\u00e2\u0084\u00aa') || line.includes('\u00c4\u00b0');
+  return false;
 }
 
 export class Engine {

@@ -7,12 +7,12 @@
  * read, a clause on named fields must also have its literal inside one of those fields' values
  * (PrefilterIndex.refine).
  *
- * Soundness: literals are fragments of the rule's own string values made only of printable ASCII save `/`
- * (which JSON may write as `\/`), written as JSON writes them (`\` → `\\`, `"` → `\"`: the only way
- * without `\u`), so a value that matches in the parsed event also shows its fragments in the raw text —
- * unless the line spells characters as `\uXXXX` escapes or holds the two non-ASCII characters whose
- * lowercase is ASCII (U+212A, U+0130); the scanner notices both and the caller then parses without
- * prefiltering. A field value's fragment at its end is followed by the string's closing quote in the raw
+ * Soundness: literals are fragments of the rule's own string values made only of printable ASCII,
+ * written as JSON writes them (`\` → `\\`, `"` → `\"`: the only way without `\u`), so a value that
+ * matches in the parsed event also shows its fragments in the raw text — unless the line spells
+ * characters as escapes JSON does not need (`\uXXXX`, `\/`) or holds the two non-ASCII characters whose
+ * lowercase is ASCII (U+212A, U+0130); the engine looks for those first (unsafeText) and then reads the
+ * line without prefiltering. A field value's fragment at its end is followed by the string's closing quote in the raw
  * text (`\\whoami.exe"`), when the value is a string there (not a number or boolean the matchers read as
  * text).
  */
@@ -187,10 +187,10 @@ export function regexLiterals(source: string, how: LiteralSource = 'field'): str
 /** Longest literal kept for the automaton. */
 const MAX_LITERAL = 12;
 
-/** Characters a literal may hold: printable ASCII save `/` (JSON may write it `\/`). */
-const SAFE = /[\x20-\x2e\x30-\x7e]+/g;
+/** Characters a literal may hold: printable ASCII (a line that writes `/` as `\/` is not prefiltered). */
+const SAFE = /[\x20-\x7e]+/g;
 /** Characters a joined field's literal may hold: also no `\` (the join's separator) and no `"`. */
-const PLAIN = /[\x20\x21\x23-\x2e\x30-\x5b\x5d-\x7e]+/g;
+const PLAIN = /[\x20\x21\x23-\x5b\x5d-\x7e]+/g;
 
 /** A fragment of SAFE characters that ends its text. */
 const SAFE_TAIL = new RegExp(`${SAFE.source}$`);

@@ -320,15 +320,28 @@ test('clauses: values without ASCII literal give a non-ASCII clause on their fie
   assert.deepEqual(clauses("  keywords:\n    - '\u202e'\n  condition: keywords"), []);
 });
 
-test('a needle without ASCII literal matches a value that spells its character as a \\u escape', () => {
-  const { engine } = compileText(
-    rule("  sel:\n    CommandLine|contains: '\u202e'\n  condition: sel", 'product: windows'),
+/** Hits of a one-rule engine over one raw JSONL line (escapes as the line spells them). */
+function huntRaw(detection: string, line: string): number {
+  const { engine } = compileText(rule(detection, 'product: windows'));
+  let hits = 0;
+  engine.onHit(() => hits++);
+  const buf = Buffer.from(line);
+  assert.ok(engine.matchLine(buf, 0, buf.length, { file: 'mem', line: 1 }));
+  return hits;
+}
+
+test('values spelled with escapes JSON does not need (\\u, \\/) are found', () => {
+  const line = (cmd: string): string =>
+    `{"Event":{"System":{"EventID":1},"EventData":{"CommandLine":"${cmd}"}}}`;
+  const rtlo = "  sel:\n    CommandLine|contains: '\u202e'\n  condition: sel";
+  assert.equal(huntRaw(rtlo, line('a\\u202Etxt.exe')), 1, 'a non-ASCII needle, its character as \\u');
+  const slash = "  sel:\n    CommandLine|contains: '/../../'\n  condition: sel";
+  assert.equal(huntRaw(slash, line('cmd \\/c type \\/..\\/..\\/x')), 1, '/ written as \\/');
+  assert.equal(huntRaw(slash, line('cmd /c type /../../x')), 1, '/ written plainly');
+  assert.equal(
+    huntRaw(slash, line('cmd /c type ..\\\\..\\\\x')),
+    0,
+    'an escaped backslash is no escape of /',
   );
-  const hits: unknown[] = [];
-  engine.onHit((h) => hits.push(h));
-  const line = Buffer.from(
-    '{"Event":{"System":{"EventID":1},"EventData":{"CommandLine":"a\\u202Etxt.exe"}}}',
-  );
-  assert.ok(engine.matchLine(line, 0, line.length, { file: 'mem', line: 1 }));
-  assert.equal(hits.length, 1);
+  assert.equal(huntRaw(slash, line('cmd /c type \\\\/../../x')), 1, 'a backslash before a plain /');
 });
