@@ -103,6 +103,8 @@ interface Postings {
   postRule: Int32Array;
   postClause: Int32Array;
   clauseStamp: Int32Array;
+  /** Per slot: the first literal survivors() found for it (valid where clauseStamp holds the scan's stamp). */
+  clauseLit: Int32Array;
   countStamp: Int32Array;
   count: Int32Array;
 }
@@ -154,6 +156,7 @@ function buildPostings(rules: readonly PrefilterRule[], literalCount: number): P
     postRule,
     postClause,
     clauseStamp: new Int32Array(rules.length * MAX_RULE_CLAUSES),
+    clauseLit: new Int32Array(rules.length * MAX_RULE_CLAUSES),
     countStamp: new Int32Array(rules.length),
     count: new Int32Array(rules.length),
   };
@@ -215,7 +218,7 @@ export class PrefilterIndex<R extends PrefilterRule> {
    */
   survivors(set: PrefilterSet<R>, sc: LiteralScanner): readonly R[] {
     const stamp = sc.stamp;
-    const { clauseStamp, countStamp, count } = this.postings;
+    const { clauseStamp, clauseLit, countStamp, count } = this.postings;
     const { postStart, postRule, postClause } = set.postings!;
     const need = set.need!;
     const found = this.found;
@@ -228,6 +231,7 @@ export class PrefilterIndex<R extends PrefilterRule> {
         const slot = r * MAX_RULE_CLAUSES + postClause[p]!;
         if (clauseStamp[slot] === stamp) continue;
         clauseStamp[slot] = stamp;
+        clauseLit[slot] = lit;
         const n = countStamp[r] === stamp ? count[r]! + 1 : 1;
         countStamp[r] = stamp;
         count[r] = n;
@@ -298,8 +302,8 @@ export class PrefilterIndex<R extends PrefilterRule> {
     spans: FieldSpans,
     base: number,
   ): boolean {
-    const { slotFields, slotNonAscii, occStamp, occHead, occNext, litLength } = this;
-    const occPos = sc.occPos;
+    const { slotFields, slotNonAscii, occStamp } = this;
+    const { clauseStamp, clauseLit } = this.postings;
     const lits = r.literals!;
     for (let k = 0, slot = r.index * MAX_RULE_CLAUSES; k < lits.length; k += lits[k]! + 1, slot++) {
       const fields = slotFields[slot];
@@ -309,20 +313,38 @@ export class PrefilterIndex<R extends PrefilterRule> {
         for (let f = 0; f < fields.length && !wide; f++) wide = spans.nonAsciiBytes(fields[f]!);
         if (wide) continue;
       }
+      // The literal survivors() found first for this clause is usually in place: try it before the others.
+      const first = clauseStamp[slot] === sc.stamp ? clauseLit[slot]! : -1;
+      if (first >= 0 && this.inPlace(first, fields, stamp, sc, spans, base)) continue;
       let ok = false;
-      for (let j = k + 1; j <= k + lits[k]! && !ok; j++) {
+      for (let j = k + 1, end = k + lits[k]!; j <= end && !ok; j++) {
         const lit = lits[j]!;
-        if (occStamp[lit] !== stamp) continue;
-        const len = litLength[lit]!;
-        for (let o = occHead[lit]!; o >= 0 && !ok; o = occNext[o]!) {
-          const pos = occPos[o]!;
-          if (pos < 0) ok = true;
-          else for (let f = 0; f < fields.length && !ok; f++) ok = spans.holds(fields[f]!, base + pos, len);
-        }
+        if (lit !== first && occStamp[lit] === stamp) ok = this.inPlace(lit, fields, stamp, sc, spans, base);
       }
       if (!ok) return false;
     }
     return true;
+  }
+
+  /** Some occurrence of literal `lit` in the line (refine's lists under `stamp`) lies in one of `fields`. */
+  private inPlace(
+    lit: number,
+    fields: Int32Array,
+    stamp: number,
+    sc: LiteralScanner,
+    spans: FieldSpans,
+    base: number,
+  ): boolean {
+    if (this.occStamp[lit] !== stamp) return false;
+    const len = this.litLength[lit]!;
+    const { occNext } = this;
+    const occPos = sc.occPos;
+    for (let o = this.occHead[lit]!; o >= 0; o = occNext[o]!) {
+      const pos = occPos[o]!;
+      if (pos < 0) return true;
+      for (let f = 0; f < fields.length; f++) if (spans.holds(fields[f]!, base + pos, len)) return true;
+    }
+    return false;
   }
 
   scannerFor(set: PrefilterSet<R>): LiteralScanner {
