@@ -2,8 +2,8 @@
 import { readFileSync, statSync } from 'node:fs';
 import type { Diagnostic } from '../diagnostics/index.js';
 import type { SigmaDocument, SigmaFile } from './ast.js';
-import { parseSigmaBytes } from './parse.js';
-import { MAX_FILE_BYTES } from './yaml-reader.js';
+import { parseSigmaText } from './parse.js';
+import { MAX_FILE_BYTES, decodeUtf8 } from './yaml-reader.js';
 import { validateDocument } from './validate.js';
 
 export interface CheckResult {
@@ -47,13 +47,11 @@ export function loadSigmaFile(path: string): { file: SigmaFile; diagnostics: Dia
       ],
     };
   }
-  const out = parseSigmaBytes(bytes, path);
-  const r: { file: SigmaFile; diagnostics: Diagnostic[]; source?: string } = {
-    file: out.file,
-    diagnostics: out.diagnostics,
-  };
-  if (!out.diagnostics.some((d) => d.code === 'TL1003')) r.source = bytes.toString('utf8');
-  return r;
+  // Decoded once: the text parsed is also the source kept for code frames.
+  const dec = decodeUtf8(bytes, path);
+  if (dec.text === undefined) return { file: { file: path, documents: [] }, diagnostics: dec.diagnostics };
+  const out = parseSigmaText(dec.text, path);
+  return { file: out.file, diagnostics: out.diagnostics, source: dec.text };
 }
 
 export function checkFiles(paths: readonly string[]): CheckResult {

@@ -57,6 +57,9 @@ class Budget {
   exceeded: 'depth' | 'nodes' | undefined;
 }
 
+/** One decoder for every file: with `fatal` and no streaming, a decode keeps no state between calls. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 export function decodeUtf8(bytes: Uint8Array, file: string): { text?: string; diagnostics: Diagnostic[] } {
   if (bytes.length > MAX_FILE_BYTES) {
     return {
@@ -86,7 +89,7 @@ export function decodeUtf8(bytes: Uint8Array, file: string): { text?: string; di
   }
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    text = UTF8.decode(bytes);
   } catch {
     return { diagnostics: [{ code: 'TL1003', severity: 'error', message: 'file is not valid UTF-8', file }] };
   }
