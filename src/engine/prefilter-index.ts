@@ -98,10 +98,8 @@ interface SetPostings {
 /** Clauses per rule the postings can track (requiredClauses keeps at most this many). */
 const MAX_RULE_CLAUSES = 4;
 
-interface Postings {
-  postStart: Int32Array;
-  postRule: Int32Array;
-  postClause: Int32Array;
+/** survivors()' scratch, per (rule, clause) slot and per rule, under the scan's stamp. */
+interface Counts {
   clauseStamp: Int32Array;
   /** Per slot: the first literal survivors() found for it (valid where clauseStamp holds the scan's stamp). */
   clauseLit: Int32Array;
@@ -121,49 +119,17 @@ export function literalIdsOf(rules: readonly PrefilterRule[]): number[] {
   return [...ids];
 }
 
-/** literal id → (rule index, clause index) pairs, from the rules' flattened clause lists. */
-function buildPostings(rules: readonly PrefilterRule[], literalCount: number): Postings {
-  const lists: [number, number][][] = Array.from({ length: literalCount }, () => []);
-  for (const r of rules) {
-    const lits = r.literals;
-    if (!lits) continue;
-    let k = 0;
-    let c = 0;
-    while (k < lits.length) {
-      const n = lits[k]!;
-      for (let j = k + 1; j <= k + n; j++) lists[lits[j]!]!.push([r.index, c]);
-      k += n + 1;
-      c++;
-    }
-  }
-  const postStart = new Int32Array(literalCount + 1);
-  let total = 0;
-  lists.forEach((l, i) => {
-    postStart[i] = total;
-    total += l.length;
-  });
-  postStart[literalCount] = total;
-  const postRule = new Int32Array(total);
-  const postClause = new Int32Array(total);
-  let at = 0;
-  for (const l of lists)
-    for (const [r, c] of l) {
-      postRule[at] = r;
-      postClause[at++] = c;
-    }
+function counts(rules: number): Counts {
   return {
-    postStart,
-    postRule,
-    postClause,
-    clauseStamp: new Int32Array(rules.length * MAX_RULE_CLAUSES),
-    clauseLit: new Int32Array(rules.length * MAX_RULE_CLAUSES),
-    countStamp: new Int32Array(rules.length),
-    count: new Int32Array(rules.length),
+    clauseStamp: new Int32Array(rules * MAX_RULE_CLAUSES),
+    clauseLit: new Int32Array(rules * MAX_RULE_CLAUSES),
+    countStamp: new Int32Array(rules),
+    count: new Int32Array(rules),
   };
 }
 
 export class PrefilterIndex<R extends PrefilterRule> {
-  private readonly postings: Postings;
+  private readonly counts: Counts;
   private readonly scanners = new Map<string, LiteralScanner>();
   private readonly setPostingsCache = new Map<string, SetPostings>();
   private table: LiteralTable | undefined;
@@ -192,7 +158,7 @@ export class PrefilterIndex<R extends PrefilterRule> {
     private readonly literals: readonly string[],
     fieldId: (name: string) => number = () => -1,
   ) {
-    this.postings = buildPostings(rules, literals.length);
+    this.counts = counts(rules.length);
     this.found = new Int32Array(rules.length);
     const slots = rules.length * MAX_RULE_CLAUSES;
     this.slotFields = new Array<Int32Array | undefined>(slots).fill(undefined);
@@ -218,7 +184,7 @@ export class PrefilterIndex<R extends PrefilterRule> {
    */
   survivors(set: PrefilterSet<R>, sc: LiteralScanner): readonly R[] {
     const stamp = sc.stamp;
-    const { clauseStamp, clauseLit, countStamp, count } = this.postings;
+    const { clauseStamp, clauseLit, countStamp, count } = this.counts;
     const { postStart, postRule, postClause } = set.postings!;
     const need = set.need!;
     const found = this.found;
@@ -303,7 +269,7 @@ export class PrefilterIndex<R extends PrefilterRule> {
     base: number,
   ): boolean {
     const { slotFields, slotNonAscii, occStamp } = this;
-    const { clauseStamp, clauseLit } = this.postings;
+    const { clauseStamp, clauseLit } = this.counts;
     const lits = r.literals!;
     for (let k = 0, slot = r.index * MAX_RULE_CLAUSES; k < lits.length; k += lits[k]! + 1, slot++) {
       const fields = slotFields[slot];
@@ -380,33 +346,37 @@ export class PrefilterIndex<R extends PrefilterRule> {
     // Sets of the same rules (and the same kind of events) walk the same postings.
     const postingsKey = set.computed === true ? `${key}#computed` : key;
     let postings = this.setPostingsCache.get(postingsKey);
-    if (!postings) this.setPostingsCache.set(postingsKey, (postings = this.setPostings(set.member, given)));
+    if (!postings) this.setPostingsCache.set(postingsKey, (postings = this.setPostings(set.rules, given)));
     set.postings = postings;
     return (set.scanner = sc);
   }
 
-  /** The postings of the member rules' slots that are not given. */
-  private setPostings(member: Uint8Array, given: Uint8Array): SetPostings {
-    const { postStart, postRule, postClause } = this.postings;
-    const keep = (p: number): boolean =>
-      member[postRule[p]!] === 1 && given[postRule[p]! * MAX_RULE_CLAUSES + postClause[p]!] === 0;
-    let n = 0;
-    for (let p = 0; p < postRule.length; p++) if (keep(p)) n++;
-    const out: SetPostings = {
-      postStart: new Int32Array(postStart.length),
-      postRule: new Int32Array(n),
-      postClause: new Int32Array(n),
-    };
-    let at = 0;
-    for (let lit = 0; lit + 1 < postStart.length; lit++) {
-      out.postStart[lit] = at;
-      for (let p = postStart[lit]!; p < postStart[lit + 1]!; p++)
-        if (keep(p)) {
-          out.postRule[at] = postRule[p]!;
-          out.postClause[at++] = postClause[p]!;
+  /**
+   * The postings of the set's rules' slots that are not given: built from those rules' own clauses (a set
+   * holds a fraction of the rules; walking every rule's postings for each set cost more than the set).
+   */
+  private setPostings(rules: readonly R[], given: Uint8Array): SetPostings {
+    const literals = this.literals.length;
+    const postStart = new Int32Array(literals + 1);
+    const each = (visit: (lit: number, rule: number, clause: number) => void): void => {
+      for (const r of rules) {
+        const lits = r.literals;
+        for (let k = 0, c = 0; lits && k < lits.length; k += lits[k]! + 1, c++) {
+          if (given[r.index * MAX_RULE_CLAUSES + c] !== 0) continue;
+          for (let j = k + 1; j <= k + lits[k]!; j++) visit(lits[j]!, r.index, c);
         }
-    }
-    out.postStart[postStart.length - 1] = at;
+      }
+    };
+    each((lit) => postStart[lit + 1]!++);
+    for (let lit = 0; lit < literals; lit++) postStart[lit + 1]! += postStart[lit]!;
+    const n = postStart[literals]!;
+    const out: SetPostings = { postStart, postRule: new Int32Array(n), postClause: new Int32Array(n) };
+    const at = postStart.slice(0, literals);
+    each((lit, rule, clause) => {
+      const p = at[lit]!++;
+      out.postRule[p] = rule;
+      out.postClause[p] = clause;
+    });
     return out;
   }
 }

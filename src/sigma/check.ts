@@ -1,5 +1,5 @@
 /** `tripline check` core: parse and validate many files, then the checks that span files. */
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import type { Diagnostic } from '../diagnostics/index.js';
 import type { SigmaDocument, SigmaFile } from './ast.js';
 import { parseSigmaText } from './parse.js';
@@ -18,8 +18,11 @@ export interface CheckResult {
 
 export function loadSigmaFile(path: string): { file: SigmaFile; diagnostics: Diagnostic[]; source?: string } {
   let bytes: Buffer;
+  let fd: number | undefined;
   try {
-    const st = statSync(path);
+    // One open: the size comes from the open file, not from a second lookup of the path.
+    fd = openSync(path, 'r');
+    const st = fstatSync(fd);
     if (st.size > MAX_FILE_BYTES) {
       return {
         file: { file: path, documents: [] },
@@ -33,7 +36,7 @@ export function loadSigmaFile(path: string): { file: SigmaFile; diagnostics: Dia
         ],
       };
     }
-    bytes = readFileSync(path);
+    bytes = readFileSync(fd);
   } catch (e) {
     return {
       file: { file: path, documents: [] },
@@ -46,6 +49,8 @@ export function loadSigmaFile(path: string): { file: SigmaFile; diagnostics: Dia
         },
       ],
     };
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
   // Decoded once: the text parsed is also the source kept for code frames.
   const dec = decodeUtf8(bytes, path);
