@@ -192,8 +192,19 @@ const SAFE = /[\x20-\x7e]+/g;
 /** Characters a joined field's literal may hold: also no `\` (the join's separator) and no `"`. */
 const PLAIN = /[\x20\x21\x23-\x5b\x5d-\x7e]+/g;
 
-/** A fragment of SAFE characters that ends its text. */
-const SAFE_TAIL = new RegExp(`${SAFE.source}$`);
+/**
+ * The run of SAFE characters that ends `text` ('' when its last character is not one). Scanned from the
+ * end: a regex anchored with `$` is tried from every start, which is quadratic in a long run.
+ */
+function safeTail(text: string): string {
+  let i = text.length;
+  while (i > 0) {
+    const c = text.charCodeAt(i - 1);
+    if (c < 0x20 || c > 0x7e) break;
+    i--;
+  }
+  return text.slice(i);
+}
 
 /** The text as it appears inside a JSON string (the only spelling without `\u` escapes). */
 function jsonText(s: string): string {
@@ -223,8 +234,8 @@ function safeLiteral(parts: readonly StrPart[], how: LiteralSource): string | un
   const best = longestFragment(texts, how === 'joined' ? PLAIN : SAFE);
   const last = parts[parts.length - 1];
   if (how === 'field' && last?.kind === 'Lit') {
-    const tail = SAFE_TAIL.exec(last.text)?.[0];
-    if (tail !== undefined && tail.length >= 3 && quotable(tail))
+    const tail = safeTail(last.text);
+    if (tail.length >= 3 && quotable(tail))
       return (jsonText(tail).slice(-(MAX_LITERAL - 1)) + '"').toLowerCase();
   }
   if (best.length < MIN_SHORT_LITERAL) return undefined;
