@@ -10,63 +10,15 @@
  * end, as a user runs it (process start, rule loading, JSONL output to /dev/null): `tripline hunt -r DIR…
  * -f jsonl INPUT`, `runs` times, median wall and CPU (the child's, from the shell's `times`).
  */
-import { createReadStream, createWriteStream, existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createReadStream, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { createGunzip } from 'node:zlib';
 import { Engine, huntFile } from '../src/engine/index.js';
 import type { SigmaDocument } from '../src/sigma/index.js';
 import { loadSigmaFile } from '../src/sigma/index.js';
 import { walkFiles } from '../src/util/files.js';
 import { repoRoot, sharedDir } from './corpus.js';
+import { buildInput, ruleDirs } from './hunt-input.js';
 import { median, timedCommand } from './measure.js';
-
-const shared = sharedDir ?? '../shared';
-
-async function buildInput(copies: number): Promise<string> {
-  const dir = join(tmpdir(), 'tripline-bench');
-  mkdirSync(dir, { recursive: true });
-  const path = join(dir, `windows-events-x${copies}.jsonl`);
-  if (existsSync(path)) return path;
-  const base: string[] = [];
-  const rl = createInterface({
-    input: createReadStream(join(shared, 'bench/windows-events-base.nested.jsonl.gz')).pipe(createGunzip()),
-    crlfDelay: Infinity,
-  });
-  for await (const line of rl) if (line.trim() !== '') base.push(line);
-  const tmp = path + '.part';
-  const out = createWriteStream(tmp);
-  for (let k = 0; k < copies; k++) {
-    const add = k * 10_000_000;
-    const chunk = base
-      .map((l) =>
-        k === 0
-          ? l
-          : l.replace(/"EventRecordID":(\d+)/, (_m, n: string) => `"EventRecordID":${Number(n) + add}`),
-      )
-      .join('\n');
-    if (!out.write(chunk + '\n')) await new Promise<void>((r) => out.once('drain', r));
-  }
-  await new Promise<void>((r, j) => out.end((e?: Error | null) => (e ? j(e) : r())));
-  renameSync(tmp, path);
-  return path;
-}
-
-/** The Windows rule folders of the corpus (those that exist). */
-function ruleDirs(): string[] {
-  const root = join(shared, 'corpus/sigmahq');
-  return [
-    'rules',
-    'rules-emerging-threats',
-    'rules-threat-hunting',
-    'rules-placeholder',
-    'rules-compliance',
-    'rules-dfir',
-  ]
-    .map((d) => join(root, d, 'windows'))
-    .filter(existsSync);
-}
 
 function loadRules(): SigmaDocument[] {
   const docs: SigmaDocument[] = [];
