@@ -113,8 +113,17 @@ export class LiteralScanner {
   readonly occLit: Int32Array;
   readonly occPos: Int32Array;
   occCount = 0;
-  /** Short literals looked for in the lowercased line (global id, text). */
+  /** Short literals looked for by string search (global id, text). */
   private searched: (readonly [number, string])[] = [];
+  /**
+   * The searched literals as one case-insensitive regex, longest first; for each literal a match can
+   * spell (lowercase), its id and the ids of the searched literals that are prefixes of it (a match at a
+   * position reports only the longest alternative there).
+   */
+  private searchRe: RegExp | undefined;
+  private searchIds = new Map<string, number[]>();
+  /** Per searched literal (index in `searched`): the stamp of the last line it was reported for. */
+  private searchStamp = new Int32Array(0);
   /** Short literals taken as present in every line (not reported in `hits`: callers count them in advance). */
   readonly assumed: Int32Array = new Int32Array(0);
   /** Literals the loop looks for. */
@@ -150,6 +159,16 @@ export class LiteralScanner {
     this.looked = new Uint8Array(literals.length);
     for (const id of ids) this.looked[id] = 1;
     for (const [id] of this.searched) this.looked[id] = 1;
+    if (this.searched.length > 0) {
+      const texts = [...new Set(this.searched.map(([, t]) => t))].sort((a, b) => b.length - a.length);
+      this.searchRe = new RegExp(texts.map((t) => t.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|'), 'gi');
+      for (const t of texts)
+        this.searchIds.set(
+          t,
+          this.searched.flatMap(([, u], k) => (t.startsWith(u) ? [k] : [])),
+        );
+      this.searchStamp = new Int32Array(this.searched.length);
+    }
     this.scanned = ids.length;
     // Gram → [local literal, offset of the gram in it].
     const gramAt = lits.gramOffsets();
@@ -263,10 +282,17 @@ export class LiteralScanner {
         occ = this.occCount;
       }
     }
-    if (this.searched.length > 0) {
-      const low = line.toLowerCase();
-      for (const [lit, text] of this.searched)
-        if (low.includes(text)) {
+    // Short literals: one case-insensitive regex pass over the line (ASCII literals; in a non-unicode
+    // regex no non-ASCII character folds to ASCII), every position tried, overlaps included. Lowercasing
+    // the line and searching each literal cost ≈ 2 µs a line, the regex ≈ 0.8.
+    const re = this.searchRe;
+    if (re !== undefined) {
+      re.lastIndex = 0;
+      for (let m = re.exec(line); m !== null; m = re.exec(line)) {
+        for (const k of this.searchIds.get(m[0].toLowerCase())!) {
+          if (this.searchStamp[k] === stamp) continue;
+          this.searchStamp[k] = stamp;
+          const lit = this.searched[k]![0];
           this.hits[n++] = lit;
           if (occ < OCC_CAP) {
             this.occLit[occ] = lit;
@@ -274,6 +300,8 @@ export class LiteralScanner {
           }
           occ++;
         }
+        re.lastIndex = m.index + 1;
+      }
     }
     this.hitCount = n;
     this.occCount = occ;

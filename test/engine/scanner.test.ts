@@ -72,6 +72,27 @@ test('the scanner (WebAssembly and JavaScript loops) reports exactly the literal
   }
 });
 
+test('short literals (found by string search): prefixes of one another, overlaps, regex characters, case', () => {
+  const shortOnes = ['ab', 'abc', 'aa', 'aaa', '.ph', '^|^', '$(', '[x', '\\\\', 'x*'];
+  const table = new LiteralTable([...shortOnes, 'long enough']);
+  const lines = [
+    'ABC',
+    'xab',
+    'aaaa',
+    'a.php',
+    'aXph',
+    'c^|^d',
+    'echo $(id) [X]',
+    'C:\\\\x',
+    'x* and X*',
+    'xx',
+    '',
+  ];
+  const sc = new LiteralScanner(table);
+  for (const line of lines)
+    assert.deepEqual(found(sc, Buffer.from(line, 'latin1')), oracle(table.literals, line), line);
+});
+
 /** Every occurrence of every literal, as [id, byte offset from start] sorted (what occLit/occPos must hold). */
 function occurrences(literals: readonly string[], line: string, start = 0): [number, number][] {
   const low = line.toLowerCase();
