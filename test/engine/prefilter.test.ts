@@ -23,6 +23,15 @@ function nested(eventData: object, system: object = {}, userData?: object): obje
   };
 }
 
+/** Detections the cases below share. */
+const DASHES = "  sel:\n    CommandLine|contains:\n      - '\u2014'\n      - '\u02e3'\n  condition: sel";
+const RTLO = "  sel:\n    CommandLine|contains: '\u202e'\n  condition: sel";
+const RTLO_OR_TEXT =
+  "  sel:\n    CommandLine|contains:\n      - '[U+202E]'\n      - '\u202e'\n  condition: sel";
+const TWO_SELECTIONS =
+  "  selection_a:\n    Image|endswith: '\\alpha.exe'\n    CommandLine|contains: 'alpha-switch'\n" +
+  "  selection_b:\n    Image|endswith: '\\beta.exe'\n    CommandLine|contains: 'beta-switch'\n  condition: 1 of selection_*";
+
 const CASES: { name: string; detection: string; event: object; hits: number }[] = [
   {
     name: 'literal only in another field',
@@ -167,53 +176,49 @@ const CASES: { name: string; detection: string; event: object; hits: number }[] 
   },
   {
     name: 'an Or of selections of two fields: each field has a clause',
-    detection:
-      "  selection_a:\n    Image|endswith: '\\alpha.exe'\n    CommandLine|contains: 'alpha-switch'\n" +
-      "  selection_b:\n    Image|endswith: '\\beta.exe'\n    CommandLine|contains: 'beta-switch'\n  condition: 1 of selection_*",
+    detection: TWO_SELECTIONS,
     event: nested({ Image: 'C:\\alpha.exe', CommandLine: 'alpha.exe --beta-switch' }),
     hits: 0,
   },
   {
     name: 'an Or of selections of two fields: one selection holds',
-    detection:
-      "  selection_a:\n    Image|endswith: '\\alpha.exe'\n    CommandLine|contains: 'alpha-switch'\n" +
-      "  selection_b:\n    Image|endswith: '\\beta.exe'\n    CommandLine|contains: 'beta-switch'\n  condition: 1 of selection_*",
+    detection: TWO_SELECTIONS,
     event: nested({ Image: 'C:\\beta.exe', CommandLine: 'beta.exe --beta-switch' }),
     hits: 1,
   },
   {
     name: 'a needle without ASCII literal: its field holds the character',
-    detection: "  sel:\n    CommandLine|contains:\n      - '\u2014'\n      - '\u02e3'\n  condition: sel",
+    detection: DASHES,
     event: nested({ Product: 'Microsoft\u00ae', CommandLine: 'net user /add x \u2014y' }),
     hits: 1,
   },
   {
     name: 'a needle without ASCII literal: only another field holds non-ASCII characters',
-    detection: "  sel:\n    CommandLine|contains:\n      - '\u2014'\n      - '\u02e3'\n  condition: sel",
+    detection: DASHES,
     event: nested({ Product: 'Microsoft\u00ae \u2014', CommandLine: 'net user /add x -y' }),
     hits: 0,
   },
   {
     name: 'a needle without ASCII literal, in a value that also has escapes',
-    detection: "  sel:\n    CommandLine|contains: '\u202e'\n  condition: sel",
+    detection: RTLO,
     event: nested({ CommandLine: 'cmd /c "C:\\x\u202etxt.exe"' }),
     hits: 1,
   },
   {
     name: 'a needle without ASCII literal: the field has escapes but only ASCII bytes',
-    detection: "  sel:\n    CommandLine|contains: '\u202e'\n  condition: sel",
+    detection: RTLO,
     event: nested({ Product: '\u00ae', CommandLine: 'cmd /c "C:\\x\\txt.exe"' }),
     hits: 0,
   },
   {
     name: 'ASCII and non-ASCII needles in one list: the ASCII one',
-    detection: "  sel:\n    CommandLine|contains:\n      - '[U+202E]'\n      - '\u202e'\n  condition: sel",
+    detection: RTLO_OR_TEXT,
     event: nested({ Product: '\u00ae', CommandLine: 'echo [u+202e] here' }),
     hits: 1,
   },
   {
     name: 'ASCII and non-ASCII needles in one list: the non-ASCII one',
-    detection: "  sel:\n    CommandLine|contains:\n      - '[U+202E]'\n      - '\u202e'\n  condition: sel",
+    detection: RTLO_OR_TEXT,
     event: nested({ CommandLine: 'echo \u202e here' }),
     hits: 1,
   },
@@ -289,10 +294,7 @@ test('a non-ASCII clause survives the scan; refine keeps it only where one of it
 test('clauses: values without ASCII literal give a non-ASCII clause on their fields, unless they lowercase to ASCII', () => {
   const clauses = (detection: string) =>
     requiredClauses(compileText(rule(detection, 'product: windows')).engine.rules[0]!.tree);
-  assert.deepEqual(
-    clauses("  sel:\n    CommandLine|contains:\n      - '\u2014'\n      - '\u02e3'\n  condition: sel"),
-    [{ lits: [], fields: ['CommandLine'], keyword: false, nonAscii: true }],
-  );
+  assert.deepEqual(clauses(DASHES), [{ lits: [], fields: ['CommandLine'], keyword: false, nonAscii: true }]);
   // An Or of a literal and a non-ASCII value: either does.
   assert.deepEqual(
     clauses("  sel:\n    CommandLine|contains:\n      - 'evil.exe'\n      - '\u202e'\n  condition: sel"),
@@ -307,10 +309,7 @@ test('clauses: values without ASCII literal give a non-ASCII clause on their fie
   );
   // `1 of selection_*` over selections of two fields: one clause per field.
   assert.deepEqual(
-    clauses(
-      "  selection_a:\n    Image|endswith: '\\alpha.exe'\n    CommandLine|contains: 'alpha-switch'\n" +
-        "  selection_b:\n    Image|endswith: '\\beta.exe'\n    CommandLine|contains: 'beta-switch'\n  condition: 1 of selection_*",
-    )
+    clauses(TWO_SELECTIONS)
       .map((c) => c.fields)
       .sort(),
     [['CommandLine'], ['Image']],
@@ -333,8 +332,7 @@ function huntRaw(detection: string, line: string): number {
 test('values spelled with escapes JSON does not need (\\u, \\/) are found', () => {
   const line = (cmd: string): string =>
     `{"Event":{"System":{"EventID":1},"EventData":{"CommandLine":"${cmd}"}}}`;
-  const rtlo = "  sel:\n    CommandLine|contains: '\u202e'\n  condition: sel";
-  assert.equal(huntRaw(rtlo, line('a\\u202Etxt.exe')), 1, 'a non-ASCII needle, its character as \\u');
+  assert.equal(huntRaw(RTLO, line('a\\u202Etxt.exe')), 1, 'a non-ASCII needle, its character as \\u');
   const slash = "  sel:\n    CommandLine|contains: '/../../'\n  condition: sel";
   assert.equal(huntRaw(slash, line('cmd \\/c type \\/..\\/..\\/x')), 1, '/ written as \\/');
   assert.equal(huntRaw(slash, line('cmd /c type /../../x')), 1, '/ written plainly');
