@@ -21,8 +21,8 @@ export interface PrefilterRule {
   /** Bit c set: clause c stands for keywords (src/engine/prefilter.ts Clause.keyword). */
   readonly keywordClauses?: number;
   /**
-   * Bit c set: clause c has no literals; one of its fields must hold a non-ASCII character
-   * (src/engine/prefilter.ts Clause.nonAscii). The scan cannot tell, so the clause is given until refine.
+   * Bit c set: a non-ASCII character in one of clause c's fields also satisfies it (it may have no
+   * literals at all; src/engine/prefilter.ts Clause.nonAscii). The scan cannot tell, so refine decides it.
    */
   readonly nonAsciiClauses?: number;
 }
@@ -77,7 +77,7 @@ export interface PrefilterSet<R extends PrefilterRule> {
    * every line, and matchers are not told which literals a line lacks.
    */
   computed?: boolean;
-  /** Per rule: clauses that must be found in a line (the others hold a literal taken as present). */
+  /** Per rule: clauses the scan must find in a line (the others are given: see `given`). */
   need?: Int8Array;
   /**
    * Per (rule, clause) slot: 1 when the clause holds a literal taken as present (it holds on every line);
@@ -137,7 +137,7 @@ export class PrefilterIndex<R extends PrefilterRule> {
   private readonly found: Int32Array;
   /** Per (rule, clause) slot: the field ids its literals must lie in (undefined: anywhere). */
   private readonly slotFields: (Int32Array | undefined)[];
-  /** Per (rule, clause) slot: 1 when the clause needs a non-ASCII character in its fields instead. */
+  /** Per (rule, clause) slot: 1 when a non-ASCII character in the clause's fields also satisfies it. */
   private readonly slotNonAscii: Uint8Array;
   /** Per rule: 1 when some clause of it has fields (refine looks at it). */
   private readonly fielded: Uint8Array;
