@@ -191,6 +191,24 @@ const vectors: Vector[] = [
     ],
   },
   {
+    name: 're: a length rule (.{n,}, .{n,m}, .{n}) is some run of n characters without a line break',
+    detection:
+      "  sel:\n    A|re: '.{10,}'\n  other:\n    B|re: '.{4,6}'\n  exact:\n    C|re|s: '.{3}'\n  condition: sel or other or exact",
+    events: [
+      [{ A: 'a'.repeat(9) }, false],
+      [{ A: 'a'.repeat(10) }, true],
+      [{ A: 'aaaaa\naaaaa' }, false],
+      [{ A: 'aaaaa\r\n' + 'a'.repeat(10) }, true],
+      [{ A: 'aaaaa\u2028aaaaa' }, false],
+      [{ B: 'abc' }, false],
+      [{ B: 'abcdefgh' }, true],
+      [{ B: 'ab\ncd\nef' }, false],
+      [{ C: 'a\nb' }, true],
+      [{ C: 'ab' }, false],
+      [{ A: 123456789012 }, true],
+    ],
+  },
+  {
     // The raw prefilter takes necessary literals from a regex: an escape's payload (41, 0041) is not
     // literal text, and taking it for some would skip lines that match.
     name: 're: escapes with payloads (\\x41, \\u0041) are not literals',
