@@ -4,7 +4,48 @@ import { Engine, referenceMatch, toEventView } from '../../src/engine/index.js';
 import { parseSigmaText } from '../../src/sigma/index.js';
 import type { Diagnostic } from '../../src/diagnostics/index.js';
 
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { readEvtx } from '../../src/evtx/index.js';
+import { walkFiles } from '../../src/util/files.js';
+import { sharedDir } from '../helpers/shared.js';
+
 export { repoRoot, sharedDir as shared } from '../helpers/shared.js';
+
+/**
+ * Every SigmaHQ regression event (../shared/corpus/sigmahq/regression_data, .json files: one object, an
+ * array, or objects one per line) and every attack-sample EVTX record, as parsed objects.
+ */
+export function sharedEvents(): unknown[] {
+  const out: unknown[] = [];
+  const visit = (d: string): void => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) visit(p);
+      else if (e.name.endsWith('.json')) {
+        const text = readFileSync(p, 'utf8').trim();
+        try {
+          const v = JSON.parse(text) as unknown;
+          out.push(...(Array.isArray(v) ? v : [v]));
+        } catch {
+          // Concatenated objects: one per line is enough here.
+          for (const l of text.split('\n'))
+            try {
+              out.push(JSON.parse(l));
+            } catch {
+              /* not a whole object on this line */
+            }
+        }
+      }
+    }
+  };
+  visit(join(sharedDir, 'corpus/sigmahq/regression_data'));
+  const samples = join(sharedDir, 'evtx/attack-samples');
+  if (existsSync(samples))
+    for (const f of walkFiles([samples], ['.evtx']).files)
+      for (const r of readEvtx(f).records) out.push(r.event);
+  return out;
+}
 
 export function compileText(
   yaml: string,

@@ -10,7 +10,12 @@ import { PrefilterIndex } from '../../src/engine/prefilter-index.js';
 import type { FieldSpans, PrefilterRule, PrefilterSet } from '../../src/engine/prefilter-index.js';
 import { requiredClauses } from '../../src/engine/prefilter.js';
 import { OCC_CAP, WASM_LINE_BYTES } from '../../src/engine/scanner.js';
-import { compileText, huntLines, huntObjects, rule } from './helpers.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Engine } from '../../src/engine/index.js';
+import { loadSigmaFile } from '../../src/sigma/index.js';
+import { walkFiles } from '../../src/util/files.js';
+import { compileText, huntLines, huntObjects, rule, shared, sharedEvents } from './helpers.js';
 
 /** A nested (evtx JSON shape) event without a channel: every rule applies to it. */
 function nested(eventData: object, system: object = {}, userData?: object): object {
@@ -342,4 +347,25 @@ test('values spelled with escapes JSON does not need (\\u, \\/) are found', () =
     'an escaped backslash is no escape of /',
   );
   assert.equal(huntRaw(slash, line('cmd /c type \\\\/../../x')), 1, 'a backslash before a plain /');
+});
+
+test('the prefilter loses no hit: every shared event as a JSONL line, the whole SigmaHQ ruleset, with and without it', (t) => {
+  if (!existsSync(join(shared, 'corpus/sigmahq'))) return t.skip('../shared not found');
+  const events = sharedEvents();
+  assert.ok(events.length > 1000, `only ${events.length} events`);
+  const docs = walkFiles(
+    ['rules', 'rules-emerging-threats', 'rules-threat-hunting', 'rules-placeholder']
+      .map((d) => join(shared, 'corpus/sigmahq', d))
+      .filter(existsSync),
+    ['.yml', '.yaml'],
+  ).files.flatMap((f) => loadSigmaFile(f).file.documents);
+  const hits = (noPrefilter: boolean): string[] => {
+    const { engine } = Engine.compile(docs, { noPrefilter });
+    return huntLines(engine, events)
+      .map((h) => (h.kind === 'rule' ? `${h.source.line}:${h.rule.id}` : ''))
+      .sort();
+  };
+  const without = hits(true);
+  assert.ok(without.length > 1000, `only ${without.length} hits`);
+  assert.deepEqual(hits(false), without);
 });

@@ -4,14 +4,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { toEventView } from '../../src/engine/index.js';
 import { RawEventReader } from '../../src/engine/raw-event.js';
 import { detached } from '../../src/engine/raw-view.js';
-import { readEvtx } from '../../src/evtx/index.js';
-import { walkFiles } from '../../src/util/files.js';
-import { compileText, shared } from './helpers.js';
+import { compileText, sharedEvents, shared } from './helpers.js';
 
 /** 'read' when the reader took the line and agreed with the parser, 'declined' otherwise; throws on a difference. */
 function check(reader: RawEventReader, line: string): 'read' | 'declined' {
@@ -122,40 +119,9 @@ test('raw reader: a view keeps its line after the reader moves on (metadata deco
   assert.equal(next.get('Image'), 'b.exe');
 });
 
-function jsonEvents(): unknown[] {
-  const out: unknown[] = [];
-  const visit = (d: string): void => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) visit(p);
-      else if (e.name.endsWith('.json')) {
-        const text = readFileSync(p, 'utf8').trim();
-        try {
-          const v = JSON.parse(text) as unknown;
-          out.push(...(Array.isArray(v) ? v : [v]));
-        } catch {
-          // Concatenated objects: one per line is enough here.
-          for (const l of text.split('\n'))
-            try {
-              out.push(JSON.parse(l));
-            } catch {
-              /* not a whole object on this line */
-            }
-        }
-      }
-    }
-  };
-  visit(join(shared, 'corpus/sigmahq/regression_data'));
-  return out;
-}
-
 test('raw reader: agrees with the parser on every regression event and attack-sample record', (t) => {
   if (!existsSync(shared)) return t.skip('../shared not found');
-  const events = jsonEvents();
-  const samples = join(shared, 'evtx/attack-samples');
-  if (existsSync(samples))
-    for (const f of walkFiles([samples], ['.evtx']).files)
-      for (const r of readEvtx(f).records) events.push(r.event);
+  const events = sharedEvents();
   assert.ok(events.length > 1000, `only ${events.length} events`);
   const reader = new RawEventReader();
   let read = 0;
