@@ -179,6 +179,10 @@ const vectors: Vector[] = [
       [{ A: 'x', B: 'X', C: 'C:\\a\\b.exe', D: 'b.exe' }, true],
       [{ A: 'x', B: 'y', C: 'C:\\a\\b.exe', D: 'b.exe' }, false],
       [{ A: 'x', C: 'c', D: 'c' }, false],
+      // Not both strings: compared as text, arrays element by element.
+      [{ A: 5, B: '5', C: 'ab', D: 'B' }, true],
+      [{ A: ['q', 'X'], B: 'x', C: 'ab', D: ['z', 'b'] }, true],
+      [{ A: 'x', B: 'x', C: 'ab', D: null }, false],
     ],
   },
   {
