@@ -230,14 +230,14 @@ function longestFragment(texts: Iterable<string>, alphabet: RegExp): string {
  */
 function safeLiteral(parts: readonly StrPart[], how: LiteralSource): string | undefined {
   if (parts.some((p) => p.kind === 'Placeholder')) return undefined;
-  const texts = parts.flatMap((p) => (p.kind === 'Lit' ? [p.text] : []));
-  const best = longestFragment(texts, how === 'joined' ? PLAIN : SAFE);
   const last = parts[parts.length - 1];
   if (how === 'field' && last?.kind === 'Lit') {
     const tail = safeTail(last.text);
     if (tail.length >= 3 && quotable(tail))
       return (jsonText(tail).slice(-(MAX_LITERAL - 1)) + '"').toLowerCase();
   }
+  const texts = parts.flatMap((p) => (p.kind === 'Lit' ? [p.text] : []));
+  const best = longestFragment(texts, how === 'joined' ? PLAIN : SAFE);
   if (best.length < MIN_SHORT_LITERAL) return undefined;
   // A piece of the fragment is as necessary as the whole; the tail of a value (file names, switches) is
   // usually its most telling part, and short literals keep the automaton small.
