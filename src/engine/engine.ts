@@ -205,6 +205,9 @@ export class Engine {
   private stamp = 0;
   private readonly prefilter: PrefilterIndex<CompiledRule>;
   private lastChannel: string | undefined;
+  /** The bytes (as latin1) the last channel read was spelled with, and that channel. */
+  private channelRaw: string | undefined;
+  private channelText: string | undefined;
   private lastEventId: number | undefined;
   private lastSet: CandidateSet | undefined;
   private readonly reorder: ReorderBuffer<CorrInput>;
@@ -518,7 +521,8 @@ export class Engine {
     // A line with `\u` escapes may spell a key so that the search above misses it: such lines are routed
     // after parsing.
     if (!unsafe) {
-      const ch = channelAt >= 0 ? readChannel(buf, channelAt, e) : channelAt === -1 ? undefined : null;
+      const ch =
+        channelAt >= 0 ? this.channel(buf, line, s, channelAt, e) : channelAt === -1 ? undefined : null;
       const eid = eventIdAt >= 0 ? readEventId(buf, eventIdAt, e) : eventIdAt === -1 ? undefined : null;
       if (ch !== null && eid !== null) {
         // Consecutive lines mostly share channel and EventID: skip the keyed lookup then.
@@ -560,6 +564,31 @@ export class Engine {
     } finally {
       known.stamp = 0;
     }
+  }
+
+  /**
+   * readChannel for the `"Channel"` key ending at buf[at] (line: buf[s, e) as latin1), the last channel
+   * reused when the line spells it with the same bytes right after `"Channel":"` (consecutive lines mostly
+   * share it; decoding it took ≈ 0.3 µs a line). The same bytes without a backslash, then the closing
+   * quote, are the same string.
+   */
+  private channel(buf: Buffer, line: string, s: number, at: number, e: number): string | undefined | null {
+    const plain = buf[at] === 0x3a && buf[at + 1] === 0x22;
+    const raw = this.channelRaw;
+    if (plain && raw !== undefined) {
+      const end = at + 2 + raw.length;
+      if (end < e && buf[end] === 0x22 && line.startsWith(raw, at + 2 - s)) return this.channelText;
+    }
+    const ch = readChannel(buf, at, e);
+    this.channelRaw = undefined;
+    if (plain && typeof ch === 'string') {
+      const len = Buffer.byteLength(ch);
+      if (buf[at + 2 + len] === 0x22) {
+        this.channelRaw = line.substr(at + 2 - s, len);
+        this.channelText = ch;
+      }
+    }
+    return ch;
   }
 
   /**

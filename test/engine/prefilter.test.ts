@@ -369,3 +369,35 @@ test('the prefilter loses no hit: every shared event as a JSONL line, the whole 
   assert.ok(without.length > 1000, `only ${without.length} hits`);
   assert.deepEqual(hits(false), without);
 });
+
+test("routing reads each line's channel, however the line before spelled its own", () => {
+  const { engine } = compileText(
+    rule(
+      "  sel:\n    Image|endswith: '\\evil.exe'\n  condition: sel",
+      'product: windows\n  service: security',
+    ),
+  );
+  const hits: number[] = [];
+  engine.onHit((h) => {
+    if (h.kind === 'rule') hits.push(h.source.line!);
+  });
+  const line = (channel: string, spacing = ''): string =>
+    `{"Event":{"System":{"EventID":1,"Channel"${spacing}:${spacing}${channel}},"EventData":{"Image":"C:\\\\evil.exe"}}}`;
+  const lines = [
+    line('"Security"'),
+    line('"SecurityX"'),
+    line('"Security"'),
+    line('"Sec"'),
+    line('"S\u00e9curit\u00e9"'),
+    line('"Security"', ' '),
+    line('"Secur\\u0069ty"'),
+    line('null'),
+    line('"Security"'),
+  ];
+  lines.forEach((l, i) => {
+    const buf = Buffer.from(l);
+    assert.ok(engine.matchLine(buf, 0, buf.length, { file: 'mem', line: i + 1 }));
+  });
+  // Line 8 has no channel: every rule applies to it.
+  assert.deepEqual(hits, [1, 3, 6, 7, 8, 9]);
+});
