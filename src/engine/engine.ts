@@ -584,7 +584,7 @@ export class Engine {
     if (plain && typeof ch === 'string') {
       const len = Buffer.byteLength(ch);
       if (buf[at + 2 + len] === 0x22) {
-        this.channelRaw = line.substr(at + 2 - s, len);
+        this.channelRaw = line.slice(at + 2 - s, at + 2 - s + len);
         this.channelText = ch;
       }
     }
