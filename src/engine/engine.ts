@@ -201,7 +201,9 @@ export class Engine {
   private readonly anyChannel: RouteBucket = newBucket();
   /** Per rule: the EventIDs its detection requires (undefined: any). */
   private readonly wantedEids: (ReadonlySet<number> | undefined)[] = [];
-  private readonly candidateCache = new Map<string, CandidateSet>();
+  /** Candidate sets by channel, then EventID (no key string to build and hash per line). */
+  private readonly candidateCache = new Map<string | undefined, Map<number | undefined, CandidateSet>>();
+  private cachedSets = 0;
   private stamp = 0;
   private readonly prefilter: PrefilterIndex<CompiledRule>;
   private lastChannel: string | undefined;
@@ -463,8 +465,8 @@ export class Engine {
 
   /** Candidate rules for an event with this channel and EventID. */
   private candidates(channel: string | undefined, eventId: number | undefined): CandidateSet {
-    const key = `${channel ?? '\u0001'}\u0000${eventId ?? ''}`;
-    let set = this.candidateCache.get(key);
+    let byEid = this.candidateCache.get(channel);
+    let set = byEid?.get(eventId);
     if (set) return set;
     const pick = (c: RouteBucket | undefined): readonly CompiledRule[] =>
       c === undefined
@@ -478,8 +480,14 @@ export class Engine {
         : [...pick(this.byChannel.get(channel.toLowerCase())), ...pick(this.anyChannel)];
     // Security 4688 events get values the engine computes (toEventView's mapSecurity4688).
     set = this.makeSet(list, eventId === 4688 && channel?.toLowerCase() === 'security');
-    if (this.candidateCache.size > 10000) this.candidateCache.clear();
-    this.candidateCache.set(key, set);
+    if (this.cachedSets >= 10000) {
+      this.candidateCache.clear();
+      this.cachedSets = 0;
+      byEid = undefined;
+    }
+    if (!byEid) this.candidateCache.set(channel, (byEid = new Map<number | undefined, CandidateSet>()));
+    byEid.set(eventId, set);
+    this.cachedSets++;
     return set;
   }
 
