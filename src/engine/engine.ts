@@ -19,7 +19,7 @@ import { detached } from './raw-view.js';
 import { ANY_CHANNEL, requiredEventIds, windowsRoutes } from './logsource.js';
 import { readChannel, readEventId, requiredClauses } from './prefilter.js';
 import type { PrefilterRule, PrefilterSet } from './prefilter-index.js';
-import { LineLiterals, PrefilterIndex } from './prefilter-index.js';
+import { LineLiterals, PrefilterIndex, literalIdsOf } from './prefilter-index.js';
 import type { LiteralScanner } from './scanner.js';
 import type { Placeholders } from './strings.js';
 import { expandPlaceholders } from './strings.js';
@@ -95,6 +95,8 @@ export interface EngineStats {
 interface CandidateSet extends PrefilterSet<CompiledRule> {
   /** The raw prefilter may decide for this set. */
   prefilter: boolean;
+  /** Some literal of the set's rules holds `/` (which a line may write as `\/`). */
+  slash: boolean;
 }
 
 /** Rules routed to one channel (or to every channel). */
@@ -154,17 +156,13 @@ function routingKeys(line: string, base: number): [channel: number, eventId: num
 }
 
 /**
- * The literal marks cannot be trusted: a `\u` or `\/` escape (after an odd run of backslashes: escapes
- * JSON does not need, which spell characters the literals hold), or one of the two non-ASCII characters
- * whose lowercase is ASCII (U+212A as UTF-8 E2 84 AA; U+0130 as C4 B0), in the line read as latin1.
+ * The literal marks cannot be trusted: a `\u` escape (after an odd run of backslashes: an escape JSON does
+ * not need, which may spell any character, a key's too), or one of the two non-ASCII characters whose
+ * lowercase is ASCII (U+212A as UTF-8 E2 84 AA; U+0130 as C4 B0), in the line read as latin1. (A `\/`
+ * escape hides only the literals that hold `/`: matchLine looks for it where the set has such literals.)
  */
 function unsafeText(line: string): boolean {
-  return (
-    escapes(line, '\\u') ||
-    escapes(line, '\\/') ||
-    line.includes('\u00e2\u0084\u00aa') ||
-    line.includes('\u00c4\u00b0')
-  );
+  return escapes(line, '\\u') || line.includes('\u00e2\u0084\u00aa') || line.includes('\u00c4\u00b0');
 }
 
 /** The line holds `pair` (a backslash and a character) as an escape, not after an escaped backslash. */
@@ -460,6 +458,7 @@ export class Engine {
       member,
       always: sorted.filter((r) => r.literals === undefined),
       computed,
+      slash: literalIdsOf(sorted).some((id) => this.literals[id]!.includes('/')),
     };
   }
 
@@ -549,7 +548,8 @@ export class Engine {
     }
     let rules: readonly CompiledRule[] | undefined = set?.rules;
     let sc: LiteralScanner | undefined;
-    if (set?.prefilter && !unsafe) {
+    // A line that writes `/` as `\/` is not prefiltered where literals hold `/` (it is still routed).
+    if (set?.prefilter && !unsafe && !(set.slash && escapes(line, '\\/'))) {
       sc = this.prefilter.scannerFor(set);
       sc.scan(buf, s, e, line, ++this.stamp);
       const survivors = this.prefilter.survivors(set, sc);
