@@ -17,7 +17,8 @@ import { toEventView } from './event.js';
 import { RawEventReader } from './raw-event.js';
 import { detached } from './raw-view.js';
 import { ANY_CHANNEL, requiredEventIds, windowsRoutes } from './logsource.js';
-import { readChannel, readEventId, requiredClauses } from './prefilter.js';
+import { requiredClauses } from './prefilter.js';
+import { escapes, readChannel, readEventId, routingKeys, unsafeText } from './raw-line.js';
 import type { PrefilterRule, PrefilterSet } from './prefilter-index.js';
 import { LineLiterals, PrefilterIndex, literalIdsOf } from './prefilter-index.js';
 import type { LiteralScanner } from './scanner.js';
@@ -133,46 +134,6 @@ function filterApplies(f: SigmaFilter, ls: IrLogsource): boolean {
     eq(f.logsource.category, ls.category) &&
     eq(f.logsource.service, ls.service)
   );
-}
-
-/** The routing keys; one regex pass finds both (four indexOf passes cost 4× as much: `"` is everywhere). */
-const ROUTING_KEYS = /"(?:Channel|EventID)"/g;
-
-/**
- * Where the `"Channel"` and `"EventID"` keys of the line end (plus `base`): -1 when absent, -2 when one
- * occurs more than once (ambiguous: the line is parsed instead). Field names are case-sensitive
- * (toEventView reads `Channel` and `EventID`), so the search is too.
- */
-function routingKeys(line: string, base: number): [channel: number, eventId: number] {
-  let channel = -1;
-  let eventId = -1;
-  ROUTING_KEYS.lastIndex = 0;
-  for (let m = ROUTING_KEYS.exec(line); m !== null; m = ROUTING_KEYS.exec(line)) {
-    const end = base + m.index + 9; // both keys are 9 characters with their quotes
-    if (line.charCodeAt(m.index + 1) === 0x43) channel = channel === -1 ? end : -2;
-    else eventId = eventId === -1 ? end : -2;
-  }
-  return [channel, eventId];
-}
-
-/**
- * The literal marks cannot be trusted: a `\u` escape (after an odd run of backslashes: an escape JSON does
- * not need, which may spell any character, a key's too), or one of the two non-ASCII characters whose
- * lowercase is ASCII (U+212A as UTF-8 E2 84 AA; U+0130 as C4 B0), in the line read as latin1. (A `\/`
- * escape hides only the literals that hold `/`: matchLine looks for it where the set has such literals.)
- */
-function unsafeText(line: string): boolean {
-  return escapes(line, '\\u') || line.includes('\u00e2\u0084\u00aa') || line.includes('\u00c4\u00b0');
-}
-
-/** The line holds `pair` (a backslash and a character) as an escape, not after an escaped backslash. */
-function escapes(line: string, pair: string): boolean {
-  for (let i = line.indexOf(pair); i >= 0; i = line.indexOf(pair, i + 1)) {
-    let j = i - 1;
-    while (j >= 0 && line.charCodeAt(j) === 0x5c) j--;
-    if ((i - j) % 2 === 1) return true;
-  }
-  return false;
 }
 
 /**

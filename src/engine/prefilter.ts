@@ -1,20 +1,19 @@
 /**
- * The raw-line prefilter: before any JSON parsing, the routing values are read after the `"Channel"` and
- * `"EventID"` keys (readChannel, readEventId; the engine finds the keys), and one pass of a gram-hash
- * scanner over the bytes of a JSONL line finds which rule literals occur anywhere in it, case-folded
- * (LiteralScanner, src/engine/scanner.ts). A rule whose tree cannot match unless one of its literals occurs is skipped when none
- * does; a line no candidate rule survives is never parsed (src/engine/prefilter-index.ts). Once a line is
- * read, a clause on named fields must also have its literal inside one of those fields' values
- * (PrefilterIndex.refine).
+ * The raw-line prefilter: before any JSON parsing, the line is routed (src/engine/raw-line.ts), and one
+ * pass of a gram-hash scanner over the bytes of a JSONL line finds which rule literals occur anywhere in
+ * it, case-folded (LiteralScanner, src/engine/scanner.ts). A rule whose tree cannot match unless one of
+ * its literals occurs is skipped when none does; a line no candidate rule survives is never parsed
+ * (src/engine/prefilter-index.ts). Once a line is read, a clause on named fields must also have its
+ * literal inside one of those fields' values (PrefilterIndex.refine).
  *
  * Soundness: literals are fragments of the rule's own string values made only of printable ASCII,
  * written as JSON writes them (`\` → `\\`, `"` → `\"`: the only way without `\u`), so a value that
  * matches in the parsed event also shows its fragments in the raw text — unless the line spells
  * characters as escapes JSON does not need (`\uXXXX`, `\/`) or holds the two non-ASCII characters whose
- * lowercase is ASCII (U+212A, U+0130); the engine looks for those first (unsafeText) and then reads the
- * line without prefiltering. A field value's fragment at its end is followed by the string's closing quote in the raw
- * text (`\\whoami.exe"`), when the value is a string there (not a number or boolean the matchers read as
- * text).
+ * lowercase is ASCII (U+212A, U+0130); the engine looks for those first (src/engine/raw-line.ts) and then
+ * reads the line without prefiltering. A field value's fragment at its end is followed by the string's
+ * closing quote in the raw text (`\\whoami.exe"`), when the value is a string there (not a number or
+ * boolean the matchers read as text).
  */
 import type { IrNode, IrValue, StrPart } from '../ir/index.js';
 import { translateRegex } from '../sigma/index.js';
@@ -289,80 +288,4 @@ function literalsOf(v: IrValue, how: LiteralSource): string[] | undefined {
     default:
       return undefined;
   }
-}
-
-function skipWs(buf: Uint8Array, i: number, end: number): number {
-  while (i < end && (buf[i] === 0x20 || buf[i] === 0x09 || buf[i] === 0x0a || buf[i] === 0x0d)) i++;
-  return i;
-}
-
-/** The bytes just before `after` spell `key` exactly. */
-function keyIs(buf: Uint8Array, after: number, key: string): boolean {
-  const from = after - key.length;
-  if (from < 0) return false;
-  for (let k = 0; k < key.length; k++) if (buf[from + k] !== key.charCodeAt(k)) return false;
-  return true;
-}
-
-/**
- * The channel string after a `"Channel"` key (undefined for JSON null: no channel); null when it cannot be
- * read cheaply (escapes, not a string).
- */
-export function readChannel(buf: Uint8Array, at: number, end: number): string | undefined | null {
-  if (!keyIs(buf, at, '"Channel"')) return null;
-  let i = skipWs(buf, at, end);
-  if (buf[i] !== 0x3a) return null;
-  i = skipWs(buf, i + 1, end);
-  if (buf[i] === 0x6e && buf[i + 1] === 0x75 && buf[i + 2] === 0x6c && buf[i + 3] === 0x6c) return undefined;
-  if (buf[i] !== 0x22) return null;
-  const from = i + 1;
-  for (i = from; i < end; i++) {
-    const b = buf[i]!;
-    if (b === 0x22) return Buffer.from(buf.buffer, buf.byteOffset + from, i - from).toString('utf8');
-    if (b === 0x5c) return null;
-  }
-  return null;
-}
-
-/**
- * The EventID after an `"EventID"` key: a number, a string of digits, or `{"#text": …}`. undefined when
- * the value is not a plain integer (the event has no numeric EventID); null when unreadable cheaply.
- */
-export function readEventId(buf: Uint8Array, at: number, end: number): number | undefined | null {
-  if (!keyIs(buf, at, '"EventID"')) return null;
-  let i = skipWs(buf, at, end);
-  if (buf[i] !== 0x3a) return null;
-  i = skipWs(buf, i + 1, end);
-  if (buf[i] === 0x7b) {
-    // {"#attributes": {…}, "#text": 4688}: find "#text" at depth 1.
-    let depth = 0;
-    for (; i < end; i++) {
-      const b = buf[i]!;
-      if (b === 0x22) {
-        if (depth === 1 && keyIs(buf, i + 7, '"#text"')) {
-          i = skipWs(buf, i + 7, end);
-          if (buf[i] !== 0x3a) return null;
-          i = skipWs(buf, i + 1, end);
-          break;
-        }
-        for (i++; i < end && buf[i] !== 0x22; i++) if (buf[i] === 0x5c) i++;
-      } else if (b === 0x7b) depth++;
-      else if (b === 0x7d && --depth === 0) return undefined;
-    }
-    if (i >= end) return null;
-  }
-  const quoted = buf[i] === 0x22;
-  if (quoted) i++;
-  let n = 0;
-  let digits = 0;
-  while (i < end && buf[i]! >= 0x30 && buf[i]! <= 0x39) {
-    n = n * 10 + buf[i]! - 0x30;
-    i++;
-    digits++;
-  }
-  if (digits === 0 || digits > 15) return quoted && buf[i] === 0x22 && digits === 0 ? undefined : null;
-  if (quoted) return buf[i] === 0x22 ? n : undefined;
-  const b = buf[i];
-  if (b === 0x2e || b === 0x65 || b === 0x45) return null; // 4688.0 / 4.688e3: leave it to the parser
-  return n;
 }

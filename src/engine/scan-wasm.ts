@@ -80,14 +80,11 @@ const at32 = (table: Field, index: Ins[]): Ins[] => [
   op.load(),
 ];
 
-/** Pushes the filter bit (non-zero when set) of the window at i + `offset`; `tmp` holds its hash. */
-function filterBit(offset: number, tmp: number): Ins[] {
+/** Pushes the filter bit (non-zero when set) of the gram key `key` pushes; `tmp` holds its hash. */
+function keyBit(key: Ins[], tmp: number): Ins[] {
   const g = op.get;
   return [
-    g(I),
-    op.loadUnaligned(offset),
-    op.const(GRAM_CASE),
-    op.or,
+    ...key,
     op.const(FILTER_MUL),
     op.mul,
     op.const(32 - FILTER_BITS),
@@ -99,6 +96,11 @@ function filterBit(offset: number, tmp: number): Ins[] {
     op.shl,
     op.and,
   ];
+}
+
+/** Pushes the filter bit (non-zero when set) of the window at i + `offset`; `tmp` holds its hash. */
+function filterBit(offset: number, tmp: number): Ins[] {
+  return keyBit([op.get(I), op.loadUnaligned(offset), op.const(GRAM_CASE), op.or], tmp);
 }
 
 /**
@@ -185,17 +187,7 @@ function scanModule(): Uint8Array {
         op.add,
         op.set(I),
         // The window's bit in the filter.
-        g(W),
-        op.const(FILTER_MUL),
-        op.mul,
-        op.const(32 - FILTER_BITS),
-        op.shrU,
-        op.set(H),
-        ...at32('bits', [g(H), op.const(5), op.shrU]),
-        op.const(1),
-        g(H),
-        op.shl,
-        op.and,
+        ...keyBit([g(W)], H),
         op.eqz,
         brIf('line'),
         // Look the gram up (open addressing; key 0 = empty).

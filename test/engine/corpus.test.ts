@@ -11,9 +11,8 @@ import { gunzipSync } from 'node:zlib';
 import type { SigmaDocument } from '../../src/sigma/index.js';
 import { loadSigmaFile } from '../../src/sigma/index.js';
 import { Engine, referenceMatch, toEventView } from '../../src/engine/index.js';
-import { readEvtx } from '../../src/evtx/index.js';
 import { walkFiles } from '../../src/util/files.js';
-import { shared } from './helpers.js';
+import { attackEvents, regressionEvents, shared } from './helpers.js';
 
 const corpus = join(shared, 'corpus/sigmahq');
 
@@ -30,50 +29,6 @@ function loadCorpus(): { docs: SigmaDocument[]; files: string[]; loadErrors: Set
     docs.push(...r.file.documents);
   }
   return { docs, files, loadErrors };
-}
-
-function regressionEvents(): unknown[] {
-  const out: unknown[] = [];
-  const visit = (d: string): void => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) visit(p);
-      else if (e.name.endsWith('.json')) {
-        const text = readFileSync(p, 'utf8');
-        // Objects one after another: split with a tolerant decoder.
-        let i = 0;
-        while (i < text.length) {
-          const start = text.indexOf('{', i);
-          if (start < 0) break;
-          let depth = 0;
-          let inStr = false;
-          let j = start;
-          for (; j < text.length; j++) {
-            const c = text[j];
-            if (inStr) {
-              if (c === '\\') j++;
-              else if (c === '"') inStr = false;
-            } else if (c === '"') inStr = true;
-            else if (c === '{') depth++;
-            else if (c === '}' && --depth === 0) break;
-          }
-          out.push(JSON.parse(text.slice(start, j + 1)));
-          i = j + 1;
-        }
-      }
-    }
-  };
-  visit(join(corpus, 'regression_data'));
-  return out;
-}
-
-function attackEvents(every: number): unknown[] {
-  const dir = join(shared, 'evtx/attack-samples');
-  const out: unknown[] = [];
-  let n = 0;
-  for (const f of walkFiles([dir], ['.evtx']).files)
-    for (const rec of readEvtx(f).records) if (n++ % every === 0) out.push(rec.event);
-  return out;
 }
 
 test('whole SigmaHQ corpus: every rule compiles or is reported; the interpreters agree on real events', (t) => {

@@ -3,7 +3,6 @@ import type { EngineOptions, Hit } from '../../src/engine/index.js';
 import { Engine, referenceMatch, toEventView } from '../../src/engine/index.js';
 import { parseSigmaText } from '../../src/sigma/index.js';
 import type { Diagnostic } from '../../src/diagnostics/index.js';
-
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { readEvtx } from '../../src/evtx/index.js';
@@ -12,39 +11,56 @@ import { sharedDir } from '../helpers/shared.js';
 
 export { repoRoot, sharedDir as shared } from '../helpers/shared.js';
 
-/**
- * Every SigmaHQ regression event (../shared/corpus/sigmahq/regression_data, .json files: one object, an
- * array, or objects one per line) and every attack-sample EVTX record, as parsed objects.
- */
-export function sharedEvents(): unknown[] {
+/** Every SigmaHQ regression event (../shared/corpus/sigmahq/regression_data, .json files of one or more objects). */
+export function regressionEvents(): unknown[] {
   const out: unknown[] = [];
   const visit = (d: string): void => {
     for (const e of readdirSync(d, { withFileTypes: true })) {
       const p = join(d, e.name);
       if (e.isDirectory()) visit(p);
       else if (e.name.endsWith('.json')) {
-        const text = readFileSync(p, 'utf8').trim();
-        try {
-          const v = JSON.parse(text) as unknown;
-          out.push(...(Array.isArray(v) ? v : [v]));
-        } catch {
-          // Concatenated objects: one per line is enough here.
-          for (const l of text.split('\n'))
-            try {
-              out.push(JSON.parse(l));
-            } catch {
-              /* not a whole object on this line */
-            }
+        const text = readFileSync(p, 'utf8');
+        // Objects one after another: split with a tolerant decoder.
+        let i = 0;
+        while (i < text.length) {
+          const start = text.indexOf('{', i);
+          if (start < 0) break;
+          let depth = 0;
+          let inStr = false;
+          let j = start;
+          for (; j < text.length; j++) {
+            const c = text[j];
+            if (inStr) {
+              if (c === '\\') j++;
+              else if (c === '"') inStr = false;
+            } else if (c === '"') inStr = true;
+            else if (c === '{') depth++;
+            else if (c === '}' && --depth === 0) break;
+          }
+          out.push(JSON.parse(text.slice(start, j + 1)));
+          i = j + 1;
         }
       }
     }
   };
   visit(join(sharedDir, 'corpus/sigmahq/regression_data'));
-  const samples = join(sharedDir, 'evtx/attack-samples');
-  if (existsSync(samples))
-    for (const f of walkFiles([samples], ['.evtx']).files)
-      for (const r of readEvtx(f).records) out.push(r.event);
   return out;
+}
+
+/** Every `every`-th record of the attack-sample EVTX files (none when they are absent). */
+export function attackEvents(every = 1): unknown[] {
+  const dir = join(sharedDir, 'evtx/attack-samples');
+  const out: unknown[] = [];
+  if (!existsSync(dir)) return out;
+  let n = 0;
+  for (const f of walkFiles([dir], ['.evtx']).files)
+    for (const rec of readEvtx(f).records) if (n++ % every === 0) out.push(rec.event);
+  return out;
+}
+
+/** Every regression event and every attack-sample record, as parsed objects. */
+export function sharedEvents(): unknown[] {
+  return [...regressionEvents(), ...attackEvents()];
 }
 
 export function compileText(

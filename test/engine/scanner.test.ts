@@ -34,6 +34,12 @@ function oracle(literals: readonly string[], line: string): number[] {
   return literals.flatMap((l, i) => (low.includes(l.toLowerCase()) ? [i] : []));
 }
 
+/** The scanner reports, on each line, exactly the literals the oracle finds. */
+function findsAll(sc: LiteralScanner, literals: readonly string[], lines: readonly string[]): void {
+  for (const line of lines)
+    assert.deepEqual(found(sc, Buffer.from(line, 'latin1')), oracle(literals, line), line);
+}
+
 const LITERALS = [
   'whoami',
   'WHOAMI.EXE"',
@@ -66,9 +72,7 @@ test('the scanner (WebAssembly and JavaScript loops) reports exactly the literal
     'Z@[@',
   ];
   for (const useWasm of [true, false]) {
-    const sc = new LiteralScanner(table, undefined, useWasm);
-    for (const line of lines)
-      assert.deepEqual(found(sc, Buffer.from(line, 'latin1')), oracle(LITERALS, line), line);
+    findsAll(new LiteralScanner(table, undefined, useWasm), LITERALS, lines);
   }
 });
 
@@ -88,9 +92,7 @@ test('short literals (found by string search): prefixes of one another, overlaps
     'xx',
     '',
   ];
-  const sc = new LiteralScanner(table);
-  for (const line of lines)
-    assert.deepEqual(found(sc, Buffer.from(line, 'latin1')), oracle(table.literals, line), line);
+  findsAll(new LiteralScanner(table), table.literals, lines);
 });
 
 /** Every occurrence of every literal, as [id, byte offset from start] sorted (what occLit/occPos must hold). */
