@@ -58,15 +58,20 @@ function keyIs(buf: Uint8Array, after: number, key: string): boolean {
   return true;
 }
 
+/** Where the value after `key` (spelled just before `at`) and its colon starts; -1 when not so spelled. */
+function valueAfter(buf: Uint8Array, at: number, end: number, key: string): number {
+  if (!keyIs(buf, at, key)) return -1;
+  const i = skipWs(buf, at, end);
+  return buf[i] === 0x3a ? skipWs(buf, i + 1, end) : -1;
+}
+
 /**
  * The channel string after a `"Channel"` key (undefined for JSON null: no channel); null when it cannot be
  * read cheaply (escapes, not a string).
  */
 export function readChannel(buf: Uint8Array, at: number, end: number): string | undefined | null {
-  if (!keyIs(buf, at, '"Channel"')) return null;
-  let i = skipWs(buf, at, end);
-  if (buf[i] !== 0x3a) return null;
-  i = skipWs(buf, i + 1, end);
+  let i = valueAfter(buf, at, end, '"Channel"');
+  if (i < 0) return null;
   if (buf[i] === 0x6e && buf[i + 1] === 0x75 && buf[i + 2] === 0x6c && buf[i + 3] === 0x6c) return undefined;
   if (buf[i] !== 0x22) return null;
   const from = i + 1;
@@ -83,10 +88,8 @@ export function readChannel(buf: Uint8Array, at: number, end: number): string | 
  * the value is not a plain integer (the event has no numeric EventID); null when unreadable cheaply.
  */
 export function readEventId(buf: Uint8Array, at: number, end: number): number | undefined | null {
-  if (!keyIs(buf, at, '"EventID"')) return null;
-  let i = skipWs(buf, at, end);
-  if (buf[i] !== 0x3a) return null;
-  i = skipWs(buf, i + 1, end);
+  let i = valueAfter(buf, at, end, '"EventID"');
+  if (i < 0) return null;
   if (buf[i] === 0x7b) {
     // {"#attributes": {…}, "#text": 4688}: find "#text" at depth 1.
     let depth = 0;
@@ -94,9 +97,8 @@ export function readEventId(buf: Uint8Array, at: number, end: number): number | 
       const b = buf[i]!;
       if (b === 0x22) {
         if (depth === 1 && keyIs(buf, i + 7, '"#text"')) {
-          i = skipWs(buf, i + 7, end);
-          if (buf[i] !== 0x3a) return null;
-          i = skipWs(buf, i + 1, end);
+          i = valueAfter(buf, i + 7, end, '"#text"');
+          if (i < 0) return null;
           break;
         }
         for (i++; i < end && buf[i] !== 0x22; i++) if (buf[i] === 0x5c) i++;
