@@ -195,6 +195,29 @@ const vectors: Vector[] = [
     ],
   },
   {
+    name: 're: a list of regexes on one field (joined into one test where flags agree; backreferences and named groups kept apart)',
+    detection:
+      "  sel:\n    A|re:\n      - '(?i)ipconfig\\s+/all'\n      - '(?i)arp\\s+-a'\n      - '(?i)(?<q>[ab])\\k<q>'\n      - '(?i)(?<q>[cd])\\k<q>'\n      - '(?i)(\\w)\\1\\1'\n      - 'Net\\s'\n      - '^net$'\n      - '.{20,}'\n  condition: sel",
+    events: [
+      [{ A: 'IPCONFIG  /all' }, true],
+      [{ A: 'ipconfig /al' }, false],
+      [{ A: 'ARP -a' }, true],
+      [{ A: 'bB' }, true],
+      [{ A: 'Dd' }, true],
+      [{ A: 'b-d' }, false],
+      [{ A: 'x7x' }, false],
+      [{ A: '-zZz-' }, true],
+      [{ A: 'Net ' }, true],
+      [{ A: 'net ' }, false],
+      [{ A: 'net' }, true],
+      [{ A: 'abcdefghij\nklmnopqrstu' }, false],
+      [{ A: 'abcdefghijklmnopqrstu' }, true],
+      [{ A: ['-', 'arp\t-A'] }, true],
+      [{ A: 17 }, false],
+      [{}, false],
+    ],
+  },
+  {
     name: 're: a length rule (.{n,}, .{n,m}, .{n}) is some run of n characters without a line break',
     detection:
       "  sel:\n    A|re: '.{10,}'\n  other:\n    B|re: '.{4,6}'\n  exact:\n    C|re|s: '.{3}'\n  condition: sel or other or exact",
