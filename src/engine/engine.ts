@@ -18,7 +18,7 @@ import { RawEventReader } from './raw-event.js';
 import { detached } from './raw-view.js';
 import { ANY_CHANNEL, requiredEventIds, windowsRoutes } from './logsource.js';
 import { requiredClauses } from './prefilter.js';
-import { escapes, readChannel, readEventId, routingKeys, unsafeText } from './raw-line.js';
+import { LineRouter, readChannel, readEventId } from './raw-line.js';
 import type { PrefilterRule, PrefilterSet } from './prefilter-index.js';
 import { LineLiterals, PrefilterIndex, literalIdsOf } from './prefilter-index.js';
 import type { LiteralScanner } from './scanner.js';
@@ -165,9 +165,11 @@ export class Engine {
   private cachedSets = 0;
   private stamp = 0;
   private readonly prefilter: PrefilterIndex<CompiledRule>;
+  /** Finds a JSONL line's routing keys and escapes (matchLine). */
+  private readonly router = new LineRouter();
   private lastChannel: string | undefined;
-  /** The bytes (as latin1) the last channel read was spelled with, and that channel. */
-  private channelRaw: string | undefined;
+  /** The bytes the last channel read was spelled with, and that channel. */
+  private channelRaw: Uint8Array | undefined;
   private channelText: string | undefined;
   private lastEventId: number | undefined;
   private lastSet: CandidateSet | undefined;
@@ -479,18 +481,16 @@ export class Engine {
       this.stats.corrupt++;
       return false;
     }
-    // Route first, with native string search on one latin1 copy of the line (byte index = string index);
-    // the literal scan then runs only for lines whose candidate set is not empty, and over that set's own
-    // (small) automaton.
-    const line = buf.toString('latin1', s, e);
-    const [channelAt, eventIdAt] = routingKeys(line, s);
-    const unsafe = unsafeText(line);
+    // Route first (one SIMD pass over the bytes: LineRouter); the literal scan then runs only for lines
+    // whose candidate set is not empty, and over that set's own (small) automaton.
+    const router = this.router;
+    router.route(buf, s, e);
+    const { channelAt, eventIdAt, unsafe } = router;
     let set: CandidateSet | undefined;
     // A line with `\u` escapes may spell a key so that the search above misses it: such lines are routed
     // after parsing.
     if (!unsafe) {
-      const ch =
-        channelAt >= 0 ? this.channel(buf, line, s, channelAt, e) : channelAt === -1 ? undefined : null;
+      const ch = channelAt >= 0 ? this.channel(buf, channelAt, e) : channelAt === -1 ? undefined : null;
       const eid = eventIdAt >= 0 ? readEventId(buf, eventIdAt, e) : eventIdAt === -1 ? undefined : null;
       if (ch !== null && eid !== null) {
         // Consecutive lines mostly share channel and EventID: skip the keyed lookup then.
@@ -510,9 +510,9 @@ export class Engine {
     let rules: readonly CompiledRule[] | undefined = set?.rules;
     let sc: LiteralScanner | undefined;
     // A line that writes `/` as `\/` is not prefiltered where literals hold `/` (it is still routed).
-    if (set?.prefilter && !unsafe && !(set.slash && escapes(line, '\\/'))) {
+    if (set?.prefilter && !unsafe && !(set.slash && router.slash)) {
       sc = this.prefilter.scannerFor(set);
-      sc.scan(buf, s, e, line, ++this.stamp);
+      sc.scan(buf, s, e, ++this.stamp);
       const survivors = this.prefilter.survivors(set, sc);
       if (survivors.length === 0) {
         this.stats.skipped++;
@@ -536,24 +536,28 @@ export class Engine {
   }
 
   /**
-   * readChannel for the `"Channel"` key ending at buf[at] (line: buf[s, e) as latin1), the last channel
-   * reused when the line spells it with the same bytes right after `"Channel":"` (consecutive lines mostly
-   * share it; decoding it took ≈ 0.3 µs a line). The same bytes without a backslash, then the closing
-   * quote, are the same string.
+   * readChannel for the `"Channel"` key ending at buf[at], the last channel reused when the line spells it
+   * with the same bytes right after `"Channel":"` (consecutive lines mostly share it; decoding it took
+   * ≈ 0.3 µs a line). The same bytes without a backslash, then the closing quote, are the same string.
    */
-  private channel(buf: Buffer, line: string, s: number, at: number, e: number): string | undefined | null {
+  private channel(buf: Buffer, at: number, e: number): string | undefined | null {
     const plain = buf[at] === 0x3a && buf[at + 1] === 0x22;
     const raw = this.channelRaw;
     if (plain && raw !== undefined) {
-      const end = at + 2 + raw.length;
-      if (end < e && buf[end] === 0x22 && line.startsWith(raw, at + 2 - s)) return this.channelText;
+      const from = at + 2;
+      const end = from + raw.length;
+      if (end < e && buf[end] === 0x22) {
+        let k = 0;
+        while (k < raw.length && buf[from + k] === raw[k]) k++;
+        if (k === raw.length) return this.channelText;
+      }
     }
     const ch = readChannel(buf, at, e);
     this.channelRaw = undefined;
     if (plain && typeof ch === 'string') {
       const len = Buffer.byteLength(ch);
       if (buf[at + 2 + len] === 0x22) {
-        this.channelRaw = line.slice(at + 2 - s, at + 2 - s + len);
+        this.channelRaw = Uint8Array.prototype.slice.call(buf, at + 2, at + 2 + len);
         this.channelText = ch;
       }
     }

@@ -4,7 +4,7 @@
  * over the tables LiteralScanner lays out in the module's memory.
  */
 import type { Ins } from './wasm.js';
-import { assemble, block, br, brIf, loop, op, when } from './wasm.js';
+import { assemble, block, br, brIf, compiledModule, instantiate, loop, op, when } from './wasm.js';
 
 /** Bits of the filter bitset (2^18 bits = 32 KiB: stays in the L1/L2 cache during a scan). */
 export const FILTER_BITS = 18;
@@ -45,7 +45,6 @@ export type Field = (typeof FIELDS)[number];
 export const TABLES = HEADER + FIELDS.length * 4;
 /** Lines up to this long are scanned by the WebAssembly loop; longer ones by the JavaScript loop. */
 export const WASM_LINE_BYTES = 1 << 16;
-const PAGE = 1 << 16;
 
 // Locals of the scan function: its parameters, its own locals, then the header fields.
 const START = 0;
@@ -366,39 +365,13 @@ function scanModule(): Uint8Array {
 
 export type ScanFn = (start: number, end: number, stamp: number) => number;
 
-/** What this file uses of the WebAssembly API (the DOM typings that declare it are not loaded). */
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-  Memory: new (desc: { initial: number }) => { buffer: ArrayBuffer };
-}
-const WASM = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-
-let compiled: object | null | undefined;
-/** The scan module, compiled once; null where WebAssembly is unavailable (or TRIPLINE_NO_WASM is set). */
-function wasmModule(): object | null {
-  if (compiled === undefined) {
-    try {
-      compiled = WASM && !process.env['TRIPLINE_NO_WASM'] ? new WASM.Module(scanModule()) : null;
-    } catch {
-      compiled = null;
-    }
-  }
-  return compiled;
-}
+const scanCode = compiledModule(scanModule);
 
 /**
  * The scan function over a fresh memory of at least `bytes`; undefined where WebAssembly is unavailable or
  * the memory cannot be had (address space or memory limits): the scanner then runs its JavaScript loop.
  */
 export function wasmInstance(bytes: number): { scan: ScanFn; buffer: ArrayBuffer } | undefined {
-  const module = wasmModule();
-  if (!module || !WASM) return undefined;
-  try {
-    const memory = new WASM.Memory({ initial: Math.ceil(bytes / PAGE) });
-    const instance = new WASM.Instance(module, { m: { mem: memory } });
-    return { scan: instance.exports['scan'] as ScanFn, buffer: memory.buffer };
-  } catch {
-    return undefined;
-  }
+  const i = instantiate(scanCode(), bytes);
+  return i && { scan: i.exports['scan'] as ScanFn, buffer: i.buffer };
 }

@@ -264,11 +264,8 @@ export class LiteralScanner {
     }
   }
 
-  /**
-   * Scan bytes [start, end) of buf (`line`: the same bytes as a latin1 string); the literals found are
-   * hits[0 … hitCount), under a fresh stamp.
-   */
-  scan(buf: Uint8Array, start: number, end: number, line: string, stamp = this.stamp + 1): void {
+  /** Scan bytes [start, end) of buf; the literals found are hits[0 … hitCount), under a fresh stamp. */
+  scan(buf: Uint8Array, start: number, end: number, stamp = this.stamp + 1): void {
     this.stamp = stamp;
     let n = 0;
     let occ = 0;
@@ -287,6 +284,7 @@ export class LiteralScanner {
     // the line and searching each literal cost ≈ 2 µs a line, the regex ≈ 0.8.
     const re = this.searchRe;
     if (re !== undefined) {
+      const line = Buffer.from(buf.buffer, buf.byteOffset + start, end - start).toString('latin1');
       re.lastIndex = 0;
       for (let m = re.exec(line); m !== null; m = re.exec(line)) {
         for (const k of this.searchIds.get(m[0].toLowerCase())!) {

@@ -1,7 +1,8 @@
 /**
  * A minimal WebAssembly assembler: enough of the binary format (https://webassembly.github.io/spec/core/binary/)
- * to write small i32-only functions over one imported memory, with named block and loop labels. The
- * literal scanner (src/engine/scanner.ts) is written with it.
+ * to write small i32 functions over one imported memory, with named block and loop labels, and the few
+ * 128-bit SIMD instructions a byte-class search needs. The literal scanner (src/engine/scanner.ts) and the
+ * line router (src/engine/raw-line.ts) are written with it.
  */
 
 /** One instruction's bytes, or a structured block holding more. */
@@ -45,6 +46,7 @@ const name = (s: string): number[] => vec([...Buffer.from(s, 'latin1')].map((b) 
 const section = (id: number, bytes: number[]): number[] => [id, ...uleb(bytes.length), ...bytes];
 
 const I32 = 0x7f;
+const V128 = 0x7b;
 
 /** i32 instructions (the operand stack as WebAssembly has it). */
 export const op = {
@@ -73,6 +75,29 @@ export const op = {
   gtU: [0x4b],
   ltU: [0x49],
   geU: [0x4f],
+  leU: [0x4d],
+  /** a b c → c ? a : b */
+  select: [0x1b],
+  /** Count of trailing zero bits. */
+  ctz: [0x68],
+  /** Unsigned byte load at address + offset. */
+  load8: (offset = 0): number[] => [0x2d, 0, ...uleb(offset)],
+};
+
+const SIMD = 0xfd;
+
+/** 128-bit SIMD instructions (the fixed-width SIMD proposal, in V8 since 9.1). */
+export const simd = {
+  /** 16 bytes at address + offset, any alignment. */
+  load: (offset = 0): number[] => [SIMD, 0x00, 0, ...uleb(offset)],
+  /** 16 lanes of the byte b. */
+  splat8: (b: number): number[] => [SIMD, 0x0c, ...Array.from({ length: 16 }, () => b & 0xff)],
+  /** Per byte lane: 0xff when equal, else 0. */
+  eq8: [SIMD, 0x23],
+  and: [SIMD, 0x4e],
+  or: [SIMD, 0x50],
+  /** The top bit of each byte lane, as the 16 low bits of an i32. */
+  bitmask8: [SIMD, 0x64],
 };
 
 export const block = (label: string, ...body: Ins[]): Block => ({ kind: 'block', label, body });
@@ -113,10 +138,19 @@ function emit(ins: readonly Ins[], labels: Label[], out: number[]): void {
 
 /**
  * A module importing memory `m.mem` and exporting one function `name`(params × i32) → i32 with `locals`
- * further i32 locals. The body leaves the result on the stack.
+ * further i32 locals, then `vectors` v128 locals. The body leaves the result on the stack.
  */
-export function assemble(fn: string, params: number, locals: number, body: readonly Ins[]): Uint8Array {
-  const code: number[] = [...vec(locals > 0 ? [[...uleb(locals), I32]] : [])];
+export function assemble(
+  fn: string,
+  params: number,
+  locals: number,
+  body: readonly Ins[],
+  vectors = 0,
+): Uint8Array {
+  const decls: number[][] = [];
+  if (locals > 0) decls.push([...uleb(locals), I32]);
+  if (vectors > 0) decls.push([...uleb(vectors), V128]);
+  const code: number[] = [...vec(decls)];
   emit(body, [], code);
   code.push(0x0b);
   const type = [0x60, ...vec(Array.from({ length: params }, () => [I32])), ...vec([[I32]])];
@@ -135,4 +169,49 @@ export function assemble(fn: string, params: number, locals: number, body: reado
     ...section(7, vec([[...name(fn), 0x00, 0]])),
     ...section(10, vec([[...uleb(code.length), ...code]])),
   ]);
+}
+
+/** What this engine uses of the WebAssembly API (the DOM typings that declare it are not loaded). */
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+  Memory: new (desc: { initial: number }) => { buffer: ArrayBuffer };
+}
+const WASM = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+const PAGE = 1 << 16;
+
+/**
+ * A module assembled and compiled on first use, then kept; null where WebAssembly is unavailable
+ * (`node --jitless`), the module is refused (an engine without SIMD), or TRIPLINE_NO_WASM is set.
+ */
+export function compiledModule(build: () => Uint8Array): () => object | null {
+  let compiled: object | null | undefined;
+  return () => {
+    if (compiled === undefined) {
+      try {
+        compiled = WASM && !process.env['TRIPLINE_NO_WASM'] ? new WASM.Module(build()) : null;
+      } catch {
+        compiled = null;
+      }
+    }
+    return compiled;
+  };
+}
+
+/**
+ * An instance of `module` over a fresh memory of at least `bytes`; undefined without a module or when the
+ * memory cannot be had (each memory reserves gigabytes of address space, which `ulimit -v` can forbid).
+ */
+export function instantiate(
+  module: object | null,
+  bytes: number,
+): { exports: Record<string, unknown>; buffer: ArrayBuffer } | undefined {
+  if (!module || !WASM) return undefined;
+  try {
+    const memory = new WASM.Memory({ initial: Math.ceil(bytes / PAGE) });
+    const instance = new WASM.Instance(module, { m: { mem: memory } });
+    return { exports: instance.exports, buffer: memory.buffer };
+  } catch {
+    return undefined;
+  }
 }

@@ -259,7 +259,7 @@ test('refine drops a rule whose literal lies only outside its clause fields, kee
   const set: PrefilterSet<PrefilterRule> = { rules, member: new Uint8Array([1, 1]), always: [] };
   const sc = index.scannerFor(set);
   const line = Buffer.from('0123456789evil.exe"');
-  sc.scan(line, 0, line.length, line.toString('latin1'), 5);
+  sc.scan(line, 0, line.length, 5);
   const coarse = index.survivors(set, sc);
   assert.equal(coarse.length, 2);
   const at = (from: number, to: number): FieldSpans => ({
@@ -271,7 +271,7 @@ test('refine drops a rule whose literal lies only outside its clause fields, kee
   // A clause whose field the reader cannot know is not placed.
   const unknown = new PrefilterIndex(rules, ['evil.exe']);
   const sc2 = unknown.scannerFor(set);
-  sc2.scan(line, 0, line.length, line.toString('latin1'), 6);
+  sc2.scan(line, 0, line.length, 6);
   const coarse2 = unknown.survivors(set, sc2);
   assert.deepEqual(unknown.refine(set, sc2, coarse2, at(0, 9), 0), coarse2);
 });
@@ -285,7 +285,7 @@ test('a non-ASCII clause survives the scan; refine keeps it only where one of it
   const set: PrefilterSet<PrefilterRule> = { rules, member: new Uint8Array([1]), always: [] };
   const sc = index.scannerFor(set);
   const line = Buffer.from('{"F":"x"}');
-  sc.scan(line, 0, line.length, line.toString('latin1'), 9);
+  sc.scan(line, 0, line.length, 9);
   const coarse = index.survivors(set, sc);
   assert.deepEqual(coarse, rules, 'the scan cannot decide it');
   const spans = (wide: boolean): FieldSpans => ({
