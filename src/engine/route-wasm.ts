@@ -23,8 +23,8 @@ export const UNSAFE = 1;
 export const SLASH = 2;
 
 // Locals: the parameters, then i32 locals, then the two vectors.
-const [START, END, I, M, P, Q, K, CH, EV, FLAGS, LIM] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
-const [A0, A1] = [11, 12];
+const [START, END, I, M, P, Q, K, CH, EV, FLAGS, LIM, STEP] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
+const [A0, A1] = [12, 13];
 
 /** The bytes compared against, each splat into a v128 local once per call (after A0, A1). */
 const BYTES = [0x22, 0x43, 0x45, 0x5c, 0x75, 0x2f, 0xe2, 0x84, 0xc4, 0xb0];
@@ -42,6 +42,42 @@ function keyAt(local: number): Ins[] {
   return [g(P), op.const(9), op.add, op.const(-2), g(local), op.const(-1), op.eq, op.select, op.set(local)];
 }
 
+/**
+ * Pushes the 16-bit mask of the places i + offset + j (j < 16) where a pair starts: `"C`, `"E`, `\u`, `\/`,
+ * E2 84 (U+212A is E2 84 AA) or C4 B0 (U+0130).
+ */
+function candidates(offset: number): Ins[] {
+  const g = op.get;
+  return [
+    g(I),
+    simd.load(offset),
+    op.set(A0),
+    g(I),
+    simd.load(offset + 1),
+    op.set(A1),
+    ...eq8(A0, 0x22),
+    ...eq8(A1, 0x43),
+    ...eq8(A1, 0x45),
+    simd.or,
+    simd.and,
+    ...eq8(A0, 0x5c),
+    ...eq8(A1, 0x75),
+    ...eq8(A1, 0x2f),
+    simd.or,
+    simd.and,
+    simd.or,
+    ...eq8(A0, 0xe2),
+    ...eq8(A1, 0x84),
+    simd.and,
+    simd.or,
+    ...eq8(A0, 0xc4),
+    ...eq8(A1, 0xb0),
+    simd.and,
+    simd.or,
+    simd.bitmask8,
+  ];
+}
+
 function routeModule(): Uint8Array {
   const g = op.get;
   const body: Ins[] = [
@@ -56,60 +92,55 @@ function routeModule(): Uint8Array {
       'done',
       loop(
         'blocks',
-        // Pairs (i + j, i + j + 1) inside the line: none left once i + 1 reaches the end.
-        g(I),
-        op.const(1),
-        op.add,
-        g(END),
-        op.geU,
-        brIf('done'),
-        g(I),
-        simd.load(0),
-        op.set(A0),
-        g(I),
-        simd.load(1),
-        op.set(A1),
-        // "C or "E
-        ...eq8(A0, 0x22),
-        ...eq8(A1, 0x43),
-        ...eq8(A1, 0x45),
-        simd.or,
-        simd.and,
-        // \u or \/
-        ...eq8(A0, 0x5c),
-        ...eq8(A1, 0x75),
-        ...eq8(A1, 0x2f),
-        simd.or,
-        simd.and,
-        simd.or,
-        // E2 84 (U+212A is E2 84 AA) or C4 B0 (U+0130)
-        ...eq8(A0, 0xe2),
-        ...eq8(A1, 0x84),
-        simd.and,
-        simd.or,
-        ...eq8(A0, 0xc4),
-        ...eq8(A1, 0xb0),
-        simd.and,
-        simd.or,
-        simd.bitmask8,
-        op.set(M),
-        // Only pairs that end inside the line: j < end - 1 - i.
-        g(END),
-        op.const(1),
-        op.sub,
-        g(I),
-        op.sub,
-        op.tee(LIM),
-        op.const(16),
-        op.ltU,
-        when(g(M), op.const(1), g(LIM), op.shl, op.const(1), op.sub, op.and, op.set(M)),
+        block(
+          'masked',
+          // 32 bytes a step while the pairs starting there end inside the line; then 16 at a time, the
+          // pairs reaching past the end masked off.
+          g(I),
+          op.const(33),
+          op.add,
+          g(END),
+          op.leU,
+          when(
+            ...candidates(16),
+            op.const(16),
+            op.shl,
+            ...candidates(0),
+            op.or,
+            op.set(M),
+            op.const(32),
+            op.set(STEP),
+            br('masked'),
+          ),
+          // Pairs (i + j, i + j + 1) inside the line: none left once i + 1 reaches the end.
+          g(I),
+          op.const(1),
+          op.add,
+          g(END),
+          op.geU,
+          brIf('done'),
+          ...candidates(0),
+          op.set(M),
+          op.const(16),
+          op.set(STEP),
+          // Only pairs that end inside the line: j < end - 1 - i.
+          g(END),
+          op.const(1),
+          op.sub,
+          g(I),
+          op.sub,
+          op.tee(LIM),
+          op.const(16),
+          op.ltU,
+          when(g(M), op.const(1), g(LIM), op.shl, op.const(1), op.sub, op.and, op.set(M)),
+        ),
         loop(
           'bits',
           block(
             'next',
             g(M),
             op.eqz,
-            when(g(I), op.const(16), op.add, op.set(I), br('blocks')),
+            when(g(I), g(STEP), op.add, op.set(I), br('blocks')),
             // p = i + (lowest set bit); clear it
             g(I),
             g(M),
@@ -244,7 +275,7 @@ function routeModule(): Uint8Array {
     op.store(EVENT_ID_AT),
     g(FLAGS),
   ];
-  return assemble('route', 2, LIM - 1, body, 2 + BYTES.length);
+  return assemble('route', 2, STEP - 1, body, 2 + BYTES.length);
 }
 
 export type RouteFn = (start: number, end: number) => number;
