@@ -138,8 +138,9 @@ export class RawEventReader extends JsonScanner implements FieldSpans {
   private textEnd = 0;
   private readonly view: RawEventView;
 
-  constructor() {
-    super();
+  /** `useIndex: false`: strings scanned byte by byte, not through the WebAssembly index (for tests). */
+  constructor(useIndex = true) {
+    super(useIndex);
     const n = (s: string): number => this.names.idOfName(s);
     this.known = {
       event: n('Event'),
@@ -182,8 +183,7 @@ export class RawEventReader extends JsonScanner implements FieldSpans {
 
   /** The view of buf[start, end) (one JSON object, trimmed), or undefined: parse it instead. */
   read(buf: Buffer, start: number, end: number): EventView | undefined {
-    this.buf = buf;
-    this.end = end;
+    this.begin(buf, start, end);
     this.entCount = 0;
     this.reads++;
     if (this.objStamp > STAMP_LIMIT || this.lineStamp > STAMP_LIMIT) this.restamp();

@@ -3,6 +3,8 @@
  * literals, and any value checked and skipped, over bytes buf[…, end), exactly as JSON's grammar has them.
  */
 
+import { INDEX_AT, INDEX_LINE_AT, INDEX_LINE_BYTES, indexInstance } from './raw-scan-wasm.js';
+
 /** Byte classes inside a string: 0 ordinary, 1 `"`, 2 `\`, 3 control (invalid raw), 4 non-ASCII. */
 const STRING_CLASS = new Uint8Array(256);
 for (let b = 0; b < 0x20; b++) STRING_CLASS[b] = 3;
@@ -17,6 +19,35 @@ export class JsonScanner {
   // Set by string(): the last string had an escape / a non-ASCII byte.
   protected escaped = false;
   protected wide = false;
+  // The line's stop bytes (`"`, `\`, control, non-ASCII) as offsets from `base`, INDEX_END after the last
+  // (src/engine/raw-scan-wasm.ts), when `indexed`; `cursor`: the first not yet passed.
+  private readonly indexer: ReturnType<typeof indexInstance>;
+  private readonly stops: Int32Array;
+  private readonly mem: Uint8Array | undefined;
+  private indexed = false;
+  private base = 0;
+  private cursor = 0;
+
+  /** `useIndex: false` scans strings byte by byte (the tests run both ways). */
+  constructor(useIndex = true) {
+    this.indexer = useIndex ? indexInstance() : undefined;
+    this.stops = this.indexer
+      ? new Int32Array(this.indexer.buffer, INDEX_AT, INDEX_LINE_BYTES + 1)
+      : new Int32Array(1);
+    this.mem = this.indexer && new Uint8Array(this.indexer.buffer);
+  }
+
+  /** Scan buf[start, end) next: its stop bytes are indexed at once where WebAssembly allows. */
+  protected begin(buf: Buffer, start: number, end: number): void {
+    this.buf = buf;
+    this.end = end;
+    this.indexed = this.indexer !== undefined && end - start <= INDEX_LINE_BYTES;
+    if (!this.indexed) return;
+    this.mem!.set(buf.subarray(start, end), INDEX_LINE_AT);
+    this.indexer!.index(INDEX_LINE_AT, INDEX_LINE_AT + end - start);
+    this.base = start;
+    this.cursor = 0;
+  }
 
   protected ws(i: number): number {
     const buf = this.buf;
@@ -30,6 +61,67 @@ export class JsonScanner {
 
   /** Index after the string token starting at buf[i] (`"`), or -1. Sets `escaped` and `wide`. */
   protected string(i: number): number {
+    if (!this.indexed) return this.stringBytes(i);
+    const stops = this.stops;
+    const buf = this.buf;
+    const base = this.base;
+    const rel = i - base;
+    let c = this.cursor;
+    // Strings are scanned left to right; should one start before the cursor, look again from the start.
+    if (c > 0 && stops[c - 1]! > rel) c = 0;
+    while (stops[c]! <= rel) c++;
+    let escaped = false;
+    let wide = false;
+    for (;;) {
+      const p = stops[c]! + base;
+      if (p >= this.end) return -1;
+      const b = buf[p]!;
+      if (b === 0x22) {
+        this.cursor = c + 1;
+        this.escaped = escaped;
+        this.wide = wide;
+        return p + 1;
+      }
+      if (b === 0x5c) {
+        escaped = true;
+        const next = this.escapeEnd(p);
+        if (next < 0) return -1;
+        // The escaped `"` or `\` is a stop byte too: step over it.
+        while (stops[c]! + base < next) c++;
+      } else if (b >= 0x80) {
+        wide = true;
+        c++;
+      } else return -1;
+    }
+  }
+
+  /** Index after the escape whose backslash is at buf[i], or -1 when JSON has no such escape. */
+  private escapeEnd(i: number): number {
+    const buf = this.buf;
+    const e = buf[i + 1];
+    if (e === 0x75) {
+      for (let k = 2; k <= 5; k++) {
+        const h = buf[i + k]!;
+        if (!((h >= 0x30 && h <= 0x39) || (h >= 0x61 && h <= 0x66) || (h >= 0x41 && h <= 0x46))) return -1;
+      }
+      return i + 6 > this.end ? -1 : i + 6;
+    }
+    if (
+      e === 0x22 ||
+      e === 0x5c ||
+      e === 0x2f ||
+      e === 0x62 ||
+      e === 0x66 ||
+      e === 0x6e ||
+      e === 0x72 ||
+      e === 0x74
+    )
+      return i + 2 > this.end ? -1 : i + 2;
+    return -1;
+  }
+
+  /** string() byte by byte (lines the index does not cover). */
+  private stringBytes(i: number): number {
     const buf = this.buf;
     const end = this.end;
     let escaped = false;

@@ -94,6 +94,8 @@ export const simd = {
   splat8: (b: number): number[] => [SIMD, 0x0c, ...Array.from({ length: 16 }, () => b & 0xff)],
   /** Per byte lane: 0xff when equal, else 0. */
   eq8: [SIMD, 0x23],
+  /** Per byte lane, as signed bytes: 0xff when less, else 0. */
+  ltS8: [SIMD, 0x25],
   and: [SIMD, 0x4e],
   or: [SIMD, 0x50],
   /** The top bit of each byte lane, as the 16 low bits of an i32. */
