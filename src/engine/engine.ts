@@ -512,8 +512,14 @@ export class Engine {
     // A line that writes `/` as `\/` is not prefiltered where literals hold `/` (it is still routed).
     if (set?.prefilter && !unsafe && !(set.slash && router.slash)) {
       sc = this.prefilter.scannerFor(set);
-      sc.scan(buf, s, e, ++this.stamp);
-      const survivors = this.prefilter.survivors(set, sc);
+      // Short literals (a regex pass over the line) are looked for only when a rule that could survive
+      // needs one: most lines of the sets that have them are decided without.
+      sc.scanLong(buf, s, e, ++this.stamp);
+      let survivors = this.prefilter.survivors(set, sc);
+      if (this.prefilter.needsShort(set, sc, survivors)) {
+        sc.searchShort(buf, s, e);
+        survivors = this.prefilter.survivors(set, sc);
+      }
       if (survivors.length === 0) {
         this.stats.skipped++;
         return true;
@@ -524,7 +530,7 @@ export class Engine {
     // values: keywords search those too, and their text is not in the line).
     const known = this.lineLiterals;
     if (sc && !set!.computed) {
-      known.scanned = sc.looked;
+      known.scanned = sc.shortDone ? sc.looked : sc.lookedLong;
       for (let h = 0; h < sc.hitCount; h++) known.found[sc.hits[h]!] = this.stamp;
       known.stamp = this.stamp;
     }

@@ -86,6 +86,21 @@ export interface PrefilterSet<R extends PrefilterRule> {
   given?: Uint8Array;
   /** The postings of this set's rules only, without given slots (the set's survivors() walks these). */
   postings?: SetPostings;
+  /**
+   * When the scanner searches short literals: `always`, `need`, `given` and `postings` as they are with
+   * those literals taken as present, for a line scanned without them (LiteralScanner.scanLong); `short`
+   * marks the rules that then hold a clause only a short literal may satisfy.
+   */
+  assume?: SetCounts<R>;
+}
+
+/** How a set's rules are counted against a scanned line (see PrefilterSet). */
+interface SetCounts<R> {
+  always: readonly R[];
+  need: Int8Array;
+  given: Uint8Array;
+  postings: SetPostings;
+  short?: Uint8Array;
 }
 
 /** literal id → (rule index, clause index) pairs: pairs postStart[id] … postStart[id + 1]. */
@@ -148,6 +163,8 @@ export class PrefilterIndex<R extends PrefilterRule> {
   private readonly occHead: Int32Array;
   private readonly occNext = new Int32Array(OCC_CAP);
   private refineStamp = 0;
+  /** survivors()' stamp of its last call (refine reads the literals it found per clause). */
+  private countStamp = 0;
 
   /**
    * `rules[i].index === i`; `literals`: literal id → text; `fieldId`: the id under which the line's reader
@@ -183,10 +200,12 @@ export class PrefilterIndex<R extends PrefilterRule> {
    * postings of the literals that occurred (few) rather than every candidate rule (hundreds).
    */
   survivors(set: PrefilterSet<R>, sc: LiteralScanner): readonly R[] {
-    const stamp = sc.stamp;
+    // A stamp per call: a line scanned without its short literals is counted again once they are added.
+    const stamp = ++this.countStamp;
+    const c = sc.shortDone ? set : set.assume!;
     const { clauseStamp, clauseLit, countStamp, count } = this.counts;
-    const { postStart, postRule, postClause } = set.postings!;
-    const need = set.need!;
+    const { postStart, postRule, postClause } = c.postings!;
+    const need = c.need!;
     const found = this.found;
     let m = 0;
     for (let h = 0; h < sc.hitCount; h++) {
@@ -204,7 +223,7 @@ export class PrefilterIndex<R extends PrefilterRule> {
         if (n === need[r]) found[m++] = r;
       }
     }
-    const always = set.always;
+    const always = c.always;
     if (m === 0) return always;
     // Rule order keeps the hit order the same as on the parsed path: sort the few found (insertion
     // sort), then merge them with the always-run rules.
@@ -223,6 +242,17 @@ export class PrefilterIndex<R extends PrefilterRule> {
     }
     while (a < always.length) out.push(always[a++]!);
     return out;
+  }
+
+  /**
+   * Whether some of `rules` (survivors() of a line scanned without its short literals) hold a clause only a
+   * short literal may satisfy: then the line's short literals must be searched and survivors() asked again.
+   */
+  needsShort(set: PrefilterSet<R>, sc: LiteralScanner, rules: readonly R[]): boolean {
+    if (sc.shortDone) return false;
+    const short = set.assume!.short!;
+    for (const r of rules) if (short[r.index] === 1) return true;
+    return false;
   }
 
   /**
@@ -252,7 +282,9 @@ export class PrefilterIndex<R extends PrefilterRule> {
     let out: R[] | undefined;
     for (let i = 0; i < coarse.length; i++) {
       const r = coarse[i]!;
-      const keep = this.fielded[r.index] === 0 || this.placed(r, set.given!, stamp, sc, spans, base);
+      const keep =
+        this.fielded[r.index] === 0 ||
+        this.placed(r, (sc.shortDone ? set : set.assume!).given!, stamp, sc, spans, base);
       if (!keep) out ??= coarse.slice(0, i);
       else out?.push(r);
     }
@@ -280,7 +312,7 @@ export class PrefilterIndex<R extends PrefilterRule> {
         if (wide) continue;
       }
       // The literal survivors() found first for this clause is usually in place: try it before the others.
-      const first = clauseStamp[slot] === sc.stamp ? clauseLit[slot]! : -1;
+      const first = clauseStamp[slot] === this.countStamp ? clauseLit[slot]! : -1;
       if (first >= 0 && this.inPlace(first, fields, stamp, sc, spans, base)) continue;
       let ok = false;
       for (let j = k + 1, end = k + lits[k]!; j <= end && !ok; j++) {
@@ -323,6 +355,28 @@ export class PrefilterIndex<R extends PrefilterRule> {
     }
     // Clauses holding a literal the scanner takes as present hold on every line: count them in advance.
     const assumed = new Set(sc.assumed);
+    const exact = this.countsFor(set, assumed, key);
+    set.need = exact.need;
+    set.given = exact.given;
+    set.always = exact.always;
+    set.postings = exact.postings;
+    const short = sc.shortIds;
+    if (short.length > 0) {
+      const assume = this.countsFor(set, new Set([...assumed, ...short]), `${key}#short`);
+      // Rules a short literal alone may keep: a slot given here that the exact counts let the scan decide.
+      assume.short = new Uint8Array(this.rules.length);
+      for (const r of set.rules)
+        for (let c = 0; c < MAX_RULE_CLAUSES; c++) {
+          const slot = r.index * MAX_RULE_CLAUSES + c;
+          if (assume.given[slot] === 1 && exact.given[slot] !== 1) assume.short[r.index] = 1;
+        }
+      set.assume = assume;
+    }
+    return (set.scanner = sc);
+  }
+
+  /** How the set's rules are counted when the literals in `assumed` are taken as present. */
+  private countsFor(set: PrefilterSet<R>, assumed: ReadonlySet<number>, key: string): SetCounts<R> {
     const need = new Int8Array(this.rules.length);
     const given = new Uint8Array(this.rules.length * MAX_RULE_CLAUSES);
     const always: R[] = [];
@@ -340,15 +394,11 @@ export class PrefilterIndex<R extends PrefilterRule> {
       need[r.index] = n;
       if (n === 0) always.push(r);
     }
-    set.need = need;
-    set.given = given;
-    set.always = always;
     // Sets of the same rules (and the same kind of events) walk the same postings.
     const postingsKey = set.computed === true ? `${key}#computed` : key;
     let postings = this.setPostingsCache.get(postingsKey);
     if (!postings) this.setPostingsCache.set(postingsKey, (postings = this.setPostings(set.rules, given)));
-    set.postings = postings;
-    return (set.scanner = sc);
+    return { need, given, always, postings };
   }
 
   /**

@@ -104,6 +104,10 @@ export class LiteralScanner {
   hitCount = 0;
   /** Literal id (of the table) → 1 when this scanner looks for it (a miss then means absent). */
   readonly looked: Uint8Array;
+  /** `looked` without the short literals searchShort() looks for (what a line scanned by scanLong() knows). */
+  readonly lookedLong: Uint8Array;
+  /** The last line's short literals are in its hits (or there are none to look for). */
+  shortDone = true;
   stamp = 0;
   /**
    * Every occurrence of a literal in the last scanned line, in scan order: occLit[o] (global id) starts at
@@ -124,6 +128,10 @@ export class LiteralScanner {
   private searchIds = new Map<string, number[]>();
   /** Per searched literal (index in `searched`): the stamp of the last line it was reported for. */
   private searchStamp = new Int32Array(0);
+  /** The short literals searchShort() looks for (global ids). */
+  get shortIds(): number[] {
+    return this.searched.map(([id]) => id);
+  }
   /** Short literals taken as present in every line (not reported in `hits`: callers count them in advance). */
   readonly assumed: Int32Array = new Int32Array(0);
   /** Literals the loop looks for. */
@@ -158,6 +166,7 @@ export class LiteralScanner {
     else this.assumed = Int32Array.from(short);
     this.looked = new Uint8Array(literals.length);
     for (const id of ids) this.looked[id] = 1;
+    this.lookedLong = this.looked.slice();
     for (const [id] of this.searched) this.looked[id] = 1;
     if (this.searched.length > 0) {
       const texts = [...new Set(this.searched.map(([, t]) => t))].sort((a, b) => b.length - a.length);
@@ -266,6 +275,15 @@ export class LiteralScanner {
 
   /** Scan bytes [start, end) of buf; the literals found are hits[0 … hitCount), under a fresh stamp. */
   scan(buf: Uint8Array, start: number, end: number, stamp = this.stamp + 1): void {
+    this.scanLong(buf, start, end, stamp);
+    this.searchShort(buf, start, end);
+  }
+
+  /**
+   * scan() without the short literals (`shortDone` false until searchShort() adds them): the engine looks
+   * for those only when a rule that could survive the line needs them.
+   */
+  scanLong(buf: Uint8Array, start: number, end: number, stamp = this.stamp + 1): void {
     this.stamp = stamp;
     let n = 0;
     let occ = 0;
@@ -279,27 +297,37 @@ export class LiteralScanner {
         occ = this.occCount;
       }
     }
-    // Short literals: one case-insensitive regex pass over the line (ASCII literals; in a non-unicode
-    // regex no non-ASCII character folds to ASCII), every position tried, overlaps included. Lowercasing
-    // the line and searching each literal cost ≈ 2 µs a line, the regex ≈ 0.8.
+    this.hitCount = n;
+    this.occCount = occ;
+    this.shortDone = this.searchRe === undefined;
+  }
+
+  /** Add the short literals of the line scanLong() scanned (buf[start, end)) to its hits. */
+  searchShort(buf: Uint8Array, start: number, end: number): void {
     const re = this.searchRe;
-    if (re !== undefined) {
-      const line = Buffer.from(buf.buffer, buf.byteOffset + start, end - start).toString('latin1');
-      re.lastIndex = 0;
-      for (let m = re.exec(line); m !== null; m = re.exec(line)) {
-        for (const k of this.searchIds.get(m[0].toLowerCase())!) {
-          if (this.searchStamp[k] === stamp) continue;
-          this.searchStamp[k] = stamp;
-          const lit = this.searched[k]![0];
-          this.hits[n++] = lit;
-          if (occ < OCC_CAP) {
-            this.occLit[occ] = lit;
-            this.occPos[occ] = -1;
-          }
-          occ++;
+    if (this.shortDone || re === undefined) return;
+    this.shortDone = true;
+    const stamp = this.stamp;
+    let n = this.hitCount;
+    let occ = this.occCount;
+    // One case-insensitive regex pass over the line (ASCII literals; in a non-unicode regex no non-ASCII
+    // character folds to ASCII), every position tried, overlaps included. Lowercasing the line and
+    // searching each literal cost ≈ 2 µs a line, the regex ≈ 0.8.
+    const line = Buffer.from(buf.buffer, buf.byteOffset + start, end - start).toString('latin1');
+    re.lastIndex = 0;
+    for (let m = re.exec(line); m !== null; m = re.exec(line)) {
+      for (const k of this.searchIds.get(m[0].toLowerCase())!) {
+        if (this.searchStamp[k] === stamp) continue;
+        this.searchStamp[k] = stamp;
+        const lit = this.searched[k]![0];
+        this.hits[n++] = lit;
+        if (occ < OCC_CAP) {
+          this.occLit[occ] = lit;
+          this.occPos[occ] = -1;
         }
-        re.lastIndex = m.index + 1;
+        occ++;
       }
+      re.lastIndex = m.index + 1;
     }
     this.hitCount = n;
     this.occCount = occ;

@@ -13,6 +13,7 @@ import { OCC_CAP, WASM_LINE_BYTES } from '../../src/engine/scanner.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Engine } from '../../src/engine/index.js';
+import type { Hit } from '../../src/engine/index.js';
 import { loadSigmaFile } from '../../src/sigma/index.js';
 import { walkFiles } from '../../src/util/files.js';
 import { compileText, huntLines, huntObjects, rule, shared, sharedEvents } from './helpers.js';
@@ -400,4 +401,54 @@ test("routing reads each line's channel, however the line before spelled its own
   });
   // Line 8 has no channel: every rule applies to it.
   assert.deepEqual(hits, [1, 3, 6, 7, 8, 9]);
+});
+
+test('short literals are searched only when a rule that could survive needs one, with the same hits', () => {
+  const doc = (id: number, title: string, detection: string): string =>
+    rule(detection, 'product: windows')
+      .replace('title: t', `title: ${title}`)
+      .replace(
+        '11111111-1111-4111-8111-111111111111',
+        `11111111-1111-4111-8111-${String(id).padStart(12, '0')}`,
+      );
+  // B never needs a short literal to survive, but its filter's needle `qz` is one C's clause searches for:
+  // a line scanned without the short literals must still test it.
+  const B = doc(
+    1,
+    'B',
+    "  sel:\n    CommandLine|contains: 'alpha-long'\n  filter:\n    CommandLine|contains: 'qz'\n  condition: sel and not filter",
+  );
+  const C = doc(
+    2,
+    'C',
+    "  sel:\n    Image|endswith: '\\long.exe'\n    CommandLine|contains: 'qz'\n  condition: sel",
+  );
+  const A = doc(3, 'A', "  sel:\n    CommandLine|contains: 'ab'\n  condition: sel");
+  const events: [object, string[]][] = [
+    [nested({ Image: 'C:\\x.exe', CommandLine: 'nothing here' }), []],
+    [nested({ Image: 'C:\\x.exe', CommandLine: 'alpha-long run' }), ['B']],
+    [nested({ Image: 'C:\\x.exe', CommandLine: 'alpha-long QZ run' }), []],
+    [nested({ Image: 'C:\\long.exe', CommandLine: 'run qz' }), ['C']],
+    [nested({ Image: 'C:\\long.exe', CommandLine: 'run q z' }), []],
+    [nested({ Image: 'C:\\long.exe', CommandLine: 'alpha-long AB qz' }), ['A', 'C']],
+  ];
+  for (const text of [[B, C].join('---\n'), [A, B, C].join('---\n')])
+    for (const [event, want] of events) {
+      const titles = (hits: Hit[]): string[] =>
+        hits
+          .map((h) => (h.kind === 'rule' ? h.rule.title : ''))
+          .filter((t) => text.includes(`title: ${t}\n`))
+          .sort();
+      const expected = want.filter((t) => text.includes(`title: ${t}\n`));
+      assert.deepEqual(
+        titles(huntObjects(compileText(text).engine, [event])),
+        expected,
+        `parsed: ${JSON.stringify(event)}`,
+      );
+      assert.deepEqual(
+        titles(huntLines(compileText(text).engine, [event])),
+        expected,
+        `JSONL: ${JSON.stringify(event)}`,
+      );
+    }
 });
