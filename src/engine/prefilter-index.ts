@@ -103,15 +103,19 @@ interface SetCounts<R> {
   short?: Uint8Array;
 }
 
-/** literal id → (rule index, clause index) pairs: pairs postStart[id] … postStart[id + 1]. */
+/**
+ * literal id → the (rule, clause) slots holding it (rule index × MAX_RULE_CLAUSES + clause index): postSlot
+ * [postStart[id] … postStart[id + 1]).
+ */
 interface SetPostings {
   postStart: Int32Array;
-  postRule: Int32Array;
-  postClause: Int32Array;
+  postSlot: Int32Array;
 }
 
 /** Clauses per rule the postings can track (requiredClauses keeps at most this many). */
 const MAX_RULE_CLAUSES = 4;
+/** A slot's rule index is slot >> CLAUSE_BITS (MAX_RULE_CLAUSES = 2^CLAUSE_BITS). */
+const CLAUSE_BITS = 2;
 
 /** survivors()' scratch, per (rule, clause) slot and per rule, under the scan's stamp. */
 interface Counts {
@@ -204,7 +208,7 @@ export class PrefilterIndex<R extends PrefilterRule> {
     const stamp = ++this.countStamp;
     const c = sc.shortDone ? set : set.assume!;
     const { clauseStamp, clauseLit, countStamp, count } = this.counts;
-    const { postStart, postRule, postClause } = c.postings!;
+    const { postStart, postSlot } = c.postings!;
     const need = c.need!;
     const found = this.found;
     let m = 0;
@@ -212,9 +216,9 @@ export class PrefilterIndex<R extends PrefilterRule> {
       const lit = sc.hits[h]!;
       const end = postStart[lit + 1]!;
       for (let p = postStart[lit]!; p < end; p++) {
-        const r = postRule[p]!;
-        const slot = r * MAX_RULE_CLAUSES + postClause[p]!;
+        const slot = postSlot[p]!;
         if (clauseStamp[slot] === stamp) continue;
+        const r = slot >> CLAUSE_BITS;
         clauseStamp[slot] = stamp;
         clauseLit[slot] = lit;
         const n = countStamp[r] === stamp ? count[r]! + 1 : 1;
@@ -420,12 +424,11 @@ export class PrefilterIndex<R extends PrefilterRule> {
     each((lit) => postStart[lit + 1]!++);
     for (let lit = 0; lit < literals; lit++) postStart[lit + 1]! += postStart[lit]!;
     const n = postStart[literals]!;
-    const out: SetPostings = { postStart, postRule: new Int32Array(n), postClause: new Int32Array(n) };
+    const out: SetPostings = { postStart, postSlot: new Int32Array(n) };
     const at = postStart.slice(0, literals);
     each((lit, rule, clause) => {
       const p = at[lit]!++;
-      out.postRule[p] = rule;
-      out.postClause[p] = clause;
+      out.postSlot[p] = rule * MAX_RULE_CLAUSES + clause;
     });
     return out;
   }
