@@ -5,7 +5,20 @@
  * takes a few index reads instead of a loop over its bytes (strings are most of a Windows event line).
  */
 import type { Ins } from './wasm.js';
-import { assemble, block, br, brIf, compiledModule, instantiate, loop, op, simd, when } from './wasm.js';
+import {
+  assemble,
+  block,
+  br,
+  brIf,
+  compiledModule,
+  instantiate,
+  keepBelow,
+  loop,
+  op,
+  popLowest,
+  simd,
+  when,
+} from './wasm.js';
 
 /** Where a line is copied to; the index follows the line buffer. */
 export const INDEX_LINE_AT = 64;
@@ -55,13 +68,7 @@ function indexModule(): Uint8Array {
         simd.bitmask8,
         op.set(M),
         // Bytes past the line's end do not count.
-        g(END),
-        g(I),
-        op.sub,
-        op.tee(LIM),
-        op.const(16),
-        op.ltU,
-        when(g(M), op.const(1), g(LIM), op.shl, op.const(1), op.sub, op.and, op.set(M)),
+        ...keepBelow(M, [g(END), g(I), op.sub], LIM),
         loop(
           'bits',
           g(M),
@@ -72,8 +79,7 @@ function indexModule(): Uint8Array {
           op.const(2),
           op.shl,
           g(I),
-          g(M),
-          op.ctz,
+          ...popLowest(M),
           op.add,
           g(START),
           op.sub,
@@ -82,12 +88,6 @@ function indexModule(): Uint8Array {
           op.const(1),
           op.add,
           op.set(N),
-          g(M),
-          g(M),
-          op.const(1),
-          op.sub,
-          op.and,
-          op.set(M),
           br('bits'),
         ),
       ),

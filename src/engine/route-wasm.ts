@@ -7,7 +7,20 @@
  * places in a Windows event line, most of them other keys starting with C or E).
  */
 import type { Ins } from './wasm.js';
-import { assemble, block, br, brIf, compiledModule, instantiate, loop, op, simd, when } from './wasm.js';
+import {
+  assemble,
+  block,
+  br,
+  brIf,
+  compiledModule,
+  instantiate,
+  keepBelow,
+  loop,
+  op,
+  popLowest,
+  simd,
+  when,
+} from './wasm.js';
 
 /** route() writes the `"Channel"` key's end at CHANNEL_AT and the `"EventID"` key's end at EVENT_ID_AT. */
 export const CHANNEL_AT = 0;
@@ -36,10 +49,24 @@ const eq8 = (v: number, b: number): Ins[] => [op.get(v), op.get(splatLocal(b)), 
 /** The 32-bit little-endian word of four characters. */
 const word = (s: string): number => Buffer.from(s, 'latin1').readInt32LE(0);
 
-/** `local` = (local === -1 ? at : -2): a key's first place, or -2 when it occurs again. */
-function keyAt(local: number): Ins[] {
+/**
+ * When the 8 bytes at p spell `key` (its opening quote and 7 characters; the closing quote is checked
+ * before): `local` = (local === -1 ? p + 9 : -2), the key's end, or -2 when it occurs again.
+ */
+function keyAt(key: string, local: number): Ins[] {
   const g = op.get;
-  return [g(P), op.const(9), op.add, op.const(-2), g(local), op.const(-1), op.eq, op.select, op.set(local)];
+  return [
+    g(P),
+    op.loadUnaligned(),
+    op.const(word(key.slice(0, 4))),
+    op.eq,
+    g(P),
+    op.loadUnaligned(4),
+    op.const(word(key.slice(4, 8))),
+    op.eq,
+    op.and,
+    when(g(P), op.const(9), op.add, op.const(-2), g(local), op.const(-1), op.eq, op.select, op.set(local)),
+  ];
 }
 
 /**
@@ -124,15 +151,7 @@ function routeModule(): Uint8Array {
           op.const(16),
           op.set(STEP),
           // Only pairs that end inside the line: j < end - 1 - i.
-          g(END),
-          op.const(1),
-          op.sub,
-          g(I),
-          op.sub,
-          op.tee(LIM),
-          op.const(16),
-          op.ltU,
-          when(g(M), op.const(1), g(LIM), op.shl, op.const(1), op.sub, op.and, op.set(M)),
+          ...keepBelow(M, [g(END), op.const(1), op.sub, g(I), op.sub], LIM),
         ),
         loop(
           'bits',
@@ -143,16 +162,9 @@ function routeModule(): Uint8Array {
             when(g(I), g(STEP), op.add, op.set(I), br('blocks')),
             // p = i + (lowest set bit); clear it
             g(I),
-            g(M),
-            op.ctz,
+            ...popLowest(M),
             op.add,
             op.set(P),
-            g(M),
-            g(M),
-            op.const(1),
-            op.sub,
-            op.and,
-            op.set(M),
             g(P),
             op.load8(),
             op.tee(K),
@@ -171,26 +183,8 @@ function routeModule(): Uint8Array {
               op.const(0x22),
               op.ne,
               brIf('next'),
-              g(P),
-              op.loadUnaligned(),
-              op.const(word('"Cha')),
-              op.eq,
-              g(P),
-              op.loadUnaligned(4),
-              op.const(word('nnel')),
-              op.eq,
-              op.and,
-              when(...keyAt(CH)),
-              g(P),
-              op.loadUnaligned(),
-              op.const(word('"Eve')),
-              op.eq,
-              g(P),
-              op.loadUnaligned(4),
-              op.const(word('ntID')),
-              op.eq,
-              op.and,
-              when(...keyAt(EV)),
+              ...keyAt('"Channel', CH),
+              ...keyAt('"EventID', EV),
               br('next'),
             ),
             g(K),

@@ -102,6 +102,27 @@ export const simd = {
   bitmask8: [SIMD, 0x64],
 };
 
+/**
+ * Of local `mask` (a 16-lane bitmask at position i), keep the bits below the limit `limit` pushes (the
+ * bytes left in the line after i) when it is under 16; `tmp` holds the limit.
+ */
+export function keepBelow(mask: number, limit: Ins[], tmp: number): Ins[] {
+  const g = op.get;
+  return [
+    ...limit,
+    op.tee(tmp),
+    op.const(16),
+    op.ltU,
+    when(g(mask), op.const(1), g(tmp), op.shl, op.const(1), op.sub, op.and, op.set(mask)),
+  ];
+}
+
+/** Pushes the index of local `mask`'s lowest set bit and clears that bit. */
+export function popLowest(mask: number): Ins[] {
+  const g = op.get;
+  return [g(mask), op.ctz, g(mask), g(mask), op.const(1), op.sub, op.and, op.set(mask)];
+}
+
 export const block = (label: string, ...body: Ins[]): Block => ({ kind: 'block', label, body });
 export const loop = (label: string, ...body: Ins[]): Block => ({ kind: 'loop', label, body });
 /** `if` over the i32 on the stack (no else). */
