@@ -79,27 +79,35 @@ const at32 = (table: Field, index: Ins[]): Ins[] => [
   op.load(),
 ];
 
-/** Pushes the filter bit (non-zero when set) of the gram key `key` pushes; `tmp` holds its hash. */
-function keyBit(key: Ins[], tmp: number): Ins[] {
+/**
+ * Pushes the filter word of the gram key `key` pushes, shifted right so that the key's bit is its lowest
+ * (the caller masks it); `tmp` holds key × FILTER_MUL. The filter's hash is the top FILTER_BITS of that
+ * product: its top 13 bits pick the word, the next 5 the bit, and a 32-bit shift counts modulo 32, so
+ * shifting by the product's top 18 bits shifts by the bit's place.
+ */
+function keyWord(key: Ins[], tmp: number): Ins[] {
   const g = op.get;
   return [
     ...key,
     op.const(FILTER_MUL),
     op.mul,
+    op.tee(tmp),
+    ...at32('bits', [op.const(32 - FILTER_BITS + 5), op.shrU]),
+    g(tmp),
     op.const(32 - FILTER_BITS),
     op.shrU,
-    op.set(tmp),
-    ...at32('bits', [g(tmp), op.const(5), op.shrU]),
-    op.const(1),
-    g(tmp),
-    op.shl,
-    op.and,
+    op.shrU,
   ];
 }
 
-/** Pushes the filter bit (non-zero when set) of the window at i + `offset`; `tmp` holds its hash. */
-function filterBit(offset: number, tmp: number): Ins[] {
-  return keyBit([op.get(I), op.loadUnaligned(offset), op.const(GRAM_CASE), op.or], tmp);
+/** Pushes the filter bit (1 when set, else 0) of the gram key `key` pushes; `tmp` holds key × FILTER_MUL. */
+function keyBit(key: Ins[], tmp: number): Ins[] {
+  return [...keyWord(key, tmp), op.const(1), op.and];
+}
+
+/** keyWord of the window at i + `offset`. */
+function filterWord(offset: number, tmp: number): Ins[] {
+  return keyWord([op.get(I), op.loadUnaligned(offset), op.const(GRAM_CASE), op.or], tmp);
 }
 
 /**
@@ -158,9 +166,11 @@ function scanModule(): Uint8Array {
           g(END),
           op.gtU,
           brIf('single'),
-          ...filterBit(0, H),
-          ...filterBit(1, T),
+          ...filterWord(0, H),
+          ...filterWord(1, T),
           op.or,
+          op.const(1),
+          op.and,
           brIf('single'),
           g(I),
           op.const(2),
