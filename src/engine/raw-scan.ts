@@ -138,25 +138,9 @@ export class JsonScanner {
       else if (c === 3) return -1;
       else {
         escaped = true;
-        const e = buf[++i];
-        if (e === 0x75) {
-          for (let k = 1; k <= 4; k++) {
-            const h = buf[i + k]!;
-            if (!((h >= 0x30 && h <= 0x39) || (h >= 0x61 && h <= 0x66) || (h >= 0x41 && h <= 0x46)))
-              return -1;
-          }
-          i += 4;
-        } else if (
-          e !== 0x22 &&
-          e !== 0x5c &&
-          e !== 0x2f &&
-          e !== 0x62 &&
-          e !== 0x66 &&
-          e !== 0x6e &&
-          e !== 0x72 &&
-          e !== 0x74
-        )
-          return -1;
+        const next = this.escapeEnd(i);
+        if (next < 0) return -1;
+        i = next - 1;
       }
     }
     return -1;

@@ -1,8 +1,9 @@
 /**
  * A minimal WebAssembly assembler: enough of the binary format (https://webassembly.github.io/spec/core/binary/)
  * to write small i32 functions over one imported memory, with named block and loop labels, and the few
- * 128-bit SIMD instructions a byte-class search needs. The literal scanner (src/engine/scanner.ts) and the
- * line router (src/engine/raw-line.ts) are written with it.
+ * 128-bit SIMD instructions a byte-class search needs. The literal scanner (src/engine/scanner.ts), the
+ * line router (src/engine/raw-line.ts) and the raw reader's string index (src/engine/raw-scan.ts) are
+ * written with it.
  */
 
 /** One instruction's bytes, or a structured block holding more. */
