@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { walkFiles } from '../src/util/files.js';
 import { corpusRuleFiles, repoRoot } from './corpus.js';
-import { median, timedCommand } from './measure.js';
+import { checkCommand, median, timedCommand } from './measure.js';
 
 // Child mode: walk and read the folders given, as the CLI does, and nothing else.
 if (process.argv[2] === '--read') {
@@ -26,26 +26,34 @@ if (process.argv[2] === '--read') {
   process.exit(0);
 }
 
-const corpus = corpusRuleFiles();
-if (!corpus) {
-  console.log('../shared not found: nothing to measure');
-  process.exit(0);
-}
-const { dirs, files } = corpus;
+const { dirs, files } = corpusRuleFiles();
 const runs = Math.max(3, Number(process.argv[2] ?? 5));
 const node = process.execPath;
 const bin = resolve(repoRoot, 'bin/tripline.js');
 const outDir = mkdtempSync(join(tmpdir(), 'tripline-bench-floor-'));
 const seven = 'splunk,kusto,elastic-lucene,qradar,sumologic,secops,logscale';
 
-const commands: [string, string[]][] = [
-  ["node -e ''", [node, '-e', '']],
-  ['walk + read the corpus (bare process)', [node, import.meta.filename, '--read', ...dirs]],
-  ['convert -t splunk, one rule', [node, bin, 'convert', '-t', 'splunk', files[0]!]],
-  ['convert -t splunk <corpus>', [node, bin, 'convert', '-t', 'splunk', ...dirs]],
-  ['same, node --single-threaded', [node, '--single-threaded', bin, 'convert', '-t', 'splunk', ...dirs]],
-  ['convert -t <7 SIEMs> -o DIR <corpus>', [node, bin, 'convert', '-t', seven, '-o', outDir, ...dirs]],
+/** Label, command, and what its output shows when it did its job (checked once before timing). */
+const converted = /converted \d+ of \d+ documents/;
+const commands: [string, string[], RegExp, number[]?][] = [
+  ["node -e ''", [node, '-e', ''], /^$/],
+  ['walk + read the corpus (bare process)', [node, import.meta.filename, '--read', ...dirs], /^\d+\n$/],
+  ['convert -t splunk, one rule', [node, bin, 'convert', '-t', 'splunk', files[0]!], /\S/],
+  ['convert -t splunk <corpus>', [node, bin, 'convert', '-t', 'splunk', ...dirs], converted, [0, 1]],
+  [
+    'same, node --single-threaded',
+    [node, '--single-threaded', bin, 'convert', '-t', 'splunk', ...dirs],
+    converted,
+    [0, 1],
+  ],
+  [
+    'convert -t <7 SIEMs> -o DIR <corpus>',
+    [node, bin, 'convert', '-t', seven, '-o', outDir, ...dirs],
+    converted,
+    [0, 1],
+  ],
 ];
+for (const [, argv, expect, codes] of commands) checkCommand(argv, expect, codes);
 
 const wall = commands.map((): number[] => []);
 const cpu = commands.map((): number[] => []);

@@ -18,14 +18,9 @@ import { listTargets } from '../src/backends/registry.js';
 import type { SigmaFile } from '../src/sigma/ast.js';
 import { parseSigmaText } from '../src/sigma/parse.js';
 import { corpusRuleFiles, repoRoot as root } from './corpus.js';
-import { median, timedCommand } from './measure.js';
+import { checkCommand, median, timedCommand } from './measure.js';
 
-const corpus = corpusRuleFiles();
-if (!corpus) {
-  console.log('../shared not found: nothing to measure');
-  process.exit(0);
-}
-const { dirs, files } = corpus;
+const { dirs, files } = corpusRuleFiles();
 const runs = Math.max(5, Number(process.argv[2] ?? 5));
 const targets = listTargets().map((t) => t.name);
 
@@ -97,10 +92,12 @@ const cli: [string, string[]][] = [
   ['convert -t all -o DIR -j 1', ['-t', 'all', '-o', outDir, '-j', '1']],
 ];
 for (const [label, args] of cli) {
+  const argv = [process.execPath, bin, 'convert', ...args, ...dirs];
+  checkCommand(argv, /converted \d+ of \d+ documents/, [0, 1]);
   const cpu: number[] = [];
   const wall: number[] = [];
   for (let i = 0; i < runs; i++) {
-    const t = timedCommand([process.execPath, bin, 'convert', ...args, ...dirs]);
+    const t = timedCommand(argv);
     wall.push(t.wall);
     cpu.push(t.cpu);
   }

@@ -26,3 +26,17 @@ export function timedCommand(argv: readonly string[]): { wall: number; cpu: numb
   );
   return { wall, cpu, ok: r.stdout.includes('rc=0') };
 }
+
+/**
+ * Run a command once and check that it did its job, so that a broken command is not timed as a fast
+ * one: it exits with one of `codes` and its output (stdout, then stderr) matches `expect`.
+ * (`tripline convert` over the corpus exits 1 for the few rules it rejects, as a crash would: its
+ * summary line tells the two apart.)
+ */
+export function checkCommand(argv: readonly string[], expect: RegExp, codes: readonly number[] = [0]): void {
+  const r = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8', maxBuffer: 1 << 30 });
+  const out = `${r.stdout ?? ''}${r.stderr ?? ''}`;
+  if (r.status === null || !codes.includes(r.status) || !expect.test(out)) {
+    throw new Error(`${argv.join(' ')}: exit ${r.status}, output ${expect} expected:\n${out.slice(-2000)}`);
+  }
+}
